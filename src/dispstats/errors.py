@@ -1,0 +1,50 @@
+"""The exceptions dispstats raises on purpose.
+
+The CLI turns any `DispstatsError` into one red line and exit code 1; anything else is a bug.
+"""
+
+
+class DispstatsError(Exception):
+    """Base class: something the user can act on, described in the message."""
+
+
+class InputError(DispstatsError):
+    """A value given by a user or a file was refused.
+
+    `field`, `value` and `row` (1-based, for files) say where; the message says what was expected.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, value: object = None,
+                 row: int | None = None):
+        self.field = field
+        self.value = value
+        self.row = row
+        self.reason = message
+        where = []
+        if row is not None:
+            where.append(f"row {row}")
+        if field:
+            where.append(field)
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class NotFound(DispstatsError):
+    """A site, source or figure that was asked for does not exist.
+
+    `suggestions` holds close matches ("did you mean …?"), best first.
+    """
+
+    def __init__(self, message: str, suggestions: list[str] | None = None):
+        self.suggestions = suggestions or []
+        if self.suggestions:
+            quoted = " or ".join(f"'{s}'" for s in self.suggestions[:3])
+            message = f"{message} (did you mean {quoted}?)"
+        super().__init__(message)
+
+
+class Conflict(DispstatsError):
+    """The write would clash with what is already stored (a duplicate id, a figure that changed)."""
+
+
+class StoreError(DispstatsError):
+    """The database could not be opened or used (missing schema, permissions, lost connection)."""

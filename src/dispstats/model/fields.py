@@ -1,0 +1,152 @@
+"""Records built from text fields as typed at the prompt or read from a file's cells.
+
+Keys are those of `columns.py`. Site and source references must already be resolved to ids
+(resolution needs the store). Errors carry the field, the value and, for files, the row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import TypeVar
+
+from dispstats.errors import InputError
+from dispstats.model import vocab
+from dispstats.model.parse import (
+    Quantity,
+    parse_choice,
+    parse_coordinate,
+    parse_date,
+    parse_dateref,
+    parse_iso3,
+    parse_quantity,
+    parse_reliability,
+    parse_url,
+)
+from dispstats.model.records import Figure, Site, Source
+
+Fields = Mapping[str, object]
+T = TypeVar("T")
+# C0 controls other than tab and newline carry no meaning in a figure's text and break some
+# outputs (PostgreSQL refuses NUL; XML forbids most of them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: object) -> str | None:
+    """Trimmed text without control characters; None for empty cells."""
+    if value is None:
+        return None
+    text = _CONTROL.sub("", str(value)).strip()
+    return text or None
+
+
+def with_row(row: int | None, build: Callable[[], T]) -> T:
+    """Run `build`, adding the file row number to any InputError it raises."""
+    try:
+        return build()
+    except InputError as exc:
+        if row is None or exc.row is not None:
+            raise
+        raise InputError(exc.reason, field=exc.field, value=exc.value, row=row) from None
+
+
+def site_from_fields(fields: Fields, row: int | None = None) -> Site:
+    """A Site from text fields (aliases separated by semicolons)."""
+
+    def build() -> Site:
+        f = {k: clean_text(v) for k, v in fields.items()}
+        lat, lon = f.get("latitude"), f.get("longitude")
+        aliases = tuple(a.strip() for a in (f.get("aliases") or "").split(";") if a.strip())
+        return Site(
+            id=f.get("id") or "",
+            name=f.get("name") or "",
+            kind=parse_choice(f.get("kind") or "camp", "kind", vocab.SITE_KINDS),
+            country_iso3=parse_iso3(f["country_iso3"]) if f.get("country_iso3") else None,
+            admin1_name=f.get("admin1_name"),
+            admin1_pcode=f.get("admin1_pcode"),
+            admin2_name=f.get("admin2_name"),
+            admin2_pcode=f.get("admin2_pcode"),
+            latitude=parse_coordinate(lat, "latitude", 90) if lat else None,
+            longitude=parse_coordinate(lon, "longitude", 180) if lon else None,
+            parent_id=f.get("parent_id"),
+            sensitivity=parse_choice(f.get("sensitivity") or "public", "sensitivity",
+                                     vocab.SENSITIVITY),
+            aliases=aliases,
+            pcode=f.get("pcode"),
+        )
+
+    return with_row(row, build)
+
+
+def source_from_fields(fields: Fields, row: int | None = None,
+                       today: date | None = None) -> Source:
+    """A Source from text fields; dates are single days, reliability a letter A-F."""
+
+    def build() -> Source:
+        f = {k: clean_text(v) for k, v in fields.items()}
+        return Source(
+            id=f.get("id") or "",
+            publisher=f.get("publisher") or "",
+            publisher_type=parse_choice(f.get("publisher_type") or "media", "publisher type",
+                                        vocab.PUBLISHER_TYPES,
+                                        {"party": "party_to_conflict",
+                                         "local": "local_network"}),
+            title=f.get("title"),
+            url=parse_url(f["url"]) if f.get("url") else None,
+            published=parse_date(f["published"], "published", today)
+            if f.get("published") else None,
+            accessed=parse_date(f["accessed"], "accessed", today) if f.get("accessed") else None,
+            reliability=parse_reliability(f.get("reliability") or "F"),
+        )
+
+    return with_row(row, build)
+
+
+def figure_from_fields(fields: Fields, row: int | None = None,
+                       today: date | None = None) -> Figure:
+    """A new Figure (version 1) from text fields.
+
+    "value" is the number in the source's words; "unquantified" (truthy) records a report with
+    no number. The unit defaults to one named in the value text, else households for the
+    households indicator and people otherwise.
+    """
+
+    def build() -> Figure:
+        f = {k: clean_text(v) if not isinstance(v, bool) else v for k, v in fields.items()}
+        indicator = parse_choice(f.get("indicator") or "", "indicator", vocab.INDICATORS,
+                                 vocab.INDICATOR_SYNONYMS)
+        value_text = f.get("value_text") or f.get("value")
+        if f.get("unquantified") or "unquantified" in (
+                (value_text or "").lower(), (f.get("quantifier") or "").lower()):
+            quantity, unit_hint = Quantity(None, None, "unquantified"), None
+        else:
+            quantity, unit_hint = parse_quantity(value_text or "", "value")
+        if f.get("unit"):
+            unit = parse_choice(f["unit"], "unit", vocab.UNITS, vocab.UNIT_SYNONYMS)
+        else:
+            unit = unit_hint or ("households" if indicator == "households" else "people")
+        status = f.get("movement_status")
+        return Figure(
+            site_id=f.get("site_id") or "",
+            indicator=indicator,
+            quantity=quantity,
+            value_text=value_text if quantity.quantifier != "unquantified" else None,
+            ref=parse_dateref(f.get("reference") or "", "date", today),
+            source_id=f.get("source_id") or "",
+            unit=unit,
+            origin_site_id=f.get("origin_site_id"),
+            destination_site_id=f.get("destination_site_id"),
+            movement_status=parse_choice(status, "status", vocab.MOVEMENT_STATUSES)
+            if status else None,
+            population_group=f.get("population_group"),
+            excerpt=f.get("excerpt"),
+            confidence=parse_choice(f.get("confidence") or "medium", "confidence",
+                                    vocab.CONFIDENCE),
+            confidence_note=f.get("confidence_note"),
+            role=parse_choice(f.get("role") or "automatic", "role", vocab.ROLES),
+            sensitivity=parse_choice(f.get("sensitivity") or "public", "sensitivity",
+                                     vocab.SENSITIVITY),
+        )
+
+    return with_row(row, build)

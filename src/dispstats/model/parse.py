@@ -1,0 +1,350 @@
+"""Parsing of what analysts type: numbers as sources word them, dates, and vocabulary choices.
+
+Every refusal is an `InputError` whose message names the value and says what is expected.
+Numbers: "45,000", "45 000", "about 45,000", "~45k", "more than 20", "40,000-50,000", "40–50k".
+Dates are day-first when written with slashes or dots ("16/09/2018" is 16 September); ISO
+forms are also read: "2018-09-16", "2018-09" (a month), "2018-W38" (an ISO week, Monday–Sunday).
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dispstats.errors import InputError
+from dispstats.model.vocab import label, normalise_key
+
+# --- quantities ------------------------------------------------------------------------------
+
+# Longest first, so "more than" is not read as "more".
+_PREFIXES = [
+    ("approximately", "about"), ("an estimated", "about"), ("estimated", "about"),
+    ("roughly", "about"), ("around", "about"), ("approx.", "about"), ("approx", "about"),
+    ("about", "about"), ("circa", "about"), ("some", "about"), ("ca.", "about"),
+    ("c.", "about"), ("~", "about"), ("≈", "about"),
+    ("no fewer than", "at_least"), ("no less than", "at_least"), ("at least", "at_least"),
+    ("a minimum of", "at_least"), (">=", "at_least"), ("≥", "at_least"),
+    ("more than", "more_than"), ("over", "more_than"), ("above", "more_than"),
+    (">", "more_than"),
+    ("no more than", "at_most"), ("a maximum of", "at_most"), ("at most", "at_most"),
+    ("up to", "at_most"), ("<=", "at_most"), ("≤", "at_most"),
+    ("fewer than", "fewer_than"), ("less than", "fewer_than"), ("under", "fewer_than"),
+    ("below", "fewer_than"), ("<", "fewer_than"),
+]
+_PREFIXES.sort(key=lambda p: -len(p[0]))
+_SUFFIX_QUANTIFIERS = [("or more", "at_least"), ("+", "at_least"), ("or fewer", "at_most"),
+                       ("or less", "at_most")]
+_UNIT_WORDS = {"people": "people", "persons": "people", "individuals": "people",
+               "idps": "people", "households": "households", "hh": "households",
+               "families": "households"}
+_VAGUE = re.compile(r"\b(hundreds|thousands|tens of thousands|dozens|scores|several|a few|"
+                    r"few|many|numerous|some hundred|unknown)\b")
+_MULTIPLIERS = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "mn": 1_000_000,
+                "million": 1_000_000}
+# Groups of three separated by a comma, a space, an apostrophe or a thin/no-break space.
+_NUMBER = (r"(?P<int{n}>\d{{1,3}}(?:[, '\u00a0\u202f\u2009]\d{{3}})+|\d+)"
+           r"(?:\.(?P<frac{n}>\d+))?\s*(?P<suffix{n}>k|thousand|mn|m|million)?")
+_ONE = re.compile(rf"^{_NUMBER.format(n=1)}$")
+_RANGE = re.compile(rf"^(?:between\s+)?{_NUMBER.format(n=1)}\s*(?:-|–|—|to|and)\s*"
+                    rf"{_NUMBER.format(n=2)}$")
+_FORMAT_HELP = ("expected a number such as 45000, '45,000', 'about 45,000', '~45k', "
+                "'more than 20' or a range such as '40,000-50,000'")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as a source worded it: low == high for one value; both None when unquantified."""
+
+    low: int | None
+    high: int | None
+    quantifier: str = "exact"
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None and self.low != self.high
+
+    def __str__(self) -> str:
+        return format_quantity(self)
+
+
+def format_quantity(q: Quantity) -> str:
+    """Words for a quantity that `parse_quantity` reads back to the same value."""
+    if q.quantifier == "unquantified" or q.low is None:
+        return "unquantified"
+    number = f"{q.low:,}" if not q.is_range else f"{q.low:,}-{q.high:,}"
+    return number if q.quantifier == "exact" else f"{label(q.quantifier)} {number}"
+
+
+def parse_quantity(text: str, field: str = "value") -> tuple[Quantity, str | None]:
+    """Read a number the way sources word it; returns the quantity and a unit named in the text.
+
+    Raises InputError for vague words ("hundreds"), negatives, decimals of people, ranges whose
+    low end is above the high end, and anything that is not a number.
+    """
+    if text is None or not str(text).strip():
+        raise InputError(f"no number given; {_FORMAT_HELP}", field=field, value=text)
+    original = str(text)
+    s = " ".join(original.replace("\u2212", "-").lower().split())
+
+    if _VAGUE.search(s):
+        raise InputError(
+            f"'{original}' is not a number. Record what the source implies as a range "
+            f"(e.g. --value '200-900' for 'hundreds'), or keep it as an unquantified report "
+            f"(--unquantified, with the source's words in --excerpt)", field=field, value=text)
+    if s in {"unquantified", "unknown"}:
+        return Quantity(None, None, "unquantified"), None
+
+    unit = None
+    for word, unit_key in _UNIT_WORDS.items():
+        if s.endswith(" " + word):
+            s, unit = s[: -len(word) - 1].rstrip(), unit_key
+            break
+    quantifier = "exact"
+    for word, key in _PREFIXES:
+        if s.startswith(word):
+            s, quantifier = s[len(word):].lstrip(), key
+            break
+    for word, key in _SUFFIX_QUANTIFIERS:
+        if s.endswith(word) and quantifier == "exact":
+            s, quantifier = s[: -len(word)].rstrip(), key
+            break
+
+    if s.startswith("-") and s[1:2].isdigit():
+        raise InputError(f"'{original}' is negative; counts of people are 0 or more",
+                         field=field, value=text)
+
+    if m := _ONE.match(s):
+        value = _to_int(m, 1, original, field)
+        return Quantity(value, value, quantifier), unit
+    if m := _RANGE.match(s):
+        low_suffix, high_suffix = m.group("suffix1"), m.group("suffix2")
+        if high_suffix and not low_suffix and float(_digits(m, 1)) < float(_digits(m, 2)):
+            # "40–50k" means 40,000 to 50,000; "500-2k" keeps its 500.
+            low = _to_int(m, 1, original, field, suffix=high_suffix)
+        else:
+            low = _to_int(m, 1, original, field)
+        high = _to_int(m, 2, original, field)
+        if low > high:
+            raise InputError(f"range '{original}' has its low end ({low:,}) above its high end "
+                             f"({high:,}); write it low-high", field=field, value=text)
+        return Quantity(low, high, quantifier), unit
+    raise InputError(f"'{original}' is not a number; {_FORMAT_HELP}", field=field, value=text)
+
+
+def _digits(m: re.Match, n: int) -> str:
+    whole = re.sub(r"\D", "", m.group(f"int{n}"))
+    frac = m.group(f"frac{n}")
+    return f"{whole}.{frac}" if frac else whole
+
+
+def _to_int(m: re.Match, n: int, original: str, field: str, suffix: str | None = None) -> int:
+    suffix = suffix or m.group(f"suffix{n}")
+    frac = m.group(f"frac{n}")
+    if frac and not suffix:
+        if len(frac) == 3:
+            raise InputError(f"'{original}' is ambiguous: a dot is not read as a thousands "
+                             f"separator; write 45000 or '45,000'", field=field, value=original)
+        raise InputError(f"'{original}' has a decimal part; counts of people are whole numbers",
+                         field=field, value=original)
+    whole = int(re.sub(r"\D", "", m.group(f"int{n}")))
+    if not suffix:
+        return whole
+    multiplier = _MULTIPLIERS[suffix]
+    frac_digits = frac or ""
+    scaled = whole * multiplier + int(frac_digits or "0") * multiplier // 10 ** len(frac_digits)
+    if frac_digits and int(frac_digits) * multiplier % 10 ** len(frac_digits):
+        raise InputError(f"'{original}' is not a whole number of people", field=field,
+                         value=original)
+    return scaled
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_DATE_HELP = ("expected a date such as 2018-09-16, '16 Sep 2018' or 16/09/2018 (day first), "
+              "a month such as 2018-09, or an ISO week such as 2018-W38")
+EARLIEST = date(1900, 1, 1)
+
+
+@dataclass(frozen=True)
+class DateRef:
+    """A reference date or period, inclusive at both ends, with the precision it was given in."""
+
+    start: date
+    end: date
+    precision: str = "day"
+
+    def __str__(self) -> str:
+        return format_dateref(self)
+
+
+def format_dateref(d: DateRef) -> str:
+    """Text that `parse_dateref` reads back to the same DateRef."""
+    if d.precision == "day":
+        return d.start.isoformat()
+    if d.precision == "month":
+        return d.start.strftime("%Y-%m")
+    if d.precision == "week":
+        year, week, _ = d.start.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{d.start.isoformat()}..{d.end.isoformat()}"
+
+
+def parse_dateref(text: str, field: str = "date", today: date | None = None) -> DateRef:
+    """Read a date, month, ISO week, or a period "A..B" (also "A to B").
+
+    Raises InputError for unreadable text, impossible dates, dates before 1900, and anything
+    that starts in the future (`today` defaults to the system date).
+    """
+    if text is None or not str(text).strip():
+        raise InputError(f"no date given; {_DATE_HELP}", field=field, value=text)
+    original = str(text).strip()
+    today = today or date.today()
+    parts = re.split(r"\s*\.\.\s*|\s+to\s+", original, flags=re.IGNORECASE)
+    if len(parts) == 2:
+        first = _parse_one_date(parts[0], original, field)
+        last = _parse_one_date(parts[1], original, field)
+        if first.start > last.end:
+            raise InputError(f"period '{original}' ends before it starts", field=field,
+                             value=text)
+        ref = DateRef(first.start, last.end, "period")
+    elif len(parts) == 1:
+        ref = _parse_one_date(original, original, field)
+    else:
+        raise InputError(f"'{original}' is not a date or a period; {_DATE_HELP}", field=field,
+                         value=text)
+    if ref.start < EARLIEST:
+        raise InputError(f"'{original}' is before 1900; check the year", field=field,
+                         value=text)
+    if ref.start > today:
+        raise InputError(f"'{original}' is in the future (today is {today.isoformat()})",
+                         field=field, value=text)
+    return ref
+
+
+def parse_date(text: str, field: str = "date", today: date | None = None) -> date:
+    """Read one calendar day (publication and access dates); a month or week is refused."""
+    ref = parse_dateref(text, field, today)
+    if ref.precision != "day":
+        raise InputError(f"'{text}' is a {ref.precision}; a single day is expected here "
+                         f"(e.g. 2018-09-16)", field=field, value=text)
+    return ref.start
+
+
+def _parse_one_date(text: str, original: str, field: str) -> DateRef:
+    s = " ".join(text.strip().lower().replace(",", " ").split())
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s):
+            return _day(int(m[1]), int(m[2]), int(m[3]))
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", s):
+            return _month(int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{4})-?w(\d{1,2})", s):
+            return _week(int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", s):
+            return _day(int(m[3]), int(m[2]), int(m[1]))
+        if m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.? (\d{4})", s):
+            return _day(int(m[3]), _month_number(m[2]), int(m[1]))
+        if m := re.fullmatch(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)? (\d{4})", s):
+            return _day(int(m[3]), _month_number(m[1]), int(m[2]))
+        if m := re.fullmatch(r"([a-z]+)\.? (\d{4})", s):
+            return _month(int(m[2]), _month_number(m[1]))
+    except ValueError as exc:
+        raise InputError(f"'{original}' is not a real date ({exc}); dates with slashes are "
+                         f"day first (DD/MM/YYYY)", field=field, value=original) from None
+    if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}", s):
+        raise InputError(f"'{original}' has a two-digit year; write the year in full",
+                         field=field, value=original)
+    raise InputError(f"'{original}' is not a date; {_DATE_HELP}", field=field, value=original)
+
+
+def _month_number(name: str) -> int:
+    if name not in _MONTHS:
+        raise ValueError(f"unknown month name '{name}'")
+    return _MONTHS[name]
+
+
+def _day(year: int, month: int, day: int) -> DateRef:
+    d = date(year, month, day)
+    return DateRef(d, d, "day")
+
+
+def _month(year: int, month: int) -> DateRef:
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} is not 1-12")
+    last = calendar.monthrange(year, month)[1]
+    return DateRef(date(year, month, 1), date(year, month, last), "month")
+
+
+def _week(year: int, week: int) -> DateRef:
+    monday = date.fromisocalendar(year, week, 1)
+    return DateRef(monday, monday + timedelta(days=6), "week")
+
+
+# --- vocabulary and small fields --------------------------------------------------------------
+
+def parse_choice(text: str, field: str, choices: Iterable[str],
+                 synonyms: Mapping[str, str] | None = None) -> str:
+    """Match text to one of `choices` (case, spaces and hyphens ignored; synonyms allowed)."""
+    choices = list(choices)
+    key = normalise_key(str(text or ""))
+    if key in choices:
+        return key
+    if synonyms and key in synonyms:
+        return synonyms[key]
+    close = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
+    hint = f" (did you mean '{label(close[0])}'?)" if close else ""
+    raise InputError(f"'{text}' is not one of: {', '.join(label(c) for c in choices)}{hint}",
+                     field=field, value=text)
+
+
+def parse_reliability(text: str, field: str = "reliability") -> str:
+    """A letter of the Admiralty scale, A (completely reliable) to F (cannot be judged)."""
+    s = str(text or "").strip().upper()
+    if len(s) == 1 and s in "ABCDEF":
+        return s
+    raise InputError(f"'{text}' is not a reliability grade; expected one letter A-F "
+                     f"(A completely reliable ... E unreliable, F cannot be judged)",
+                     field=field, value=text)
+
+
+def parse_iso3(text: str, field: str = "country") -> str:
+    """An ISO 3166-1 alpha-3 country code such as SYR or JOR."""
+    s = str(text or "").strip().upper()
+    if re.fullmatch(r"[A-Z]{3}", s):
+        return s
+    raise InputError(f"'{text}' is not an ISO3 country code; expected three letters such as SYR",
+                     field=field, value=text)
+
+
+def parse_coordinate(text: str | float, field: str, limit: float) -> float:
+    """A latitude (limit 90) or longitude (limit 180) in decimal degrees."""
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        raise InputError(f"'{text}' is not a number of decimal degrees", field=field,
+                         value=text) from None
+    if not -limit <= value <= limit:
+        raise InputError(f"{value} is outside -{limit:g}..{limit:g} degrees", field=field,
+                         value=text)
+    return value
+
+
+def parse_url(text: str, field: str = "url") -> str:
+    """An http(s) URL; other schemes (file:, javascript:) are refused so outputs stay safe."""
+    s = str(text or "").strip()
+    if re.fullmatch(r"https?://[^\s<>\"]+", s, flags=re.IGNORECASE):
+        return s
+    raise InputError(f"'{text}' is not a web address; expected one starting with https:// or "
+                     f"http://", field=field, value=text)
+
+
+def slugify(text: str) -> str:
+    """A lower-case id made of letters, digits and hyphens ("OCHA 2018/09" -> "ocha-2018-09")."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "item"

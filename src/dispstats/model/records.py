@@ -1,0 +1,173 @@
+"""The records of the model: sites, sources and figures (each figure version is one record).
+
+A figure's `id` names it across its versions; a correction, retraction or recommendation is a
+new version with the next `version` number. Nothing is updated in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from dispstats.errors import InputError
+from dispstats.model import vocab
+from dispstats.model.parse import DateRef, Quantity
+
+
+@dataclass(frozen=True)
+class Site:
+    """A camp, settlement, zone, administrative area or city; `id` is a short stable slug."""
+
+    id: str
+    name: str
+    kind: str = "camp"
+    country_iso3: str | None = None
+    admin1_name: str | None = None
+    admin1_pcode: str | None = None
+    admin2_name: str | None = None
+    admin2_pcode: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    parent_id: str | None = None
+    sensitivity: str = "public"
+    aliases: tuple[str, ...] = ()
+    pcode: str | None = None
+
+    def __post_init__(self) -> None:
+        _require(self.id, "site id")
+        _require(self.name, "name")
+        _one_of(self.kind, "kind", vocab.SITE_KINDS)
+        _one_of(self.sensitivity, "sensitivity", vocab.SENSITIVITY)
+        if (self.latitude is None) != (self.longitude is None):
+            raise InputError("give both latitude and longitude, or neither", field="latitude")
+        if self.parent_id is not None and self.parent_id == self.id:
+            raise InputError("a site cannot be its own parent", field="parent",
+                             value=self.parent_id)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Who reported figures, where and when; `reliability` is the Admiralty grade A-F."""
+
+    id: str
+    publisher: str
+    publisher_type: str = "media"
+    title: str | None = None
+    url: str | None = None
+    published: date | None = None
+    accessed: date | None = None
+    reliability: str = "F"
+
+    def __post_init__(self) -> None:
+        _require(self.id, "source id")
+        _require(self.publisher, "publisher")
+        _one_of(self.publisher_type, "publisher type", vocab.PUBLISHER_TYPES)
+        _one_of(self.reliability, "reliability", tuple(vocab.RELIABILITY))
+        if self.published and self.accessed and self.accessed < self.published:
+            raise InputError(f"accessed {self.accessed} is before published {self.published}",
+                             field="accessed", value=self.accessed)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One version of a figure, exactly as its source reported it.
+
+    `low`/`high` are equal for a single value, differ for a range, and are both None for an
+    unquantified report (whose excerpt then carries the source's words). Dates are inclusive.
+    """
+
+    site_id: str
+    indicator: str
+    quantity: Quantity
+    ref: DateRef
+    source_id: str
+    value_text: str | None = None
+    unit: str = "people"
+    origin_site_id: str | None = None
+    destination_site_id: str | None = None
+    movement_status: str | None = None
+    population_group: str | None = None
+    excerpt: str | None = None
+    confidence: str = "medium"
+    confidence_note: str | None = None
+    role: str = "automatic"
+    sensitivity: str = "public"
+    id: int | None = None
+    version: int = 1
+    revision: str = "original"
+    reason: str | None = None
+    entered_by: str | None = None
+    entered_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        _one_of(self.indicator, "indicator", vocab.INDICATORS)
+        _one_of(self.unit, "unit", vocab.UNITS)
+        _one_of(self.quantity.quantifier, "quantifier", vocab.QUANTIFIERS)
+        _one_of(self.confidence, "confidence", vocab.CONFIDENCE)
+        _one_of(self.role, "role", vocab.ROLES)
+        _one_of(self.sensitivity, "sensitivity", vocab.SENSITIVITY)
+        _one_of(self.revision, "revision", vocab.REVISION_KINDS)
+        _require(self.site_id, "site")
+        _require(self.source_id, "source")
+        if self.indicator == "households" and self.unit != "households":
+            raise InputError("the households indicator is counted in households (--unit "
+                             "households)", field="unit", value=self.unit)
+        if self.is_flow:
+            if self.movement_status is not None:
+                _one_of(self.movement_status, "status", vocab.MOVEMENT_STATUSES)
+        else:
+            for name in ("origin_site_id", "destination_site_id", "movement_status"):
+                if getattr(self, name) is not None:
+                    nice = name.removesuffix("_site_id").replace("_", " ")
+                    raise InputError(f"{nice} applies to movements (arrivals, departures, "
+                                     f"returns, relocation), not to {self.indicator}",
+                                     field=nice, value=getattr(self, name))
+        for end in ("origin_site_id", "destination_site_id"):
+            if getattr(self, end) is not None and getattr(self, end) == self.site_id:
+                raise InputError("a movement's origin or destination must be another site",
+                                 field=end.removesuffix("_site_id"), value=getattr(self, end))
+        if self.quantity.quantifier == "unquantified":
+            if self.quantity.low is not None:
+                raise InputError("an unquantified report has no number", field="value")
+            if not (self.excerpt or "").strip():
+                raise InputError("an unquantified report needs --excerpt with the source's "
+                                 "own words", field="excerpt")
+        elif self.quantity.low is None or self.quantity.high is None:
+            raise InputError("a number is required (or mark the report --unquantified)",
+                             field="value")
+        elif self.quantity.low < 0 or self.quantity.low > self.quantity.high:
+            raise InputError("the value must be 0 or more, with low <= high", field="value",
+                             value=str(self.quantity))
+        if self.revision in ("correction", "retraction") and not (self.reason or "").strip():
+            raise InputError(f"a {self.revision} needs a reason", field="reason")
+
+    @property
+    def is_flow(self) -> bool:
+        return self.indicator in vocab.FLOW_INDICATORS
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.revision == "retraction"
+
+    @property
+    def low(self) -> int | None:
+        return self.quantity.low
+
+    @property
+    def high(self) -> int | None:
+        return self.quantity.high
+
+    def revised(self, **changes) -> Figure:
+        """A copy with changes, for building the next version."""
+        return replace(self, **changes)
+
+
+def _require(value: str | None, name: str) -> None:
+    if value is None or not str(value).strip():
+        raise InputError(f"{name} is required", field=name)
+
+
+def _one_of(value: str, name: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise InputError(f"'{value}' is not one of: {', '.join(choices)}", field=name,
+                         value=value)

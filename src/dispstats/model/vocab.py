@@ -1,0 +1,64 @@
+"""The controlled vocabularies of the model, with the words analysts may type for each.
+
+Stored values are the lower_snake keys; `label()` gives the words shown to readers.
+"""
+
+from __future__ import annotations
+
+INDICATORS = ("population", "households", "arrivals", "departures", "returns", "relocation")
+# Flows move people between two sites; stocks count people at one site.
+FLOW_INDICATORS = frozenset({"arrivals", "departures", "returns", "relocation"})
+STOCK_INDICATORS = frozenset({"population", "households"})
+INDICATOR_SYNONYMS = {
+    "pop": "population", "people": "population", "idps": "population",
+    "hh": "households", "household": "households",
+    "arrival": "arrivals", "departure": "departures", "return": "returns",
+    "relocations": "relocation", "relocated": "relocation",
+}
+
+UNITS = ("people", "households")
+UNIT_SYNONYMS = {"persons": "people", "individuals": "people", "ind": "people",
+                 "hh": "households", "household": "households"}
+
+# "more than"/"fewer than" are kept apart from "at least"/"at most": the source's own words are
+# what we store, and a reader may weigh "more than 20" differently from "at least 20".
+QUANTIFIERS = ("exact", "about", "at_least", "at_most", "more_than", "fewer_than",
+               "unquantified")
+
+MOVEMENT_STATUSES = ("planned", "under_way", "completed")
+SITE_KINDS = ("camp", "informal_settlement", "zone", "admin_area", "city")
+PUBLISHER_TYPES = ("un", "ngo", "government", "party_to_conflict", "media", "local_network")
+# Admiralty scale for source reliability, as used in humanitarian analysis.
+RELIABILITY = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+CONFIDENCE = ("high", "medium", "low")
+ROLES = ("recommended", "triangulation", "automatic")
+SENSITIVITY = ("public", "restricted")
+DATE_PRECISIONS = ("day", "week", "month", "period")
+REVISION_KINDS = ("original", "correction", "retraction", "recommendation")
+
+_LABELS = {
+    "un": "UN", "ngo": "NGO", "party_to_conflict": "party to the conflict",
+    "at_least": "at least", "at_most": "at most", "more_than": "more than",
+    "fewer_than": "fewer than", "under_way": "under way",
+    "informal_settlement": "informal settlement", "admin_area": "administrative area",
+    "local_network": "local network",
+}
+
+
+def label(key: str | None) -> str:
+    """The words a reader sees for a stored vocabulary key."""
+    if key is None:
+        return ""
+    return _LABELS.get(key, key.replace("_", " "))
+
+
+def normalise_key(text: str) -> str:
+    """Lower-case, trim, and turn spaces and hyphens into underscores ("Under way" -> under_way)."""
+    return "_".join(text.strip().lower().replace("-", " ").split())

@@ -1,0 +1,161 @@
+"""Data entry from text as an analyst types it: resolve names, parse, store in one transaction.
+
+These are the functions behind `dispstats site add`, `source add`, `add` and `correct`; they
+take the same words the command line takes, so notebooks and tests can use them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from dispstats.errors import InputError
+from dispstats.model import vocab
+from dispstats.model.fields import (
+    clean_text,
+    figure_from_fields,
+    site_from_fields,
+    source_from_fields,
+)
+from dispstats.model.parse import (
+    Quantity,
+    parse_choice,
+    parse_dateref,
+    parse_quantity,
+    slugify,
+)
+from dispstats.model.records import Figure, Site, Source
+from dispstats.store.lookup import find_site
+from dispstats.store.store import Store
+
+TextFields = Mapping[str, str | bool | None]
+SOURCE_FIELDS = ("publisher", "publisher_type", "title", "url", "published", "accessed",
+                 "reliability")
+
+
+def add_site(store: Store, fields: TextFields) -> Site:
+    """Add a site; its id defaults to a slug of its name, the parent is found by name."""
+    f = dict(fields)
+    existing = store.sites()
+    if not clean_text(f.get("id")):
+        f["id"] = _free_id(slugify(str(f.get("name") or "")), {s.id for s in existing})
+    if clean_text(f.get("parent_id")):
+        f["parent_id"] = find_site(existing, str(f["parent_id"])).id
+    return store.add_site(site_from_fields(f))
+
+
+def add_source(store: Store, fields: TextFields, today: date | None = None) -> Source:
+    """Add a source; its id defaults to publisher and publication date ("ocha-2018-09-16")."""
+    return store.add_source(_new_source(store, fields, today))
+
+
+def _new_source(store: Store, fields: TextFields, today: date | None) -> Source:
+    f = dict(fields)
+    if not clean_text(f.get("id")):
+        base = slugify(f"{f.get('publisher') or ''} {f.get('published') or ''}")
+        f["id"] = _free_id(base, {s.id for s in store.sources()})
+    return source_from_fields(f, today=today)
+
+
+def add_figure(store: Store, fields: TextFields, today: date | None = None) -> Figure:
+    """Add one figure from text fields, creating its source in the same transaction if asked.
+
+    Fields: site, indicator, value (or unquantified=True), date, source, and optionally unit,
+    destination, origin, status, group, excerpt, confidence, note, role, sensitivity. A new
+    source is described by publisher (required), publisher_type, title, url, published,
+    accessed, reliability; `source` then becomes its id.
+    """
+    sites = store.sites()
+    new_source = None
+    source_ref = clean_text(fields.get("source"))
+    if clean_text(fields.get("publisher")):
+        source_fields = {k: fields.get(k) for k in SOURCE_FIELDS}
+        source_fields["id"] = source_ref
+        new_source = _new_source(store, source_fields, today)
+        source_id = new_source.id
+    elif source_ref:
+        source_id = store.find_source(source_ref).id
+    else:
+        raise InputError("which source reported this figure? give --source (an existing "
+                         "source) or --publisher (a new one)", field="source")
+
+    def site_id(key: str) -> str | None:
+        ref = clean_text(fields.get(key))
+        return find_site(sites, ref).id if ref else None
+
+    figure = figure_from_fields({
+        "site_id": site_id("site") or _missing("site", "which site is the figure about?"),
+        "indicator": fields.get("indicator"),
+        "value": fields.get("value"),
+        "unquantified": bool(fields.get("unquantified")),
+        "reference": fields.get("date"),
+        "source_id": source_id,
+        "unit": fields.get("unit"),
+        "origin_site_id": site_id("origin"),
+        "destination_site_id": site_id("destination"),
+        "movement_status": fields.get("status"),
+        "population_group": fields.get("group"),
+        "excerpt": fields.get("excerpt"),
+        "confidence": fields.get("confidence"),
+        "confidence_note": fields.get("note"),
+        "role": fields.get("role"),
+        "sensitivity": fields.get("sensitivity"),
+    }, today=today)
+    return store.add_figure(figure, new_source=new_source)
+
+
+def figure_changes(store: Store, changes: TextFields, today: date | None = None) -> dict:
+    """Turn text changes (same keys as `add_figure`) into Figure field values, validated."""
+    out: dict = {}
+    text = {k: clean_text(v) if not isinstance(v, bool) else v for k, v in changes.items()
+            if v not in (None, "", False)}
+    if text.get("unquantified"):
+        out["quantity"], out["value_text"] = Quantity(None, None, "unquantified"), None
+    elif "value" in text:
+        out["quantity"], unit = parse_quantity(text["value"])
+        out["value_text"] = text["value"]
+        if unit:
+            out["unit"] = unit
+    if "date" in text:
+        out["ref"] = parse_dateref(text["date"], "date", today)
+    for key, attr in (("site", "site_id"), ("origin", "origin_site_id"),
+                      ("destination", "destination_site_id")):
+        if key in text:
+            out[attr] = store.find_site(text[key]).id
+    if "source" in text:
+        out["source_id"] = store.find_source(text["source"]).id
+    choices = {"indicator": ("indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS),
+               "unit": ("unit", vocab.UNITS, vocab.UNIT_SYNONYMS),
+               "status": ("movement_status", vocab.MOVEMENT_STATUSES, None),
+               "confidence": ("confidence", vocab.CONFIDENCE, None),
+               "role": ("role", vocab.ROLES, None),
+               "sensitivity": ("sensitivity", vocab.SENSITIVITY, None)}
+    for key, (attr, options, synonyms) in choices.items():
+        if key in text:
+            out[attr] = parse_choice(text[key], key, options, synonyms)
+    for key, attr in (("group", "population_group"), ("excerpt", "excerpt"),
+                      ("note", "confidence_note")):
+        if key in text:
+            out[attr] = text[key]
+    return out
+
+
+def correct_figure(store: Store, figure_id: int, reason: str, changes: TextFields,
+                   expected_version: int | None = None, today: date | None = None) -> Figure:
+    """Store a correction of a figure with the changed fields given as text."""
+    if not clean_text(reason):
+        raise InputError("say why the figure is corrected (--reason)", field="reason")
+    store.figure(figure_id)  # a missing figure is reported before its changes are parsed
+    return store.correct(figure_id, clean_text(reason), expected_version,
+                         **figure_changes(store, changes, today))
+
+
+def _free_id(base: str, taken: set[str]) -> str:
+    candidate, n = base[:60], 2
+    while candidate in taken:
+        candidate, n = f"{base[:56]}-{n}", n + 1
+    return candidate
+
+
+def _missing(field: str, question: str) -> str:
+    raise InputError(question, field=field)

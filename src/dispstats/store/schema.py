@@ -1,0 +1,108 @@
+"""The tables (SQLAlchemy Core). Changing one needs an Alembic migration in migrations/versions.
+
+Figures are append-only: `figures` holds one row per figure (its identity), `figure_versions`
+one row per version; the current version is the one with the highest version number.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+# The schema version this code reads and writes; migrations/versions has one file per value.
+SCHEMA_REVISION = "0001"
+
+metadata = MetaData()
+
+sites = Table(
+    "sites", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("pcode", String(64)),
+    Column("country_iso3", String(3)),
+    Column("admin1_name", Text),
+    Column("admin1_pcode", String(64)),
+    Column("admin2_name", Text),
+    Column("admin2_pcode", String(64)),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("parent_id", String(64), ForeignKey("sites.id")),
+    Column("sensitivity", String(16), nullable=False),
+    Column("entered_by", Text, nullable=False),
+    Column("entered_at", DateTime(timezone=True), nullable=False),
+)
+
+site_aliases = Table(
+    "site_aliases", metadata,
+    Column("site_id", String(64), ForeignKey("sites.id"), primary_key=True),
+    Column("alias", Text, primary_key=True),
+)
+
+sources = Table(
+    "sources", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("publisher", Text, nullable=False),
+    Column("publisher_type", String(32), nullable=False),
+    Column("title", Text),
+    Column("url", Text),
+    Column("published", Date),
+    Column("accessed", Date),
+    Column("reliability", String(1), nullable=False),
+    Column("entered_by", Text, nullable=False),
+    Column("entered_at", DateTime(timezone=True), nullable=False),
+)
+
+figures = Table(
+    "figures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entered_by", Text, nullable=False),
+    Column("entered_at", DateTime(timezone=True), nullable=False),
+)
+
+figure_versions = Table(
+    "figure_versions", metadata,
+    Column("row_id", Integer, primary_key=True, autoincrement=True),
+    Column("figure_id", Integer, ForeignKey("figures.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("revision", String(16), nullable=False),
+    Column("reason", Text),
+    Column("site_id", String(64), ForeignKey("sites.id"), nullable=False),
+    Column("indicator", String(16), nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("low", BigInteger),
+    Column("high", BigInteger),
+    Column("quantifier", String(16), nullable=False),
+    Column("value_text", Text),
+    Column("ref_start", Date, nullable=False),
+    Column("ref_end", Date, nullable=False),
+    Column("ref_precision", String(8), nullable=False),
+    Column("origin_site_id", String(64), ForeignKey("sites.id")),
+    Column("destination_site_id", String(64), ForeignKey("sites.id")),
+    Column("movement_status", String(16)),
+    Column("population_group", Text),
+    Column("source_id", String(64), ForeignKey("sources.id"), nullable=False),
+    Column("excerpt", Text),
+    Column("confidence", String(8), nullable=False),
+    Column("confidence_note", Text),
+    Column("role", String(16), nullable=False),
+    Column("sensitivity", String(16), nullable=False),
+    Column("entered_by", Text, nullable=False),
+    Column("entered_at", DateTime(timezone=True), nullable=False),
+    # Two analysts revising the same figure at once: the second insert of a version fails here.
+    UniqueConstraint("figure_id", "version", name="uq_figure_versions_figure_version"),
+    # "Latest figure per site and indicator as of a date" is an index seek.
+    Index("ix_figure_versions_site_indicator_ref", "site_id", "indicator", "ref_start"),
+    Index("ix_figure_versions_source", "source_id"),
+)

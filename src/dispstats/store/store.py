@@ -1,0 +1,471 @@
+"""The store: append-only reads and writes of sites, sources and figure versions.
+
+Every write is one transaction: it stores all it was given or nothing. Figures are never
+updated or deleted; a revision is a new version. Works on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Connection, Engine, and_, exists, func, insert, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.sql import Select
+
+from dispstats.errors import Conflict, InputError, NotFound, StoreError
+from dispstats.model.parse import DateRef, Quantity
+from dispstats.model.records import Figure, Site, Source
+from dispstats.store import lookup
+from dispstats.store.engine import make_engine, resolve_url, sqlite_path
+from dispstats.store.migrate import is_current, stored_revision, upgrade
+from dispstats.store.schema import (
+    SCHEMA_REVISION,
+    figure_versions,
+    figures,
+    site_aliases,
+    sites,
+    sources,
+)
+
+
+@dataclass(frozen=True)
+class FigureFilter:
+    """Which figures to list; dates select figures whose reference period overlaps them."""
+
+    site_ids: Sequence[str] = ()
+    indicator: str | None = None
+    source_id: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    include_retracted: bool = False
+
+
+class Store:
+    """A dispstats store on one database. Open it with `Store.open` or `Store.init`."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.url = engine.url.render_as_string(hide_password=True)
+
+    # --- opening --------------------------------------------------------------------------
+
+    @classmethod
+    def init(cls, db: str | None = None) -> tuple[Store, str | None]:
+        """Create the store, or upgrade its schema; returns it and the revision it was at."""
+        url = resolve_url(db)
+        path = sqlite_path(url)
+        if path is not None and not path.parent.is_dir():
+            raise StoreError(f"cannot create {path}: folder {path.parent} does not exist")
+        engine = make_engine(url)
+        with _database_errors(url):
+            before = upgrade(engine)
+        return cls(engine), before
+
+    @classmethod
+    def open(cls, db: str | None = None) -> Store:
+        """Open an existing, initialised store; raises StoreError saying how to create one."""
+        url = resolve_url(db)
+        path = sqlite_path(url)
+        if path is not None and not path.exists():
+            raise StoreError(f"no dispstats store at {path}: create it with 'dispstats init' "
+                             f"(or point --db / DISPSTATS_DB at an existing one)")
+        engine = make_engine(url)
+        with _database_errors(url), engine.connect() as connection:
+            revision = stored_revision(connection)
+        if revision is None:
+            raise StoreError(f"{engine.url.render_as_string(hide_password=True)} is not a "
+                             f"dispstats store: run 'dispstats init' to create one")
+        if not is_current(revision):
+            raise StoreError(f"the store's schema is at revision {revision}, this dispstats "
+                             f"expects {SCHEMA_REVISION}: run 'dispstats init' to upgrade")
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with _database_errors(self.url), self.engine.connect() as connection:
+            connection = connection.execution_options(dispstats_write=True)
+            with connection.begin():
+                yield connection
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with _database_errors(self.url), self.engine.connect() as connection:
+            yield connection
+
+    def current_user(self, connection: Connection) -> str:
+        """Who is writing: the database role on PostgreSQL, the OS user on SQLite."""
+        if connection.dialect.name == "postgresql":
+            return connection.execute(text("SELECT current_user")).scalar()
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "unknown"
+
+    # --- writes ---------------------------------------------------------------------------
+
+    def add_site(self, site: Site) -> Site:
+        """Store a new site; raises Conflict if its id is taken, NotFound for a bad parent."""
+        return self.add_records(new_sites=[site])[0][0]
+
+    def add_source(self, source: Source) -> Source:
+        """Store a new source; raises Conflict if its id is taken."""
+        return self.add_records(new_sources=[source])[1][0]
+
+    def add_figure(self, figure: Figure, *, new_source: Source | None = None) -> Figure:
+        """Store a new figure (and, in the same transaction, its new source)."""
+        return self.add_records(new_sources=[new_source] if new_source else [],
+                                new_figures=[figure])[2][0]
+
+    def add_records(self, new_sites: Iterable[Site] = (), new_sources: Iterable[Source] = (),
+                    new_figures: Iterable[Figure] = ()
+                    ) -> tuple[list[Site], list[Source], list[Figure]]:
+        """Store sites, sources and new figures in one transaction: all of them or none."""
+        new_sites, new_sources = list(new_sites), list(new_sources)
+        new_figures = list(new_figures)
+        with self._write() as connection:
+            who, now = self.current_user(connection), _now()
+            _check_ids_free(connection, new_sites, new_sources)
+            for site in _parents_first(new_sites):
+                self._insert_site(connection, site, who, now)
+            for source in new_sources:
+                connection.execute(insert(sources).values(
+                    **source.__dict__, entered_by=who, entered_at=now))
+            _check_references(connection, new_figures)
+            stored = [self._insert_new_figure(connection, f, who, now) for f in new_figures]
+        return new_sites, new_sources, stored
+
+    def _insert_site(self, connection: Connection, site: Site, who: str, now: datetime) -> None:
+        if site.parent_id and not connection.execute(
+                select(sites.c.id).where(sites.c.id == site.parent_id)).first():
+            raise NotFound(f"parent site '{site.parent_id}' of '{site.id}' does not exist")
+        values = {k: v for k, v in site.__dict__.items() if k != "aliases"}
+        connection.execute(insert(sites).values(**values, entered_by=who, entered_at=now))
+        for alias in dict.fromkeys(site.aliases):
+            connection.execute(insert(site_aliases).values(site_id=site.id, alias=alias))
+
+    def _insert_new_figure(self, connection: Connection, figure: Figure, who: str,
+                           now: datetime) -> Figure:
+        figure_id = connection.execute(
+            insert(figures).values(entered_by=who, entered_at=now).returning(figures.c.id)
+        ).scalar_one()
+        stored = replace(figure, id=figure_id, version=1, revision="original", reason=None,
+                         entered_by=who, entered_at=now)
+        connection.execute(insert(figure_versions).values(**_version_values(stored)))
+        return stored
+
+    def revise(self, figure_id: int, revision: str, reason: str | None,
+               expected_version: int | None = None, **changes) -> Figure:
+        """Store a new version of a figure: its current fields with `changes` applied.
+
+        `revision` is correction, retraction or recommendation. With `expected_version`, the
+        write is refused (Conflict) if someone else revised the figure since it was read.
+        """
+        with self._write() as connection:
+            current = self._current(connection, figure_id)
+            if current.is_retracted:
+                raise Conflict(f"figure {figure_id} was retracted (version {current.version}: "
+                               f"{current.reason}); add a new figure instead")
+            if expected_version is not None and current.version != expected_version:
+                raise Conflict(f"figure {figure_id} changed since you read it: it is now at "
+                               f"version {current.version} ({current.revision} by "
+                               f"{current.entered_by}); look at 'dispstats history "
+                               f"{figure_id}' and try again")
+            _check_references(connection, [current.revised(**changes)] if changes else [])
+            who, now = self.current_user(connection), _now()
+            new = current.revised(**changes, version=current.version + 1, revision=revision,
+                                  reason=reason, entered_by=who, entered_at=now)
+            try:
+                with connection.begin_nested():
+                    connection.execute(insert(figure_versions).values(**_version_values(new)))
+            except IntegrityError:
+                raise Conflict(f"figure {figure_id} was changed by someone else at the same "
+                               f"moment; look at 'dispstats history {figure_id}' and try "
+                               f"again") from None
+        return new
+
+    def correct(self, figure_id: int, reason: str, expected_version: int | None = None,
+                **changes) -> Figure:
+        """A correction: a new version with the changed fields, pointing at the old one."""
+        if not changes:
+            raise InputError("a correction needs at least one changed field (e.g. --value)")
+        return self.revise(figure_id, "correction", reason, expected_version, **changes)
+
+    def retract(self, figure_id: int, reason: str,
+                expected_version: int | None = None) -> Figure:
+        """A retraction: a new version that withdraws the figure, with the reason."""
+        return self.revise(figure_id, "retraction", reason, expected_version)
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def site(self, site_id: str) -> Site:
+        """The site with this exact id; raises NotFound."""
+        with self._read() as connection:
+            return self._site(connection, site_id)
+
+    def _site(self, connection: Connection, site_id: str) -> Site:
+        row = connection.execute(select(sites).where(sites.c.id == site_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"no site with id '{site_id}'")
+        aliases = connection.execute(select(site_aliases.c.alias)
+                                     .where(site_aliases.c.site_id == site_id)).scalars()
+        return _site_from_row(row, tuple(aliases))
+
+    def sites(self) -> list[Site]:
+        """All sites, by name."""
+        with self._read() as connection:
+            alias_rows = connection.execute(select(site_aliases)).all()
+            aliases: dict[str, list[str]] = {}
+            for site_id, alias in alias_rows:
+                aliases.setdefault(site_id, []).append(alias)
+            rows = connection.execute(select(sites).order_by(sites.c.name)).mappings()
+            return [_site_from_row(r, tuple(aliases.get(r["id"], ()))) for r in rows]
+
+    def find_site(self, ref: str) -> Site:
+        """The site named by id, p-code, name or alias (case and accents ignored).
+
+        Raises NotFound with close matches as suggestions, or Conflict if several sites share
+        the name.
+        """
+        return lookup.find_site(self.sites(), ref)
+
+    def source(self, source_id: str) -> Source:
+        """The source with this exact id; raises NotFound."""
+        with self._read() as connection:
+            row = connection.execute(select(sources).where(sources.c.id == source_id)
+                                     ).mappings().first()
+        if row is None:
+            raise NotFound(f"no source with id '{source_id}'")
+        return _source_from_row(row)
+
+    def sources(self) -> list[Source]:
+        """All sources, newest publication first."""
+        with self._read() as connection:
+            rows = connection.execute(select(sources).order_by(
+                sources.c.published.desc(), sources.c.id)).mappings()
+            return [_source_from_row(r) for r in rows]
+
+    def find_source(self, ref: str) -> Source:
+        """The source named by id, or by a publisher that has exactly one source."""
+        return lookup.find_source(self.sources(), ref)
+
+    def figure(self, figure_id: int) -> Figure:
+        """The current version of a figure (a retraction, if it was withdrawn)."""
+        with self._read() as connection:
+            return self._current(connection, figure_id)
+
+    def _current(self, connection: Connection, figure_id: int) -> Figure:
+        row = connection.execute(
+            select(figure_versions).where(figure_versions.c.figure_id == figure_id)
+            .order_by(figure_versions.c.version.desc()).limit(1)).mappings().first()
+        if row is None:
+            raise NotFound(f"no figure {figure_id}")
+        return _figure_from_row(row)
+
+    def history(self, figure_id: int) -> list[Figure]:
+        """Every version of a figure, oldest first; raises NotFound."""
+        with self._read() as connection:
+            rows = connection.execute(
+                select(figure_versions).where(figure_versions.c.figure_id == figure_id)
+                .order_by(figure_versions.c.version)).mappings().all()
+        if not rows:
+            raise NotFound(f"no figure {figure_id}")
+        return [_figure_from_row(r) for r in rows]
+
+    def figures(self, where: FigureFilter = FigureFilter()) -> list[Figure]:
+        """Current versions of figures matching `where`, by site, indicator and date."""
+        query = _current_versions()
+        v = figure_versions.c
+        if where.site_ids:
+            query = query.where(v.site_id.in_(where.site_ids))
+        if where.indicator:
+            query = query.where(v.indicator == where.indicator)
+        if where.source_id:
+            query = query.where(v.source_id == where.source_id)
+        if where.date_from:
+            query = query.where(v.ref_end >= where.date_from)
+        if where.date_to:
+            query = query.where(v.ref_start <= where.date_to)
+        if not where.include_retracted:
+            query = query.where(v.revision != "retraction")
+        query = query.order_by(v.site_id, v.indicator, v.ref_start, v.figure_id)
+        with self._read() as connection:
+            return [_figure_from_row(r) for r in connection.execute(query).mappings()]
+
+    def all_versions(self) -> list[Figure]:
+        """Every version of every figure, for history exports, in the order they were stored."""
+        with self._read() as connection:
+            rows = connection.execute(select(figure_versions).order_by(figure_versions.c.row_id))
+            return [_figure_from_row(r) for r in rows.mappings()]
+
+    def latest_as_of(self, as_of: date, indicator: str | None = None,
+                     site_ids: Sequence[str] = ()) -> list[Figure]:
+        """For each site and indicator, the figures with the newest reference date on or
+        before `as_of` (all of them when several share that date); retractions left out.
+
+        A figure's reference date here is the start of its period: a figure for September
+        2018 counts as known from 1 September.
+        """
+        v = figure_versions.c
+        live = _current_versions().where(v.revision != "retraction", v.ref_start <= as_of)
+        if indicator:
+            live = live.where(v.indicator == indicator)
+        if site_ids:
+            live = live.where(v.site_id.in_(site_ids))
+        live = live.subquery()
+        newest = (select(live.c.site_id, live.c.indicator,
+                         func.max(live.c.ref_start).label("ref_start"))
+                  .group_by(live.c.site_id, live.c.indicator).subquery())
+        query = (select(live).join(newest, and_(live.c.site_id == newest.c.site_id,
+                                                live.c.indicator == newest.c.indicator,
+                                                live.c.ref_start == newest.c.ref_start))
+                 .order_by(live.c.site_id, live.c.indicator, live.c.figure_id))
+        with self._read() as connection:
+            return [_figure_from_row(r) for r in connection.execute(query).mappings()]
+
+    def counts(self) -> dict[str, int]:
+        """How many sites, sources, figures and figure versions the store holds."""
+        with self._read() as connection:
+            return {name: connection.execute(select(func.count()).select_from(table)).scalar()
+                    for name, table in (("sites", sites), ("sources", sources),
+                                        ("figures", figures), ("versions", figure_versions))}
+
+
+# --- rows <-> records --------------------------------------------------------------------------
+
+def _current_versions() -> Select:
+    newer = figure_versions.alias("newer")
+    return select(figure_versions).where(~exists().where(
+        newer.c.figure_id == figure_versions.c.figure_id,
+        newer.c.version > figure_versions.c.version))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _version_values(f: Figure) -> dict:
+    return dict(
+        figure_id=f.id, version=f.version, revision=f.revision, reason=f.reason,
+        site_id=f.site_id, indicator=f.indicator, unit=f.unit, low=f.quantity.low,
+        high=f.quantity.high, quantifier=f.quantity.quantifier, value_text=f.value_text,
+        ref_start=f.ref.start, ref_end=f.ref.end, ref_precision=f.ref.precision,
+        origin_site_id=f.origin_site_id, destination_site_id=f.destination_site_id,
+        movement_status=f.movement_status, population_group=f.population_group,
+        source_id=f.source_id, excerpt=f.excerpt, confidence=f.confidence,
+        confidence_note=f.confidence_note, role=f.role, sensitivity=f.sensitivity,
+        entered_by=f.entered_by, entered_at=f.entered_at,
+    )
+
+
+def _figure_from_row(r) -> Figure:
+    return Figure(
+        id=r["figure_id"], version=r["version"], revision=r["revision"], reason=r["reason"],
+        site_id=r["site_id"], indicator=r["indicator"], unit=r["unit"],
+        quantity=Quantity(r["low"], r["high"], r["quantifier"]), value_text=r["value_text"],
+        ref=DateRef(r["ref_start"], r["ref_end"], r["ref_precision"]),
+        origin_site_id=r["origin_site_id"], destination_site_id=r["destination_site_id"],
+        movement_status=r["movement_status"], population_group=r["population_group"],
+        source_id=r["source_id"], excerpt=r["excerpt"], confidence=r["confidence"],
+        confidence_note=r["confidence_note"], role=r["role"], sensitivity=r["sensitivity"],
+        entered_by=r["entered_by"], entered_at=_as_utc(r["entered_at"]),
+    )
+
+
+def _as_utc(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; every stored moment is UTC.
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _site_from_row(r, aliases: tuple[str, ...]) -> Site:
+    fields = {k: r[k] for k in Site.__dataclass_fields__ if k != "aliases"}
+    return Site(**fields, aliases=aliases)
+
+
+def _source_from_row(r) -> Source:
+    return Source(**{k: r[k] for k in Source.__dataclass_fields__})
+
+
+def _parents_first(new_sites: list[Site]) -> list[Site]:
+    """Order new sites so a parent given in the same batch is stored before its children."""
+    by_id = {s.id: s for s in new_sites}
+    ordered: list[Site] = []
+    seen: set[str] = set()
+
+    def visit(site: Site, path: tuple[str, ...]) -> None:
+        if site.id in seen:
+            return
+        if site.id in path:
+            raise InputError(f"sites {' -> '.join((*path, site.id))} form a loop of parents",
+                             field="parent", value=site.parent_id)
+        if site.parent_id in by_id:
+            visit(by_id[site.parent_id], (*path, site.id))
+        seen.add(site.id)
+        ordered.append(site)
+
+    for site in new_sites:
+        visit(site, ())
+    return ordered
+
+
+def _check_ids_free(connection: Connection, new_sites: list[Site],
+                    new_sources: list[Source]) -> None:
+    for table, records, what in ((sites, new_sites, "site"), (sources, new_sources, "source")):
+        ids = [r.id for r in records]
+        duplicates = {i for i in ids if ids.count(i) > 1}
+        if duplicates:
+            raise Conflict(f"{what} id '{sorted(duplicates)[0]}' is given twice")
+        if ids:
+            taken = connection.execute(select(table.c.id).where(table.c.id.in_(ids))).scalars()
+            if first := next(iter(taken), None):
+                raise Conflict(f"a {what} with id '{first}' exists already; choose another id "
+                               f"(see 'dispstats {what} show {first}')")
+
+
+def _check_references(connection: Connection, new_figures: list[Figure]) -> None:
+    """Every site and source a figure names must exist: a clear error, not a foreign-key one."""
+    wanted_sites = {s for f in new_figures
+                    for s in (f.site_id, f.origin_site_id, f.destination_site_id) if s}
+    wanted_sources = {f.source_id for f in new_figures}
+    for table, wanted, what in ((sites, wanted_sites, "site"),
+                                (sources, wanted_sources, "source")):
+        if not wanted:
+            continue
+        known = set(connection.execute(select(table.c.id).where(table.c.id.in_(wanted)))
+                    .scalars())
+        if missing := sorted(wanted - known):
+            raise NotFound(f"no {what} with id '{missing[0]}' (add it first with 'dispstats "
+                           f"{what} add')")
+
+
+@contextmanager
+def _database_errors(url: str) -> Iterator[None]:
+    """Turn the database's own failures into one line a user can act on."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise Conflict(f"the store refused the write: {_first_line(exc)}") from None
+    except (OperationalError, ProgrammingError) as exc:
+        detail = _first_line(exc)
+        if "readonly" in detail.lower() or "permission denied" in detail.lower():
+            raise StoreError(f"no permission to write to {url}: {detail}") from None
+        raise StoreError(f"database error at {url}: {detail}") from None
+
+
+def _first_line(exc: Exception) -> str:
+    original = getattr(exc, "orig", None) or exc
+    return str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
