@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dispstats.errors import InputError
+from dispstats.model.parse import format_dateref
 
 
 @dataclass(frozen=True)
@@ -164,3 +165,24 @@ def read_tagged_rows(rows: Sequence[Sequence[str]], columns: Sequence[Column],
         out.append((index + 1, {key: row[pos] if pos < len(row) else ""
                                 for key, pos in positions.items()}))
     return out
+
+
+def site_row(site) -> dict[str, object]:
+    """A site as {column key: value}, aliases joined by semicolons."""
+    row = {c.key: getattr(site, c.key) for c in SITE_COLUMNS if c.key != "aliases"}
+    row["aliases"] = ";".join(site.aliases)
+    return row
+
+
+def source_row(source) -> dict[str, object]:
+    """A source as {column key: value}."""
+    return {c.key: getattr(source, c.key) for c in SOURCE_COLUMNS}
+
+
+def figure_row(figure) -> dict[str, object]:
+    """A figure version as {column key: value}: typed values (int, date, datetime, None)."""
+    q, ref = figure.quantity, figure.ref
+    derived = {"low": q.low, "high": q.high, "quantifier": q.quantifier,
+               "reference": format_dateref(ref), "ref_start": ref.start, "ref_end": ref.end}
+    return {c.key: derived[c.key] if c.key in derived else getattr(figure, c.key)
+            for c in FIGURE_COLUMNS}

@@ -168,7 +168,7 @@ _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
 _DATE_HELP = ("expected a date such as 2018-09-16, '16 Sep 2018' or 16/09/2018 (day first), "
-              "a month such as 2018-09, or an ISO week such as 2018-W38")
+              "a month such as 2018-09, an ISO week such as 2018-W38, or a year")
 EARLIEST = date(1900, 1, 1)
 
 
@@ -190,6 +190,8 @@ def format_dateref(d: DateRef) -> str:
         return d.start.isoformat()
     if d.precision == "month":
         return d.start.strftime("%Y-%m")
+    if d.precision == "year":
+        return str(d.start.year)
     if d.precision == "week":
         year, week, _ = d.start.isocalendar()
         return f"{year}-W{week:02d}"
@@ -197,7 +199,7 @@ def format_dateref(d: DateRef) -> str:
 
 
 def parse_dateref(text: str, field: str = "date", today: date | None = None) -> DateRef:
-    """Read a date, month, ISO week, or a period "A..B" (also "A to B").
+    """Read a date, month, ISO week, year, or a period "A..B" (also "A to B").
 
     Raises InputError for unreadable text, impossible dates, dates before 1900, and anything
     that starts in the future (`today` defaults to the system date).
@@ -244,6 +246,8 @@ def _parse_one_date(text: str, original: str, field: str) -> DateRef:
             return _day(int(m[1]), int(m[2]), int(m[3]))
         if m := re.fullmatch(r"(\d{4})-(\d{1,2})", s):
             return _month(int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{4})", s):
+            return DateRef(date(int(m[1]), 1, 1), date(int(m[1]), 12, 31), "year")
         if m := re.fullmatch(r"(\d{4})-?w(\d{1,2})", s):
             return _week(int(m[1]), int(m[2]))
         if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", s):

@@ -40,7 +40,7 @@ RELIABILITY = {
 CONFIDENCE = ("high", "medium", "low")
 ROLES = ("recommended", "triangulation", "automatic")
 SENSITIVITY = ("public", "restricted")
-DATE_PRECISIONS = ("day", "week", "month", "period")
+DATE_PRECISIONS = ("day", "week", "month", "year", "period")
 REVISION_KINDS = ("original", "correction", "retraction", "recommendation")
 
 _LABELS = {

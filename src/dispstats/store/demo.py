@@ -4,9 +4,10 @@ earlier Rukban estimates, as HXL-tagged CSVs in data/."""
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
-from dispstats.errors import Conflict, InputError
+from dispstats.errors import InputError
 from dispstats.model.columns import (
     FIGURE_COLUMNS,
     SITE_COLUMNS,
@@ -39,11 +40,19 @@ def read_csv_rows(path: Path) -> list[list[str]]:
             from None
 
 
-def load_demo(store: Store, folder: Path | None = None) -> dict[str, int]:
+@dataclass(frozen=True)
+class DemoLoad:
+    sites: int
+    sources: int
+    figures: int
+    already_loaded: bool = False
+
+
+def load_demo(store: Store, folder: Path | None = None) -> DemoLoad:
     """Load the demo sites, sources and figures in one transaction; returns what was added.
 
-    Raises Conflict if the demo was loaded already (its sites exist), InputError naming the
-    file and row of any bad cell.
+    Loading twice adds nothing (`already_loaded`). Raises InputError naming the file and row
+    of any bad cell.
     """
     folder = folder or demo_folder()
     sites_path, sources_path, figures_path = (folder / name for name in FILES)
@@ -59,7 +68,6 @@ def load_demo(store: Store, folder: Path | None = None) -> dict[str, int]:
                                 str(figures_path))]
     known = {s.id for s in store.sites()}
     if any(s.id in known for s in sites):
-        raise Conflict(f"the demo data is loaded in {store.url} already; nothing was added")
+        return DemoLoad(0, 0, 0, already_loaded=True)
     added_sites, added_sources, added_figures = store.add_records(sites, sources, figures)
-    return {"sites": len(added_sites), "sources": len(added_sources),
-            "figures": len(added_figures)}
+    return DemoLoad(len(added_sites), len(added_sources), len(added_figures))

@@ -65,6 +65,12 @@ def add_figure(store: Store, fields: TextFields, today: date | None = None) -> F
     source is described by publisher (required), publisher_type, title, url, published,
     accessed, reliability; `source` then becomes its id.
     """
+    missing = [name for name in ("site", "indicator", "date") if not clean_text(fields.get(name))]
+    if not clean_text(fields.get("value")) and not fields.get("unquantified"):
+        missing.insert(2, "value")
+    if missing:
+        raise InputError(f"missing {', '.join(missing)}: a figure needs a site, an indicator, "
+                         f"a value (or 'unquantified') and a reference date")
     sites = store.sites()
     new_source = None
     source_ref = clean_text(fields.get("source"))
@@ -84,7 +90,7 @@ def add_figure(store: Store, fields: TextFields, today: date | None = None) -> F
         return find_site(sites, ref).id if ref else None
 
     figure = figure_from_fields({
-        "site_id": site_id("site") or _missing("site", "which site is the figure about?"),
+        "site_id": site_id("site"),
         "indicator": fields.get("indicator"),
         "value": fields.get("value"),
         "unquantified": bool(fields.get("unquantified")),
@@ -155,7 +161,3 @@ def _free_id(base: str, taken: set[str]) -> str:
     while candidate in taken:
         candidate, n = f"{base[:56]}-{n}", n + 1
     return candidate
-
-
-def _missing(field: str, question: str) -> str:
-    raise InputError(question, field=field)

@@ -285,7 +285,7 @@ class Store:
         return [_figure_from_row(r) for r in rows]
 
     def figures(self, where: FigureFilter = FigureFilter()) -> list[Figure]:
-        """Current versions of figures matching `where`, by site, indicator and date."""
+        """Current versions of figures matching `where`, oldest reference date first."""
         query = _current_versions()
         v = figure_versions.c
         if where.site_ids:
@@ -300,7 +300,7 @@ class Store:
             query = query.where(v.ref_start <= where.date_to)
         if not where.include_retracted:
             query = query.where(v.revision != "retraction")
-        query = query.order_by(v.site_id, v.indicator, v.ref_start, v.figure_id)
+        query = query.order_by(v.ref_start, v.site_id, v.indicator, v.figure_id)
         with self._read() as connection:
             return [_figure_from_row(r) for r in connection.execute(query).mappings()]
 

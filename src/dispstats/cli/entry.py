@@ -1,0 +1,290 @@
+"""Commands that write: init, site add, source add, add, correct, retract."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from dispstats.cli.app import UserError, cli, state_of
+from dispstats.cli.render import figure_line, print_json, figure_json
+from dispstats.errors import DispstatsError, InputError, NotFound
+from dispstats.model import vocab
+from dispstats.model.parse import parse_dateref, parse_quantity
+from dispstats.store import Store, entry
+from dispstats.store.demo import load_demo
+
+
+@cli.command()
+@click.option("--demo", is_flag=True, help="Also load the bundled demo data (the Rukban / "
+              "55-km zone example of September 2018). Loading it twice adds nothing.")
+@click.pass_context
+def init(ctx: click.Context, demo: bool) -> None:
+    """Create the store, or upgrade an existing one to this version's schema.
+
+    \b
+    Examples:
+      dispstats init
+      dispstats init --demo
+      dispstats --db team.db init
+      DISPSTATS_DB=postgresql+psycopg://me@dbhost/displacement dispstats init
+    """
+    store, before = Store.init(state_of(ctx).db)
+    with store:
+        if before is None:
+            click.echo(f"Created a dispstats store at {store.url}")
+        else:
+            click.echo(f"Store at {store.url} is ready (schema {before} checked)")
+        if demo:
+            loaded = load_demo(store)
+            if loaded.already_loaded:
+                click.echo("The demo data is there already; nothing added.")
+            else:
+                click.echo(f"Loaded the demo data: {loaded.sites} sites, {loaded.sources} "
+                           f"sources, {loaded.figures} figures.")
+
+
+def _interactive(flag: bool | None) -> bool:
+    return sys.stdin.isatty() if flag is None else flag
+
+
+def _ask(question: str, parse, default: str | None = None) -> str:
+    """Prompt until `parse` accepts the answer; shows the library's message on refusal."""
+    while True:
+        answer = click.prompt(question, default=default, show_default=default is not None)
+        try:
+            parse(answer)
+            return answer
+        except NotFound as exc:
+            click.secho(str(exc), fg="yellow", err=True)
+            default = exc.suggestions[0] if exc.suggestions else None
+        except DispstatsError as exc:
+            click.secho(str(exc), fg="yellow", err=True)
+
+
+def _prompt_missing(store: Store, fields: dict) -> None:
+    """Ask for what a figure needs and the flags did not give (only in a terminal)."""
+    if not fields["site"]:
+        fields["site"] = _ask("Site (name, alias or id)", store.find_site)
+    if not fields["indicator"]:
+        fields["indicator"] = _ask(
+            f"Indicator ({', '.join(vocab.INDICATORS)})",
+            lambda text: entry.figure_changes(store, {"indicator": text}))
+    if not fields["value"] and not fields["unquantified"]:
+        fields["value"] = _ask("Value as the source words it (e.g. 'about 45,000')",
+                               parse_quantity)
+    if not fields["date"]:
+        fields["date"] = _ask("Reference date (2018-09-16, 2018-09, 2018-W38)", parse_dateref)
+    if not fields["source"] and not fields["publisher"]:
+        answer = click.prompt("Source id or publisher (Enter for a new source)", default="",
+                              show_default=False)
+        if answer:
+            fields["source"] = answer
+            try:
+                store.find_source(answer)
+            except NotFound as exc:
+                click.secho(f"{exc}; describing a new source", fg="yellow", err=True)
+                fields["source"], fields["publisher"] = None, answer
+        if not fields["source"]:
+            fields["publisher"] = fields["publisher"] or click.prompt("Publisher")
+            fields["publisher_type"] = click.prompt(
+                f"Publisher type ({', '.join(vocab.PUBLISHER_TYPES)})", default="media")
+            fields["title"] = click.prompt("Title", default="", show_default=False) or None
+            fields["url"] = click.prompt("URL", default="", show_default=False) or None
+            fields["published"] = click.prompt("Published (date)", default="",
+                                               show_default=False) or None
+            fields["reliability"] = click.prompt("Reliability A-F", default="F")
+
+
+FIGURE_OPTIONS = [
+    click.option("--site", help="Site name, alias or id (e.g. Rukban)."),
+    click.option("--indicator", help=f"One of: {', '.join(vocab.INDICATORS)}."),
+    click.option("--value", help="The number as the source words it: '45,000', 'about "
+                 "45,000', '~45k', 'more than 20', '40,000-50,000'."),
+    click.option("--unquantified", is_flag=True, default=None,
+                 help="A report with no number ('hundreds of civilians'): keep the words "
+                      "in --excerpt."),
+    click.option("--date", help="Reference date: 2018-09-16, '16 Sep 2018', 16/09/2018 "
+                 "(day first), a month 2018-09, an ISO week 2018-W38, or a period A..B."),
+    click.option("--unit", help="people (default) or households."),
+    click.option("--destination", help="For departures and relocations: where to (site)."),
+    click.option("--origin", help="For arrivals and returns: where from (site)."),
+    click.option("--status", help="For movements: planned, under way or completed."),
+    click.option("--group", help="Population group, e.g. 'Qaryatayn tribe'."),
+    click.option("--excerpt", help="The source's words that support the number."),
+    click.option("--confidence", help="Your confidence: high, medium (default) or low."),
+    click.option("--note", help="Why you hold that confidence."),
+    click.option("--sensitivity", help="public (default) or restricted."),
+]
+
+
+def figure_options(func):
+    for option in reversed(FIGURE_OPTIONS):
+        func = option(func)
+    return func
+
+
+@cli.command()
+@figure_options
+@click.option("--source", help="Id of an existing source (or a publisher with one source). "
+              "With --publisher: the id for the new source.")
+@click.option("--publisher", help="Create a new source by this publisher with the figure.")
+@click.option("--publisher-type", help="New source: un, ngo, government, party to conflict, "
+              "media, local network.")
+@click.option("--title", help="New source: title of the report or article.")
+@click.option("--url", help="New source: web address.")
+@click.option("--published", help="New source: publication date.")
+@click.option("--accessed", help="New source: date you read it.")
+@click.option("--reliability", help="New source: Admiralty grade A-F (F: cannot be judged).")
+@click.option("--role", help="automatic (default), recommended or triangulation.")
+@click.option("--interactive/--no-interactive", default=None,
+              help="Ask for missing fields. Default: ask only when run in a terminal.")
+@click.option("--json", "as_json", is_flag=True, help="Print the stored figure as JSON.")
+@click.pass_context
+def add(ctx: click.Context, interactive: bool | None, as_json: bool, **fields) -> None:
+    """Record one figure exactly as its source reported it.
+
+    Run in a terminal with fields missing, it asks for them (sites and sources by name, with
+    suggestions for typos). The figure, and a new source given with --publisher, are stored
+    together or not at all.
+
+    \b
+    Examples:
+      dispstats add --site Rukban --indicator population --value "about 45,000" \\
+          --date 2018-09-16 --source ocha-2018-09 \\
+          --excerpt "approximately 45,000 displaced people"
+      dispstats add --site "55-km zone" --indicator departures --value 3,000 \\
+          --destination "northern Aleppo" --status planned --group "Qaryatayn tribe" \\
+          --date 2018-09-17 --publisher "Hammurabi's Justice" \\
+          --publisher-type "party to conflict" --published 2018-09-17 --reliability D
+    """
+    store = state_of(ctx).store()
+    if _interactive(interactive):
+        _prompt_missing(store, fields)
+    figure = entry.add_figure(store, fields)
+    if as_json:
+        print_json(figure_json(figure))
+    else:
+        sources = {figure.source_id: store.source(figure.source_id)}
+        click.echo(f"Added {figure_line(figure, sources)}")
+
+
+@cli.command()
+@click.argument("figure_id", type=int)
+@figure_options
+@click.option("--source", help="Another source id.")
+@click.option("--role", help="automatic, recommended or triangulation.")
+@click.option("--reason", required=True, help="Why the figure is corrected (kept in history).")
+@click.option("--if-version", "expected_version", type=int,
+              help="Refuse if the figure is no longer at this version (someone else changed "
+                   "it since you looked).")
+@click.pass_context
+def correct(ctx: click.Context, figure_id: int, reason: str, expected_version: int | None,
+            **changes) -> None:
+    """Correct a figure: a new version with the changed fields; the old one stays in history.
+
+    \b
+    Examples:
+      dispstats correct 4 --value "about 42,000" --reason "OCHA revised its estimate"
+      dispstats correct 5 --status completed --date 2018-09-30 --reason "Buses left" \\
+          --if-version 1
+    """
+    store = state_of(ctx).store()
+    figure = entry.correct_figure(store, figure_id, reason, changes, expected_version)
+    click.echo(f"Corrected, now version {figure.version}: {figure_line(figure)}")
+
+
+@cli.command()
+@click.argument("figure_id", type=int)
+@click.option("--reason", required=True, help="Why the figure is withdrawn (kept in history).")
+@click.option("--if-version", "expected_version", type=int,
+              help="Refuse if the figure is no longer at this version.")
+@click.pass_context
+def retract(ctx: click.Context, figure_id: int, reason: str,
+            expected_version: int | None) -> None:
+    """Withdraw a figure. It stays in the store and its history; it never wins an estimate.
+
+    \b
+    Example:
+      dispstats retract 6 --reason "Duplicate of figure 5, same report"
+    """
+    if not reason.strip():
+        raise UserError("say why the figure is retracted (--reason)")
+    figure = state_of(ctx).store().retract(figure_id, reason.strip(), expected_version)
+    click.echo(f"Retracted figure {figure.id} (version {figure.version}).")
+
+
+@cli.group()
+def site() -> None:
+    """Add, list and show sites (camps, settlements, zones, areas, cities)."""
+
+
+@site.command("add")
+@click.argument("name")
+@click.option("--id", "id_", help="Short stable id (default: made from the name).")
+@click.option("--kind", default="camp", show_default=True,
+              help=f"One of: {', '.join(vocab.SITE_KINDS)}.")
+@click.option("--alias", "aliases", multiple=True, help="Another name or spelling; repeatable.")
+@click.option("--pcode", help="The site's own p-code.")
+@click.option("--country", help="ISO3 country code, e.g. SYR.")
+@click.option("--admin1", help="Admin 1 name (governorate).")
+@click.option("--admin1-pcode", help="Admin 1 p-code, e.g. SY04.")
+@click.option("--admin2", help="Admin 2 name (district).")
+@click.option("--admin2-pcode", help="Admin 2 p-code.")
+@click.option("--lat", help="Latitude, decimal degrees.")
+@click.option("--lon", help="Longitude, decimal degrees.")
+@click.option("--parent", help="The site this one lies in (name or id).")
+@click.option("--sensitivity", default="public", show_default=True,
+              help="public or restricted.")
+@click.pass_context
+def site_add(ctx: click.Context, name: str, id_: str | None, aliases: tuple[str, ...],
+             **fields) -> None:
+    """Add a site.
+
+    \b
+    Example:
+      dispstats site add Rukban --kind camp --country SYR --admin1 Homs \\
+          --admin1-pcode SY04 --parent "55-km zone" --alias "Al-Rukban" --alias "الركبان"
+    """
+    for alias in aliases:
+        if ";" in alias:
+            raise InputError(f"'{alias}' contains ';', which separates names in exports; give "
+                             f"each alias with its own --alias", field="alias", value=alias)
+    stored = entry.add_site(state_of(ctx).store(), {
+        "id": id_, "name": name, "aliases": ";".join(aliases), "kind": fields["kind"],
+        "pcode": fields["pcode"], "country_iso3": fields["country"],
+        "admin1_name": fields["admin1"], "admin1_pcode": fields["admin1_pcode"],
+        "admin2_name": fields["admin2"], "admin2_pcode": fields["admin2_pcode"],
+        "latitude": fields["lat"], "longitude": fields["lon"],
+        "parent_id": fields["parent"], "sensitivity": fields["sensitivity"]})
+    click.echo(f"Added site {stored.name} (id {stored.id}).")
+
+
+@cli.group()
+def source() -> None:
+    """Add, list and show sources (who reported figures, where, when, how reliable)."""
+
+
+@source.command("add")
+@click.option("--publisher", required=True, help="Organisation or outlet, e.g. OCHA.")
+@click.option("--id", "id_", help="Short stable id (default: publisher and date).")
+@click.option("--type", "publisher_type", default="media", show_default=True,
+              help=f"One of: {', '.join(vocab.label(t) for t in vocab.PUBLISHER_TYPES)}.")
+@click.option("--title", help="Title of the report, article or dataset.")
+@click.option("--url", help="Web address (http or https).")
+@click.option("--published", help="Publication date.")
+@click.option("--accessed", help="Date you read it.")
+@click.option("--reliability", default="F", show_default=True,
+              help="Admiralty grade: A completely reliable, B usually, C fairly, D not "
+                   "usually, E unreliable, F cannot be judged.")
+@click.pass_context
+def source_add(ctx: click.Context, id_: str | None, **fields) -> None:
+    """Add a source.
+
+    \b
+    Example:
+      dispstats source add --publisher OCHA --type un --id ocha-2018-09 \\
+          --title "Syria: Rukban situation update" --published 2018-09-16 --reliability B
+    """
+    stored = entry.add_source(state_of(ctx).store(), {"id": id_, **fields})
+    click.echo(f"Added source {stored.publisher} (id {stored.id}).")

@@ -1,0 +1,124 @@
+"""How records read on a terminal and in --json output. No logic beyond presentation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+
+import click
+
+from dispstats.model.columns import figure_row, site_row, source_row
+from dispstats.model.parse import format_dateref
+from dispstats.model.records import Figure, Site, Source
+from dispstats.model.vocab import RELIABILITY, label
+
+
+def value_words(figure: Figure) -> str:
+    """"about 45,000 people", "70,000–80,000 people", "unquantified"."""
+    q = figure.quantity
+    if q.quantifier == "unquantified":
+        excerpt = figure.excerpt or ""
+        return f"unquantified: “{excerpt[:40]}{'…' if len(excerpt) > 40 else ''}”"
+    number = f"{q.low:,}" if not q.is_range else f"{q.low:,}–{q.high:,}"
+    words = number if q.quantifier == "exact" else f"{label(q.quantifier)} {number}"
+    return f"{words} {figure.unit}"
+
+
+def figure_line(figure: Figure, sources: dict[str, Source] | None = None) -> str:
+    """One line naming a figure: id, site, indicator, value, date, movement and source."""
+    parts = [f"#{figure.id}", figure.site_id, figure.indicator, value_words(figure),
+             format_dateref(figure.ref)]
+    if figure.destination_site_id:
+        parts.append(f"to {figure.destination_site_id}")
+    if figure.origin_site_id:
+        parts.append(f"from {figure.origin_site_id}")
+    if figure.movement_status:
+        parts.append(label(figure.movement_status))
+    source = (sources or {}).get(figure.source_id)
+    parts.append(f"{source.publisher} ({figure.source_id})" if source else figure.source_id)
+    if figure.is_retracted:
+        parts.append("RETRACTED")
+    return " · ".join(parts)
+
+
+def figure_details(figure: Figure, source: Source | None) -> list[tuple[str, str]]:
+    """Label/value pairs for `dispstats show`."""
+    pairs = [
+        ("Figure", f"{figure.id} (version {figure.version}, {figure.revision})"),
+        ("Site", figure.site_id),
+        ("Indicator", figure.indicator),
+        ("Value", value_words(figure)),
+        ("As reported", figure.value_text or ""),
+        ("Reference", f"{format_dateref(figure.ref)} ({figure.ref.precision}: "
+                      f"{figure.ref.start} to {figure.ref.end})"),
+        ("Origin", figure.origin_site_id or ""),
+        ("Destination", figure.destination_site_id or ""),
+        ("Movement", label(figure.movement_status)),
+        ("Group", figure.population_group or ""),
+        ("Source", _source_words(source) if source else figure.source_id),
+        ("Excerpt", f"“{figure.excerpt}”" if figure.excerpt else ""),
+        ("Confidence", figure.confidence + (f": {figure.confidence_note}"
+                                            if figure.confidence_note else "")),
+        ("Role", figure.role),
+        ("Sensitivity", figure.sensitivity),
+        ("Reason", figure.reason or ""),
+        ("Entered", f"{figure.entered_at:%Y-%m-%d %H:%M} UTC by {figure.entered_by}"),
+    ]
+    return [(k, v) for k, v in pairs if v]
+
+
+def _source_words(source: Source) -> str:
+    when = f", {source.published}" if source.published else ""
+    return (f"{source.publisher}{when} ({source.id}; reliability {source.reliability}, "
+            f"{RELIABILITY[source.reliability]})")
+
+
+def print_pairs(pairs: Iterable[tuple[str, str]]) -> None:
+    pairs = list(pairs)
+    width = max(len(k) for k, _ in pairs)
+    for key, value in pairs:
+        click.echo(f"{key:<{width}}  {value}")
+
+
+def print_table(headers: list[str], rows: list[list[str]], title: str | None = None) -> None:
+    """A table on the terminal (rich is imported only here, for listing commands)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*headers, title=title, show_lines=False, header_style="bold")
+    for row in rows:
+        table.add_row(*(_escape(cell) for cell in row))
+    console = Console()
+    if not console.is_terminal:
+        # Piped into a file or another program: no terminal width to respect.
+        console = Console(width=200)
+    console.print(table)
+
+
+def _escape(cell: str) -> str:
+    from rich.markup import escape
+
+    return escape(str(cell))
+
+
+def print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def figure_json(figure: Figure) -> dict:
+    return figure_row(figure)
+
+
+def site_json(site: Site) -> dict:
+    return site_row(site) | {"aliases": list(site.aliases)}
+
+
+def source_json(source: Source) -> dict:
+    return source_row(source)

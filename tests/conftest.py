@@ -1,0 +1,102 @@
+"""Shared fixtures: real stores on real databases.
+
+`store` runs each test on a SQLite file in tmp_path and, when a server is reachable, on
+PostgreSQL (DISPSTATS_TEST_PG_URL). Locally without a server the PostgreSQL runs are skipped
+with how to start one; under CI (CI=true) a missing server is an error, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dispstats.cli import cli
+from dispstats.store import Store
+from dispstats.store.demo import load_demo
+
+PG_URL = os.environ.get("DISPSTATS_TEST_PG_URL",
+                        "postgresql+psycopg://dispstats:dispstats@127.0.0.1:5432/dispstats_test")
+PG_HELP = ("PostgreSQL not reachable at DISPSTATS_TEST_PG_URL; start one with "
+           "'pg_ctlcluster 15 main start' and create the role and database as in .ci/run")
+# A date after every fixture's data, so "the future" stays fixed whatever today is.
+TODAY = date(2024, 1, 1)
+
+
+def _pg_available() -> str | None:
+    from sqlalchemy import create_engine, text
+
+    try:
+        engine = create_engine(PG_URL)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
+        return str(exc).splitlines()[0]
+
+
+_PG_PROBLEM: list[str | None] = []
+
+
+def pg_url_or_skip() -> str:
+    """A fresh, empty PostgreSQL database URL; skips (or fails under CI) when none is there."""
+    if not _PG_PROBLEM:
+        _PG_PROBLEM.append(_pg_available())
+    if _PG_PROBLEM[0] is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{PG_HELP}: {_PG_PROBLEM[0]}")
+        pytest.skip(f"{PG_HELP}: {_PG_PROBLEM[0]}")
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return PG_URL
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path: Path) -> str:
+    """Where a fresh store goes: a SQLite file path, or an emptied PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return pg_url_or_skip()
+
+
+@pytest.fixture
+def store(db_url: str):
+    store, _ = Store.init(db_url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def demo_store(store: Store) -> Store:
+    load_demo(store)
+    return store
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Path:
+    """An initialised SQLite store file with the demo data."""
+    path = tmp_path / "demo.db"
+    with Store.init(str(path))[0] as store:
+        load_demo(store)
+    return path
+
+
+@pytest.fixture
+def run(sqlite_db: Path):
+    """Run a dispstats command line on the demo SQLite store; returns the click Result."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None, db: Path | str | None = None):
+        return runner.invoke(cli, ["--db", str(db or sqlite_db), *args], input=input,
+                             catch_exceptions=True)
+
+    return invoke
