@@ -34,11 +34,14 @@ class NotFound(DispstatsError):
     `suggestions` holds close matches ("did you mean …?"), best first.
     """
 
-    def __init__(self, message: str, suggestions: list[str] | None = None):
+    def __init__(self, message: str, suggestions: list[str] | None = None,
+                 hint: str | None = None):
         self.suggestions = suggestions or []
         if self.suggestions:
             quoted = " or ".join(f"'{s}'" for s in self.suggestions[:3])
             message = f"{message} (did you mean {quoted}?)"
+        if hint:
+            message = f"{message}; {hint}"
         super().__init__(message)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from dispstats.errors import InputError
+from dispstats.errors import Conflict, InputError
 from dispstats.model import vocab
 from dispstats.model.fields import (
     clean_text,
@@ -25,7 +25,7 @@ from dispstats.model.parse import (
     slugify,
 )
 from dispstats.model.records import Figure, Site, Source
-from dispstats.store.lookup import find_site
+from dispstats.store.lookup import find_site, normalise_name
 from dispstats.store.store import Store
 
 TextFields = Mapping[str, str | bool | None]
@@ -38,6 +38,12 @@ def add_site(store: Store, fields: TextFields) -> Site:
     f = dict(fields)
     existing = store.sites()
     if not clean_text(f.get("id")):
+        name = normalise_name(str(f.get("name") or ""))
+        for site in existing:
+            if name in {normalise_name(n) for n in (site.name, site.id, *site.aliases)}:
+                raise Conflict(f"'{f.get('name')}' names a site already: {site.name} "
+                               f"({site.id}); to add another site of that name, give it an "
+                               f"--id of its own")
         f["id"] = _free_id(slugify(str(f.get("name") or "")), {s.id for s in existing})
     if clean_text(f.get("parent_id")):
         f["parent_id"] = find_site(existing, str(f["parent_id"])).id
@@ -65,12 +71,14 @@ def add_figure(store: Store, fields: TextFields, today: date | None = None) -> F
     source is described by publisher (required), publisher_type, title, url, published,
     accessed, reliability; `source` then becomes its id.
     """
-    missing = [name for name in ("site", "indicator", "date") if not clean_text(fields.get(name))]
-    if not clean_text(fields.get("value")) and not fields.get("unquantified"):
-        missing.insert(2, "value")
-    if missing:
+    given = {name: bool(clean_text(fields.get(name))) for name in
+             ("site", "indicator", "value", "date", "source", "publisher")}
+    given["value"] = given["value"] or bool(fields.get("unquantified"))
+    has_publisher = given.pop("publisher")
+    given["source"] = given["source"] or has_publisher
+    if missing := [name for name, ok in given.items() if not ok]:
         raise InputError(f"missing {', '.join(missing)}: a figure needs a site, an indicator, "
-                         f"a value (or 'unquantified') and a reference date")
+                         f"a value (or 'unquantified'), a reference date and a source")
     sites = store.sites()
     new_source = None
     source_ref = clean_text(fields.get("source"))
@@ -79,11 +87,8 @@ def add_figure(store: Store, fields: TextFields, today: date | None = None) -> F
         source_fields["id"] = source_ref
         new_source = _new_source(store, source_fields, today)
         source_id = new_source.id
-    elif source_ref:
-        source_id = store.find_source(source_ref).id
     else:
-        raise InputError("which source reported this figure? give --source (an existing "
-                         "source) or --publisher (a new one)", field="source")
+        source_id = store.find_source(source_ref).id
 
     def site_id(key: str) -> str | None:
         ref = clean_text(fields.get(key))

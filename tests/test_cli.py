@@ -1,0 +1,246 @@
+"""The command line: every command works, explains itself, and fails with one clear line."""
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from dispstats.cli import cli
+from dispstats.store import Store
+
+
+def snapshot(path: Path) -> tuple[str, list[str]]:
+    """The store file's bytes (hashed) and the files beside it: enough to prove no write."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest, sorted(p.name for p in path.parent.iterdir())
+
+
+def assert_clean_failure(result, *phrases: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)  # no Python traceback reached the user
+    assert "Traceback" not in result.output
+    for phrase in phrases:
+        assert phrase in result.output
+
+
+def test_init_demo_creates_a_store_and_loading_twice_adds_nothing(tmp_path):
+    db = str(tmp_path / "new.db")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["--db", db, "init", "--demo"])
+    assert first.exit_code == 0, first.output
+    assert "Created a dispstats store" in first.output
+    assert "3 sites, 7 sources, 6 figures" in first.output
+    second = runner.invoke(cli, ["--db", db, "init", "--demo"])
+    assert second.exit_code == 0
+    assert "nothing added" in second.output
+    with Store.open(db) as store:
+        assert store.counts()["figures"] == 6
+
+
+def test_the_store_can_be_chosen_by_environment_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("DISPSTATS_DB", str(tmp_path / "env.db"))
+    assert CliRunner().invoke(cli, ["init"]).exit_code == 0
+    assert (tmp_path / "env.db").exists()
+
+
+def test_the_default_store_is_dispstats_db_in_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv("DISPSTATS_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["init"]).exit_code == 0
+    assert (tmp_path / "dispstats.db").exists()
+
+
+def test_a_command_on_a_missing_store_says_how_to_create_it(tmp_path):
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "none.db"), "list"])
+    assert_clean_failure(result, "dispstats init")
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_list_shows_the_demo_figures(run):
+    result = run("list")
+    assert result.exit_code == 0, result.output
+    for words in ("about 45,000 people", "OCHA", "3,000 people", "Hammurabi's Justice",
+                  "with hundreds of civilians", "6 figures"):
+        assert words in result.output
+
+
+def test_list_filters_and_prints_json(run):
+    result = run("list", "--site", "Rukban", "--indicator", "pop", "--from", "2018", "--json")
+    rows = json.loads(result.output)
+    assert [(r["value_text"], r["source_id"], r["reference"]) for r in rows] == [
+        ("about 50,000", "un-2018-01", "2018-01"),
+        ("approximately 45,000", "ocha-2018-09", "2018-09-16")]
+    assert rows[1]["low"] == 45000 and rows[1]["quantifier"] == "about"
+
+
+def test_add_stores_a_figure_given_by_flags(run, sqlite_db):
+    result = run("add", "--site", "rukban", "--indicator", "population", "--value",
+                 "about 44,000", "--date", "2018-09-20", "--source", "ocha-2018-09",
+                 "--excerpt", "some 44,000 people", "--no-interactive")
+    assert result.exit_code == 0, result.output
+    assert "Added #7 · rukban · population · about 44,000 people · 2018-09-20" in result.output
+    with Store.open(str(sqlite_db)) as store:
+        stored = store.figure(7)
+    assert (stored.quantity.low, stored.excerpt) == (44000, "some 44,000 people")
+
+
+def test_add_creates_a_new_source_given_inline(run, sqlite_db):
+    result = run("add", "--site", "55-km zone", "--indicator", "departures", "--value", "250",
+                 "--destination", "northern aleppo", "--status", "under way", "--date",
+                 "2018-09-25", "--publisher", "Syrian Arab Red Crescent", "--publisher-type",
+                 "ngo", "--published", "2018-09-26", "--reliability", "B",
+                 "--url", "https://example.org/sarc", "--no-interactive")
+    assert result.exit_code == 0, result.output
+    with Store.open(str(sqlite_db)) as store:
+        source = store.find_source("Syrian Arab Red Crescent")
+        assert source.id == "syrian-arab-red-crescent-2018-09-26"
+        assert store.figure(7).movement_status == "under_way"
+
+
+def test_a_typo_in_the_site_name_gets_a_suggestion_and_stores_nothing(run, sqlite_db):
+    before = snapshot(sqlite_db)
+    result = run("add", "--site", "Rukbaan", "--indicator", "population", "--value", "45,000",
+                 "--date", "2018-09-16", "--source", "ocha-2018-09", "--no-interactive")
+    assert_clean_failure(result, "no site 'Rukbaan'", "did you mean 'Rukban'?")
+    assert snapshot(sqlite_db) == before
+
+
+@pytest.mark.parametrize(("flag", "value", "expected"), [
+    ("--value", "hundreds", "not a number"),
+    ("--value", "-300", "negative"),
+    ("--value", "50,000-40,000", "low end"),
+    ("--date", "2099-01-01", "in the future"),
+    ("--date", "1850-01-01", "before 1900"),
+    ("--indicator", "refugees", "'refugees' is not one of"),
+    ("--source", "ocha-2019", "did you mean 'ocha-2018-09'"),
+    ("--status", "finished", "'finished' is not one of"),
+])
+def test_a_bad_value_leaves_the_store_byte_for_byte_unchanged(run, sqlite_db, flag, value,
+                                                               expected):
+    args = {"--site": "Rukban", "--indicator": "departures", "--value": "3,000",
+            "--date": "2018-09-16", "--source": "ocha-2018-09"}
+    args[flag] = value
+    before = snapshot(sqlite_db)
+    result = run("add", *[x for pair in args.items() for x in pair], "--no-interactive")
+    assert_clean_failure(result, expected, value)
+    assert snapshot(sqlite_db) == before
+
+
+def test_missing_fields_are_named_when_not_in_a_terminal(run):
+    result = run("add", "--site", "Rukban", "--no-interactive")
+    assert_clean_failure(result, "missing indicator, value, date, source")
+
+
+def test_in_a_terminal_add_asks_for_missing_fields_and_suggests_names(run, sqlite_db):
+    answers = "\n".join(["Rukbaan", "", "populaton", "population", "hundreds",
+                         "about 44,500", "20 Sep 2018", "OCHA", ""])
+    result = run("add", "--interactive", input=answers)
+    assert result.exit_code == 0, result.output
+    assert "did you mean 'Rukban'?" in result.output
+    assert "did you mean 'population'?" in result.output
+    assert "not a number" in result.output
+    with Store.open(str(sqlite_db)) as store:
+        stored = store.figure(7)
+    assert (stored.site_id, stored.quantity.low, stored.source_id) == (
+        "rukban", 44500, "ocha-2018-09")
+
+
+def test_in_a_terminal_an_unknown_source_is_described_as_a_new_one(run, sqlite_db):
+    answers = "\n".join(["Badia 24 updates", "local network", "Update", "", "2018-09-18", "C"])
+    result = run("add", "--interactive", "--site", "Rukban", "--indicator", "population",
+                 "--value", "40,000", "--date", "2018-09-18", input=answers + "\n")
+    assert result.exit_code == 0, result.output
+    with Store.open(str(sqlite_db)) as store:
+        source = store.source(store.figure(7).source_id)
+    assert (source.publisher, source.publisher_type, source.reliability) == (
+        "Badia 24 updates", "local_network", "C")
+
+
+def test_correct_retract_and_history_keep_every_version(run):
+    assert run("correct", "4", "--value", "about 42,000", "--reason",
+               "OCHA revised").exit_code == 0
+    assert run("retract", "4", "--reason", "wrong camp").exit_code == 0
+    result = run("history", "4", "--json")
+    versions = json.loads(result.output)
+    assert [(v["version"], v["revision"], v["low"], v["reason"]) for v in versions] == [
+        (1, "original", 45000, None), (2, "correction", 42000, "OCHA revised"),
+        (3, "retraction", 42000, "wrong camp")]
+    assert "about 45,000" not in run("list").output
+    assert "(retracted)" in run("list", "--include-retracted").output
+
+
+def test_a_correction_on_a_stale_version_is_refused(run):
+    assert run("correct", "4", "--value", "44,000", "--reason", "a").exit_code == 0
+    result = run("correct", "4", "--value", "43,000", "--reason", "b", "--if-version", "1")
+    assert_clean_failure(result, "changed since you read it", "version 2")
+
+
+def test_show_prints_the_figure_with_its_source_and_excerpt(run):
+    result = run("show", "4")
+    assert result.exit_code == 0
+    assert "about 45,000 people" in result.output
+    assert "“approximately 45,000 displaced people" in result.output
+    assert "OCHA" in result.output and "reliability B" in result.output
+
+
+def test_unknown_figures_sites_and_sources_fail_cleanly(run):
+    assert_clean_failure(run("show", "99"), "no figure 99")
+    assert_clean_failure(run("site", "show", "Rukbn"), "did you mean 'Rukban'?")
+    assert_clean_failure(run("source", "show", "unhcr-2016"), "did you mean 'unhcr-2016-10'?")
+
+
+def test_sites_and_sources_are_added_listed_and_shown(run):
+    added = run("site", "add", "Hadalat", "--kind", "informal settlement", "--country", "syr",
+                "--parent", "55-km zone", "--alias", "Hadalat camp", "--lat", "32.9",
+                "--lon", "38.6")
+    assert added.exit_code == 0, added.output
+    assert "id hadalat" in added.output
+    shown = json.loads(run("site", "show", "hadalat camp", "--json").output)
+    assert shown["parent_id"] == "syr-55km-zone" and shown["country_iso3"] == "SYR"
+    assert "Hadalat" in run("site", "list").output
+    source = run("source", "add", "--publisher", "UNICEF", "--type", "un", "--published",
+                 "2018-10-01", "--reliability", "b")
+    assert "id unicef-2018-10-01" in source.output
+    assert "UNICEF" in run("source", "list").output
+    assert_clean_failure(run("site", "add", "al-rukban"), "names a site already: Rukban",
+                         "--id")
+    assert run("site", "add", "Rukban", "--id", "jor-rukban", "--country", "JOR").exit_code == 0
+    assert_clean_failure(run("site", "add", "Other", "--id", "rukban"), "exists already")
+
+
+def _all_commands(group: click.Group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from _all_commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", [p for p, c in _all_commands(cli)
+                                  if not isinstance(c, click.Group)], ids=" ".join)
+def test_every_command_has_help_with_an_example(path):
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output, f"dispstats {' '.join(path)} --help has no example"
+
+
+def test_add_does_not_import_heavy_libraries(sqlite_db):
+    script = f"""
+import sys
+from dispstats.cli import cli
+try:
+    cli(["--db", {str(sqlite_db)!r}, "add", "--site", "Rukban", "--indicator", "population",
+         "--value", "44,000", "--date", "2018-09-21", "--source", "ocha-2018-09",
+         "--no-interactive"], standalone_mode=False)
+finally:
+    heavy = ("pandas", "matplotlib", "weasyprint", "openpyxl", "numpy", "alembic", "rich")
+    print("HEAVY:" + ",".join(m for m in heavy if m in sys.modules))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert "Added #7" in done.stdout
+    assert "HEAVY:\n" in done.stdout
