@@ -1,0 +1,54 @@
+"""How long `dispstats add` takes as a whole process, next to a bare interpreter.
+
+Baseline: `python -c "import sqlite3"` measured in the same run, interleaved with the
+measured command so machine noise hits both alike. Prints medians and their ratio.
+
+    python bench/entry_latency.py [--runs 21]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def wall(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    runs = parser.parse_args().runs
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as folder:
+        db = str(Path(folder) / "bench.db")
+        subprocess.run([python, "-m", "dispstats", "--db", db, "init", "--demo"], check=True,
+                       stdout=subprocess.DEVNULL)
+        baseline_cmd = [python, "-c", "import sqlite3"]
+        timings: dict[str, list[float]] = {"baseline": [], "add": [], "list": []}
+        for n in range(runs):
+            add_cmd = [python, "-m", "dispstats", "--db", db, "add", "--site", "Rukban",
+                       "--indicator", "population", "--value", f"about {40_000 + n:,}",
+                       "--date", "2018-09-16", "--source", "ocha-2018-09", "--no-interactive"]
+            timings["baseline"].append(wall(baseline_cmd))
+            timings["add"].append(wall(add_cmd))
+            timings["list"].append(wall([python, "-m", "dispstats", "--db", db, "list"]))
+    base = statistics.median(timings["baseline"])
+    print(f"runs: {runs} each, interleaved; medians of whole-process wall time")
+    print(f"baseline  python -c 'import sqlite3'   {base * 1000:7.1f} ms")
+    for name in ("add", "list"):
+        median = statistics.median(timings[name])
+        print(f"dispstats {name:<28} {median * 1000:7.1f} ms   "
+              f"{median / base:5.1f}x baseline   (+{(median - base) * 1000:.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()
