@@ -30,14 +30,33 @@ def main() -> None:
     python = sys.executable
     with tempfile.TemporaryDirectory() as folder:
         db = str(Path(folder) / "bench.db")
-        subprocess.run([python, "-m", "dispstats", "--db", db, "init", "--demo"], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [python, "-m", "dispstats", "--db", db, "init", "--demo"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         baseline_cmd = [python, "-c", "import sqlite3"]
         timings: dict[str, list[float]] = {"baseline": [], "add": [], "list": []}
         for n in range(runs):
-            add_cmd = [python, "-m", "dispstats", "--db", db, "add", "--site", "Rukban",
-                       "--indicator", "population", "--value", f"about {40_000 + n:,}",
-                       "--date", "2018-09-16", "--source", "ocha-2018-09", "--no-interactive"]
+            add_cmd = [
+                python,
+                "-m",
+                "dispstats",
+                "--db",
+                db,
+                "add",
+                "--site",
+                "Rukban",
+                "--indicator",
+                "population",
+                "--value",
+                f"about {40_000 + n:,}",
+                "--date",
+                "2018-09-16",
+                "--source",
+                "ocha-2018-09",
+                "--no-interactive",
+            ]
             timings["baseline"].append(wall(baseline_cmd))
             timings["add"].append(wall(add_cmd))
             timings["list"].append(wall([python, "-m", "dispstats", "--db", db, "list"]))
@@ -46,8 +65,10 @@ def main() -> None:
     print(f"baseline  python -c 'import sqlite3'   {base * 1000:7.1f} ms")
     for name in ("add", "list"):
         median = statistics.median(timings[name])
-        print(f"dispstats {name:<28} {median * 1000:7.1f} ms   "
-              f"{median / base:5.1f}x baseline   (+{(median - base) * 1000:.0f} ms)")
+        print(
+            f"dispstats {name:<28} {median * 1000:7.1f} ms   "
+            f"{median / base:5.1f}x baseline   (+{(median - base) * 1000:.0f} ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -64,8 +64,14 @@ def test_a_command_on_a_missing_store_says_how_to_create_it(tmp_path):
 def test_list_shows_the_demo_figures(run):
     result = run("list")
     assert result.exit_code == 0, result.output
-    for words in ("about 45,000 people", "OCHA", "3,000 people", "Hammurabi's Justice",
-                  "with hundreds of civilians", "6 figures"):
+    for words in (
+        "about 45,000 people",
+        "OCHA",
+        "3,000 people",
+        "Hammurabi's Justice",
+        "with hundreds of civilians",
+        "6 figures",
+    ):
         assert words in result.output
 
 
@@ -74,14 +80,28 @@ def test_list_filters_and_prints_json(run):
     rows = json.loads(result.output)
     assert [(r["value_text"], r["source_id"], r["reference"]) for r in rows] == [
         ("about 50,000", "un-2018-01", "2018-01"),
-        ("approximately 45,000", "ocha-2018-09", "2018-09-16")]
+        ("approximately 45,000", "ocha-2018-09", "2018-09-16"),
+    ]
     assert rows[1]["low"] == 45000 and rows[1]["quantifier"] == "about"
 
 
 def test_add_stores_a_figure_given_by_flags(run, sqlite_db):
-    result = run("add", "--site", "rukban", "--indicator", "population", "--value",
-                 "about 44,000", "--date", "2018-09-20", "--source", "ocha-2018-09",
-                 "--excerpt", "some 44,000 people", "--no-interactive")
+    result = run(
+        "add",
+        "--site",
+        "rukban",
+        "--indicator",
+        "population",
+        "--value",
+        "about 44,000",
+        "--date",
+        "2018-09-20",
+        "--source",
+        "ocha-2018-09",
+        "--excerpt",
+        "some 44,000 people",
+        "--no-interactive",
+    )
     assert result.exit_code == 0, result.output
     assert "Added #7 · rukban · population · about 44,000 people · 2018-09-20" in result.output
     with Store.open(str(sqlite_db)) as store:
@@ -90,11 +110,32 @@ def test_add_stores_a_figure_given_by_flags(run, sqlite_db):
 
 
 def test_add_creates_a_new_source_given_inline(run, sqlite_db):
-    result = run("add", "--site", "55-km zone", "--indicator", "departures", "--value", "250",
-                 "--destination", "northern aleppo", "--status", "under way", "--date",
-                 "2018-09-25", "--publisher", "Syrian Arab Red Crescent", "--publisher-type",
-                 "ngo", "--published", "2018-09-26", "--reliability", "B",
-                 "--url", "https://example.org/sarc", "--no-interactive")
+    result = run(
+        "add",
+        "--site",
+        "55-km zone",
+        "--indicator",
+        "departures",
+        "--value",
+        "250",
+        "--destination",
+        "northern aleppo",
+        "--status",
+        "under way",
+        "--date",
+        "2018-09-25",
+        "--publisher",
+        "Syrian Arab Red Crescent",
+        "--publisher-type",
+        "ngo",
+        "--published",
+        "2018-09-26",
+        "--reliability",
+        "B",
+        "--url",
+        "https://example.org/sarc",
+        "--no-interactive",
+    )
     assert result.exit_code == 0, result.output
     with Store.open(str(sqlite_db)) as store:
         source = store.find_source("Syrian Arab Red Crescent")
@@ -104,26 +145,47 @@ def test_add_creates_a_new_source_given_inline(run, sqlite_db):
 
 def test_a_typo_in_the_site_name_gets_a_suggestion_and_stores_nothing(run, sqlite_db):
     before = snapshot(sqlite_db)
-    result = run("add", "--site", "Rukbaan", "--indicator", "population", "--value", "45,000",
-                 "--date", "2018-09-16", "--source", "ocha-2018-09", "--no-interactive")
+    result = run(
+        "add",
+        "--site",
+        "Rukbaan",
+        "--indicator",
+        "population",
+        "--value",
+        "45,000",
+        "--date",
+        "2018-09-16",
+        "--source",
+        "ocha-2018-09",
+        "--no-interactive",
+    )
     assert_clean_failure(result, "no site 'Rukbaan'", "did you mean 'Rukban'?")
     assert snapshot(sqlite_db) == before
 
 
-@pytest.mark.parametrize(("flag", "value", "expected"), [
-    ("--value", "hundreds", "not a number"),
-    ("--value", "-300", "negative"),
-    ("--value", "50,000-40,000", "low end"),
-    ("--date", "2099-01-01", "in the future"),
-    ("--date", "1850-01-01", "before 1900"),
-    ("--indicator", "refugees", "'refugees' is not one of"),
-    ("--source", "ocha-2019", "did you mean 'ocha-2018-09'"),
-    ("--status", "finished", "'finished' is not one of"),
-])
-def test_a_bad_value_leaves_the_store_byte_for_byte_unchanged(run, sqlite_db, flag, value,
-                                                               expected):
-    args = {"--site": "Rukban", "--indicator": "departures", "--value": "3,000",
-            "--date": "2018-09-16", "--source": "ocha-2018-09"}
+@pytest.mark.parametrize(
+    ("flag", "value", "expected"),
+    [
+        ("--value", "hundreds", "not a number"),
+        ("--value", "-300", "negative"),
+        ("--value", "50,000-40,000", "low end"),
+        ("--date", "2099-01-01", "in the future"),
+        ("--date", "1850-01-01", "before 1900"),
+        ("--indicator", "refugees", "'refugees' is not one of"),
+        ("--source", "ocha-2019", "did you mean 'ocha-2018-09'"),
+        ("--status", "finished", "'finished' is not one of"),
+    ],
+)
+def test_a_bad_value_leaves_the_store_byte_for_byte_unchanged(
+    run, sqlite_db, flag, value, expected
+):
+    args = {
+        "--site": "Rukban",
+        "--indicator": "departures",
+        "--value": "3,000",
+        "--date": "2018-09-16",
+        "--source": "ocha-2018-09",
+    }
     args[flag] = value
     before = snapshot(sqlite_db)
     result = run("add", *[x for pair in args.items() for x in pair], "--no-interactive")
@@ -137,8 +199,19 @@ def test_missing_fields_are_named_when_not_in_a_terminal(run):
 
 
 def test_in_a_terminal_add_asks_for_missing_fields_and_suggests_names(run, sqlite_db):
-    answers = "\n".join(["Rukbaan", "", "populaton", "population", "hundreds",
-                         "about 44,500", "20 Sep 2018", "OCHA", ""])
+    answers = "\n".join(
+        [
+            "Rukbaan",
+            "",
+            "populaton",
+            "population",
+            "hundreds",
+            "about 44,500",
+            "20 Sep 2018",
+            "OCHA",
+            "",
+        ]
+    )
     result = run("add", "--interactive", input=answers)
     assert result.exit_code == 0, result.output
     assert "did you mean 'Rukban'?" in result.output
@@ -147,29 +220,47 @@ def test_in_a_terminal_add_asks_for_missing_fields_and_suggests_names(run, sqlit
     with Store.open(str(sqlite_db)) as store:
         stored = store.figure(7)
     assert (stored.site_id, stored.quantity.low, stored.source_id) == (
-        "rukban", 44500, "ocha-2018-09")
+        "rukban",
+        44500,
+        "ocha-2018-09",
+    )
 
 
 def test_in_a_terminal_an_unknown_source_is_described_as_a_new_one(run, sqlite_db):
     answers = "\n".join(["Badia 24 updates", "local network", "Update", "", "2018-09-18", "C"])
-    result = run("add", "--interactive", "--site", "Rukban", "--indicator", "population",
-                 "--value", "40,000", "--date", "2018-09-18", input=answers + "\n")
+    result = run(
+        "add",
+        "--interactive",
+        "--site",
+        "Rukban",
+        "--indicator",
+        "population",
+        "--value",
+        "40,000",
+        "--date",
+        "2018-09-18",
+        input=answers + "\n",
+    )
     assert result.exit_code == 0, result.output
     with Store.open(str(sqlite_db)) as store:
         source = store.source(store.figure(7).source_id)
     assert (source.publisher, source.publisher_type, source.reliability) == (
-        "Badia 24 updates", "local_network", "C")
+        "Badia 24 updates",
+        "local_network",
+        "C",
+    )
 
 
 def test_correct_retract_and_history_keep_every_version(run):
-    assert run("correct", "4", "--value", "about 42,000", "--reason",
-               "OCHA revised").exit_code == 0
+    assert run("correct", "4", "--value", "about 42,000", "--reason", "OCHA revised").exit_code == 0
     assert run("retract", "4", "--reason", "wrong camp").exit_code == 0
     result = run("history", "4", "--json")
     versions = json.loads(result.output)
     assert [(v["version"], v["revision"], v["low"], v["reason"]) for v in versions] == [
-        (1, "original", 45000, None), (2, "correction", 42000, "OCHA revised"),
-        (3, "retraction", 42000, "wrong camp")]
+        (1, "original", 45000, None),
+        (2, "correction", 42000, "OCHA revised"),
+        (3, "retraction", 42000, "wrong camp"),
+    ]
     assert "about 45,000" not in run("list").output
     assert "(retracted)" in run("list", "--include-retracted").output
 
@@ -195,20 +286,43 @@ def test_unknown_figures_sites_and_sources_fail_cleanly(run):
 
 
 def test_sites_and_sources_are_added_listed_and_shown(run):
-    added = run("site", "add", "Hadalat", "--kind", "informal settlement", "--country", "syr",
-                "--parent", "55-km zone", "--alias", "Hadalat camp", "--lat", "32.9",
-                "--lon", "38.6")
+    added = run(
+        "site",
+        "add",
+        "Hadalat",
+        "--kind",
+        "informal settlement",
+        "--country",
+        "syr",
+        "--parent",
+        "55-km zone",
+        "--alias",
+        "Hadalat camp",
+        "--lat",
+        "32.9",
+        "--lon",
+        "38.6",
+    )
     assert added.exit_code == 0, added.output
     assert "id hadalat" in added.output
     shown = json.loads(run("site", "show", "hadalat camp", "--json").output)
     assert shown["parent_id"] == "syr-55km-zone" and shown["country_iso3"] == "SYR"
     assert "Hadalat" in run("site", "list").output
-    source = run("source", "add", "--publisher", "UNICEF", "--type", "un", "--published",
-                 "2018-10-01", "--reliability", "b")
+    source = run(
+        "source",
+        "add",
+        "--publisher",
+        "UNICEF",
+        "--type",
+        "un",
+        "--published",
+        "2018-10-01",
+        "--reliability",
+        "b",
+    )
     assert "id unicef-2018-10-01" in source.output
     assert "UNICEF" in run("source", "list").output
-    assert_clean_failure(run("site", "add", "al-rukban"), "names a site already: Rukban",
-                         "--id")
+    assert_clean_failure(run("site", "add", "al-rukban"), "names a site already: Rukban", "--id")
     assert run("site", "add", "Rukban", "--id", "jor-rukban", "--country", "JOR").exit_code == 0
     assert_clean_failure(run("site", "add", "Other", "--id", "rukban"), "exists already")
 
@@ -220,8 +334,9 @@ def _all_commands(group: click.Group, prefix=()):
             yield from _all_commands(command, (*prefix, name))
 
 
-@pytest.mark.parametrize("path", [p for p, c in _all_commands(cli)
-                                  if not isinstance(c, click.Group)], ids=" ".join)
+@pytest.mark.parametrize(
+    "path", [p for p, c in _all_commands(cli) if not isinstance(c, click.Group)], ids=" ".join
+)
 def test_every_command_has_help_with_an_example(path):
     result = CliRunner().invoke(cli, [*path, "--help"])
     assert result.exit_code == 0
@@ -240,7 +355,8 @@ finally:
     heavy = ("pandas", "matplotlib", "weasyprint", "openpyxl", "numpy", "alembic", "rich")
     print("HEAVY:" + ",".join(m for m in heavy if m in sys.modules))
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     assert "Added #7" in done.stdout
     assert "HEAVY:\n" in done.stdout

@@ -4,8 +4,8 @@ import multiprocessing
 import time
 
 from dispstats.store import Store
-from dispstats.store.entry import add_figure
 from dispstats.store.demo import load_demo
+from dispstats.store.entry import add_figure
 
 PER_PROCESS = 200
 
@@ -16,9 +16,17 @@ def enter_figures(db: str, analyst: int, start_at: float) -> int:
         while time.time() < start_at:
             time.sleep(0.001)
         for n in range(PER_PROCESS):
-            add_figure(store, {"site": "Rukban", "indicator": "population",
-                               "value": str(10_000 * analyst + n), "date": "2018-09-16",
-                               "source": "ocha-2018-09", "excerpt": f"analyst {analyst} #{n}"})
+            add_figure(
+                store,
+                {
+                    "site": "Rukban",
+                    "indicator": "population",
+                    "value": str(10_000 * analyst + n),
+                    "date": "2018-09-16",
+                    "source": "ocha-2018-09",
+                    "excerpt": f"analyst {analyst} #{n}",
+                },
+            )
     return PER_PROCESS
 
 

@@ -24,67 +24,72 @@ from dispstats.model.parse import (
 TODAY = date(2024, 1, 1)
 
 
-@pytest.mark.parametrize(("text", "low", "high", "quantifier"), [
-    ("45000", 45000, 45000, "exact"),
-    ("45,000", 45000, 45000, "exact"),
-    ("45 000", 45000, 45000, "exact"),
-    ("45\u202f000", 45000, 45000, "exact"),
-    ("45'000", 45000, 45000, "exact"),
-    ("0", 0, 0, "exact"),
-    ("about 45,000", 45000, 45000, "about"),
-    ("About 45,000", 45000, 45000, "about"),
-    ("approximately 45,000", 45000, 45000, "about"),
-    ("an estimated 45,000", 45000, 45000, "about"),
-    ("some 85,000", 85000, 85000, "about"),
-    ("~45k", 45000, 45000, "about"),
-    ("45K", 45000, 45000, "exact"),
-    ("1.5k", 1500, 1500, "exact"),
-    ("2.25 million", 2_250_000, 2_250_000, "exact"),
-    ("more than 20", 20, 20, "more_than"),
-    ("over 1,000", 1000, 1000, "more_than"),
-    ("at least 3,000", 3000, 3000, "at_least"),
-    ("3,000+", 3000, 3000, "at_least"),
-    ("3,000 or more", 3000, 3000, "at_least"),
-    ("up to 500", 500, 500, "at_most"),
-    ("fewer than 100", 100, 100, "fewer_than"),
-    ("40,000-50,000", 40000, 50000, "exact"),
-    ("40,000 – 50,000", 40000, 50000, "exact"),
-    ("40–50k", 40000, 50000, "exact"),
-    ("40k—50k", 40000, 50000, "exact"),
-    ("500-2k", 500, 2000, "exact"),
-    ("between 40,000 and 50,000", 40000, 50000, "exact"),
-    ("40,000 to 50,000", 40000, 50000, "exact"),
-    ("about 40-50k", 40000, 50000, "about"),
-    ("70,000-70,000", 70000, 70000, "exact"),
-])
+@pytest.mark.parametrize(
+    ("text", "low", "high", "quantifier"),
+    [
+        ("45000", 45000, 45000, "exact"),
+        ("45,000", 45000, 45000, "exact"),
+        ("45 000", 45000, 45000, "exact"),
+        ("45\u202f000", 45000, 45000, "exact"),
+        ("45'000", 45000, 45000, "exact"),
+        ("0", 0, 0, "exact"),
+        ("about 45,000", 45000, 45000, "about"),
+        ("About 45,000", 45000, 45000, "about"),
+        ("approximately 45,000", 45000, 45000, "about"),
+        ("an estimated 45,000", 45000, 45000, "about"),
+        ("some 85,000", 85000, 85000, "about"),
+        ("~45k", 45000, 45000, "about"),
+        ("45K", 45000, 45000, "exact"),
+        ("1.5k", 1500, 1500, "exact"),
+        ("2.25 million", 2_250_000, 2_250_000, "exact"),
+        ("more than 20", 20, 20, "more_than"),
+        ("over 1,000", 1000, 1000, "more_than"),
+        ("at least 3,000", 3000, 3000, "at_least"),
+        ("3,000+", 3000, 3000, "at_least"),
+        ("3,000 or more", 3000, 3000, "at_least"),
+        ("up to 500", 500, 500, "at_most"),
+        ("fewer than 100", 100, 100, "fewer_than"),
+        ("40,000-50,000", 40000, 50000, "exact"),
+        ("40,000 – 50,000", 40000, 50000, "exact"),
+        ("40–50k", 40000, 50000, "exact"),
+        ("40k—50k", 40000, 50000, "exact"),
+        ("500-2k", 500, 2000, "exact"),
+        ("between 40,000 and 50,000", 40000, 50000, "exact"),
+        ("40,000 to 50,000", 40000, 50000, "exact"),
+        ("about 40-50k", 40000, 50000, "about"),
+        ("70,000-70,000", 70000, 70000, "exact"),
+    ],
+)
 def test_numbers_are_read_as_sources_word_them(text, low, high, quantifier):
     quantity, _ = parse_quantity(text)
     assert quantity == Quantity(low, high, quantifier)
 
 
 def test_a_unit_named_in_the_value_is_returned():
-    assert parse_quantity("about 3,000 households") == (Quantity(3000, 3000, "about"),
-                                                         "households")
+    assert parse_quantity("about 3,000 households") == (Quantity(3000, 3000, "about"), "households")
     assert parse_quantity("45,000 people")[1] == "people"
 
 
-@pytest.mark.parametrize(("text", "expected_words"), [
-    ("hundreds", "range"),
-    ("thousands of people", "range"),
-    ("several hundred", "range"),
-    ("dozens", "unquantified"),
-    ("-5", "negative"),
-    ("−5", "negative"),
-    ("50,000-40,000", "low end"),
-    ("45.000", "ambiguous"),
-    ("45.5", "whole numbers"),
-    ("1.2345k", "whole number"),
-    ("forty", "not a number"),
-    ("45,00", "not a number"),
-    ("", "no number"),
-    ("   ", "no number"),
-    ("12 apples", "not a number"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected_words"),
+    [
+        ("hundreds", "range"),
+        ("thousands of people", "range"),
+        ("several hundred", "range"),
+        ("dozens", "unquantified"),
+        ("-5", "negative"),
+        ("−5", "negative"),
+        ("50,000-40,000", "low end"),
+        ("45.000", "ambiguous"),
+        ("45.5", "whole numbers"),
+        ("1.2345k", "whole number"),
+        ("forty", "not a number"),
+        ("45,00", "not a number"),
+        ("", "no number"),
+        ("   ", "no number"),
+        ("12 apples", "not a number"),
+    ],
+)
 def test_bad_numbers_are_refused_with_a_message_naming_the_value(text, expected_words):
     with pytest.raises(InputError) as refused:
         parse_quantity(text)
@@ -100,52 +105,65 @@ def test_vague_words_suggest_a_range_or_an_unquantified_report():
         parse_quantity("hundreds")
 
 
-@pytest.mark.parametrize("quantity", [
-    Quantity(45000, 45000, "about"), Quantity(40000, 50000, "exact"),
-    Quantity(20, 20, "more_than"), Quantity(0, 0, "exact"), Quantity(3000, 3000, "at_least"),
-    Quantity(1, 2, "at_most"), Quantity(None, None, "unquantified"),
-])
+@pytest.mark.parametrize(
+    "quantity",
+    [
+        Quantity(45000, 45000, "about"),
+        Quantity(40000, 50000, "exact"),
+        Quantity(20, 20, "more_than"),
+        Quantity(0, 0, "exact"),
+        Quantity(3000, 3000, "at_least"),
+        Quantity(1, 2, "at_most"),
+        Quantity(None, None, "unquantified"),
+    ],
+)
 def test_formatted_quantities_read_back_the_same(quantity):
     assert parse_quantity(format_quantity(quantity))[0] == quantity
 
 
-@pytest.mark.parametrize(("text", "start", "end", "precision"), [
-    ("2018-09-16", date(2018, 9, 16), date(2018, 9, 16), "day"),
-    ("16 Sep 2018", date(2018, 9, 16), date(2018, 9, 16), "day"),
-    ("16 September 2018", date(2018, 9, 16), date(2018, 9, 16), "day"),
-    ("16th Sept. 2018", date(2018, 9, 16), date(2018, 9, 16), "day"),
-    ("Sep 16, 2018", date(2018, 9, 16), date(2018, 9, 16), "day"),
-    ("16/09/2018", date(2018, 9, 16), date(2018, 9, 16), "day"),
-    ("01/02/2018", date(2018, 2, 1), date(2018, 2, 1), "day"),  # day first, documented
-    ("16.09.2018", date(2018, 9, 16), date(2018, 9, 16), "day"),
-    ("2018-09", date(2018, 9, 1), date(2018, 9, 30), "month"),
-    ("2016-02", date(2016, 2, 1), date(2016, 2, 29), "month"),
-    ("September 2018", date(2018, 9, 1), date(2018, 9, 30), "month"),
-    ("2018-W38", date(2018, 9, 17), date(2018, 9, 23), "week"),
-    ("2018w38", date(2018, 9, 17), date(2018, 9, 23), "week"),
-    ("2020-W53", date(2020, 12, 28), date(2021, 1, 3), "week"),
-    ("2018", date(2018, 1, 1), date(2018, 12, 31), "year"),
-    ("2018-09-01..2018-09-16", date(2018, 9, 1), date(2018, 9, 16), "period"),
-    ("2018-09 to 2018-W40", date(2018, 9, 1), date(2018, 10, 7), "period"),
-])
+@pytest.mark.parametrize(
+    ("text", "start", "end", "precision"),
+    [
+        ("2018-09-16", date(2018, 9, 16), date(2018, 9, 16), "day"),
+        ("16 Sep 2018", date(2018, 9, 16), date(2018, 9, 16), "day"),
+        ("16 September 2018", date(2018, 9, 16), date(2018, 9, 16), "day"),
+        ("16th Sept. 2018", date(2018, 9, 16), date(2018, 9, 16), "day"),
+        ("Sep 16, 2018", date(2018, 9, 16), date(2018, 9, 16), "day"),
+        ("16/09/2018", date(2018, 9, 16), date(2018, 9, 16), "day"),
+        ("01/02/2018", date(2018, 2, 1), date(2018, 2, 1), "day"),  # day first, documented
+        ("16.09.2018", date(2018, 9, 16), date(2018, 9, 16), "day"),
+        ("2018-09", date(2018, 9, 1), date(2018, 9, 30), "month"),
+        ("2016-02", date(2016, 2, 1), date(2016, 2, 29), "month"),
+        ("September 2018", date(2018, 9, 1), date(2018, 9, 30), "month"),
+        ("2018-W38", date(2018, 9, 17), date(2018, 9, 23), "week"),
+        ("2018w38", date(2018, 9, 17), date(2018, 9, 23), "week"),
+        ("2020-W53", date(2020, 12, 28), date(2021, 1, 3), "week"),
+        ("2018", date(2018, 1, 1), date(2018, 12, 31), "year"),
+        ("2018-09-01..2018-09-16", date(2018, 9, 1), date(2018, 9, 16), "period"),
+        ("2018-09 to 2018-W40", date(2018, 9, 1), date(2018, 10, 7), "period"),
+    ],
+)
 def test_dates_months_weeks_and_periods_are_read(text, start, end, precision):
     assert parse_dateref(text, today=TODAY) == DateRef(start, end, precision)
 
 
-@pytest.mark.parametrize(("text", "expected_words"), [
-    ("09/16/2018", "day first"),
-    ("31/02/2018", "not a real date"),
-    ("2018-13", "not a real date"),
-    ("2018-W54", "not a real date"),
-    ("16/09/18", "two-digit year"),
-    ("1899-12-31", "before 1900"),
-    ("2031-01-01", "in the future"),
-    ("2024-02", "in the future"),
-    ("yesterday", "not a date"),
-    ("2018-09-16..2018-09-01", "ends before it starts"),
-    ("", "no date"),
-    ("16 Smarch 2018", "unknown month"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected_words"),
+    [
+        ("09/16/2018", "day first"),
+        ("31/02/2018", "not a real date"),
+        ("2018-13", "not a real date"),
+        ("2018-W54", "not a real date"),
+        ("16/09/18", "two-digit year"),
+        ("1899-12-31", "before 1900"),
+        ("2031-01-01", "in the future"),
+        ("2024-02", "in the future"),
+        ("yesterday", "not a date"),
+        ("2018-09-16..2018-09-01", "ends before it starts"),
+        ("", "no date"),
+        ("16 Smarch 2018", "unknown month"),
+    ],
+)
 def test_bad_dates_are_refused_with_a_message_naming_the_value(text, expected_words):
     with pytest.raises(InputError) as refused:
         parse_dateref(text, today=TODAY)
@@ -158,13 +176,16 @@ def test_the_current_month_is_accepted_though_it_has_not_ended():
     assert parse_dateref("2024-01", today=TODAY).precision == "month"
 
 
-@pytest.mark.parametrize("ref", [
-    DateRef(date(2018, 9, 16), date(2018, 9, 16), "day"),
-    DateRef(date(2018, 9, 1), date(2018, 9, 30), "month"),
-    DateRef(date(2018, 9, 17), date(2018, 9, 23), "week"),
-    DateRef(date(2018, 1, 1), date(2018, 12, 31), "year"),
-    DateRef(date(2018, 9, 1), date(2018, 9, 16), "period"),
-])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        DateRef(date(2018, 9, 16), date(2018, 9, 16), "day"),
+        DateRef(date(2018, 9, 1), date(2018, 9, 30), "month"),
+        DateRef(date(2018, 9, 17), date(2018, 9, 23), "week"),
+        DateRef(date(2018, 1, 1), date(2018, 12, 31), "year"),
+        DateRef(date(2018, 9, 1), date(2018, 9, 16), "period"),
+    ],
+)
 def test_formatted_dates_read_back_the_same(ref):
     assert parse_dateref(format_dateref(ref), today=TODAY) == ref
 
@@ -175,13 +196,19 @@ def test_a_single_day_is_required_for_publication_dates():
         parse_date("2018-09", "published", today=TODAY)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("population", "population"), ("Population", "population"), ("pop", "population"),
-    ("HH", "households"), ("departure", "departures"), ("relocations", "relocation"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("population", "population"),
+        ("Population", "population"),
+        ("pop", "population"),
+        ("HH", "households"),
+        ("departure", "departures"),
+        ("relocations", "relocation"),
+    ],
+)
 def test_indicators_and_their_synonyms(text, expected):
-    assert parse_choice(text, "indicator", vocab.INDICATORS,
-                        vocab.INDICATOR_SYNONYMS) == expected
+    assert parse_choice(text, "indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS) == expected
 
 
 def test_an_unknown_indicator_is_refused_with_the_list_and_a_suggestion():
@@ -194,16 +221,26 @@ def test_an_unknown_indicator_is_refused_with_the_list_and_a_suggestion():
 
 def test_choices_accept_the_words_readers_see():
     assert parse_choice("Under way", "status", vocab.MOVEMENT_STATUSES) == "under_way"
-    assert parse_choice("party to conflict", "type", vocab.PUBLISHER_TYPES,
-                        {"party": "party_to_conflict"}) == "party_to_conflict"
+    assert (
+        parse_choice(
+            "party to conflict", "type", vocab.PUBLISHER_TYPES, {"party": "party_to_conflict"}
+        )
+        == "party_to_conflict"
+    )
 
 
-@pytest.mark.parametrize(("parse", "good", "bad"), [
-    (parse_reliability, ("b", "B"), ("G", "AB", "1")),
-    (parse_iso3, ("syr", "SYR"), ("SY", "SYRIA", "S1R")),
-    (parse_url, ("https://reliefweb.int/x", "http://a.b/c?d=e"),
-     ("file:///etc/passwd", "javascript:alert(1)", "www.ocha.org", "https://a b")),
-])
+@pytest.mark.parametrize(
+    ("parse", "good", "bad"),
+    [
+        (parse_reliability, ("b", "B"), ("G", "AB", "1")),
+        (parse_iso3, ("syr", "SYR"), ("SY", "SYRIA", "S1R")),
+        (
+            parse_url,
+            ("https://reliefweb.int/x", "http://a.b/c?d=e"),
+            ("file:///etc/passwd", "javascript:alert(1)", "www.ocha.org", "https://a b"),
+        ),
+    ],
+)
 def test_small_fields_accept_their_form_and_refuse_others(parse, good, bad):
     for text in good:
         parse(text)

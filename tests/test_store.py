@@ -19,8 +19,14 @@ from .conftest import TODAY
 
 
 def figure(site="camp-a", value="1,000", when="2018-09-16", source="src-a", **more):
-    fields = {"site_id": site, "indicator": "population", "value": value,
-              "reference": when, "source_id": source, **more}
+    fields = {
+        "site_id": site,
+        "indicator": "population",
+        "value": value,
+        "reference": when,
+        "source_id": source,
+        **more,
+    }
     return figure_from_fields(fields, today=TODAY)
 
 
@@ -28,12 +34,17 @@ def figure(site="camp-a", value="1,000", when="2018-09-16", source="src-a", **mo
 def filled(store: Store) -> Store:
     """Two camps in one zone, three sources of different reliability."""
     store.add_records(
-        [Site("zone", "The Zone", kind="zone"),
-         Site("camp-a", "Camp A", parent_id="zone", aliases=("Kamp A", "مخيم أ")),
-         Site("camp-b", "Camp B", parent_id="zone")],
-        [Source("src-a", "OCHA", "un", reliability="B", published=date(2018, 9, 16)),
-         Source("src-b", "Local network", "local_network", reliability="C"),
-         Source("src-c", "Press", "media", reliability="D")])
+        [
+            Site("zone", "The Zone", kind="zone"),
+            Site("camp-a", "Camp A", parent_id="zone", aliases=("Kamp A", "مخيم أ")),
+            Site("camp-b", "Camp B", parent_id="zone"),
+        ],
+        [
+            Source("src-a", "OCHA", "un", reliability="B", published=date(2018, 9, 16)),
+            Source("src-b", "Local network", "local_network", reliability="C"),
+            Source("src-c", "Press", "media", reliability="D"),
+        ],
+    )
     return store
 
 
@@ -57,8 +68,9 @@ def test_a_new_source_is_stored_in_the_same_transaction_as_its_figure(filled):
 def test_a_failed_write_stores_nothing(filled):
     before = filled.counts()
     with pytest.raises(NotFound, match="no site with id 'nowhere'"):
-        filled.add_records(new_sources=[Source("src-x", "X")],
-                           new_figures=[figure(), figure(site="nowhere")])
+        filled.add_records(
+            new_sources=[Source("src-x", "X")], new_figures=[figure(), figure(site="nowhere")]
+        )
     assert filled.counts() == before
     with pytest.raises(NotFound):
         filled.source("src-x")
@@ -72,8 +84,9 @@ def test_ids_that_are_taken_are_refused_clearly(filled):
 
 
 def test_sites_can_be_given_children_before_parents_in_one_batch(store):
-    store.add_records([Site("child", "Child", parent_id="parent"),
-                       Site("parent", "Parent", kind="zone")])
+    store.add_records(
+        [Site("child", "Child", parent_id="parent"), Site("parent", "Parent", kind="zone")]
+    )
     assert store.site("child").parent_id == "parent"
 
 
@@ -101,14 +114,19 @@ def test_a_source_is_found_by_id_or_by_a_publisher_with_one_source(filled):
 
 def test_a_correction_is_a_new_version_and_the_original_stays(filled):
     original = filled.add_figure(figure(value="1,000"))
-    corrected = filled.correct(original.id, "typo in the report",
-                               quantity=Quantity(1100, 1100, "exact"), value_text="1,100")
-    assert (corrected.id, corrected.version, corrected.revision) == (original.id, 2,
-                                                                      "correction")
+    corrected = filled.correct(
+        original.id,
+        "typo in the report",
+        quantity=Quantity(1100, 1100, "exact"),
+        value_text="1,100",
+    )
+    assert (corrected.id, corrected.version, corrected.revision) == (original.id, 2, "correction")
     assert filled.figure(original.id).quantity.low == 1100
     history = filled.history(original.id)
     assert [(v.version, v.revision, v.quantity.low) for v in history] == [
-        (1, "original", 1000), (2, "correction", 1100)]
+        (1, "original", 1000),
+        (2, "correction", 1100),
+    ]
     assert history[1].reason == "typo in the report"
     assert filled.counts()["figures"] == 1 and filled.counts()["versions"] == 2
 
@@ -119,7 +137,9 @@ def test_a_retracted_figure_is_withdrawn_but_kept(filled):
     filled.retract(withdrawn.id, "duplicate of another report")
     assert [f.id for f in filled.figures()] == [kept.id]
     assert {f.id for f in filled.figures(FigureFilter(include_retracted=True))} == {
-        kept.id, withdrawn.id}
+        kept.id,
+        withdrawn.id,
+    }
     assert [f.id for f in filled.latest_as_of(date(2018, 9, 30))] == [kept.id]
     assert filled.history(withdrawn.id)[-1].revision == "retraction"
     with pytest.raises(Conflict, match="retracted"):
@@ -135,11 +155,13 @@ def test_corrections_and_retractions_need_a_reason(filled):
 
 def test_a_stale_version_is_refused_when_the_figure_changed_since_it_was_read(filled):
     stored = filled.add_figure(figure())
-    filled.correct(stored.id, "first analyst", expected_version=1,
-                   quantity=Quantity(1200, 1200, "exact"))
+    filled.correct(
+        stored.id, "first analyst", expected_version=1, quantity=Quantity(1200, 1200, "exact")
+    )
     with pytest.raises(Conflict, match="changed since you read it"):
-        filled.correct(stored.id, "second analyst", expected_version=1,
-                       quantity=Quantity(1300, 1300, "exact"))
+        filled.correct(
+            stored.id, "second analyst", expected_version=1, quantity=Quantity(1300, 1300, "exact")
+        )
     assert [v.reason for v in filled.history(stored.id)] == [None, "first analyst"]
 
 
@@ -237,7 +259,11 @@ def test_sqlite_stores_use_wal_and_foreign_keys(tmp_path):
 def test_latest_figure_query_is_an_index_seek_on_sqlite(tmp_path):
     store, _ = Store.init(str(tmp_path / "plan.db"))
     with store, store.engine.connect() as connection:
-        plan = " ".join(row[-1] for row in connection.exec_driver_sql(
-            "EXPLAIN QUERY PLAN SELECT max(ref_start) FROM figure_versions "
-            "WHERE site_id = 'a' AND indicator = 'population' AND ref_start <= '2018-09-16'"))
+        plan = " ".join(
+            row[-1]
+            for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT max(ref_start) FROM figure_versions "
+                "WHERE site_id = 'a' AND indicator = 'population' AND ref_start <= '2018-09-16'"
+            )
+        )
     assert "ix_figure_versions_site_indicator_ref" in plan

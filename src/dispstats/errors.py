@@ -14,8 +14,14 @@ class InputError(DispstatsError):
     `field`, `value` and `row` (1-based, for files) say where; the message says what was expected.
     """
 
-    def __init__(self, message: str, *, field: str | None = None, value: object = None,
-                 row: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: object = None,
+        row: int | None = None,
+    ):
         self.field = field
         self.value = value
         self.row = row
@@ -34,8 +40,7 @@ class NotFound(DispstatsError):
     `suggestions` holds close matches ("did you mean …?"), best first.
     """
 
-    def __init__(self, message: str, suggestions: list[str] | None = None,
-                 hint: str | None = None):
+    def __init__(self, message: str, suggestions: list[str] | None = None, hint: str | None = None):
         self.suggestions = suggestions or []
         if self.suggestions:
             quoted = " or ".join(f"'{s}'" for s in self.suggestions[:3])

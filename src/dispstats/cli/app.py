@@ -43,11 +43,18 @@ class State:
             self._store.close()
 
 
-@click.group(cls=DispstatsGroup, context_settings={"help_option_names": ["-h", "--help"],
-                                                   "max_content_width": 100})
-@click.option("--db", metavar="PATH|URL", envvar=ENV_VAR, show_envvar=True,
-              help="The store: a SQLite file path or a SQLAlchemy URL "
-                   "(postgresql+psycopg://user@host/dbname). Default: ./dispstats.db")
+@click.group(
+    cls=DispstatsGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "--db",
+    metavar="PATH|URL",
+    envvar=ENV_VAR,
+    show_envvar=True,
+    help="The store: a SQLite file path or a SQLAlchemy URL "
+    "(postgresql+psycopg://user@host/dbname). Default: ./dispstats.db",
+)
 @click.version_option(__version__, prog_name="dispstats")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:

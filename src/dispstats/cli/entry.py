@@ -7,7 +7,7 @@ import sys
 import click
 
 from dispstats.cli.app import UserError, cli, state_of
-from dispstats.cli.render import figure_line, print_json, figure_json
+from dispstats.cli.render import figure_json, figure_line, print_json
 from dispstats.errors import DispstatsError, InputError, NotFound
 from dispstats.model import vocab
 from dispstats.model.parse import parse_dateref, parse_quantity
@@ -16,8 +16,12 @@ from dispstats.store.demo import load_demo
 
 
 @cli.command()
-@click.option("--demo", is_flag=True, help="Also load the bundled demo data (the Rukban / "
-              "55-km zone example of September 2018). Loading it twice adds nothing.")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Also load the bundled demo data (the Rukban / "
+    "55-km zone example of September 2018). Loading it twice adds nothing.",
+)
 @click.pass_context
 def init(ctx: click.Context, demo: bool) -> None:
     """Create the store, or upgrade an existing one to this version's schema.
@@ -40,8 +44,10 @@ def init(ctx: click.Context, demo: bool) -> None:
             if loaded.already_loaded:
                 click.echo("The demo data is there already; nothing added.")
             else:
-                click.echo(f"Loaded the demo data: {loaded.sites} sites, {loaded.sources} "
-                           f"sources, {loaded.figures} figures.")
+                click.echo(
+                    f"Loaded the demo data: {loaded.sites} sites, {loaded.sources} "
+                    f"sources, {loaded.figures} figures."
+                )
 
 
 def _interactive(flag: bool | None) -> bool:
@@ -69,15 +75,16 @@ def _prompt_missing(store: Store, fields: dict) -> None:
     if not fields["indicator"]:
         fields["indicator"] = _ask(
             f"Indicator ({', '.join(vocab.INDICATORS)})",
-            lambda text: entry.figure_changes(store, {"indicator": text}))
+            lambda text: entry.figure_changes(store, {"indicator": text}),
+        )
     if not fields["value"] and not fields["unquantified"]:
-        fields["value"] = _ask("Value as the source words it (e.g. 'about 45,000')",
-                               parse_quantity)
+        fields["value"] = _ask("Value as the source words it (e.g. 'about 45,000')", parse_quantity)
     if not fields["date"]:
         fields["date"] = _ask("Reference date (2018-09-16, 2018-09, 2018-W38)", parse_dateref)
     if not fields["source"] and not fields["publisher"]:
-        answer = click.prompt("Source id or publisher (Enter for a new source)", default="",
-                              show_default=False)
+        answer = click.prompt(
+            "Source id or publisher (Enter for a new source)", default="", show_default=False
+        )
         if answer:
             fields["source"] = answer
             try:
@@ -88,24 +95,35 @@ def _prompt_missing(store: Store, fields: dict) -> None:
         if not fields["source"]:
             fields["publisher"] = fields["publisher"] or click.prompt("Publisher")
             fields["publisher_type"] = click.prompt(
-                f"Publisher type ({', '.join(vocab.PUBLISHER_TYPES)})", default="media")
+                f"Publisher type ({', '.join(vocab.PUBLISHER_TYPES)})", default="media"
+            )
             fields["title"] = click.prompt("Title", default="", show_default=False) or None
             fields["url"] = click.prompt("URL", default="", show_default=False) or None
-            fields["published"] = click.prompt("Published (date)", default="",
-                                               show_default=False) or None
+            fields["published"] = (
+                click.prompt("Published (date)", default="", show_default=False) or None
+            )
             fields["reliability"] = click.prompt("Reliability A-F", default="F")
 
 
 FIGURE_OPTIONS = [
     click.option("--site", help="Site name, alias or id (e.g. Rukban)."),
     click.option("--indicator", help=f"One of: {', '.join(vocab.INDICATORS)}."),
-    click.option("--value", help="The number as the source words it: '45,000', 'about "
-                 "45,000', '~45k', 'more than 20', '40,000-50,000'."),
-    click.option("--unquantified", is_flag=True, default=None,
-                 help="A report with no number ('hundreds of civilians'): keep the words "
-                      "in --excerpt."),
-    click.option("--date", help="Reference date: 2018-09-16, '16 Sep 2018', 16/09/2018 "
-                 "(day first), a month 2018-09, an ISO week 2018-W38, or a period A..B."),
+    click.option(
+        "--value",
+        help="The number as the source words it: '45,000', 'about "
+        "45,000', '~45k', 'more than 20', '40,000-50,000'.",
+    ),
+    click.option(
+        "--unquantified",
+        is_flag=True,
+        default=None,
+        help="A report with no number ('hundreds of civilians'): keep the words in --excerpt.",
+    ),
+    click.option(
+        "--date",
+        help="Reference date: 2018-09-16, '16 Sep 2018', 16/09/2018 "
+        "(day first), a month 2018-09, an ISO week 2018-W38, or a period A..B.",
+    ),
     click.option("--unit", help="people (default) or households."),
     click.option("--destination", help="For departures and relocations: where to (site)."),
     click.option("--origin", help="For arrivals and returns: where from (site)."),
@@ -126,19 +144,27 @@ def figure_options(func):
 
 @cli.command()
 @figure_options
-@click.option("--source", help="Id of an existing source (or a publisher with one source). "
-              "With --publisher: the id for the new source.")
+@click.option(
+    "--source",
+    help="Id of an existing source (or a publisher with one source). "
+    "With --publisher: the id for the new source.",
+)
 @click.option("--publisher", help="Create a new source by this publisher with the figure.")
-@click.option("--publisher-type", help="New source: un, ngo, government, party to conflict, "
-              "media, local network.")
+@click.option(
+    "--publisher-type",
+    help="New source: un, ngo, government, party to conflict, media, local network.",
+)
 @click.option("--title", help="New source: title of the report or article.")
 @click.option("--url", help="New source: web address.")
 @click.option("--published", help="New source: publication date.")
 @click.option("--accessed", help="New source: date you read it.")
 @click.option("--reliability", help="New source: Admiralty grade A-F (F: cannot be judged).")
 @click.option("--role", help="automatic (default), recommended or triangulation.")
-@click.option("--interactive/--no-interactive", default=None,
-              help="Ask for missing fields. Default: ask only when run in a terminal.")
+@click.option(
+    "--interactive/--no-interactive",
+    default=None,
+    help="Ask for missing fields. Default: ask only when run in a terminal.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the stored figure as JSON.")
 @click.pass_context
 def add(ctx: click.Context, interactive: bool | None, as_json: bool, **fields) -> None:
@@ -175,12 +201,17 @@ def add(ctx: click.Context, interactive: bool | None, as_json: bool, **fields) -
 @click.option("--source", help="Another source id.")
 @click.option("--role", help="automatic, recommended or triangulation.")
 @click.option("--reason", required=True, help="Why the figure is corrected (kept in history).")
-@click.option("--if-version", "expected_version", type=int,
-              help="Refuse if the figure is no longer at this version (someone else changed "
-                   "it since you looked).")
+@click.option(
+    "--if-version",
+    "expected_version",
+    type=int,
+    help="Refuse if the figure is no longer at this version (someone else changed "
+    "it since you looked).",
+)
 @click.pass_context
-def correct(ctx: click.Context, figure_id: int, reason: str, expected_version: int | None,
-            **changes) -> None:
+def correct(
+    ctx: click.Context, figure_id: int, reason: str, expected_version: int | None, **changes
+) -> None:
     """Correct a figure: a new version with the changed fields; the old one stays in history.
 
     \b
@@ -197,11 +228,14 @@ def correct(ctx: click.Context, figure_id: int, reason: str, expected_version: i
 @cli.command()
 @click.argument("figure_id", type=int)
 @click.option("--reason", required=True, help="Why the figure is withdrawn (kept in history).")
-@click.option("--if-version", "expected_version", type=int,
-              help="Refuse if the figure is no longer at this version.")
+@click.option(
+    "--if-version",
+    "expected_version",
+    type=int,
+    help="Refuse if the figure is no longer at this version.",
+)
 @click.pass_context
-def retract(ctx: click.Context, figure_id: int, reason: str,
-            expected_version: int | None) -> None:
+def retract(ctx: click.Context, figure_id: int, reason: str, expected_version: int | None) -> None:
     """Withdraw a figure. It stays in the store and its history; it never wins an estimate.
 
     \b
@@ -222,8 +256,9 @@ def site() -> None:
 @site.command("add")
 @click.argument("name")
 @click.option("--id", "id_", help="Short stable id (default: made from the name).")
-@click.option("--kind", default="camp", show_default=True,
-              help=f"One of: {', '.join(vocab.SITE_KINDS)}.")
+@click.option(
+    "--kind", default="camp", show_default=True, help=f"One of: {', '.join(vocab.SITE_KINDS)}."
+)
 @click.option("--alias", "aliases", multiple=True, help="Another name or spelling; repeatable.")
 @click.option("--pcode", help="The site's own p-code.")
 @click.option("--country", help="ISO3 country code, e.g. SYR.")
@@ -234,11 +269,11 @@ def site() -> None:
 @click.option("--lat", help="Latitude, decimal degrees.")
 @click.option("--lon", help="Longitude, decimal degrees.")
 @click.option("--parent", help="The site this one lies in (name or id).")
-@click.option("--sensitivity", default="public", show_default=True,
-              help="public or restricted.")
+@click.option("--sensitivity", default="public", show_default=True, help="public or restricted.")
 @click.pass_context
-def site_add(ctx: click.Context, name: str, id_: str | None, aliases: tuple[str, ...],
-             **fields) -> None:
+def site_add(
+    ctx: click.Context, name: str, id_: str | None, aliases: tuple[str, ...], **fields
+) -> None:
     """Add a site.
 
     \b
@@ -248,15 +283,31 @@ def site_add(ctx: click.Context, name: str, id_: str | None, aliases: tuple[str,
     """
     for alias in aliases:
         if ";" in alias:
-            raise InputError(f"'{alias}' contains ';', which separates names in exports; give "
-                             f"each alias with its own --alias", field="alias", value=alias)
-    stored = entry.add_site(state_of(ctx).store(), {
-        "id": id_, "name": name, "aliases": ";".join(aliases), "kind": fields["kind"],
-        "pcode": fields["pcode"], "country_iso3": fields["country"],
-        "admin1_name": fields["admin1"], "admin1_pcode": fields["admin1_pcode"],
-        "admin2_name": fields["admin2"], "admin2_pcode": fields["admin2_pcode"],
-        "latitude": fields["lat"], "longitude": fields["lon"],
-        "parent_id": fields["parent"], "sensitivity": fields["sensitivity"]})
+            raise InputError(
+                f"'{alias}' contains ';', which separates names in exports; give "
+                f"each alias with its own --alias",
+                field="alias",
+                value=alias,
+            )
+    stored = entry.add_site(
+        state_of(ctx).store(),
+        {
+            "id": id_,
+            "name": name,
+            "aliases": ";".join(aliases),
+            "kind": fields["kind"],
+            "pcode": fields["pcode"],
+            "country_iso3": fields["country"],
+            "admin1_name": fields["admin1"],
+            "admin1_pcode": fields["admin1_pcode"],
+            "admin2_name": fields["admin2"],
+            "admin2_pcode": fields["admin2_pcode"],
+            "latitude": fields["lat"],
+            "longitude": fields["lon"],
+            "parent_id": fields["parent"],
+            "sensitivity": fields["sensitivity"],
+        },
+    )
     click.echo(f"Added site {stored.name} (id {stored.id}).")
 
 
@@ -268,15 +319,24 @@ def source() -> None:
 @source.command("add")
 @click.option("--publisher", required=True, help="Organisation or outlet, e.g. OCHA.")
 @click.option("--id", "id_", help="Short stable id (default: publisher and date).")
-@click.option("--type", "publisher_type", default="media", show_default=True,
-              help=f"One of: {', '.join(vocab.label(t) for t in vocab.PUBLISHER_TYPES)}.")
+@click.option(
+    "--type",
+    "publisher_type",
+    default="media",
+    show_default=True,
+    help=f"One of: {', '.join(vocab.label(t) for t in vocab.PUBLISHER_TYPES)}.",
+)
 @click.option("--title", help="Title of the report, article or dataset.")
 @click.option("--url", help="Web address (http or https).")
 @click.option("--published", help="Publication date.")
 @click.option("--accessed", help="Date you read it.")
-@click.option("--reliability", default="F", show_default=True,
-              help="Admiralty grade: A completely reliable, B usually, C fairly, D not "
-                   "usually, E unreliable, F cannot be judged.")
+@click.option(
+    "--reliability",
+    default="F",
+    show_default=True,
+    help="Admiralty grade: A completely reliable, B usually, C fairly, D not "
+    "usually, E unreliable, F cannot be judged.",
+)
 @click.pass_context
 def source_add(ctx: click.Context, id_: str | None, **fields) -> None:
     """Add a source.

@@ -15,7 +15,7 @@ from dispstats.model.vocab import RELIABILITY, label
 
 
 def value_words(figure: Figure) -> str:
-    """"about 45,000 people", "70,000–80,000 people", "unquantified"."""
+    """ "about 45,000 people", "70,000–80,000 people", "unquantified"."""
     q = figure.quantity
     if q.quantifier == "unquantified":
         excerpt = figure.excerpt or ""
@@ -27,8 +27,13 @@ def value_words(figure: Figure) -> str:
 
 def figure_line(figure: Figure, sources: dict[str, Source] | None = None) -> str:
     """One line naming a figure: id, site, indicator, value, date, movement and source."""
-    parts = [f"#{figure.id}", figure.site_id, figure.indicator, value_words(figure),
-             format_dateref(figure.ref)]
+    parts = [
+        f"#{figure.id}",
+        figure.site_id,
+        figure.indicator,
+        value_words(figure),
+        format_dateref(figure.ref),
+    ]
     if figure.destination_site_id:
         parts.append(f"to {figure.destination_site_id}")
     if figure.origin_site_id:
@@ -50,16 +55,21 @@ def figure_details(figure: Figure, source: Source | None) -> list[tuple[str, str
         ("Indicator", figure.indicator),
         ("Value", value_words(figure)),
         ("As reported", figure.value_text or ""),
-        ("Reference", f"{format_dateref(figure.ref)} ({figure.ref.precision}: "
-                      f"{figure.ref.start} to {figure.ref.end})"),
+        (
+            "Reference",
+            f"{format_dateref(figure.ref)} ({figure.ref.precision}: "
+            f"{figure.ref.start} to {figure.ref.end})",
+        ),
         ("Origin", figure.origin_site_id or ""),
         ("Destination", figure.destination_site_id or ""),
         ("Movement", label(figure.movement_status)),
         ("Group", figure.population_group or ""),
         ("Source", _source_words(source) if source else figure.source_id),
         ("Excerpt", f"“{figure.excerpt}”" if figure.excerpt else ""),
-        ("Confidence", figure.confidence + (f": {figure.confidence_note}"
-                                            if figure.confidence_note else "")),
+        (
+            "Confidence",
+            figure.confidence + (f": {figure.confidence_note}" if figure.confidence_note else ""),
+        ),
         ("Role", figure.role),
         ("Sensitivity", figure.sensitivity),
         ("Reason", figure.reason or ""),
@@ -70,8 +80,10 @@ def figure_details(figure: Figure, source: Source | None) -> list[tuple[str, str
 
 def _source_words(source: Source) -> str:
     when = f", {source.published}" if source.published else ""
-    return (f"{source.publisher}{when} ({source.id}; reliability {source.reliability}, "
-            f"{RELIABILITY[source.reliability]})")
+    return (
+        f"{source.publisher}{when} ({source.id}; reliability {source.reliability}, "
+        f"{RELIABILITY[source.reliability]})"
+    )
 
 
 def print_pairs(pairs: Iterable[tuple[str, str]]) -> None:

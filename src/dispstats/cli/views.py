@@ -26,15 +26,18 @@ from dispstats.store import FigureFilter
 @click.option("--site", "sites", multiple=True, help="Only this site (name or id); repeatable.")
 @click.option("--indicator", help=f"Only one of: {', '.join(vocab.INDICATORS)}.")
 @click.option("--source", help="Only figures from this source (id or publisher).")
-@click.option("--from", "date_from", help="Only figures whose reference period ends on or "
-              "after this date.")
-@click.option("--to", "date_to", help="Only figures whose reference period starts on or "
-              "before this date.")
+@click.option(
+    "--from", "date_from", help="Only figures whose reference period ends on or after this date."
+)
+@click.option(
+    "--to", "date_to", help="Only figures whose reference period starts on or before this date."
+)
 @click.option("--include-retracted", is_flag=True, help="Also list withdrawn figures.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per figure).")
 @click.pass_context
-def list_(ctx: click.Context, sites, indicator, source, date_from, date_to,
-          include_retracted, as_json) -> None:
+def list_(
+    ctx: click.Context, sites, indicator, source, date_from, date_to, include_retracted, as_json
+) -> None:
     """List figures (their current versions) by site, indicator and date.
 
     \b
@@ -46,28 +49,43 @@ def list_(ctx: click.Context, sites, indicator, source, date_from, date_to,
     store = state_of(ctx).store()
     where = FigureFilter(
         site_ids=[store.find_site(s).id for s in sites],
-        indicator=parse_choice(indicator, "indicator", vocab.INDICATORS,
-                               vocab.INDICATOR_SYNONYMS) if indicator else None,
+        indicator=parse_choice(indicator, "indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS)
+        if indicator
+        else None,
         source_id=store.find_source(source).id if source else None,
         date_from=parse_dateref(date_from, "from").start if date_from else None,
         date_to=parse_dateref(date_to, "to").end if date_to else None,
-        include_retracted=include_retracted)
+        include_retracted=include_retracted,
+    )
     figures = store.figures(where)
     if as_json:
         print_json([figure_json(f) for f in figures])
         return
     if not figures:
-        click.echo("No figures match." if any((sites, indicator, source, date_from, date_to))
-                   else "No figures yet: add one with 'dispstats add'.")
+        click.echo(
+            "No figures match."
+            if any((sites, indicator, source, date_from, date_to))
+            else "No figures yet: add one with 'dispstats add'."
+        )
         return
     publishers = {s.id: s.publisher for s in store.sources()}
     print_table(
         ["Id", "Site", "Indicator", "Value", "Date", "Movement", "Source", "Conf."],
-        [[str(f.id) + ("" if f.version == 1 else f" v{f.version}"), f.site_id, f.indicator,
-          value_words(f) + (" (retracted)" if f.is_retracted else ""),
-          format_dateref(f.ref), _movement(f), publishers.get(f.source_id, f.source_id),
-          f.confidence] for f in figures],
-        title=f"{len(figures)} figure{'s' if len(figures) != 1 else ''}")
+        [
+            [
+                str(f.id) + ("" if f.version == 1 else f" v{f.version}"),
+                f.site_id,
+                f.indicator,
+                value_words(f) + (" (retracted)" if f.is_retracted else ""),
+                format_dateref(f.ref),
+                _movement(f),
+                publishers.get(f.source_id, f.source_id),
+                f.confidence,
+            ]
+            for f in figures
+        ],
+        title=f"{len(figures)} figure{'s' if len(figures) != 1 else ''}",
+    )
 
 
 def _movement(figure) -> str:
@@ -119,8 +137,10 @@ def history(ctx: click.Context, figure_id: int, as_json: bool) -> None:
         return
     for v in versions:
         reason = f" — {v.reason}" if v.reason else ""
-        click.echo(f"v{v.version} {v.revision:<14} {v.entered_at:%Y-%m-%d %H:%M} UTC "
-                   f"{v.entered_by}: {figure_line(v)}{reason}")
+        click.echo(
+            f"v{v.version} {v.revision:<14} {v.entered_at:%Y-%m-%d %H:%M} UTC "
+            f"{v.entered_by}: {figure_line(v)}{reason}"
+        )
 
 
 @site.command("list")
@@ -140,9 +160,21 @@ def site_list(ctx: click.Context, as_json: bool) -> None:
     if not sites:
         click.echo("No sites yet: add one with 'dispstats site add'.")
         return
-    print_table(["Id", "Name", "Kind", "Country", "Admin 1", "Inside", "Other names"],
-                [[s.id, s.name, vocab.label(s.kind), s.country_iso3 or "",
-                  s.admin1_name or "", s.parent_id or "", "; ".join(s.aliases)] for s in sites])
+    print_table(
+        ["Id", "Name", "Kind", "Country", "Admin 1", "Inside", "Other names"],
+        [
+            [
+                s.id,
+                s.name,
+                vocab.label(s.kind),
+                s.country_iso3 or "",
+                s.admin1_name or "",
+                s.parent_id or "",
+                "; ".join(s.aliases),
+            ]
+            for s in sites
+        ],
+    )
 
 
 @site.command("show")
@@ -163,12 +195,24 @@ def site_show(ctx: click.Context, site_ref: str, as_json: bool) -> None:
     coordinates = f"{s.latitude}, {s.longitude}" if s.latitude is not None else ""
     admin1 = f"{s.admin1_name or ''} {f'({s.admin1_pcode})' if s.admin1_pcode else ''}"
     admin2 = f"{s.admin2_name or ''} {f'({s.admin2_pcode})' if s.admin2_pcode else ''}"
-    print_pairs([(k, v) for k, v in [
-        ("Site", f"{s.name} ({s.id})"), ("Kind", vocab.label(s.kind)),
-        ("Other names", "; ".join(s.aliases)), ("P-code", s.pcode or ""),
-        ("Country", s.country_iso3 or ""), ("Admin 1", admin1.strip()),
-        ("Admin 2", admin2.strip()), ("Coordinates", coordinates),
-        ("Inside", s.parent_id or ""), ("Sensitivity", s.sensitivity)] if v])
+    print_pairs(
+        [
+            (k, v)
+            for k, v in [
+                ("Site", f"{s.name} ({s.id})"),
+                ("Kind", vocab.label(s.kind)),
+                ("Other names", "; ".join(s.aliases)),
+                ("P-code", s.pcode or ""),
+                ("Country", s.country_iso3 or ""),
+                ("Admin 1", admin1.strip()),
+                ("Admin 2", admin2.strip()),
+                ("Coordinates", coordinates),
+                ("Inside", s.parent_id or ""),
+                ("Sensitivity", s.sensitivity),
+            ]
+            if v
+        ]
+    )
 
 
 @source.command("list")
@@ -188,9 +232,20 @@ def source_list(ctx: click.Context, as_json: bool) -> None:
     if not sources:
         click.echo("No sources yet: add one with 'dispstats source add'.")
         return
-    print_table(["Id", "Publisher", "Type", "Published", "Rel.", "Title"],
-                [[s.id, s.publisher, vocab.label(s.publisher_type), str(s.published or ""),
-                  s.reliability, s.title or ""] for s in sources])
+    print_table(
+        ["Id", "Publisher", "Type", "Published", "Rel.", "Title"],
+        [
+            [
+                s.id,
+                s.publisher,
+                vocab.label(s.publisher_type),
+                str(s.published or ""),
+                s.reliability,
+                s.title or "",
+            ]
+            for s in sources
+        ],
+    )
 
 
 @source.command("show")
@@ -208,8 +263,18 @@ def source_show(ctx: click.Context, source_ref: str, as_json: bool) -> None:
     if as_json:
         print_json(source_json(s))
         return
-    print_pairs([(k, v) for k, v in [
-        ("Source", s.id), ("Publisher", f"{s.publisher} ({vocab.label(s.publisher_type)})"),
-        ("Title", s.title or ""), ("URL", s.url or ""),
-        ("Published", str(s.published or "")), ("Accessed", str(s.accessed or "")),
-        ("Reliability", f"{s.reliability} ({vocab.RELIABILITY[s.reliability]})")] if v])
+    print_pairs(
+        [
+            (k, v)
+            for k, v in [
+                ("Source", s.id),
+                ("Publisher", f"{s.publisher} ({vocab.label(s.publisher_type)})"),
+                ("Title", s.title or ""),
+                ("URL", s.url or ""),
+                ("Published", str(s.published or "")),
+                ("Accessed", str(s.accessed or "")),
+                ("Reliability", f"{s.reliability} ({vocab.RELIABILITY[s.reliability]})"),
+            ]
+            if v
+        ]
+    )

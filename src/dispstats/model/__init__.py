@@ -3,5 +3,4 @@
 from dispstats.model.parse import DateRef, Quantity, parse_dateref, parse_quantity
 from dispstats.model.records import Figure, Site, Source
 
-__all__ = ["DateRef", "Figure", "Quantity", "Site", "Source", "parse_dateref",
-           "parse_quantity"]
+__all__ = ["DateRef", "Figure", "Quantity", "Site", "Source", "parse_dateref", "parse_quantity"]

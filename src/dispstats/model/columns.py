@@ -25,10 +25,15 @@ class Column:
 SITE_COLUMNS = (
     Column("id", "Site id", "#loc+code", "Short stable id of the site used in dispstats"),
     Column("name", "Site name", "#loc+name", "Name of the site as usually written"),
-    Column("kind", "Kind", "#loc+type",
-           "camp, informal settlement, zone, administrative area or city"),
-    Column("aliases", "Other names", "#loc+name+alt",
-           "Other spellings and names (e.g. Arabic), separated by semicolons"),
+    Column(
+        "kind", "Kind", "#loc+type", "camp, informal settlement, zone, administrative area or city"
+    ),
+    Column(
+        "aliases",
+        "Other names",
+        "#loc+name+alt",
+        "Other spellings and names (e.g. Arabic), separated by semicolons",
+    ),
     Column("pcode", "Site p-code", "#loc+pcode", "The site's own p-code, if it has one"),
     Column("country_iso3", "Country", "#country+code", "ISO 3166-1 alpha-3 country code"),
     Column("admin1_name", "Admin 1", "#adm1+name", "First administrative level (governorate)"),
@@ -38,62 +43,125 @@ SITE_COLUMNS = (
     Column("latitude", "Latitude", "#geo+lat", "Decimal degrees, WGS 84"),
     Column("longitude", "Longitude", "#geo+lon", "Decimal degrees, WGS 84"),
     Column("parent_id", "Inside site", "#loc+code+parent", "Id of the site this one lies in"),
-    Column("sensitivity", "Sensitivity", "#meta+sensitivity",
-           "public, or restricted (left out of public outputs)"),
+    Column(
+        "sensitivity",
+        "Sensitivity",
+        "#meta+sensitivity",
+        "public, or restricted (left out of public outputs)",
+    ),
 )
 
 SOURCE_COLUMNS = (
     Column("id", "Source id", "#meta+source", "Short stable id of the source"),
     Column("publisher", "Publisher", "#org+name", "Organisation or outlet that published it"),
-    Column("publisher_type", "Publisher type", "#org+type",
-           "UN, NGO, government, party to the conflict, media or local network"),
+    Column(
+        "publisher_type",
+        "Publisher type",
+        "#org+type",
+        "UN, NGO, government, party to the conflict, media or local network",
+    ),
     Column("title", "Title", "#meta+title", "Title of the report, article or dataset"),
     Column("url", "URL", "#meta+url", "Web address, where public"),
     Column("published", "Published", "#date+published", "Date the source was published"),
     Column("accessed", "Accessed", "#date+accessed", "Date the analyst read it"),
-    Column("reliability", "Reliability", "#meta+reliability",
-           "Admiralty grade: A completely reliable ... E unreliable, F cannot be judged"),
+    Column(
+        "reliability",
+        "Reliability",
+        "#meta+reliability",
+        "Admiralty grade: A completely reliable ... E unreliable, F cannot be judged",
+    ),
 )
 
 FIGURE_COLUMNS = (
     Column("id", "Figure id", "#meta+id", "Id of the figure, the same across its versions"),
     Column("version", "Version", "#meta+version", "1 for the original, then one per revision"),
     Column("site_id", "Site id", "#loc+code", "Site the figure is about (for movements: from)"),
-    Column("indicator", "Indicator", "#indicator+code",
-           "population, households, arrivals, departures, returns or relocation"),
-    Column("value_text", "Value as reported", "#indicator+text",
-           "The number in the source's words, e.g. 'about 45,000'"),
-    Column("low", "Value (low)", "#indicator+num+min",
-           "The number, or the low end of a range; empty when unquantified"),
-    Column("high", "Value (high)", "#indicator+num+max",
-           "The number, or the high end of a range; empty when unquantified"),
-    Column("quantifier", "Quantifier", "#meta+quantifier",
-           "exact, about, at least, at most, more than, fewer than, unquantified"),
+    Column(
+        "indicator",
+        "Indicator",
+        "#indicator+code",
+        "population, households, arrivals, departures, returns or relocation",
+    ),
+    Column(
+        "value_text",
+        "Value as reported",
+        "#indicator+text",
+        "The number in the source's words, e.g. 'about 45,000'",
+    ),
+    Column(
+        "low",
+        "Value (low)",
+        "#indicator+num+min",
+        "The number, or the low end of a range; empty when unquantified",
+    ),
+    Column(
+        "high",
+        "Value (high)",
+        "#indicator+num+max",
+        "The number, or the high end of a range; empty when unquantified",
+    ),
+    Column(
+        "quantifier",
+        "Quantifier",
+        "#meta+quantifier",
+        "exact, about, at least, at most, more than, fewer than, unquantified",
+    ),
     Column("unit", "Unit", "#meta+unit", "people or households"),
-    Column("reference", "Reference date", "#date+reported",
-           "Date, month (2018-09), ISO week (2018-W38) or period the figure refers to"),
+    Column(
+        "reference",
+        "Reference date",
+        "#date+reported",
+        "Date, month (2018-09), ISO week (2018-W38) or period the figure refers to",
+    ),
     Column("ref_start", "Reference start", "#date+start", "First day the figure refers to"),
     Column("ref_end", "Reference end", "#date+end", "Last day the figure refers to"),
-    Column("origin_site_id", "Origin site id", "#loc+code+origin",
-           "For arrivals and returns: where people came from"),
-    Column("destination_site_id", "Destination site id", "#loc+code+dest",
-           "For departures and relocations: where people went or are going"),
-    Column("movement_status", "Movement status", "#status+movement",
-           "planned, under way or completed"),
-    Column("population_group", "Population group", "#meta+group",
-           "Free label of who moved or lives there, e.g. 'Qaryatayn tribe'"),
+    Column(
+        "origin_site_id",
+        "Origin site id",
+        "#loc+code+origin",
+        "For arrivals and returns: where people came from",
+    ),
+    Column(
+        "destination_site_id",
+        "Destination site id",
+        "#loc+code+dest",
+        "For departures and relocations: where people went or are going",
+    ),
+    Column(
+        "movement_status", "Movement status", "#status+movement", "planned, under way or completed"
+    ),
+    Column(
+        "population_group",
+        "Population group",
+        "#meta+group",
+        "Free label of who moved or lives there, e.g. 'Qaryatayn tribe'",
+    ),
     Column("source_id", "Source id", "#meta+source", "Id of the source (see Sources)"),
-    Column("excerpt", "Excerpt", "#description+excerpt",
-           "The source's words that support the number"),
+    Column(
+        "excerpt", "Excerpt", "#description+excerpt", "The source's words that support the number"
+    ),
     Column("confidence", "Confidence", "#meta+confidence", "Analyst confidence: high, medium, low"),
-    Column("confidence_note", "Confidence note", "#description+confidence",
-           "Why the analyst holds that confidence"),
-    Column("role", "Role", "#meta+role",
-           "recommended (analyst's choice), triangulation, or automatic"),
-    Column("sensitivity", "Sensitivity", "#meta+sensitivity",
-           "public, or restricted (left out of public outputs)"),
-    Column("revision", "Revision", "#meta+revision",
-           "original, correction, retraction or recommendation"),
+    Column(
+        "confidence_note",
+        "Confidence note",
+        "#description+confidence",
+        "Why the analyst holds that confidence",
+    ),
+    Column(
+        "role", "Role", "#meta+role", "recommended (analyst's choice), triangulation, or automatic"
+    ),
+    Column(
+        "sensitivity",
+        "Sensitivity",
+        "#meta+sensitivity",
+        "public, or restricted (left out of public outputs)",
+    ),
+    Column(
+        "revision",
+        "Revision",
+        "#meta+revision",
+        "original, correction, retraction or recommendation",
+    ),
     Column("reason", "Reason", "#description+reason", "Why the figure was corrected or retracted"),
     Column("entered_by", "Entered by", "#meta+enteredby", "Who entered this version"),
     Column("entered_at", "Entered at", "#date+entered", "When this version was entered (UTC)"),
@@ -108,8 +176,11 @@ def normalise_hashtag(tag: str) -> tuple[str, frozenset[str]]:
     """
     text = tag.strip().lower()
     if not re.fullmatch(r"#[a-z][a-z0-9_]*(\s*\+\s*[a-z][a-z0-9_]*)*", text):
-        raise InputError(f"'{tag}' is not an HXL hashtag; expected #name+attribute "
-                         f"(names and attributes start with a letter)", value=tag)
+        raise InputError(
+            f"'{tag}' is not an HXL hashtag; expected #name+attribute "
+            f"(names and attributes start with a letter)",
+            value=tag,
+        )
     name, *attributes = (part.strip() for part in text.split("+"))
     return name, frozenset(attributes)
 
@@ -128,15 +199,20 @@ def match_columns(hashtags: Sequence[str], columns: Sequence[Column]) -> dict[st
         if key is None:
             continue
         if key in found:
-            raise InputError(f"hashtag {tag} appears twice (columns {found[key] + 1} and "
-                             f"{position + 1})", field=str(tag))
+            raise InputError(
+                f"hashtag {tag} appears twice (columns {found[key] + 1} and {position + 1})",
+                field=str(tag),
+            )
         found[key] = position
     return found
 
 
-def read_tagged_rows(rows: Sequence[Sequence[str]], columns: Sequence[Column],
-                     required: Sequence[str] = (), where: str = "file"
-                     ) -> list[tuple[int, dict[str, str]]]:
+def read_tagged_rows(
+    rows: Sequence[Sequence[str]],
+    columns: Sequence[Column],
+    required: Sequence[str] = (),
+    where: str = "file",
+) -> list[tuple[int, dict[str, str]]]:
     """The data rows of a table with an HXL hashtag row, as (row number, {key: text}).
 
     Rows above the hashtag row (titles, human headers) are skipped; blank rows are skipped.
@@ -149,21 +225,24 @@ def read_tagged_rows(rows: Sequence[Sequence[str]], columns: Sequence[Column],
             tag_row = index
             break
     else:
-        raise InputError(f"{where} has no HXL hashtag row (a row of tags such as #loc+name) in "
-                         f"its first 25 rows")
+        raise InputError(
+            f"{where} has no HXL hashtag row (a row of tags such as #loc+name) in its first 25 rows"
+        )
     positions = match_columns(rows[tag_row], columns)
     by_key = {c.key: c for c in columns}
     for key in required:
         if key not in positions:
-            raise InputError(f"{where} has no column tagged {by_key[key].hxl} "
-                             f"({by_key[key].header})")
+            raise InputError(
+                f"{where} has no column tagged {by_key[key].hxl} ({by_key[key].header})"
+            )
     out = []
     for index in range(tag_row + 1, len(rows)):
         row = rows[index]
         if not any(str(c or "").strip() for c in row):
             continue
-        out.append((index + 1, {key: row[pos] if pos < len(row) else ""
-                                for key, pos in positions.items()}))
+        out.append(
+            (index + 1, {key: row[pos] if pos < len(row) else "" for key, pos in positions.items()})
+        )
     return out
 
 
@@ -182,7 +261,15 @@ def source_row(source) -> dict[str, object]:
 def figure_row(figure) -> dict[str, object]:
     """A figure version as {column key: value}: typed values (int, date, datetime, None)."""
     q, ref = figure.quantity, figure.ref
-    derived = {"low": q.low, "high": q.high, "quantifier": q.quantifier,
-               "reference": format_dateref(ref), "ref_start": ref.start, "ref_end": ref.end}
-    return {c.key: derived[c.key] if c.key in derived else getattr(figure, c.key)
-            for c in FIGURE_COLUMNS}
+    derived = {
+        "low": q.low,
+        "high": q.high,
+        "quantifier": q.quantifier,
+        "reference": format_dateref(ref),
+        "ref_start": ref.start,
+        "ref_end": ref.end,
+    }
+    return {
+        c.key: derived[c.key] if c.key in derived else getattr(figure, c.key)
+        for c in FIGURE_COLUMNS
+    }

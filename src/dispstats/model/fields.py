@@ -70,8 +70,9 @@ def site_from_fields(fields: Fields, row: int | None = None) -> Site:
             latitude=parse_coordinate(lat, "latitude", 90) if lat else None,
             longitude=parse_coordinate(lon, "longitude", 180) if lon else None,
             parent_id=f.get("parent_id"),
-            sensitivity=parse_choice(f.get("sensitivity") or "public", "sensitivity",
-                                     vocab.SENSITIVITY),
+            sensitivity=parse_choice(
+                f.get("sensitivity") or "public", "sensitivity", vocab.SENSITIVITY
+            ),
             aliases=aliases,
             pcode=f.get("pcode"),
         )
@@ -79,8 +80,7 @@ def site_from_fields(fields: Fields, row: int | None = None) -> Site:
     return with_row(row, build)
 
 
-def source_from_fields(fields: Fields, row: int | None = None,
-                       today: date | None = None) -> Source:
+def source_from_fields(fields: Fields, row: int | None = None, today: date | None = None) -> Source:
     """A Source from text fields; dates are single days, reliability a letter A-F."""
 
     def build() -> Source:
@@ -88,14 +88,17 @@ def source_from_fields(fields: Fields, row: int | None = None,
         return Source(
             id=f.get("id") or "",
             publisher=f.get("publisher") or "",
-            publisher_type=parse_choice(f.get("publisher_type") or "media", "publisher type",
-                                        vocab.PUBLISHER_TYPES,
-                                        {"party": "party_to_conflict",
-                                         "local": "local_network"}),
+            publisher_type=parse_choice(
+                f.get("publisher_type") or "media",
+                "publisher type",
+                vocab.PUBLISHER_TYPES,
+                {"party": "party_to_conflict", "local": "local_network"},
+            ),
             title=f.get("title"),
             url=parse_url(f["url"]) if f.get("url") else None,
             published=parse_date(f["published"], "published", today)
-            if f.get("published") else None,
+            if f.get("published")
+            else None,
             accessed=parse_date(f["accessed"], "accessed", today) if f.get("accessed") else None,
             reliability=parse_reliability(f.get("reliability") or "F"),
         )
@@ -103,8 +106,7 @@ def source_from_fields(fields: Fields, row: int | None = None,
     return with_row(row, build)
 
 
-def figure_from_fields(fields: Fields, row: int | None = None,
-                       today: date | None = None) -> Figure:
+def figure_from_fields(fields: Fields, row: int | None = None, today: date | None = None) -> Figure:
     """A new Figure (version 1) from text fields.
 
     "value" is the number in the source's words; "unquantified" (truthy) records a report with
@@ -114,11 +116,14 @@ def figure_from_fields(fields: Fields, row: int | None = None,
 
     def build() -> Figure:
         f = {k: clean_text(v) if not isinstance(v, bool) else v for k, v in fields.items()}
-        indicator = parse_choice(f.get("indicator") or "", "indicator", vocab.INDICATORS,
-                                 vocab.INDICATOR_SYNONYMS)
+        indicator = parse_choice(
+            f.get("indicator") or "", "indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS
+        )
         value_text = f.get("value_text") or f.get("value")
         if f.get("unquantified") or "unquantified" in (
-                (value_text or "").lower(), (f.get("quantifier") or "").lower()):
+            (value_text or "").lower(),
+            (f.get("quantifier") or "").lower(),
+        ):
             quantity, unit_hint = Quantity(None, None, "unquantified"), None
         else:
             quantity, unit_hint = parse_quantity(value_text or "", "value")
@@ -138,15 +143,18 @@ def figure_from_fields(fields: Fields, row: int | None = None,
             origin_site_id=f.get("origin_site_id"),
             destination_site_id=f.get("destination_site_id"),
             movement_status=parse_choice(status, "status", vocab.MOVEMENT_STATUSES)
-            if status else None,
+            if status
+            else None,
             population_group=f.get("population_group"),
             excerpt=f.get("excerpt"),
-            confidence=parse_choice(f.get("confidence") or "medium", "confidence",
-                                    vocab.CONFIDENCE),
+            confidence=parse_choice(
+                f.get("confidence") or "medium", "confidence", vocab.CONFIDENCE
+            ),
             confidence_note=f.get("confidence_note"),
             role=parse_choice(f.get("role") or "automatic", "role", vocab.ROLES),
-            sensitivity=parse_choice(f.get("sensitivity") or "public", "sensitivity",
-                                     vocab.SENSITIVITY),
+            sensitivity=parse_choice(
+                f.get("sensitivity") or "public", "sensitivity", vocab.SENSITIVITY
+            ),
         )
 
     return with_row(row, build)

@@ -22,37 +22,83 @@ from dispstats.model.vocab import label, normalise_key
 
 # Longest first, so "more than" is not read as "more".
 _PREFIXES = [
-    ("approximately", "about"), ("an estimated", "about"), ("estimated", "about"),
-    ("roughly", "about"), ("around", "about"), ("approx.", "about"), ("approx", "about"),
-    ("about", "about"), ("circa", "about"), ("some", "about"), ("ca.", "about"),
-    ("c.", "about"), ("~", "about"), ("≈", "about"),
-    ("no fewer than", "at_least"), ("no less than", "at_least"), ("at least", "at_least"),
-    ("a minimum of", "at_least"), (">=", "at_least"), ("≥", "at_least"),
-    ("more than", "more_than"), ("over", "more_than"), ("above", "more_than"),
+    ("approximately", "about"),
+    ("an estimated", "about"),
+    ("estimated", "about"),
+    ("roughly", "about"),
+    ("around", "about"),
+    ("approx.", "about"),
+    ("approx", "about"),
+    ("about", "about"),
+    ("circa", "about"),
+    ("some", "about"),
+    ("ca.", "about"),
+    ("c.", "about"),
+    ("~", "about"),
+    ("≈", "about"),
+    ("no fewer than", "at_least"),
+    ("no less than", "at_least"),
+    ("at least", "at_least"),
+    ("a minimum of", "at_least"),
+    (">=", "at_least"),
+    ("≥", "at_least"),
+    ("more than", "more_than"),
+    ("over", "more_than"),
+    ("above", "more_than"),
     (">", "more_than"),
-    ("no more than", "at_most"), ("a maximum of", "at_most"), ("at most", "at_most"),
-    ("up to", "at_most"), ("<=", "at_most"), ("≤", "at_most"),
-    ("fewer than", "fewer_than"), ("less than", "fewer_than"), ("under", "fewer_than"),
-    ("below", "fewer_than"), ("<", "fewer_than"),
+    ("no more than", "at_most"),
+    ("a maximum of", "at_most"),
+    ("at most", "at_most"),
+    ("up to", "at_most"),
+    ("<=", "at_most"),
+    ("≤", "at_most"),
+    ("fewer than", "fewer_than"),
+    ("less than", "fewer_than"),
+    ("under", "fewer_than"),
+    ("below", "fewer_than"),
+    ("<", "fewer_than"),
 ]
 _PREFIXES.sort(key=lambda p: -len(p[0]))
-_SUFFIX_QUANTIFIERS = [("or more", "at_least"), ("+", "at_least"), ("or fewer", "at_most"),
-                       ("or less", "at_most")]
-_UNIT_WORDS = {"people": "people", "persons": "people", "individuals": "people",
-               "idps": "people", "households": "households", "hh": "households",
-               "families": "households"}
-_VAGUE = re.compile(r"\b(hundreds|thousands|tens of thousands|dozens|scores|several|a few|"
-                    r"few|many|numerous|some hundred|unknown)\b")
-_MULTIPLIERS = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "mn": 1_000_000,
-                "million": 1_000_000}
+_SUFFIX_QUANTIFIERS = [
+    ("or more", "at_least"),
+    ("+", "at_least"),
+    ("or fewer", "at_most"),
+    ("or less", "at_most"),
+]
+_UNIT_WORDS = {
+    "people": "people",
+    "persons": "people",
+    "individuals": "people",
+    "idps": "people",
+    "households": "households",
+    "hh": "households",
+    "families": "households",
+}
+_VAGUE = re.compile(
+    r"\b(hundreds|thousands|tens of thousands|dozens|scores|several|a few|"
+    r"few|many|numerous|some hundred|unknown)\b"
+)
+_MULTIPLIERS = {
+    "k": 1_000,
+    "thousand": 1_000,
+    "m": 1_000_000,
+    "mn": 1_000_000,
+    "million": 1_000_000,
+}
 # Groups of three separated by a comma, a space, an apostrophe or a thin/no-break space.
-_NUMBER = (r"(?P<int{n}>\d{{1,3}}(?:[, '\u00a0\u202f\u2009]\d{{3}})+|\d+)"
-           r"(?:\.(?P<frac{n}>\d+))?\s*(?P<suffix{n}>k|thousand|mn|m|million)?")
+_NUMBER = (
+    r"(?P<int{n}>\d{{1,3}}(?:[, '\u00a0\u202f\u2009]\d{{3}})+|\d+)"
+    r"(?:\.(?P<frac{n}>\d+))?\s*(?P<suffix{n}>k|thousand|mn|m|million)?"
+)
 _ONE = re.compile(rf"^{_NUMBER.format(n=1)}$")
-_RANGE = re.compile(rf"^(?:between\s+)?{_NUMBER.format(n=1)}\s*(?:-|–|—|to|and)\s*"
-                    rf"{_NUMBER.format(n=2)}$")
-_FORMAT_HELP = ("expected a number such as 45000, '45,000', 'about 45,000', '~45k', "
-                "'more than 20' or a range such as '40,000-50,000'")
+_RANGE = re.compile(
+    rf"^(?:between\s+)?{_NUMBER.format(n=1)}\s*(?:-|–|—|to|and)\s*"
+    rf"{_NUMBER.format(n=2)}$"
+)
+_FORMAT_HELP = (
+    "expected a number such as 45000, '45,000', 'about 45,000', '~45k', "
+    "'more than 20' or a range such as '40,000-50,000'"
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +140,10 @@ def parse_quantity(text: str, field: str = "value") -> tuple[Quantity, str | Non
         raise InputError(
             f"'{original}' is not a number. Record what the source implies as a range "
             f"(e.g. --value '200-900' for 'hundreds'), or keep it as an unquantified report "
-            f"(--unquantified, with the source's words in --excerpt)", field=field, value=text)
+            f"(--unquantified, with the source's words in --excerpt)",
+            field=field,
+            value=text,
+        )
     if s in {"unquantified", "unknown"}:
         return Quantity(None, None, "unquantified"), None
 
@@ -106,7 +155,7 @@ def parse_quantity(text: str, field: str = "value") -> tuple[Quantity, str | Non
     quantifier = "exact"
     for word, key in _PREFIXES:
         if s.startswith(word):
-            s, quantifier = s[len(word):].lstrip(), key
+            s, quantifier = s[len(word) :].lstrip(), key
             break
     for word, key in _SUFFIX_QUANTIFIERS:
         if s.endswith(word) and quantifier == "exact":
@@ -114,8 +163,9 @@ def parse_quantity(text: str, field: str = "value") -> tuple[Quantity, str | Non
             break
 
     if s.startswith("-") and s[1:2].isdigit():
-        raise InputError(f"'{original}' is negative; counts of people are 0 or more",
-                         field=field, value=text)
+        raise InputError(
+            f"'{original}' is negative; counts of people are 0 or more", field=field, value=text
+        )
 
     if m := _ONE.match(s):
         value = _to_int(m, 1, original, field)
@@ -129,8 +179,12 @@ def parse_quantity(text: str, field: str = "value") -> tuple[Quantity, str | Non
             low = _to_int(m, 1, original, field)
         high = _to_int(m, 2, original, field)
         if low > high:
-            raise InputError(f"range '{original}' has its low end ({low:,}) above its high end "
-                             f"({high:,}); write it low-high", field=field, value=text)
+            raise InputError(
+                f"range '{original}' has its low end ({low:,}) above its high end "
+                f"({high:,}); write it low-high",
+                field=field,
+                value=text,
+            )
         return Quantity(low, high, quantifier), unit
     raise InputError(f"'{original}' is not a number; {_FORMAT_HELP}", field=field, value=text)
 
@@ -146,10 +200,17 @@ def _to_int(m: re.Match, n: int, original: str, field: str, suffix: str | None =
     frac = m.group(f"frac{n}")
     if frac and not suffix:
         if len(frac) == 3:
-            raise InputError(f"'{original}' is ambiguous: a dot is not read as a thousands "
-                             f"separator; write 45000 or '45,000'", field=field, value=original)
-        raise InputError(f"'{original}' has a decimal part; counts of people are whole numbers",
-                         field=field, value=original)
+            raise InputError(
+                f"'{original}' is ambiguous: a dot is not read as a thousands "
+                f"separator; write 45000 or '45,000'",
+                field=field,
+                value=original,
+            )
+        raise InputError(
+            f"'{original}' has a decimal part; counts of people are whole numbers",
+            field=field,
+            value=original,
+        )
     whole = int(re.sub(r"\D", "", m.group(f"int{n}")))
     if not suffix:
         return whole
@@ -157,8 +218,9 @@ def _to_int(m: re.Match, n: int, original: str, field: str, suffix: str | None =
     frac_digits = frac or ""
     scaled = whole * multiplier + int(frac_digits or "0") * multiplier // 10 ** len(frac_digits)
     if frac_digits and int(frac_digits) * multiplier % 10 ** len(frac_digits):
-        raise InputError(f"'{original}' is not a whole number of people", field=field,
-                         value=original)
+        raise InputError(
+            f"'{original}' is not a whole number of people", field=field, value=original
+        )
     return scaled
 
 
@@ -167,8 +229,10 @@ def _to_int(m: re.Match, n: int, original: str, field: str, suffix: str | None =
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
-_DATE_HELP = ("expected a date such as 2018-09-16, '16 Sep 2018' or 16/09/2018 (day first), "
-              "a month such as 2018-09, an ISO week such as 2018-W38, or a year")
+_DATE_HELP = (
+    "expected a date such as 2018-09-16, '16 Sep 2018' or 16/09/2018 (day first), "
+    "a month such as 2018-09, an ISO week such as 2018-W38, or a year"
+)
 EARLIEST = date(1900, 1, 1)
 
 
@@ -213,20 +277,20 @@ def parse_dateref(text: str, field: str = "date", today: date | None = None) -> 
         first = _parse_one_date(parts[0], original, field)
         last = _parse_one_date(parts[1], original, field)
         if first.start > last.end:
-            raise InputError(f"period '{original}' ends before it starts", field=field,
-                             value=text)
+            raise InputError(f"period '{original}' ends before it starts", field=field, value=text)
         ref = DateRef(first.start, last.end, "period")
     elif len(parts) == 1:
         ref = _parse_one_date(original, original, field)
     else:
-        raise InputError(f"'{original}' is not a date or a period; {_DATE_HELP}", field=field,
-                         value=text)
+        raise InputError(
+            f"'{original}' is not a date or a period; {_DATE_HELP}", field=field, value=text
+        )
     if ref.start < EARLIEST:
-        raise InputError(f"'{original}' is before 1900; check the year", field=field,
-                         value=text)
+        raise InputError(f"'{original}' is before 1900; check the year", field=field, value=text)
     if ref.start > today:
-        raise InputError(f"'{original}' is in the future (today is {today.isoformat()})",
-                         field=field, value=text)
+        raise InputError(
+            f"'{original}' is in the future (today is {today.isoformat()})", field=field, value=text
+        )
     return ref
 
 
@@ -234,8 +298,11 @@ def parse_date(text: str, field: str = "date", today: date | None = None) -> dat
     """Read one calendar day (publication and access dates); a month or week is refused."""
     ref = parse_dateref(text, field, today)
     if ref.precision != "day":
-        raise InputError(f"'{text}' is a {ref.precision}; a single day is expected here "
-                         f"(e.g. 2018-09-16)", field=field, value=text)
+        raise InputError(
+            f"'{text}' is a {ref.precision}; a single day is expected here (e.g. 2018-09-16)",
+            field=field,
+            value=text,
+        )
     return ref.start
 
 
@@ -259,11 +326,18 @@ def _parse_one_date(text: str, original: str, field: str) -> DateRef:
         if m := re.fullmatch(r"([a-z]+)\.? (\d{4})", s):
             return _month(int(m[2]), _month_number(m[1]))
     except ValueError as exc:
-        raise InputError(f"'{original}' is not a real date ({exc}); dates with slashes are "
-                         f"day first (DD/MM/YYYY)", field=field, value=original) from None
+        raise InputError(
+            f"'{original}' is not a real date ({exc}); dates with slashes are "
+            f"day first (DD/MM/YYYY)",
+            field=field,
+            value=original,
+        ) from None
     if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}", s):
-        raise InputError(f"'{original}' has a two-digit year; write the year in full",
-                         field=field, value=original)
+        raise InputError(
+            f"'{original}' has a two-digit year; write the year in full",
+            field=field,
+            value=original,
+        )
     raise InputError(f"'{original}' is not a date; {_DATE_HELP}", field=field, value=original)
 
 
@@ -292,8 +366,10 @@ def _week(year: int, week: int) -> DateRef:
 
 # --- vocabulary and small fields --------------------------------------------------------------
 
-def parse_choice(text: str, field: str, choices: Iterable[str],
-                 synonyms: Mapping[str, str] | None = None) -> str:
+
+def parse_choice(
+    text: str, field: str, choices: Iterable[str], synonyms: Mapping[str, str] | None = None
+) -> str:
     """Match text to one of `choices` (case, spaces and hyphens ignored; synonyms allowed)."""
     choices = list(choices)
     key = normalise_key(str(text or ""))
@@ -303,8 +379,11 @@ def parse_choice(text: str, field: str, choices: Iterable[str],
         return synonyms[key]
     close = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
     hint = f" (did you mean '{label(close[0])}'?)" if close else ""
-    raise InputError(f"'{text}' is not one of: {', '.join(label(c) for c in choices)}{hint}",
-                     field=field, value=text)
+    raise InputError(
+        f"'{text}' is not one of: {', '.join(label(c) for c in choices)}{hint}",
+        field=field,
+        value=text,
+    )
 
 
 def parse_reliability(text: str, field: str = "reliability") -> str:
@@ -312,9 +391,12 @@ def parse_reliability(text: str, field: str = "reliability") -> str:
     s = str(text or "").strip().upper()
     if len(s) == 1 and s in "ABCDEF":
         return s
-    raise InputError(f"'{text}' is not a reliability grade; expected one letter A-F "
-                     f"(A completely reliable ... E unreliable, F cannot be judged)",
-                     field=field, value=text)
+    raise InputError(
+        f"'{text}' is not a reliability grade; expected one letter A-F "
+        f"(A completely reliable ... E unreliable, F cannot be judged)",
+        field=field,
+        value=text,
+    )
 
 
 def parse_iso3(text: str, field: str = "country") -> str:
@@ -322,8 +404,11 @@ def parse_iso3(text: str, field: str = "country") -> str:
     s = str(text or "").strip().upper()
     if re.fullmatch(r"[A-Z]{3}", s):
         return s
-    raise InputError(f"'{text}' is not an ISO3 country code; expected three letters such as SYR",
-                     field=field, value=text)
+    raise InputError(
+        f"'{text}' is not an ISO3 country code; expected three letters such as SYR",
+        field=field,
+        value=text,
+    )
 
 
 def parse_coordinate(text: str | float, field: str, limit: float) -> float:
@@ -331,11 +416,13 @@ def parse_coordinate(text: str | float, field: str, limit: float) -> float:
     try:
         value = float(str(text).strip())
     except ValueError:
-        raise InputError(f"'{text}' is not a number of decimal degrees", field=field,
-                         value=text) from None
+        raise InputError(
+            f"'{text}' is not a number of decimal degrees", field=field, value=text
+        ) from None
     if not -limit <= value <= limit:
-        raise InputError(f"{value} is outside -{limit:g}..{limit:g} degrees", field=field,
-                         value=text)
+        raise InputError(
+            f"{value} is outside -{limit:g}..{limit:g} degrees", field=field, value=text
+        )
     return value
 
 
@@ -344,8 +431,11 @@ def parse_url(text: str, field: str = "url") -> str:
     s = str(text or "").strip()
     if re.fullmatch(r"https?://[^\s<>\"]+", s, flags=re.IGNORECASE):
         return s
-    raise InputError(f"'{text}' is not a web address; expected one starting with https:// or "
-                     f"http://", field=field, value=text)
+    raise InputError(
+        f"'{text}' is not a web address; expected one starting with https:// or http://",
+        field=field,
+        value=text,
+    )
 
 
 def slugify(text: str) -> str:

@@ -41,8 +41,9 @@ class Site:
         if (self.latitude is None) != (self.longitude is None):
             raise InputError("give both latitude and longitude, or neither", field="latitude")
         if self.parent_id is not None and self.parent_id == self.id:
-            raise InputError("a site cannot be its own parent", field="parent",
-                             value=self.parent_id)
+            raise InputError(
+                "a site cannot be its own parent", field="parent", value=self.parent_id
+            )
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,11 @@ class Source:
         _one_of(self.publisher_type, "publisher type", vocab.PUBLISHER_TYPES)
         _one_of(self.reliability, "reliability", tuple(vocab.RELIABILITY))
         if self.published and self.accessed and self.accessed < self.published:
-            raise InputError(f"accessed {self.accessed} is before published {self.published}",
-                             field="accessed", value=self.accessed)
+            raise InputError(
+                f"accessed {self.accessed} is before published {self.published}",
+                field="accessed",
+                value=self.accessed,
+            )
 
 
 @dataclass(frozen=True)
@@ -110,8 +114,11 @@ class Figure:
         _require(self.site_id, "site")
         _require(self.source_id, "source")
         if self.indicator == "households" and self.unit != "households":
-            raise InputError("the households indicator is counted in households (--unit "
-                             "households)", field="unit", value=self.unit)
+            raise InputError(
+                "the households indicator is counted in households (--unit households)",
+                field="unit",
+                value=self.unit,
+            )
         if self.is_flow:
             if self.movement_status is not None:
                 _one_of(self.movement_status, "status", vocab.MOVEMENT_STATUSES)
@@ -119,25 +126,37 @@ class Figure:
             for name in ("origin_site_id", "destination_site_id", "movement_status"):
                 if getattr(self, name) is not None:
                     nice = name.removesuffix("_site_id").replace("_", " ")
-                    raise InputError(f"{nice} applies to movements (arrivals, departures, "
-                                     f"returns, relocation), not to {self.indicator}",
-                                     field=nice, value=getattr(self, name))
+                    raise InputError(
+                        f"{nice} applies to movements (arrivals, departures, "
+                        f"returns, relocation), not to {self.indicator}",
+                        field=nice,
+                        value=getattr(self, name),
+                    )
         for end in ("origin_site_id", "destination_site_id"):
             if getattr(self, end) is not None and getattr(self, end) == self.site_id:
-                raise InputError("a movement's origin or destination must be another site",
-                                 field=end.removesuffix("_site_id"), value=getattr(self, end))
+                raise InputError(
+                    "a movement's origin or destination must be another site",
+                    field=end.removesuffix("_site_id"),
+                    value=getattr(self, end),
+                )
         if self.quantity.quantifier == "unquantified":
             if self.quantity.low is not None:
                 raise InputError("an unquantified report has no number", field="value")
             if not (self.excerpt or "").strip():
-                raise InputError("an unquantified report needs --excerpt with the source's "
-                                 "own words", field="excerpt")
+                raise InputError(
+                    "an unquantified report needs --excerpt with the source's own words",
+                    field="excerpt",
+                )
         elif self.quantity.low is None or self.quantity.high is None:
-            raise InputError("a number is required (or mark the report --unquantified)",
-                             field="value")
+            raise InputError(
+                "a number is required (or mark the report --unquantified)", field="value"
+            )
         elif self.quantity.low < 0 or self.quantity.low > self.quantity.high:
-            raise InputError("the value must be 0 or more, with low <= high", field="value",
-                             value=str(self.quantity))
+            raise InputError(
+                "the value must be 0 or more, with low <= high",
+                field="value",
+                value=str(self.quantity),
+            )
         if self.revision in ("correction", "retraction") and not (self.reason or "").strip():
             raise InputError(f"a {self.revision} needs a reason", field="reason")
 
@@ -169,5 +188,4 @@ def _require(value: str | None, name: str) -> None:
 
 def _one_of(value: str, name: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise InputError(f"'{value}' is not one of: {', '.join(choices)}", field=name,
-                         value=value)
+        raise InputError(f"'{value}' is not one of: {', '.join(choices)}", field=name, value=value)

@@ -10,20 +10,30 @@ INDICATORS = ("population", "households", "arrivals", "departures", "returns", "
 FLOW_INDICATORS = frozenset({"arrivals", "departures", "returns", "relocation"})
 STOCK_INDICATORS = frozenset({"population", "households"})
 INDICATOR_SYNONYMS = {
-    "pop": "population", "people": "population", "idps": "population",
-    "hh": "households", "household": "households",
-    "arrival": "arrivals", "departure": "departures", "return": "returns",
-    "relocations": "relocation", "relocated": "relocation",
+    "pop": "population",
+    "people": "population",
+    "idps": "population",
+    "hh": "households",
+    "household": "households",
+    "arrival": "arrivals",
+    "departure": "departures",
+    "return": "returns",
+    "relocations": "relocation",
+    "relocated": "relocation",
 }
 
 UNITS = ("people", "households")
-UNIT_SYNONYMS = {"persons": "people", "individuals": "people", "ind": "people",
-                 "hh": "households", "household": "households"}
+UNIT_SYNONYMS = {
+    "persons": "people",
+    "individuals": "people",
+    "ind": "people",
+    "hh": "households",
+    "household": "households",
+}
 
 # "more than"/"fewer than" are kept apart from "at least"/"at most": the source's own words are
 # what we store, and a reader may weigh "more than 20" differently from "at least 20".
-QUANTIFIERS = ("exact", "about", "at_least", "at_most", "more_than", "fewer_than",
-               "unquantified")
+QUANTIFIERS = ("exact", "about", "at_least", "at_most", "more_than", "fewer_than", "unquantified")
 
 MOVEMENT_STATUSES = ("planned", "under_way", "completed")
 SITE_KINDS = ("camp", "informal_settlement", "zone", "admin_area", "city")
@@ -44,10 +54,16 @@ DATE_PRECISIONS = ("day", "week", "month", "year", "period")
 REVISION_KINDS = ("original", "correction", "retraction", "recommendation")
 
 _LABELS = {
-    "un": "UN", "ngo": "NGO", "party_to_conflict": "party to the conflict",
-    "at_least": "at least", "at_most": "at most", "more_than": "more than",
-    "fewer_than": "fewer than", "under_way": "under way",
-    "informal_settlement": "informal settlement", "admin_area": "administrative area",
+    "un": "UN",
+    "ngo": "NGO",
+    "party_to_conflict": "party to the conflict",
+    "at_least": "at least",
+    "at_most": "at most",
+    "more_than": "more than",
+    "fewer_than": "fewer than",
+    "under_way": "under way",
+    "informal_settlement": "informal settlement",
+    "admin_area": "administrative area",
     "local_network": "local network",
 }
 

@@ -36,8 +36,7 @@ def read_csv_rows(path: Path) -> list[list[str]]:
     except FileNotFoundError:
         raise InputError(f"{path} does not exist") from None
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") \
-            from None
+        raise InputError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 @dataclass(frozen=True)
@@ -56,16 +55,27 @@ def load_demo(store: Store, folder: Path | None = None) -> DemoLoad:
     """
     folder = folder or demo_folder()
     sites_path, sources_path, figures_path = (folder / name for name in FILES)
-    sites = [site_from_fields(fields, row) for row, fields in
-             read_tagged_rows(read_csv_rows(sites_path), SITE_COLUMNS, ("id", "name"),
-                              str(sites_path))]
-    sources = [source_from_fields(fields, row) for row, fields in
-               read_tagged_rows(read_csv_rows(sources_path), SOURCE_COLUMNS,
-                                ("id", "publisher"), str(sources_path))]
-    figures = [figure_from_fields(fields, row) for row, fields in
-               read_tagged_rows(read_csv_rows(figures_path), FIGURE_COLUMNS,
-                                ("site_id", "indicator", "reference", "source_id"),
-                                str(figures_path))]
+    sites = [
+        site_from_fields(fields, row)
+        for row, fields in read_tagged_rows(
+            read_csv_rows(sites_path), SITE_COLUMNS, ("id", "name"), str(sites_path)
+        )
+    ]
+    sources = [
+        source_from_fields(fields, row)
+        for row, fields in read_tagged_rows(
+            read_csv_rows(sources_path), SOURCE_COLUMNS, ("id", "publisher"), str(sources_path)
+        )
+    ]
+    figures = [
+        figure_from_fields(fields, row)
+        for row, fields in read_tagged_rows(
+            read_csv_rows(figures_path),
+            FIGURE_COLUMNS,
+            ("site_id", "indicator", "reference", "source_id"),
+            str(figures_path),
+        )
+    ]
     known = {s.id for s in store.sites()}
     if any(s.id in known for s in sites):
         return DemoLoad(0, 0, 0, already_loaded=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -45,10 +47,8 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys = ON")
         # WAL lets readers go on while one analyst writes; a read-only file keeps its mode.
         if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            try:
+            with contextlib.suppress(sqlite3.OperationalError):  # read-only media: reads work
                 cursor.execute("PRAGMA journal_mode = WAL")
-            except Exception:  # noqa: BLE001 - read-only media: reading still works
-                pass
         cursor.close()
 
     @event.listens_for(engine, "begin")

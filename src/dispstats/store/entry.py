@@ -29,8 +29,15 @@ from dispstats.store.lookup import find_site, normalise_name
 from dispstats.store.store import Store
 
 TextFields = Mapping[str, str | bool | None]
-SOURCE_FIELDS = ("publisher", "publisher_type", "title", "url", "published", "accessed",
-                 "reliability")
+SOURCE_FIELDS = (
+    "publisher",
+    "publisher_type",
+    "title",
+    "url",
+    "published",
+    "accessed",
+    "reliability",
+)
 
 
 def add_site(store: Store, fields: TextFields) -> Site:
@@ -41,9 +48,11 @@ def add_site(store: Store, fields: TextFields) -> Site:
         name = normalise_name(str(f.get("name") or ""))
         for site in existing:
             if name in {normalise_name(n) for n in (site.name, site.id, *site.aliases)}:
-                raise Conflict(f"'{f.get('name')}' names a site already: {site.name} "
-                               f"({site.id}); to add another site of that name, give it an "
-                               f"--id of its own")
+                raise Conflict(
+                    f"'{f.get('name')}' names a site already: {site.name} "
+                    f"({site.id}); to add another site of that name, give it an "
+                    f"--id of its own"
+                )
         f["id"] = _free_id(slugify(str(f.get("name") or "")), {s.id for s in existing})
     if clean_text(f.get("parent_id")):
         f["parent_id"] = find_site(existing, str(f["parent_id"])).id
@@ -71,14 +80,18 @@ def add_figure(store: Store, fields: TextFields, today: date | None = None) -> F
     source is described by publisher (required), publisher_type, title, url, published,
     accessed, reliability; `source` then becomes its id.
     """
-    given = {name: bool(clean_text(fields.get(name))) for name in
-             ("site", "indicator", "value", "date", "source", "publisher")}
+    given = {
+        name: bool(clean_text(fields.get(name)))
+        for name in ("site", "indicator", "value", "date", "source", "publisher")
+    }
     given["value"] = given["value"] or bool(fields.get("unquantified"))
     has_publisher = given.pop("publisher")
     given["source"] = given["source"] or has_publisher
     if missing := [name for name, ok in given.items() if not ok]:
-        raise InputError(f"missing {', '.join(missing)}: a figure needs a site, an indicator, "
-                         f"a value (or 'unquantified'), a reference date and a source")
+        raise InputError(
+            f"missing {', '.join(missing)}: a figure needs a site, an indicator, "
+            f"a value (or 'unquantified'), a reference date and a source"
+        )
     sites = store.sites()
     new_source = None
     source_ref = clean_text(fields.get("source"))
@@ -94,32 +107,38 @@ def add_figure(store: Store, fields: TextFields, today: date | None = None) -> F
         ref = clean_text(fields.get(key))
         return find_site(sites, ref).id if ref else None
 
-    figure = figure_from_fields({
-        "site_id": site_id("site"),
-        "indicator": fields.get("indicator"),
-        "value": fields.get("value"),
-        "unquantified": bool(fields.get("unquantified")),
-        "reference": fields.get("date"),
-        "source_id": source_id,
-        "unit": fields.get("unit"),
-        "origin_site_id": site_id("origin"),
-        "destination_site_id": site_id("destination"),
-        "movement_status": fields.get("status"),
-        "population_group": fields.get("group"),
-        "excerpt": fields.get("excerpt"),
-        "confidence": fields.get("confidence"),
-        "confidence_note": fields.get("note"),
-        "role": fields.get("role"),
-        "sensitivity": fields.get("sensitivity"),
-    }, today=today)
+    figure = figure_from_fields(
+        {
+            "site_id": site_id("site"),
+            "indicator": fields.get("indicator"),
+            "value": fields.get("value"),
+            "unquantified": bool(fields.get("unquantified")),
+            "reference": fields.get("date"),
+            "source_id": source_id,
+            "unit": fields.get("unit"),
+            "origin_site_id": site_id("origin"),
+            "destination_site_id": site_id("destination"),
+            "movement_status": fields.get("status"),
+            "population_group": fields.get("group"),
+            "excerpt": fields.get("excerpt"),
+            "confidence": fields.get("confidence"),
+            "confidence_note": fields.get("note"),
+            "role": fields.get("role"),
+            "sensitivity": fields.get("sensitivity"),
+        },
+        today=today,
+    )
     return store.add_figure(figure, new_source=new_source)
 
 
 def figure_changes(store: Store, changes: TextFields, today: date | None = None) -> dict:
     """Turn text changes (same keys as `add_figure`) into Figure field values, validated."""
     out: dict = {}
-    text = {k: clean_text(v) if not isinstance(v, bool) else v for k, v in changes.items()
-            if v not in (None, "", False)}
+    text = {
+        k: clean_text(v) if not isinstance(v, bool) else v
+        for k, v in changes.items()
+        if v not in (None, "", False)
+    }
     if text.get("unquantified"):
         out["quantity"], out["value_text"] = Quantity(None, None, "unquantified"), None
     elif "value" in text:
@@ -129,36 +148,51 @@ def figure_changes(store: Store, changes: TextFields, today: date | None = None)
             out["unit"] = unit
     if "date" in text:
         out["ref"] = parse_dateref(text["date"], "date", today)
-    for key, attr in (("site", "site_id"), ("origin", "origin_site_id"),
-                      ("destination", "destination_site_id")):
+    for key, attr in (
+        ("site", "site_id"),
+        ("origin", "origin_site_id"),
+        ("destination", "destination_site_id"),
+    ):
         if key in text:
             out[attr] = store.find_site(text[key]).id
     if "source" in text:
         out["source_id"] = store.find_source(text["source"]).id
-    choices = {"indicator": ("indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS),
-               "unit": ("unit", vocab.UNITS, vocab.UNIT_SYNONYMS),
-               "status": ("movement_status", vocab.MOVEMENT_STATUSES, None),
-               "confidence": ("confidence", vocab.CONFIDENCE, None),
-               "role": ("role", vocab.ROLES, None),
-               "sensitivity": ("sensitivity", vocab.SENSITIVITY, None)}
+    choices = {
+        "indicator": ("indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS),
+        "unit": ("unit", vocab.UNITS, vocab.UNIT_SYNONYMS),
+        "status": ("movement_status", vocab.MOVEMENT_STATUSES, None),
+        "confidence": ("confidence", vocab.CONFIDENCE, None),
+        "role": ("role", vocab.ROLES, None),
+        "sensitivity": ("sensitivity", vocab.SENSITIVITY, None),
+    }
     for key, (attr, options, synonyms) in choices.items():
         if key in text:
             out[attr] = parse_choice(text[key], key, options, synonyms)
-    for key, attr in (("group", "population_group"), ("excerpt", "excerpt"),
-                      ("note", "confidence_note")):
+    for key, attr in (
+        ("group", "population_group"),
+        ("excerpt", "excerpt"),
+        ("note", "confidence_note"),
+    ):
         if key in text:
             out[attr] = text[key]
     return out
 
 
-def correct_figure(store: Store, figure_id: int, reason: str, changes: TextFields,
-                   expected_version: int | None = None, today: date | None = None) -> Figure:
+def correct_figure(
+    store: Store,
+    figure_id: int,
+    reason: str,
+    changes: TextFields,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Figure:
     """Store a correction of a figure with the changed fields given as text."""
     if not clean_text(reason):
         raise InputError("say why the figure is corrected (--reason)", field="reason")
     store.figure(figure_id)  # a missing figure is reported before its changes are parsed
-    return store.correct(figure_id, clean_text(reason), expected_version,
-                         **figure_changes(store, changes, today))
+    return store.correct(
+        figure_id, clean_text(reason), expected_version, **figure_changes(store, changes, today)
+    )
 
 
 def _free_id(base: str, taken: set[str]) -> str:

@@ -42,8 +42,10 @@ def find_site(all_sites: Sequence[Site], ref: str) -> Site:
     close = difflib.get_close_matches(wanted, list(names), n=5, cutoff=0.6)
     suggestions = list(dict.fromkeys(names[c][0].name for c in close))
     if not all_sites:
-        raise NotFound(f"no site '{ref}'", hint="the store has no sites yet (add one with "
-                                                 "'dispstats site add')")
+        raise NotFound(
+            f"no site '{ref}'",
+            hint="the store has no sites yet (add one with 'dispstats site add')",
+        )
     raise NotFound(f"no site '{ref}'", suggestions)
 
 
@@ -64,6 +66,8 @@ def find_source(all_sources: Sequence[Source], ref: str) -> Source:
         ids = ", ".join(s.id for s in by_publisher[:6])
         raise Conflict(f"{ref} has {len(by_publisher)} sources ({ids}); give the source id")
     suggestions = difflib.get_close_matches(ref, [s.id for s in all_sources], n=3, cutoff=0.7)
-    raise NotFound(f"no source '{ref}'", suggestions,
-                   hint="add it with 'dispstats source add', or give --publisher to create "
-                        "it with the figure")
+    raise NotFound(
+        f"no source '{ref}'",
+        suggestions,
+        hint="add it with 'dispstats source add', or give --publisher to create it with the figure",
+    )

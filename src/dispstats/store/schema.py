@@ -26,7 +26,8 @@ SCHEMA_REVISION = "0001"
 metadata = MetaData()
 
 sites = Table(
-    "sites", metadata,
+    "sites",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("name", Text, nullable=False),
     Column("kind", String(32), nullable=False),
@@ -45,13 +46,15 @@ sites = Table(
 )
 
 site_aliases = Table(
-    "site_aliases", metadata,
+    "site_aliases",
+    metadata,
     Column("site_id", String(64), ForeignKey("sites.id"), primary_key=True),
     Column("alias", Text, primary_key=True),
 )
 
 sources = Table(
-    "sources", metadata,
+    "sources",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("publisher", Text, nullable=False),
     Column("publisher_type", String(32), nullable=False),
@@ -65,14 +68,16 @@ sources = Table(
 )
 
 figures = Table(
-    "figures", metadata,
+    "figures",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("entered_by", Text, nullable=False),
     Column("entered_at", DateTime(timezone=True), nullable=False),
 )
 
 figure_versions = Table(
-    "figure_versions", metadata,
+    "figure_versions",
+    metadata,
     Column("row_id", Integer, primary_key=True, autoincrement=True),
     Column("figure_id", Integer, ForeignKey("figures.id"), nullable=False),
     Column("version", Integer, nullable=False),

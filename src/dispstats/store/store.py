@@ -71,17 +71,23 @@ class Store:
         url = resolve_url(db)
         path = sqlite_path(url)
         if path is not None and not path.exists():
-            raise StoreError(f"no dispstats store at {path}: create it with 'dispstats init' "
-                             f"(or point --db / DISPSTATS_DB at an existing one)")
+            raise StoreError(
+                f"no dispstats store at {path}: create it with 'dispstats init' "
+                f"(or point --db / DISPSTATS_DB at an existing one)"
+            )
         engine = make_engine(url)
         with _database_errors(url), engine.connect() as connection:
             revision = stored_revision(connection)
         if revision is None:
-            raise StoreError(f"{engine.url.render_as_string(hide_password=True)} is not a "
-                             f"dispstats store: run 'dispstats init' to create one")
+            raise StoreError(
+                f"{engine.url.render_as_string(hide_password=True)} is not a "
+                f"dispstats store: run 'dispstats init' to create one"
+            )
         if not is_current(revision):
-            raise StoreError(f"the store's schema is at revision {revision}, this dispstats "
-                             f"expects {SCHEMA_REVISION}: run 'dispstats init' to upgrade")
+            raise StoreError(
+                f"the store's schema is at revision {revision}, this dispstats "
+                f"expects {SCHEMA_REVISION}: run 'dispstats init' to upgrade"
+            )
         return cls(engine)
 
     def close(self) -> None:
@@ -126,12 +132,16 @@ class Store:
 
     def add_figure(self, figure: Figure, *, new_source: Source | None = None) -> Figure:
         """Store a new figure (and, in the same transaction, its new source)."""
-        return self.add_records(new_sources=[new_source] if new_source else [],
-                                new_figures=[figure])[2][0]
+        return self.add_records(
+            new_sources=[new_source] if new_source else [], new_figures=[figure]
+        )[2][0]
 
-    def add_records(self, new_sites: Iterable[Site] = (), new_sources: Iterable[Source] = (),
-                    new_figures: Iterable[Figure] = ()
-                    ) -> tuple[list[Site], list[Source], list[Figure]]:
+    def add_records(
+        self,
+        new_sites: Iterable[Site] = (),
+        new_sources: Iterable[Source] = (),
+        new_figures: Iterable[Figure] = (),
+    ) -> tuple[list[Site], list[Source], list[Figure]]:
         """Store sites, sources and new figures in one transaction: all of them or none."""
         new_sites, new_sources = list(new_sites), list(new_sources)
         new_figures = list(new_figures)
@@ -141,33 +151,52 @@ class Store:
             for site in _parents_first(new_sites):
                 self._insert_site(connection, site, who, now)
             for source in new_sources:
-                connection.execute(insert(sources).values(
-                    **source.__dict__, entered_by=who, entered_at=now))
+                connection.execute(
+                    insert(sources).values(**source.__dict__, entered_by=who, entered_at=now)
+                )
             _check_references(connection, new_figures)
             stored = [self._insert_new_figure(connection, f, who, now) for f in new_figures]
         return new_sites, new_sources, stored
 
     def _insert_site(self, connection: Connection, site: Site, who: str, now: datetime) -> None:
-        if site.parent_id and not connection.execute(
-                select(sites.c.id).where(sites.c.id == site.parent_id)).first():
+        if (
+            site.parent_id
+            and not connection.execute(
+                select(sites.c.id).where(sites.c.id == site.parent_id)
+            ).first()
+        ):
             raise NotFound(f"parent site '{site.parent_id}' of '{site.id}' does not exist")
         values = {k: v for k, v in site.__dict__.items() if k != "aliases"}
         connection.execute(insert(sites).values(**values, entered_by=who, entered_at=now))
         for alias in dict.fromkeys(site.aliases):
             connection.execute(insert(site_aliases).values(site_id=site.id, alias=alias))
 
-    def _insert_new_figure(self, connection: Connection, figure: Figure, who: str,
-                           now: datetime) -> Figure:
+    def _insert_new_figure(
+        self, connection: Connection, figure: Figure, who: str, now: datetime
+    ) -> Figure:
         figure_id = connection.execute(
             insert(figures).values(entered_by=who, entered_at=now).returning(figures.c.id)
         ).scalar_one()
-        stored = replace(figure, id=figure_id, version=1, revision="original", reason=None,
-                         entered_by=who, entered_at=now)
+        stored = replace(
+            figure,
+            id=figure_id,
+            version=1,
+            revision="original",
+            reason=None,
+            entered_by=who,
+            entered_at=now,
+        )
         connection.execute(insert(figure_versions).values(**_version_values(stored)))
         return stored
 
-    def revise(self, figure_id: int, revision: str, reason: str | None,
-               expected_version: int | None = None, **changes) -> Figure:
+    def revise(
+        self,
+        figure_id: int,
+        revision: str,
+        reason: str | None,
+        expected_version: int | None = None,
+        **changes,
+    ) -> Figure:
         """Store a new version of a figure: its current fields with `changes` applied.
 
         `revision` is correction, retraction or recommendation. With `expected_version`, the
@@ -176,35 +205,47 @@ class Store:
         with self._write() as connection:
             current = self._current(connection, figure_id)
             if current.is_retracted:
-                raise Conflict(f"figure {figure_id} was retracted (version {current.version}: "
-                               f"{current.reason}); add a new figure instead")
+                raise Conflict(
+                    f"figure {figure_id} was retracted (version {current.version}: "
+                    f"{current.reason}); add a new figure instead"
+                )
             if expected_version is not None and current.version != expected_version:
-                raise Conflict(f"figure {figure_id} changed since you read it: it is now at "
-                               f"version {current.version} ({current.revision} by "
-                               f"{current.entered_by}); look at 'dispstats history "
-                               f"{figure_id}' and try again")
+                raise Conflict(
+                    f"figure {figure_id} changed since you read it: it is now at "
+                    f"version {current.version} ({current.revision} by "
+                    f"{current.entered_by}); look at 'dispstats history "
+                    f"{figure_id}' and try again"
+                )
             _check_references(connection, [current.revised(**changes)] if changes else [])
             who, now = self.current_user(connection), _now()
-            new = current.revised(**changes, version=current.version + 1, revision=revision,
-                                  reason=reason, entered_by=who, entered_at=now)
+            new = current.revised(
+                **changes,
+                version=current.version + 1,
+                revision=revision,
+                reason=reason,
+                entered_by=who,
+                entered_at=now,
+            )
             try:
                 with connection.begin_nested():
                     connection.execute(insert(figure_versions).values(**_version_values(new)))
             except IntegrityError:
-                raise Conflict(f"figure {figure_id} was changed by someone else at the same "
-                               f"moment; look at 'dispstats history {figure_id}' and try "
-                               f"again") from None
+                raise Conflict(
+                    f"figure {figure_id} was changed by someone else at the same "
+                    f"moment; look at 'dispstats history {figure_id}' and try "
+                    f"again"
+                ) from None
         return new
 
-    def correct(self, figure_id: int, reason: str, expected_version: int | None = None,
-                **changes) -> Figure:
+    def correct(
+        self, figure_id: int, reason: str, expected_version: int | None = None, **changes
+    ) -> Figure:
         """A correction: a new version with the changed fields, pointing at the old one."""
         if not changes:
             raise InputError("a correction needs at least one changed field (e.g. --value)")
         return self.revise(figure_id, "correction", reason, expected_version, **changes)
 
-    def retract(self, figure_id: int, reason: str,
-                expected_version: int | None = None) -> Figure:
+    def retract(self, figure_id: int, reason: str, expected_version: int | None = None) -> Figure:
         """A retraction: a new version that withdraws the figure, with the reason."""
         return self.revise(figure_id, "retraction", reason, expected_version)
 
@@ -219,8 +260,9 @@ class Store:
         row = connection.execute(select(sites).where(sites.c.id == site_id)).mappings().first()
         if row is None:
             raise NotFound(f"no site with id '{site_id}'")
-        aliases = connection.execute(select(site_aliases.c.alias)
-                                     .where(site_aliases.c.site_id == site_id)).scalars()
+        aliases = connection.execute(
+            select(site_aliases.c.alias).where(site_aliases.c.site_id == site_id)
+        ).scalars()
         return _site_from_row(row, tuple(aliases))
 
     def sites(self) -> list[Site]:
@@ -244,8 +286,11 @@ class Store:
     def source(self, source_id: str) -> Source:
         """The source with this exact id; raises NotFound."""
         with self._read() as connection:
-            row = connection.execute(select(sources).where(sources.c.id == source_id)
-                                     ).mappings().first()
+            row = (
+                connection.execute(select(sources).where(sources.c.id == source_id))
+                .mappings()
+                .first()
+            )
         if row is None:
             raise NotFound(f"no source with id '{source_id}'")
         return _source_from_row(row)
@@ -253,8 +298,9 @@ class Store:
     def sources(self) -> list[Source]:
         """All sources, newest publication first."""
         with self._read() as connection:
-            rows = connection.execute(select(sources).order_by(
-                sources.c.published.desc(), sources.c.id)).mappings()
+            rows = connection.execute(
+                select(sources).order_by(sources.c.published.desc(), sources.c.id)
+            ).mappings()
             return [_source_from_row(r) for r in rows]
 
     def find_source(self, ref: str) -> Source:
@@ -267,9 +313,16 @@ class Store:
             return self._current(connection, figure_id)
 
     def _current(self, connection: Connection, figure_id: int) -> Figure:
-        row = connection.execute(
-            select(figure_versions).where(figure_versions.c.figure_id == figure_id)
-            .order_by(figure_versions.c.version.desc()).limit(1)).mappings().first()
+        row = (
+            connection.execute(
+                select(figure_versions)
+                .where(figure_versions.c.figure_id == figure_id)
+                .order_by(figure_versions.c.version.desc())
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
         if row is None:
             raise NotFound(f"no figure {figure_id}")
         return _figure_from_row(row)
@@ -277,9 +330,15 @@ class Store:
     def history(self, figure_id: int) -> list[Figure]:
         """Every version of a figure, oldest first; raises NotFound."""
         with self._read() as connection:
-            rows = connection.execute(
-                select(figure_versions).where(figure_versions.c.figure_id == figure_id)
-                .order_by(figure_versions.c.version)).mappings().all()
+            rows = (
+                connection.execute(
+                    select(figure_versions)
+                    .where(figure_versions.c.figure_id == figure_id)
+                    .order_by(figure_versions.c.version)
+                )
+                .mappings()
+                .all()
+            )
         if not rows:
             raise NotFound(f"no figure {figure_id}")
         return [_figure_from_row(r) for r in rows]
@@ -310,8 +369,9 @@ class Store:
             rows = connection.execute(select(figure_versions).order_by(figure_versions.c.row_id))
             return [_figure_from_row(r) for r in rows.mappings()]
 
-    def latest_as_of(self, as_of: date, indicator: str | None = None,
-                     site_ids: Sequence[str] = ()) -> list[Figure]:
+    def latest_as_of(
+        self, as_of: date, indicator: str | None = None, site_ids: Sequence[str] = ()
+    ) -> list[Figure]:
         """For each site and indicator, the figures with the newest reference date on or
         before `as_of` (all of them when several share that date); retractions left out.
 
@@ -325,31 +385,51 @@ class Store:
         if site_ids:
             live = live.where(v.site_id.in_(site_ids))
         live = live.subquery()
-        newest = (select(live.c.site_id, live.c.indicator,
-                         func.max(live.c.ref_start).label("ref_start"))
-                  .group_by(live.c.site_id, live.c.indicator).subquery())
-        query = (select(live).join(newest, and_(live.c.site_id == newest.c.site_id,
-                                                live.c.indicator == newest.c.indicator,
-                                                live.c.ref_start == newest.c.ref_start))
-                 .order_by(live.c.site_id, live.c.indicator, live.c.figure_id))
+        newest = (
+            select(live.c.site_id, live.c.indicator, func.max(live.c.ref_start).label("ref_start"))
+            .group_by(live.c.site_id, live.c.indicator)
+            .subquery()
+        )
+        query = (
+            select(live)
+            .join(
+                newest,
+                and_(
+                    live.c.site_id == newest.c.site_id,
+                    live.c.indicator == newest.c.indicator,
+                    live.c.ref_start == newest.c.ref_start,
+                ),
+            )
+            .order_by(live.c.site_id, live.c.indicator, live.c.figure_id)
+        )
         with self._read() as connection:
             return [_figure_from_row(r) for r in connection.execute(query).mappings()]
 
     def counts(self) -> dict[str, int]:
         """How many sites, sources, figures and figure versions the store holds."""
         with self._read() as connection:
-            return {name: connection.execute(select(func.count()).select_from(table)).scalar()
-                    for name, table in (("sites", sites), ("sources", sources),
-                                        ("figures", figures), ("versions", figure_versions))}
+            return {
+                name: connection.execute(select(func.count()).select_from(table)).scalar()
+                for name, table in (
+                    ("sites", sites),
+                    ("sources", sources),
+                    ("figures", figures),
+                    ("versions", figure_versions),
+                )
+            }
 
 
 # --- rows <-> records --------------------------------------------------------------------------
 
+
 def _current_versions() -> Select:
     newer = figure_versions.alias("newer")
-    return select(figure_versions).where(~exists().where(
-        newer.c.figure_id == figure_versions.c.figure_id,
-        newer.c.version > figure_versions.c.version))
+    return select(figure_versions).where(
+        ~exists().where(
+            newer.c.figure_id == figure_versions.c.figure_id,
+            newer.c.version > figure_versions.c.version,
+        )
+    )
 
 
 def _now() -> datetime:
@@ -358,29 +438,59 @@ def _now() -> datetime:
 
 def _version_values(f: Figure) -> dict:
     return dict(
-        figure_id=f.id, version=f.version, revision=f.revision, reason=f.reason,
-        site_id=f.site_id, indicator=f.indicator, unit=f.unit, low=f.quantity.low,
-        high=f.quantity.high, quantifier=f.quantity.quantifier, value_text=f.value_text,
-        ref_start=f.ref.start, ref_end=f.ref.end, ref_precision=f.ref.precision,
-        origin_site_id=f.origin_site_id, destination_site_id=f.destination_site_id,
-        movement_status=f.movement_status, population_group=f.population_group,
-        source_id=f.source_id, excerpt=f.excerpt, confidence=f.confidence,
-        confidence_note=f.confidence_note, role=f.role, sensitivity=f.sensitivity,
-        entered_by=f.entered_by, entered_at=f.entered_at,
+        figure_id=f.id,
+        version=f.version,
+        revision=f.revision,
+        reason=f.reason,
+        site_id=f.site_id,
+        indicator=f.indicator,
+        unit=f.unit,
+        low=f.quantity.low,
+        high=f.quantity.high,
+        quantifier=f.quantity.quantifier,
+        value_text=f.value_text,
+        ref_start=f.ref.start,
+        ref_end=f.ref.end,
+        ref_precision=f.ref.precision,
+        origin_site_id=f.origin_site_id,
+        destination_site_id=f.destination_site_id,
+        movement_status=f.movement_status,
+        population_group=f.population_group,
+        source_id=f.source_id,
+        excerpt=f.excerpt,
+        confidence=f.confidence,
+        confidence_note=f.confidence_note,
+        role=f.role,
+        sensitivity=f.sensitivity,
+        entered_by=f.entered_by,
+        entered_at=f.entered_at,
     )
 
 
 def _figure_from_row(r) -> Figure:
     return Figure(
-        id=r["figure_id"], version=r["version"], revision=r["revision"], reason=r["reason"],
-        site_id=r["site_id"], indicator=r["indicator"], unit=r["unit"],
-        quantity=Quantity(r["low"], r["high"], r["quantifier"]), value_text=r["value_text"],
+        id=r["figure_id"],
+        version=r["version"],
+        revision=r["revision"],
+        reason=r["reason"],
+        site_id=r["site_id"],
+        indicator=r["indicator"],
+        unit=r["unit"],
+        quantity=Quantity(r["low"], r["high"], r["quantifier"]),
+        value_text=r["value_text"],
         ref=DateRef(r["ref_start"], r["ref_end"], r["ref_precision"]),
-        origin_site_id=r["origin_site_id"], destination_site_id=r["destination_site_id"],
-        movement_status=r["movement_status"], population_group=r["population_group"],
-        source_id=r["source_id"], excerpt=r["excerpt"], confidence=r["confidence"],
-        confidence_note=r["confidence_note"], role=r["role"], sensitivity=r["sensitivity"],
-        entered_by=r["entered_by"], entered_at=_as_utc(r["entered_at"]),
+        origin_site_id=r["origin_site_id"],
+        destination_site_id=r["destination_site_id"],
+        movement_status=r["movement_status"],
+        population_group=r["population_group"],
+        source_id=r["source_id"],
+        excerpt=r["excerpt"],
+        confidence=r["confidence"],
+        confidence_note=r["confidence_note"],
+        role=r["role"],
+        sensitivity=r["sensitivity"],
+        entered_by=r["entered_by"],
+        entered_at=_as_utc(r["entered_at"]),
     )
 
 
@@ -410,8 +520,11 @@ def _parents_first(new_sites: list[Site]) -> list[Site]:
         if site.id in seen:
             return
         if site.id in path:
-            raise InputError(f"sites {' -> '.join((*path, site.id))} form a loop of parents",
-                             field="parent", value=site.parent_id)
+            raise InputError(
+                f"sites {' -> '.join((*path, site.id))} form a loop of parents",
+                field="parent",
+                value=site.parent_id,
+            )
         if site.parent_id in by_id:
             visit(by_id[site.parent_id], (*path, site.id))
         seen.add(site.id)
@@ -422,8 +535,9 @@ def _parents_first(new_sites: list[Site]) -> list[Site]:
     return ordered
 
 
-def _check_ids_free(connection: Connection, new_sites: list[Site],
-                    new_sources: list[Source]) -> None:
+def _check_ids_free(
+    connection: Connection, new_sites: list[Site], new_sources: list[Source]
+) -> None:
     for table, records, what in ((sites, new_sites, "site"), (sources, new_sources, "source")):
         ids = [r.id for r in records]
         duplicates = {i for i in ids if ids.count(i) > 1}
@@ -432,24 +546,26 @@ def _check_ids_free(connection: Connection, new_sites: list[Site],
         if ids:
             taken = connection.execute(select(table.c.id).where(table.c.id.in_(ids))).scalars()
             if first := next(iter(taken), None):
-                raise Conflict(f"a {what} with id '{first}' exists already; choose another id "
-                               f"(see 'dispstats {what} show {first}')")
+                raise Conflict(
+                    f"a {what} with id '{first}' exists already; choose another id "
+                    f"(see 'dispstats {what} show {first}')"
+                )
 
 
 def _check_references(connection: Connection, new_figures: list[Figure]) -> None:
     """Every site and source a figure names must exist: a clear error, not a foreign-key one."""
-    wanted_sites = {s for f in new_figures
-                    for s in (f.site_id, f.origin_site_id, f.destination_site_id) if s}
+    wanted_sites = {
+        s for f in new_figures for s in (f.site_id, f.origin_site_id, f.destination_site_id) if s
+    }
     wanted_sources = {f.source_id for f in new_figures}
-    for table, wanted, what in ((sites, wanted_sites, "site"),
-                                (sources, wanted_sources, "source")):
+    for table, wanted, what in ((sites, wanted_sites, "site"), (sources, wanted_sources, "source")):
         if not wanted:
             continue
-        known = set(connection.execute(select(table.c.id).where(table.c.id.in_(wanted)))
-                    .scalars())
+        known = set(connection.execute(select(table.c.id).where(table.c.id.in_(wanted))).scalars())
         if missing := sorted(wanted - known):
-            raise NotFound(f"no {what} with id '{missing[0]}' (add it first with 'dispstats "
-                           f"{what} add')")
+            raise NotFound(
+                f"no {what} with id '{missing[0]}' (add it first with 'dispstats {what} add')"
+            )
 
 
 @contextmanager

@@ -92,8 +92,11 @@ def upgrade() -> None:
         sa.Column("entered_at", TS, nullable=False),
         sa.UniqueConstraint("figure_id", "version", name="uq_figure_versions_figure_version"),
     )
-    op.create_index("ix_figure_versions_site_indicator_ref", "figure_versions",
-                    ["site_id", "indicator", "ref_start"])
+    op.create_index(
+        "ix_figure_versions_site_indicator_ref",
+        "figure_versions",
+        ["site_id", "indicator", "ref_start"],
+    )
     op.create_index("ix_figure_versions_source", "figure_versions", ["source_id"])
 
 

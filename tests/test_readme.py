@@ -1,0 +1,33 @@
+"""The README's two commands are the ones CI runs, and the demo command's steps work."""
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dispstats.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_commands() -> list[str]:
+    return re.findall(r"```sh\n(.+?)\n```", (ROOT / "README.md").read_text())[:2]
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    _, test_command = readme_commands()
+    assert "pytest" in test_command
+    assert test_command in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_readme_demo_command_creates_the_store_and_lists_the_demo(tmp_path, monkeypatch):
+    demo_command, _ = readme_commands()
+    steps = [s.strip().removeprefix(".venv/bin/") for s in demo_command.split("&&")]
+    dispstats_steps = [s.split()[1:] for s in steps if s.startswith("dispstats ")]
+    assert dispstats_steps == [["init", "--demo"], ["list"]]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISPSTATS_DB", raising=False)
+    runner = CliRunner()
+    outputs = [runner.invoke(cli, args) for args in dispstats_steps]
+    assert [o.exit_code for o in outputs] == [0, 0]
+    assert "about 45,000 people" in outputs[1].output
