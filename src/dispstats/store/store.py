@@ -436,61 +436,34 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+# Figure attributes stored under the same name; the others are spelled out below.
+_SAME_NAME_FIELDS = (
+    "version", "revision", "reason", "site_id", "indicator", "unit", "value_text",
+    "origin_site_id", "destination_site_id", "movement_status", "population_group",
+    "source_id", "excerpt", "confidence", "confidence_note", "role", "sensitivity",
+    "entered_by", "entered_at",
+)  # fmt: skip
+
+
 def _version_values(f: Figure) -> dict:
-    return dict(
-        figure_id=f.id,
-        version=f.version,
-        revision=f.revision,
-        reason=f.reason,
-        site_id=f.site_id,
-        indicator=f.indicator,
-        unit=f.unit,
-        low=f.quantity.low,
-        high=f.quantity.high,
-        quantifier=f.quantity.quantifier,
-        value_text=f.value_text,
-        ref_start=f.ref.start,
-        ref_end=f.ref.end,
-        ref_precision=f.ref.precision,
-        origin_site_id=f.origin_site_id,
-        destination_site_id=f.destination_site_id,
-        movement_status=f.movement_status,
-        population_group=f.population_group,
-        source_id=f.source_id,
-        excerpt=f.excerpt,
-        confidence=f.confidence,
-        confidence_note=f.confidence_note,
-        role=f.role,
-        sensitivity=f.sensitivity,
-        entered_by=f.entered_by,
-        entered_at=f.entered_at,
-    )
+    return {name: getattr(f, name) for name in _SAME_NAME_FIELDS} | {
+        "figure_id": f.id,
+        "low": f.quantity.low,
+        "high": f.quantity.high,
+        "quantifier": f.quantity.quantifier,
+        "ref_start": f.ref.start,
+        "ref_end": f.ref.end,
+        "ref_precision": f.ref.precision,
+    }
 
 
 def _figure_from_row(r) -> Figure:
+    same = {name: r[name] for name in _SAME_NAME_FIELDS}
     return Figure(
+        **same | {"entered_at": _as_utc(r["entered_at"])},
         id=r["figure_id"],
-        version=r["version"],
-        revision=r["revision"],
-        reason=r["reason"],
-        site_id=r["site_id"],
-        indicator=r["indicator"],
-        unit=r["unit"],
         quantity=Quantity(r["low"], r["high"], r["quantifier"]),
-        value_text=r["value_text"],
         ref=DateRef(r["ref_start"], r["ref_end"], r["ref_precision"]),
-        origin_site_id=r["origin_site_id"],
-        destination_site_id=r["destination_site_id"],
-        movement_status=r["movement_status"],
-        population_group=r["population_group"],
-        source_id=r["source_id"],
-        excerpt=r["excerpt"],
-        confidence=r["confidence"],
-        confidence_note=r["confidence_note"],
-        role=r["role"],
-        sensitivity=r["sensitivity"],
-        entered_by=r["entered_by"],
-        entered_at=_as_utc(r["entered_at"]),
     )
 
 
