@@ -245,6 +245,13 @@ class Store:
             raise InputError("a correction needs at least one changed field (e.g. --value)")
         return self.revise(figure_id, "correction", reason, expected_version, **changes)
 
+    def recommend(
+        self, figure_id: int, reason: str | None = None, expected_version: int | None = None
+    ) -> Figure:
+        """Mark a figure as the analyst's choice: a new version with role "recommended"."""
+        return self.revise(figure_id, "recommendation", reason, expected_version,
+                           role="recommended")  # fmt: skip
+
     def retract(self, figure_id: int, reason: str, expected_version: int | None = None) -> Figure:
         """A retraction: a new version that withdraws the figure, with the reason."""
         return self.revise(figure_id, "retraction", reason, expected_version)

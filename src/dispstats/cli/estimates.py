@@ -1,0 +1,108 @@
+"""Commands about best estimates: estimate, recommend."""
+
+from __future__ import annotations
+
+import click
+
+from dispstats.cli.app import cli, state_of
+from dispstats.cli.render import figure_json, print_json, value_words
+from dispstats.model import vocab
+from dispstats.model.parse import format_dateref, parse_choice, parse_dateref
+from dispstats.series import RULE, Estimate, estimate
+from dispstats.series.estimate import DEFAULT_STALE_WEEKS, DEFAULT_WINDOW_WEEKS, REASONS
+
+
+def _indicator(text: str) -> str:
+    return parse_choice(text, "indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS)
+
+
+@cli.command("estimate")
+@click.argument("site_ref", metavar="SITE")
+@click.option("--indicator", default="population", show_default=True,
+              help=f"One of: {', '.join(vocab.INDICATORS)}.")  # fmt: skip
+@click.option("--as-of", help="Date of the estimate (default: today).")
+@click.option("--window-weeks", type=click.IntRange(1, 520), default=DEFAULT_WINDOW_WEEKS,
+              show_default=True, help="Other sources' figures this recent form the range.")  # fmt: skip
+@click.option("--stale-weeks", type=click.IntRange(1, 520), default=DEFAULT_STALE_WEEKS,
+              show_default=True, help="A winning figure older than this is flagged stale.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def estimate_command(ctx, site_ref, indicator, as_of, window_weeks, stale_weeks, as_json):
+    """The best estimate for a site as of a date, why it won, and the other estimates.
+
+    \b
+    Examples:
+      dispstats estimate Rukban --as-of 2018-09-17
+      dispstats estimate "55-km zone" --indicator departures --as-of 2018-W38 --json
+    """
+    store = state_of(ctx).store()
+    when = parse_dateref(as_of, "as-of").end if as_of else None
+    result = estimate(store, site_ref, _indicator(indicator), when, window_weeks, stale_weeks)
+    publishers = {s.id: s.publisher for s in store.sources()}
+    if as_json:
+        print_json(estimate_json(result, window_weeks))
+    else:
+        for line in estimate_lines(result, publishers, window_weeks):
+            click.echo(line)
+
+
+def estimate_lines(e: Estimate, publishers: dict[str, str], window_weeks: int) -> list[str]:
+    """The estimate in words, one line each."""
+
+    def cite(f) -> str:
+        return (f"{value_words(f):<24} {publishers.get(f.source_id, f.source_id)}, "
+                f"{format_dateref(f.ref)} (#{f.id})")  # fmt: skip
+
+    lines = [f"{e.site_id} · {e.indicator} · as of {e.as_of.isoformat()}"]
+    if e.figure is None:
+        lines.append("No figure on or before this date.")
+    else:
+        stale = f" — STALE: last confirmed {e.age_weeks} weeks ago" if e.is_stale else ""
+        lines.append(f"Best estimate: {cite(e.figure)}{stale}")
+        lines.append(f"  why: {REASONS[e.reason]}")
+        if e.competitors:
+            lines.append(f"Other estimates in the {window_weeks} weeks to {e.as_of}: "
+                         f"{e.low:,}–{e.high:,} from {len(e.competitors) + 1} figures")  # fmt: skip
+            lines += [f"  {cite(f)}" for f in e.competitors]
+        else:
+            lines.append(f"No other estimate in the {window_weeks} weeks to {e.as_of}.")
+        if e.earlier:
+            lines.append("Earlier estimates from other sources:")
+            lines += [f"  {cite(f)}" for f in e.earlier]
+    if e.reports:
+        lines.append("Unquantified reports:")
+        lines += [f"  {cite(f)}" for f in e.reports]
+    return lines
+
+
+def estimate_json(e: Estimate, window_weeks: int) -> dict:
+    return {
+        "site_id": e.site_id, "indicator": e.indicator, "as_of": e.as_of,
+        "figure": figure_json(e.figure) if e.figure else None,
+        "reason": e.reason, "reason_text": REASONS.get(e.reason or "", None),
+        "low": e.low, "high": e.high, "age_days": e.age_days, "stale": e.is_stale,
+        "competitors": [figure_json(f) for f in e.competitors],
+        "earlier": [figure_json(f) for f in e.earlier],
+        "reports": [figure_json(f) for f in e.reports],
+        "rule": RULE.format(window=window_weeks),
+    }  # fmt: skip
+
+
+@cli.command()
+@click.argument("figure_id", type=int)
+@click.option("--reason", help="Why this figure should be the best estimate (kept in history).")
+@click.option("--if-version", "expected_version", type=int,
+              help="Refuse if the figure is no longer at this version.")  # fmt: skip
+@click.pass_context
+def recommend(ctx, figure_id: int, reason: str | None, expected_version: int | None) -> None:
+    """Mark a figure as recommended: among figures of its date it wins the best estimate.
+
+    Stored as a new version of the figure, so the choice and its reason stay in history.
+
+    \b
+    Example:
+      dispstats recommend 4 --reason "OCHA's count is the only one based on a registration"
+    """
+    store = state_of(ctx).store()
+    figure = store.recommend(figure_id, (reason or "").strip() or None, expected_version)
+    click.echo(f"Figure {figure.id} is recommended (version {figure.version}).")

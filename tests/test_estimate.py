@@ -1,0 +1,171 @@
+"""The best-estimate rule, on small hand-made sets whose answers were worked out by hand."""
+
+import json
+from datetime import date
+
+import pytest
+
+from dispstats.model.fields import figure_from_fields
+from dispstats.model.records import Source
+from dispstats.series import best_estimate, estimate
+from dispstats.series.estimate import choose_best
+
+from .conftest import TODAY
+
+SOURCES = {
+    "ocha": Source("ocha", "OCHA", "un", reliability="B", published=date(2018, 9, 16)),
+    "unhcr": Source("unhcr", "UNHCR", "un", reliability="B", published=date(2018, 9, 18)),
+    "press": Source("press", "Press", "media", reliability="C", published=date(2018, 9, 20)),
+    "party": Source("party", "Party", "party_to_conflict", reliability="E"),
+    "unknown": Source("unknown", "Unknown", "media", reliability="F"),
+}
+AS_OF = date(2018, 9, 17)
+
+
+def fig(id, value, when, source, site="rukban", **more):
+    f = figure_from_fields(
+        {"site_id": site, "indicator": "population", "value": value, "reference": when,
+         "source_id": source, **more}, today=TODAY)  # fmt: skip
+    return f.revised(id=id)
+
+
+def best(figures, as_of=AS_OF, **kw):
+    return best_estimate(figures, SOURCES, "rukban", "population", as_of, **kw)
+
+
+def test_the_newest_reference_date_wins_over_reliability():
+    e = best([fig(1, "50,000", "2018-09-01", "ocha"), fig(2, "40,000", "2018-09-10", "press")])
+    assert (e.figure.id, e.reason) == (2, "only")
+    assert [f.id for f in e.competitors] == [1]
+    assert (e.low, e.high) == (40000, 50000)
+
+
+def test_a_recommended_figure_wins_among_figures_of_the_same_date():
+    e = best([fig(1, "45,000", "2018-09-16", "ocha"),
+              fig(2, "60,000", "2018-09-16", "party", role="recommended")])  # fmt: skip
+    assert (e.figure.id, e.reason) == (2, "recommended")
+
+
+def test_the_more_reliable_source_wins_among_figures_of_the_same_date():
+    e = best([fig(1, "60,000", "2018-09-16", "press"), fig(2, "45,000", "2018-09-16", "ocha")])
+    assert (e.figure.id, e.reason) == (2, "reliability")
+    assert (e.low, e.high) == (45000, 60000)
+
+
+def test_equal_reliability_goes_to_the_most_recent_publication():
+    e = best([fig(1, "45,000", "2018-09-16", "ocha"), fig(2, "47,000", "2018-09-16", "unhcr")])
+    assert (e.figure.id, e.reason) == (2, "publication")
+
+
+def test_a_full_tie_goes_to_the_figure_entered_first():
+    e = best([fig(7, "45,000", "2018-09-16", "ocha"), fig(3, "46,000", "2018-09-16", "ocha")])
+    assert (e.figure.id, e.reason) == (3, "entry_order")
+    assert [f.id for f in e.competitors] == [7]
+
+
+def test_an_unjudged_source_ranks_above_one_known_to_be_unreliable():
+    winner, reason = choose_best([fig(1, "10", "2018-09-16", "party"),
+                                  fig(2, "20", "2018-09-16", "unknown")], SOURCES)  # fmt: skip
+    assert (winner.id, reason) == (2, "reliability")
+
+
+def test_ranges_count_by_their_low_and_high():
+    e = best([fig(1, "45,000", "2018-09-16", "ocha"), fig(2, "40,000-80,000", "2018-09-01",
+                                                          "press")])  # fmt: skip
+    assert (e.figure.id, e.low, e.high) == (1, 40000, 80000)
+
+
+def test_a_retracted_figure_never_wins():
+    newest = fig(2, "90,000", "2018-09-16", "ocha").revised(revision="retraction", reason="x")
+    e = best([fig(1, "45,000", "2018-09-10", "press"), newest])
+    assert e.figure.id == 1
+    assert e.competitors == ()
+
+
+def test_figures_after_the_as_of_date_are_ignored():
+    e = best([fig(1, "45,000", "2018-09-10", "ocha"), fig(2, "10", "2018-09-18", "press")])
+    assert e.figure.id == 1 and e.competitors == ()
+
+
+def test_a_month_figure_counts_from_the_first_of_its_month_and_loses_to_a_later_day():
+    month = fig(1, "45,000", "2018-09", "ocha")
+    assert best([month], as_of=date(2018, 9, 1)).figure.id == 1
+    assert best([month, fig(2, "44,000", "2018-09-05", "press")]).figure.id == 2
+
+
+def test_a_source_counts_once_in_the_range_with_its_latest_figure():
+    e = best([fig(1, "30,000", "2018-08-01", "press"), fig(2, "50,000", "2018-09-01", "press"),
+              fig(3, "45,000", "2018-09-16", "ocha")])  # fmt: skip
+    assert [f.id for f in e.competitors] == [2]
+    assert (e.low, e.high) == (45000, 50000)
+
+
+def test_older_figures_of_other_sources_are_earlier_estimates_not_the_range():
+    e = best([fig(1, "85,000", "2016-10", "unhcr"), fig(2, "45,000", "2018-09-16", "ocha")])
+    assert e.competitors == () and [f.id for f in e.earlier] == [1]
+    assert (e.low, e.high) == (45000, 45000)
+
+
+def test_unquantified_reports_never_win_and_are_listed():
+    report = fig(2, "", "2018-09-16", "press", unquantified=True, excerpt="hundreds")
+    e = best([fig(1, "45,000", "2018-09-01", "ocha"), report])
+    assert e.figure.id == 1 and [f.id for f in e.reports] == [2]
+
+
+def test_a_site_with_no_figures_has_no_estimate():
+    e = best([fig(1, "45,000", "2018-09-16", "ocha", site="elsewhere")])
+    assert (e.figure, e.reason, e.low, e.high, e.is_stale) == (None, None, None, None, False)
+
+
+def test_an_estimate_older_than_the_threshold_is_stale_with_its_age():
+    e = best([fig(1, "45,000", "2018-06-01", "ocha")], as_of=date(2018, 8, 15))
+    assert (e.age_days, e.age_weeks, e.is_stale) == (75, 10, True)
+    assert not best([fig(1, "45,000", "2018-06-01", "ocha")], as_of=date(2018, 8, 15),
+                    stale_weeks=12).is_stale  # fmt: skip
+
+
+def test_a_correction_replaces_its_original_in_the_store(demo_store):
+    demo_store.correct(4, "revised", quantity=fig(0, "42,000", "2018-09-16", "x").quantity)
+    e = estimate(demo_store, "Rukban", as_of=AS_OF)
+    assert (e.figure.id, e.figure.version, e.figure.quantity.low) == (4, 2, 42000)
+
+
+def test_recommending_a_figure_makes_it_win_and_is_kept_in_history(demo_store):
+    from dispstats.store.entry import add_figure
+
+    rival = add_figure(demo_store, {"site": "Rukban", "indicator": "population",
+                                    "value": "50,000", "date": "2018-09-16",
+                                    "source": "un-2018-01"}, today=TODAY)  # fmt: skip
+    assert estimate(demo_store, "Rukban", as_of=AS_OF).figure.id == 4  # B, more recent
+    demo_store.recommend(rival.id, "registration-based")
+    e = estimate(demo_store, "Rukban", as_of=AS_OF)
+    assert (e.figure.id, e.reason) == (rival.id, "recommended")
+    assert [v.revision for v in demo_store.history(rival.id)] == ["original", "recommendation"]
+
+
+def test_demo_rukban_as_of_17_september_2018_is_45000_from_ocha(run):
+    result = run("estimate", "Rukban", "--as-of", "2018-09-17")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1].startswith("Best estimate: about 45,000 people")
+    assert "OCHA, 2018-09-16" in lines[1]
+    for other in ("about 50,000 people", "United Nations", "70,000–80,000", "about 85,000"):
+        assert other in result.output
+    data = json.loads(run("estimate", "rukban", "--as-of", "2018-09-17", "--json").output)
+    assert (data["figure"]["low"], data["figure"]["source_id"]) == (45000, "ocha-2018-09")
+    assert [f["source_id"] for f in data["earlier"]] == ["un-2018-01", "press-2017",
+                                                         "unhcr-2016-10"]  # fmt: skip
+    assert "recommended" in data["rule"]
+
+
+def test_recommend_on_the_command_line(run):
+    assert run("recommend", "3", "--reason", "analyst's choice").exit_code == 0
+    history = json.loads(run("history", "3", "--json").output)
+    assert history[-1]["role"] == "recommended" and history[-1]["revision"] == "recommendation"
+
+
+@pytest.mark.parametrize("args", [["Rukbn"], ["Rukban", "--as-of", "soon"],
+                                  ["Rukban", "--indicator", "refugees"]])  # fmt: skip
+def test_estimate_refuses_bad_input_cleanly(run, args):
+    result = run("estimate", *args)
+    assert result.exit_code == 1 and "Error:" in result.output
