@@ -24,8 +24,16 @@ AS_OF = date(2018, 9, 17)
 
 def fig(id, value, when, source, site="rukban", **more):
     f = figure_from_fields(
-        {"site_id": site, "indicator": "population", "value": value, "reference": when,
-         "source_id": source, **more}, today=TODAY)  # fmt: skip
+        {
+            "site_id": site,
+            "indicator": "population",
+            "value": value,
+            "reference": when,
+            "source_id": source,
+            **more,
+        },
+        today=TODAY,
+    )
     return f.revised(id=id)
 
 
@@ -41,8 +49,12 @@ def test_the_newest_reference_date_wins_over_reliability():
 
 
 def test_a_recommended_figure_wins_among_figures_of_the_same_date():
-    e = best([fig(1, "45,000", "2018-09-16", "ocha"),
-              fig(2, "60,000", "2018-09-16", "party", role="recommended")])  # fmt: skip
+    e = best(
+        [
+            fig(1, "45,000", "2018-09-16", "ocha"),
+            fig(2, "60,000", "2018-09-16", "party", role="recommended"),
+        ]
+    )
     assert (e.figure.id, e.reason) == (2, "recommended")
 
 
@@ -64,14 +76,16 @@ def test_a_full_tie_goes_to_the_figure_entered_first():
 
 
 def test_an_unjudged_source_ranks_above_one_known_to_be_unreliable():
-    winner, reason = choose_best([fig(1, "10", "2018-09-16", "party"),
-                                  fig(2, "20", "2018-09-16", "unknown")], SOURCES)  # fmt: skip
+    winner, reason = choose_best(
+        [fig(1, "10", "2018-09-16", "party"), fig(2, "20", "2018-09-16", "unknown")], SOURCES
+    )
     assert (winner.id, reason) == (2, "reliability")
 
 
 def test_ranges_count_by_their_low_and_high():
-    e = best([fig(1, "45,000", "2018-09-16", "ocha"), fig(2, "40,000-80,000", "2018-09-01",
-                                                          "press")])  # fmt: skip
+    e = best(
+        [fig(1, "45,000", "2018-09-16", "ocha"), fig(2, "40,000-80,000", "2018-09-01", "press")]
+    )
     assert (e.figure.id, e.low, e.high) == (1, 40000, 80000)
 
 
@@ -94,8 +108,13 @@ def test_a_month_figure_counts_from_the_first_of_its_month_and_loses_to_a_later_
 
 
 def test_a_source_counts_once_in_the_range_with_its_latest_figure():
-    e = best([fig(1, "30,000", "2018-08-01", "press"), fig(2, "50,000", "2018-09-01", "press"),
-              fig(3, "45,000", "2018-09-16", "ocha")])  # fmt: skip
+    e = best(
+        [
+            fig(1, "30,000", "2018-08-01", "press"),
+            fig(2, "50,000", "2018-09-01", "press"),
+            fig(3, "45,000", "2018-09-16", "ocha"),
+        ]
+    )
     assert [f.id for f in e.competitors] == [2]
     assert (e.low, e.high) == (45000, 50000)
 
@@ -120,8 +139,9 @@ def test_a_site_with_no_figures_has_no_estimate():
 def test_an_estimate_older_than_the_threshold_is_stale_with_its_age():
     e = best([fig(1, "45,000", "2018-06-01", "ocha")], as_of=date(2018, 8, 15))
     assert (e.age_days, e.age_weeks, e.is_stale) == (75, 10, True)
-    assert not best([fig(1, "45,000", "2018-06-01", "ocha")], as_of=date(2018, 8, 15),
-                    stale_weeks=12).is_stale  # fmt: skip
+    assert not best(
+        [fig(1, "45,000", "2018-06-01", "ocha")], as_of=date(2018, 8, 15), stale_weeks=12
+    ).is_stale
 
 
 def test_a_correction_replaces_its_original_in_the_store(demo_store):
@@ -133,9 +153,17 @@ def test_a_correction_replaces_its_original_in_the_store(demo_store):
 def test_recommending_a_figure_makes_it_win_and_is_kept_in_history(demo_store):
     from dispstats.store.entry import add_figure
 
-    rival = add_figure(demo_store, {"site": "Rukban", "indicator": "population",
-                                    "value": "50,000", "date": "2018-09-16",
-                                    "source": "un-2018-01"}, today=TODAY)  # fmt: skip
+    rival = add_figure(
+        demo_store,
+        {
+            "site": "Rukban",
+            "indicator": "population",
+            "value": "50,000",
+            "date": "2018-09-16",
+            "source": "un-2018-01",
+        },
+        today=TODAY,
+    )
     assert estimate(demo_store, "Rukban", as_of=AS_OF).figure.id == 4  # B, more recent
     demo_store.recommend(rival.id, "registration-based")
     e = estimate(demo_store, "Rukban", as_of=AS_OF)
@@ -153,8 +181,11 @@ def test_demo_rukban_as_of_17_september_2018_is_45000_from_ocha(run):
         assert other in result.output
     data = json.loads(run("estimate", "rukban", "--as-of", "2018-09-17", "--json").output)
     assert (data["figure"]["low"], data["figure"]["source_id"]) == (45000, "ocha-2018-09")
-    assert [f["source_id"] for f in data["earlier"]] == ["un-2018-01", "press-2017",
-                                                         "unhcr-2016-10"]  # fmt: skip
+    assert [f["source_id"] for f in data["earlier"]] == [
+        "un-2018-01",
+        "press-2017",
+        "unhcr-2016-10",
+    ]
     assert "recommended" in data["rule"]
 
 
@@ -164,8 +195,9 @@ def test_recommend_on_the_command_line(run):
     assert history[-1]["role"] == "recommended" and history[-1]["revision"] == "recommendation"
 
 
-@pytest.mark.parametrize("args", [["Rukbn"], ["Rukban", "--as-of", "soon"],
-                                  ["Rukban", "--indicator", "refugees"]])  # fmt: skip
+@pytest.mark.parametrize(
+    "args", [["Rukbn"], ["Rukban", "--as-of", "soon"], ["Rukban", "--indicator", "refugees"]]
+)
 def test_estimate_refuses_bad_input_cleanly(run, args):
     result = run("estimate", *args)
     assert result.exit_code == 1 and "Error:" in result.output

@@ -18,13 +18,27 @@ def _indicator(text: str) -> str:
 
 @cli.command("estimate")
 @click.argument("site_ref", metavar="SITE")
-@click.option("--indicator", default="population", show_default=True,
-              help=f"One of: {', '.join(vocab.INDICATORS)}.")  # fmt: skip
+@click.option(
+    "--indicator",
+    default="population",
+    show_default=True,
+    help=f"One of: {', '.join(vocab.INDICATORS)}.",
+)
 @click.option("--as-of", help="Date of the estimate (default: today).")
-@click.option("--window-weeks", type=click.IntRange(1, 520), default=DEFAULT_WINDOW_WEEKS,
-              show_default=True, help="Other sources' figures this recent form the range.")  # fmt: skip
-@click.option("--stale-weeks", type=click.IntRange(1, 520), default=DEFAULT_STALE_WEEKS,
-              show_default=True, help="A winning figure older than this is flagged stale.")  # fmt: skip
+@click.option(
+    "--window-weeks",
+    type=click.IntRange(1, 520),
+    default=DEFAULT_WINDOW_WEEKS,
+    show_default=True,
+    help="Other sources' figures this recent form the range.",
+)
+@click.option(
+    "--stale-weeks",
+    type=click.IntRange(1, 520),
+    default=DEFAULT_STALE_WEEKS,
+    show_default=True,
+    help="A winning figure older than this is flagged stale.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def estimate_command(ctx, site_ref, indicator, as_of, window_weeks, stale_weeks, as_json):
@@ -50,8 +64,10 @@ def estimate_lines(e: Estimate, publishers: dict[str, str], window_weeks: int) -
     """The estimate in words, one line each."""
 
     def cite(f) -> str:
-        return (f"{value_words(f):<24} {publishers.get(f.source_id, f.source_id)}, "
-                f"{format_dateref(f.ref)} (#{f.id})")  # fmt: skip
+        return (
+            f"{value_words(f):<24} {publishers.get(f.source_id, f.source_id)}, "
+            f"{format_dateref(f.ref)} (#{f.id})"
+        )
 
     lines = [f"{e.site_id} · {e.indicator} · as of {e.as_of.isoformat()}"]
     if e.figure is None:
@@ -61,8 +77,10 @@ def estimate_lines(e: Estimate, publishers: dict[str, str], window_weeks: int) -
         lines.append(f"Best estimate: {cite(e.figure)}{stale}")
         lines.append(f"  why: {REASONS[e.reason]}")
         if e.competitors:
-            lines.append(f"Other estimates in the {window_weeks} weeks to {e.as_of}: "
-                         f"{e.low:,}–{e.high:,} from {len(e.competitors) + 1} figures")  # fmt: skip
+            lines.append(
+                f"Other estimates in the {window_weeks} weeks to {e.as_of}: "
+                f"{e.low:,}–{e.high:,} from {len(e.competitors) + 1} figures"
+            )
             lines += [f"  {cite(f)}" for f in e.competitors]
         else:
             lines.append(f"No other estimate in the {window_weeks} weeks to {e.as_of}.")
@@ -77,22 +95,32 @@ def estimate_lines(e: Estimate, publishers: dict[str, str], window_weeks: int) -
 
 def estimate_json(e: Estimate, window_weeks: int) -> dict:
     return {
-        "site_id": e.site_id, "indicator": e.indicator, "as_of": e.as_of,
+        "site_id": e.site_id,
+        "indicator": e.indicator,
+        "as_of": e.as_of,
         "figure": figure_json(e.figure) if e.figure else None,
-        "reason": e.reason, "reason_text": REASONS.get(e.reason or "", None),
-        "low": e.low, "high": e.high, "age_days": e.age_days, "stale": e.is_stale,
+        "reason": e.reason,
+        "reason_text": REASONS.get(e.reason or "", None),
+        "low": e.low,
+        "high": e.high,
+        "age_days": e.age_days,
+        "stale": e.is_stale,
         "competitors": [figure_json(f) for f in e.competitors],
         "earlier": [figure_json(f) for f in e.earlier],
         "reports": [figure_json(f) for f in e.reports],
         "rule": RULE.format(window=window_weeks),
-    }  # fmt: skip
+    }
 
 
 @cli.command()
 @click.argument("figure_id", type=int)
 @click.option("--reason", help="Why this figure should be the best estimate (kept in history).")
-@click.option("--if-version", "expected_version", type=int,
-              help="Refuse if the figure is no longer at this version.")  # fmt: skip
+@click.option(
+    "--if-version",
+    "expected_version",
+    type=int,
+    help="Refuse if the figure is no longer at this version.",
+)
 @click.pass_context
 def recommend(ctx, figure_id: int, reason: str | None, expected_version: int | None) -> None:
     """Mark a figure as recommended: among figures of its date it wins the best estimate.

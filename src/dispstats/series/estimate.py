@@ -96,8 +96,12 @@ def choose_best(candidates: list[Figure], sources: Mapping[str, Source]) -> tupl
         return source.published if source and source.published else date.min
 
     def key(f: Figure) -> tuple:
-        return (f.role != "recommended", reliability_rank(sources.get(f.source_id)),
-                -published(f).toordinal(), f.id or 0)  # fmt: skip
+        return (
+            f.role != "recommended",
+            reliability_rank(sources.get(f.source_id)),
+            -published(f).toordinal(),
+            f.id or 0,
+        )
 
     ranked = sorted(candidates, key=key)
     winner, runner_up = ranked[0], ranked[1]
@@ -135,8 +139,9 @@ def best_estimate(
     window_start = as_of - timedelta(weeks=window_weeks)
     reports = tuple(f for f in usable if f.quantity.low is None and f.ref.start > window_start)
     if not numbers:
-        return Estimate(site_id, indicator, as_of, None, None, reports=reports,
-                        stale_weeks=stale_weeks)  # fmt: skip
+        return Estimate(
+            site_id, indicator, as_of, None, None, reports=reports, stale_weeks=stale_weeks
+        )
     newest = max(f.ref.start for f in numbers)
     winner, reason = choose_best([f for f in numbers if f.ref.start == newest], sources)
     latest_per_source: dict[str, Figure] = {}
@@ -145,12 +150,16 @@ def best_estimate(
             latest_per_source[f.source_id] = f
     others = [f for f in latest_per_source.values() if f.source_id != winner.source_id]
     # The winner's own source may have a second figure of the same date: it competes too.
-    others += [f for f in numbers if f.ref.start == newest and f.id != winner.id
-               and f.source_id == winner.source_id]  # fmt: skip
+    others += [
+        f
+        for f in numbers
+        if f.ref.start == newest and f.id != winner.id and f.source_id == winner.source_id
+    ]
     competitors = tuple(sorted((f for f in others if f.ref.start > window_start), key=_order))
     earlier = tuple(sorted((f for f in others if f.ref.start <= window_start), key=_order))
-    return Estimate(site_id, indicator, as_of, winner, reason, competitors, earlier, reports,
-                    stale_weeks)  # fmt: skip
+    return Estimate(
+        site_id, indicator, as_of, winner, reason, competitors, earlier, reports, stale_weeks
+    )
 
 
 def _order(f: Figure) -> tuple:

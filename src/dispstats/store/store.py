@@ -249,8 +249,9 @@ class Store:
         self, figure_id: int, reason: str | None = None, expected_version: int | None = None
     ) -> Figure:
         """Mark a figure as the analyst's choice: a new version with role "recommended"."""
-        return self.revise(figure_id, "recommendation", reason, expected_version,
-                           role="recommended")  # fmt: skip
+        return self.revise(
+            figure_id, "recommendation", reason, expected_version, role="recommended"
+        )
 
     def retract(self, figure_id: int, reason: str, expected_version: int | None = None) -> Figure:
         """A retraction: a new version that withdraws the figure, with the reason."""
@@ -445,11 +446,26 @@ def _now() -> datetime:
 
 # Figure attributes stored under the same name; the others are spelled out below.
 _SAME_NAME_FIELDS = (
-    "version", "revision", "reason", "site_id", "indicator", "unit", "value_text",
-    "origin_site_id", "destination_site_id", "movement_status", "population_group",
-    "source_id", "excerpt", "confidence", "confidence_note", "role", "sensitivity",
-    "entered_by", "entered_at",
-)  # fmt: skip
+    "version",
+    "revision",
+    "reason",
+    "site_id",
+    "indicator",
+    "unit",
+    "value_text",
+    "origin_site_id",
+    "destination_site_id",
+    "movement_status",
+    "population_group",
+    "source_id",
+    "excerpt",
+    "confidence",
+    "confidence_note",
+    "role",
+    "sensitivity",
+    "entered_by",
+    "entered_at",
+)
 
 
 def _version_values(f: Figure) -> dict:
