@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from dispstats.cli.app import cli, state_of
-from dispstats.cli.render import figure_json, print_json, value_words
+from dispstats.cli.render import figure_json, print_json, print_table, value_words
 from dispstats.model import vocab
 from dispstats.model.parse import format_dateref, parse_choice, parse_dateref
 from dispstats.series import RULE, Estimate, estimate
@@ -134,3 +134,128 @@ def recommend(ctx, figure_id: int, reason: str | None, expected_version: int | N
     store = state_of(ctx).store()
     figure = store.recommend(figure_id, (reason or "").strip() or None, expected_version)
     click.echo(f"Figure {figure.id} is recommended (version {figure.version}).")
+
+
+@cli.command("series")
+@click.argument("site_refs", metavar="SITE...", nargs=-1, required=True)
+@click.option(
+    "--indicator",
+    default="population",
+    show_default=True,
+    help=f"One of: {', '.join(vocab.INDICATORS)}.",
+)
+@click.option(
+    "--weeks",
+    type=click.IntRange(1, 520),
+    default=12,
+    show_default=True,
+    help="How many ISO weeks, ending with the week of --end.",
+)
+@click.option("--end", help="A day in the last week shown (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per site-week).")
+@click.pass_context
+def series_command(ctx, site_refs, indicator, weeks, end, as_json):
+    """Weekly best estimates for sites: the value at each week's end, carried forward from the
+    last figure (never interpolated), with its source and age.
+
+    \b
+    Examples:
+      dispstats series Rukban --weeks 8 --end 2018-09-17
+      dispstats series Rukban "55-km zone" --weeks 52 --end 2018-W38 --json
+    """
+    from dispstats.series import weekly_series
+
+    store = state_of(ctx).store()
+    last = parse_dateref(end, "end").end if end else None
+    frame = weekly_series(store, site_refs, _indicator(indicator), weeks, last)
+    if as_json:
+        records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        print_json(records)
+        return
+    import pandas as pd
+
+    def cell(value) -> str:
+        return "" if pd.isna(value) else str(value)
+
+    print_table(
+        ["Site", "Week", "Value", "Source", "Reference", "Age", ""],
+        [
+            [
+                r.site_id,
+                r.week,
+                "no figure yet" if pd.isna(r.low) else _series_value(r),
+                cell(r.publisher),
+                cell(r.reference),
+                "" if pd.isna(r.age_days) else f"{r.age_days} d",
+                "STALE" if r.stale else "",
+            ]
+            for r in frame.itertuples()
+        ],
+        title=f"{indicator}, best estimate at the end of each week",
+    )
+
+
+def _series_value(row) -> str:
+    words = f"{row.low:,}" if row.low == row.high else f"{row.low:,}–{row.high:,}"
+    return words if row.quantifier == "exact" else f"{vocab.label(row.quantifier)} {words}"
+
+
+@cli.command("check")
+@click.option("--as-of", help="Date of the check (default: today).")
+@click.option(
+    "--stale-weeks",
+    type=click.IntRange(1, 520),
+    default=DEFAULT_STALE_WEEKS,
+    show_default=True,
+    help="Estimates older than this are reported stale.",
+)
+@click.option(
+    "--window-weeks",
+    type=click.IntRange(1, 520),
+    default=DEFAULT_WINDOW_WEEKS,
+    show_default=True,
+    help="Figures this recent are compared for disagreement.",
+)
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(0, 1),
+    default=0.10,
+    show_default=True,
+    help="Relative change that counts as a rise or drop in stock-flow checks.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def check_command(ctx, as_of, stale_weeks, window_weeks, tolerance, as_json):
+    """Findings to look at: stale estimates, sources that disagree, and movements that do not
+    square with the population figures (planned ones, to follow up).
+
+    \b
+    Example:
+      dispstats check --as-of 2018-09-17
+    """
+    from dispstats.series import check
+
+    when = parse_dateref(as_of, "as-of").end if as_of else None
+    report = check(state_of(ctx).store(), when, stale_weeks, window_weeks, tolerance)
+    if as_json:
+        print_json(
+            {
+                "as_of": report.as_of,
+                "findings": [
+                    f.__dict__ | {"figure_ids": list(f.figure_ids)} for f in report.findings
+                ],
+            }
+        )
+        return
+    click.echo(f"Check as of {report.as_of}: {len(report.findings)} finding(s)")
+    for title, found in (
+        ("Stale estimates", report.stale),
+        ("Where sources disagree", report.disagreement_findings),
+        ("Movements and stock-flow", report.stock_flow),
+    ):
+        click.echo(f"\n{title}:")
+        if not found:
+            click.echo("  none")
+        for f in found:
+            refs = ", ".join(f"#{i}" for i in f.figure_ids)
+            click.echo(f"  [{f.severity}] {f.message} ({refs})")

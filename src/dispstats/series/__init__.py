@@ -1,10 +1,27 @@
 """The series layer: best estimates, weekly series, changes, staleness, disagreement and
-stock-flow checks, computed from the store's figures. No output concerns here."""
+stock-flow checks, computed from the store's figures. No output concerns here.
+
+The functions here take a Store; the rules they apply live in estimate.py, weekly.py and
+checks.py and work on plain lists of records.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
+from dispstats.model import vocab
+from dispstats.series.checks import (
+    DEFAULT_TOLERANCE,
+    Disagreement,
+    Finding,
+    disagreement_findings,
+    disagreements,
+    stale_findings,
+    stock_flow_findings,
+)
 from dispstats.series.estimate import (
     DEFAULT_STALE_WEEKS,
     DEFAULT_WINDOW_WEEKS,
@@ -12,7 +29,11 @@ from dispstats.series.estimate import (
     Estimate,
     best_estimate,
 )
+from dispstats.series.weekly import Change, change_between, series_frame, week_ends
 from dispstats.store import FigureFilter, Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def estimate(
@@ -31,4 +52,109 @@ def estimate(
     return best_estimate(figures, sources, site.id, indicator, as_of, window_weeks, stale_weeks)
 
 
-__all__ = ["RULE", "Estimate", "best_estimate", "estimate"]
+def weekly_series(
+    store: Store,
+    site_refs: Sequence[str],
+    indicator: str = "population",
+    weeks: int = 12,
+    end: date | None = None,
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+    stale_weeks: int = DEFAULT_STALE_WEEKS,
+) -> pd.DataFrame:
+    """Best estimate per site at the end of each of the last `weeks` ISO weeks up to `end`.
+
+    One row per site and week (see weekly.SERIES_COLUMNS), oldest week first; values are
+    carried forward from the last figure, with its age, never interpolated.
+    """
+    from dispstats.series.weekly import weekly_estimates
+
+    site_ids = [store.find_site(ref).id for ref in site_refs]
+    ends = week_ends(end or date.today(), weeks)
+    figures = store.figures(FigureFilter(site_ids=site_ids, indicator=indicator, date_to=ends[-1]))
+    sources = {s.id: s for s in store.sources()}
+    estimates = weekly_estimates(
+        figures, sources, site_ids, indicator, ends, window_weeks, stale_weeks
+    )
+    return series_frame(estimates, sources)
+
+
+def weekly_changes(
+    store: Store,
+    site_refs: Sequence[str] = (),
+    indicator: str = "population",
+    week_of: date | None = None,
+) -> list[Change]:
+    """Per site (default: every site), the change from the previous week's end to this one's."""
+    from dispstats.series.weekly import week_end
+
+    sites = [store.find_site(r) for r in site_refs] if site_refs else store.sites()
+    this_end = week_end(week_of or date.today())
+    previous_end = this_end - timedelta(weeks=1)
+    sources = {s.id: s for s in store.sources()}
+    figures = store.figures(
+        FigureFilter(site_ids=[s.id for s in sites], indicator=indicator, date_to=this_end)
+    )
+    changes = []
+    for site in sites:
+        before = best_estimate(figures, sources, site.id, indicator, previous_end)
+        after = best_estimate(figures, sources, site.id, indicator, this_end)
+        if after.figure is not None:
+            changes.append(change_between(before, after, sources))
+    return changes
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Everything `dispstats check` reports, as of one date."""
+
+    as_of: date
+    stale: list[Finding]
+    disagreements: list[Disagreement]
+    disagreement_findings: list[Finding]
+    stock_flow: list[Finding]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [*self.stale, *self.disagreement_findings, *self.stock_flow]
+
+
+def check(
+    store: Store,
+    as_of: date | None = None,
+    stale_weeks: int = DEFAULT_STALE_WEEKS,
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> CheckReport:
+    """Staleness and disagreement of every site's stock indicators, and stock-flow findings."""
+    as_of = as_of or date.today()
+    figures = store.figures(FigureFilter(date_to=as_of))
+    sources = {s.id: s for s in store.sources()}
+    pairs = sorted(
+        {(f.site_id, f.indicator) for f in figures if f.indicator in vocab.STOCK_INDICATORS}
+    )
+    estimates = [
+        best_estimate(figures, sources, site_id, indicator, as_of, window_weeks, stale_weeks)
+        for site_id, indicator in pairs
+    ]
+    found = disagreements(estimates)
+    return CheckReport(
+        as_of,
+        stale_findings(estimates),
+        found,
+        disagreement_findings(found, sources),
+        stock_flow_findings(figures, sources, store.sites(), as_of, tolerance),
+    )
+
+
+__all__ = [
+    "RULE",
+    "Change",
+    "CheckReport",
+    "Estimate",
+    "Finding",
+    "best_estimate",
+    "check",
+    "estimate",
+    "weekly_changes",
+    "weekly_series",
+]

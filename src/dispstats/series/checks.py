@@ -1,0 +1,242 @@
+"""Findings an analyst should look at: stale estimates, sources that disagree, and movements
+that do not square with the population figures (stock-flow). Findings, never errors."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import pairwise
+
+from dispstats.model import vocab
+from dispstats.model.records import Figure, Site, Source
+from dispstats.series.estimate import Estimate, best_estimate
+
+# Relative change that counts as a real rise or drop (10 %), for stock-flow checks.
+DEFAULT_TOLERANCE = 0.10
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something to look at. `kind`: stale, disagreement, planned_movement, movement_exceeds_
+    origin, no_drop_at_origin, no_rise_at_destination, rise_without_arrivals."""
+
+    kind: str
+    site_id: str
+    message: str
+    figure_ids: tuple[int, ...]
+    severity: str = "warning"
+
+
+def _n(value: float | int | None) -> str:
+    return "?" if value is None else f"{round(value):,}"
+
+
+def stale_findings(estimates: Sequence[Estimate]) -> list[Finding]:
+    """Estimates whose winning figure is older than their threshold."""
+    return [
+        Finding(
+            "stale",
+            e.site_id,
+            f"{e.site_id} {e.indicator}: {_n(e.figure.quantity.high)} was last confirmed "
+            f"{e.age_weeks} weeks ago ({e.figure.ref.end.isoformat()})",
+            (e.figure.id,),
+        )
+        for e in estimates
+        if e.is_stale
+    ]
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Sources' estimates for one site side by side; spread = highest high / lowest low."""
+
+    site_id: str
+    indicator: str
+    figures: tuple[Figure, ...]
+    low: int
+    high: int
+
+    @property
+    def spread(self) -> float:
+        return float("inf") if self.low == 0 else self.high / self.low
+
+
+def disagreements(estimates: Sequence[Estimate]) -> list[Disagreement]:
+    """Where two or more figures share an estimate's window, most disagreeing first."""
+    found = [
+        Disagreement(e.site_id, e.indicator, (e.figure, *e.competitors), e.low, e.high)
+        for e in estimates
+        if e.figure is not None and e.competitors
+    ]
+    return sorted(found, key=lambda d: -d.spread)
+
+
+def disagreement_findings(
+    found: Sequence[Disagreement], sources: Mapping[str, Source]
+) -> list[Finding]:
+    out = []
+    for d in found:
+        sides = "; ".join(
+            f"{_publisher(f, sources)} {_n(f.quantity.low)}"
+            + (f"-{_n(f.quantity.high)}" if f.quantity.is_range else "")
+            + f" ({f.ref})"
+            for f in d.figures
+        )
+        out.append(
+            Finding(
+                "disagreement",
+                d.site_id,
+                f"{d.site_id} {d.indicator}: sources disagree, {_n(d.low)} to "
+                f"{_n(d.high)} ({d.spread:.1f}x): {sides}",
+                tuple(f.id for f in d.figures),
+                "info",
+            )
+        )
+    return out
+
+
+def _publisher(f: Figure, sources: Mapping[str, Source]) -> str:
+    source = sources.get(f.source_id)
+    return source.publisher if source else f.source_id
+
+
+def stock_flow_findings(
+    figures: Sequence[Figure],
+    sources: Mapping[str, Source],
+    sites: Sequence[Site],
+    as_of: date,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> list[Finding]:
+    """Compare movements with the population series of their origin and destination.
+
+    Planned and under-way movements are reported so they are followed up. A completed one is
+    checked: it should not exceed the origin's population before it, the origin should drop and
+    the destination rise by about its size (within `tolerance` of the movement) by `as_of`.
+    A population rising by more than `tolerance` with no arrivals or returns recorded into the
+    site in between is reported too.
+    """
+    live = [f for f in figures if not f.is_retracted and f.ref.start <= as_of]
+    population = [f for f in live if f.indicator == "population"]
+    names = {s.id: s.name for s in sites}
+    out: list[Finding] = []
+
+    def pop_at(site_id: str | None, day: date) -> Estimate | None:
+        if site_id is None:
+            return None
+        e = best_estimate(population, sources, site_id, "population", day)
+        return e if e.figure is not None else None
+
+    for m in live:
+        if not m.is_flow or m.quantity.low is None:
+            continue
+        origin, destination = _ends(m)
+        route = (
+            f"{names.get(origin, origin or '?')} to {names.get(destination, destination or '?')}"
+        )
+        size = f"{_n(m.quantity.low)}" + (f"-{_n(m.quantity.high)}" if m.quantity.is_range else "")
+        what = f"{size} {m.indicator} from {route}"
+        if m.movement_status in (None, "planned", "under_way"):
+            status = vocab.label(m.movement_status) if m.movement_status else "status unknown"
+            out.append(
+                Finding(
+                    "planned_movement",
+                    origin or m.site_id,
+                    f"{what} ({status}, {m.ref}, {_publisher(m, sources)}): follow "
+                    f"up; not yet expected in the population figures",
+                    (m.id,),
+                    "info",
+                )
+            )
+            continue
+        before_day = m.ref.start - timedelta(days=1)
+        origin_before = pop_at(origin, before_day)
+        if origin_before and m.quantity.low > origin_before.figure.quantity.high:
+            out.append(
+                Finding(
+                    "movement_exceeds_origin",
+                    origin,
+                    f"{what} (completed) is larger than the population there before "
+                    f"it ({_n(origin_before.figure.quantity.high)}, "
+                    f"{origin_before.figure.ref})",
+                    (m.id, origin_before.figure.id),
+                )
+            )
+        expected = m.quantity.low * (1 - tolerance)
+        origin_after = pop_at(origin, as_of)
+        if origin_before and origin_after and origin_after.figure.id != origin_before.figure.id:
+            drop = _mid(origin_before.figure) - _mid(origin_after.figure)
+            # No more people can leave than were there: that case is reported above.
+            if drop < min(expected, _mid(origin_before.figure) * (1 - tolerance)):
+                out.append(
+                    Finding(
+                        "no_drop_at_origin",
+                        origin,
+                        f"{what} (completed) but the population there went from "
+                        f"{_n(_mid(origin_before.figure))} to "
+                        f"{_n(_mid(origin_after.figure))}",
+                        (m.id, origin_before.figure.id, origin_after.figure.id),
+                    )
+                )
+        dest_before, dest_after = pop_at(destination, before_day), pop_at(destination, as_of)
+        if dest_before and dest_after and dest_after.figure.id != dest_before.figure.id:
+            rise = _mid(dest_after.figure) - _mid(dest_before.figure)
+            if rise < expected:
+                out.append(
+                    Finding(
+                        "no_rise_at_destination",
+                        destination,
+                        f"{what} (completed) but the population there went from "
+                        f"{_n(_mid(dest_before.figure))} to "
+                        f"{_n(_mid(dest_after.figure))}",
+                        (m.id, dest_before.figure.id, dest_after.figure.id),
+                    )
+                )
+    out += _rises_without_arrivals(live, population, sources, names, tolerance)
+    return out
+
+
+def _ends(m: Figure) -> tuple[str | None, str | None]:
+    """(origin, destination) of a movement: arrivals and returns happen at their site."""
+    if m.indicator in ("arrivals", "returns"):
+        return m.origin_site_id, m.site_id
+    return m.site_id, m.destination_site_id
+
+
+def _mid(f: Figure) -> float:
+    return (f.quantity.low + f.quantity.high) / 2
+
+
+def _rises_without_arrivals(live, population, sources, names, tolerance):
+    inflows: dict[str, list[Figure]] = defaultdict(list)
+    for m in live:
+        if m.is_flow and m.quantity.low is not None:
+            destination = _ends(m)[1]
+            if destination:
+                inflows[destination].append(m)
+    out = []
+    for site_id in sorted({f.site_id for f in population}):
+        dates = sorted({f.ref.start for f in population if f.site_id == site_id})
+        steps = [best_estimate(population, sources, site_id, "population", d) for d in dates]
+        for before, after in pairwise(steps):
+            old, new = _mid(before.figure), _mid(after.figure)
+            if old <= 0 or (new - old) / old <= tolerance:
+                continue
+            arrived = [
+                m
+                for m in inflows[site_id]
+                if before.figure.ref.start < m.ref.start <= after.figure.ref.start
+            ]
+            if not arrived:
+                out.append(
+                    Finding(
+                        "rise_without_arrivals",
+                        site_id,
+                        f"{names.get(site_id, site_id)} population rose from "
+                        f"{_n(old)} ({before.figure.ref}) to {_n(new)} "
+                        f"({after.figure.ref}) with no arrivals or returns recorded",
+                        (before.figure.id, after.figure.id),
+                    )
+                )
+    return out

@@ -1,0 +1,177 @@
+"""Weekly series of best estimates, and the change from one week to the next.
+
+A week's value is the best estimate as of the end of that ISO week (Sunday), carried forward
+from the last figure: never interpolated. Each point says which figure and source it uses and
+how old that figure is, so a reader sees when a number is only carried forward.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from dispstats.model.records import Figure, Source
+from dispstats.series.estimate import (
+    DEFAULT_STALE_WEEKS,
+    DEFAULT_WINDOW_WEEKS,
+    Estimate,
+    best_estimate,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SERIES_COLUMNS = [
+    "site_id",
+    "week",
+    "week_end",
+    "low",
+    "high",
+    "quantifier",
+    "value_text",
+    "figure_id",
+    "version",
+    "source_id",
+    "publisher",
+    "reference",
+    "age_days",
+    "stale",
+    "reason",
+    "range_low",
+    "range_high",
+    "figures_in_range",
+]
+
+
+def week_end(day: date) -> date:
+    """The Sunday that ends the ISO week of `day`."""
+    return day + timedelta(days=6 - day.weekday())
+
+
+def week_label(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_ends(last: date, weeks: int) -> list[date]:
+    """The ends of the `weeks` ISO weeks up to the one containing `last`, oldest first."""
+    end = week_end(last)
+    return [end - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+
+def weekly_estimates(
+    figures: Sequence[Figure],
+    sources: Mapping[str, Source],
+    site_ids: Sequence[str],
+    indicator: str,
+    ends: Sequence[date],
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+    stale_weeks: int = DEFAULT_STALE_WEEKS,
+) -> dict[str, list[Estimate]]:
+    """For each site, the best estimate at each date of `ends` (figures grouped once)."""
+    by_site: dict[str, list[Figure]] = defaultdict(list)
+    for f in figures:
+        by_site[f.site_id].append(f)
+    return {
+        site_id: [
+            best_estimate(
+                by_site[site_id], sources, site_id, indicator, end, window_weeks, stale_weeks
+            )
+            for end in ends
+        ]
+        for site_id in site_ids
+    }
+
+
+def series_frame(
+    estimates: Mapping[str, list[Estimate]], sources: Mapping[str, Source]
+) -> pd.DataFrame:
+    """One row per site and week (columns: SERIES_COLUMNS); weeks with no figure are empty."""
+    import pandas as pd
+
+    from dispstats.model.parse import format_dateref
+
+    rows = []
+    for site_id, points in estimates.items():
+        for e in points:
+            f = e.figure
+            source = sources.get(f.source_id) if f else None
+            rows.append(
+                {
+                    "site_id": site_id,
+                    "week": week_label(e.as_of),
+                    "week_end": e.as_of,
+                    "low": f.quantity.low if f else None,
+                    "high": f.quantity.high if f else None,
+                    "quantifier": f.quantity.quantifier if f else None,
+                    "value_text": f.value_text if f else None,
+                    "figure_id": f.id if f else None,
+                    "version": f.version if f else None,
+                    "source_id": f.source_id if f else None,
+                    "publisher": source.publisher if source else None,
+                    "reference": format_dateref(f.ref) if f else None,
+                    "age_days": e.age_days,
+                    "stale": e.is_stale,
+                    "reason": e.reason,
+                    "range_low": e.low,
+                    "range_high": e.high,
+                    "figures_in_range": len(e.competitors) + 1 if f else 0,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=SERIES_COLUMNS)
+    for column in ("low", "high", "figure_id", "version", "age_days", "range_low", "range_high"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+@dataclass(frozen=True)
+class Change:
+    """How a site's best estimate moved between two dates, and why.
+
+    `cause` is "first" (nothing before), "unchanged" (same figure), "same_source" (the same
+    publisher gave a new figure) or "source_switch" (another publisher's figure now wins: the
+    change may come from counting differently, not from people moving).
+    """
+
+    site_id: str
+    indicator: str
+    before: Estimate
+    after: Estimate
+    cause: str
+
+    @property
+    def absolute(self) -> float | None:
+        if self.before.figure is None or self.after.figure is None:
+            return None
+        return _central(self.after.figure) - _central(self.before.figure)
+
+    @property
+    def relative(self) -> float | None:
+        if self.absolute is None or _central(self.before.figure) == 0:
+            return None
+        return self.absolute / _central(self.before.figure)
+
+
+def _central(f: Figure) -> float:
+    """The middle of a range (the value itself for a single number)."""
+    return (f.quantity.low + f.quantity.high) / 2
+
+
+def change_between(before: Estimate, after: Estimate, sources: Mapping[str, Source]) -> Change:
+    """Classify the move from one estimate to the next (see Change.cause)."""
+    if after.figure is None or before.figure is None:
+        cause = "first" if after.figure is not None else "unchanged"
+    elif (before.figure.id, before.figure.version) == (after.figure.id, after.figure.version):
+        cause = "unchanged"
+    else:
+
+        def publisher(f: Figure) -> str:
+            source = sources.get(f.source_id)
+            return source.publisher.casefold() if source else f.source_id
+
+        same = publisher(before.figure) == publisher(after.figure)
+        cause = "same_source" if same else "source_switch"
+    return Change(after.site_id, after.indicator, before, after, cause)

@@ -1,0 +1,219 @@
+"""Weekly series, week-on-week changes, and the checks (stale, disagreement, stock-flow)."""
+
+import json
+from datetime import date
+
+import pytest
+
+from dispstats.model.records import Site, Source
+from dispstats.series import check, weekly_changes, weekly_series
+from dispstats.series.weekly import week_ends
+from dispstats.store.entry import add_figure
+
+from .conftest import TODAY
+
+
+@pytest.fixture
+def camps(store):
+    """Camp A and B in a zone; OCHA (B), UNHCR (B), Press (C)."""
+    store.add_records(
+        [
+            Site("zone", "Zone", kind="zone"),
+            Site("camp-a", "Camp A", parent_id="zone"),
+            Site("camp-b", "Camp B", parent_id="zone"),
+            Site("town", "Town", kind="city"),
+        ],
+        [
+            Source("ocha", "OCHA", "un", reliability="B"),
+            Source("ocha-2", "OCHA", "un", reliability="B"),
+            Source("unhcr", "UNHCR", "un", reliability="B"),
+            Source("press", "Press", "media", reliability="C"),
+        ],
+    )
+    return store
+
+
+def add(store, site, value, when, source="ocha", indicator="population", **more):
+    fields = {
+        "site": site,
+        "indicator": indicator,
+        "value": value,
+        "date": when,
+        "source": source,
+        **more,
+    }
+    return add_figure(store, fields, today=TODAY)
+
+
+def test_week_ends_are_the_sundays_of_the_iso_weeks_oldest_first():
+    assert week_ends(date(2018, 9, 17), 3) == [
+        date(2018, 9, 9),
+        date(2018, 9, 16),
+        date(2018, 9, 23),
+    ]
+
+
+def test_the_weekly_series_carries_the_last_figure_forward_with_its_age(camps):
+    add(camps, "camp-a", "1,000", "2018-09-04")  # Tuesday of 2018-W36
+    second = add(camps, "camp-a", "1,200", "2018-09-19", source="press")  # W38
+    frame = weekly_series(camps, ["Camp A"], weeks=4, end=date(2018, 9, 23))
+    assert list(frame["week"]) == ["2018-W35", "2018-W36", "2018-W37", "2018-W38"]
+    assert frame["low"].isna().tolist() == [True, False, False, False]  # nothing invented
+    assert frame["low"].tolist()[1:] == [1000, 1000, 1200]
+    assert frame["age_days"].tolist()[1:] == [5, 12, 4]
+    assert frame["figure_id"].tolist()[3] == second.id
+    assert frame["publisher"].tolist()[1:] == ["OCHA", "OCHA", "Press"]
+
+
+def test_a_week_value_is_flagged_stale_once_the_figure_is_too_old(camps):
+    add(camps, "camp-a", "1,000", "2018-07-01")
+    frame = weekly_series(camps, ["camp-a"], weeks=12, end=date(2018, 9, 23))
+    # 2018-07-01 is a Sunday: 8 weeks later (56 days) is still current, 63 days is stale.
+    stale = dict(zip(frame["age_days"], frame["stale"], strict=True))
+    assert stale[56] is False or not stale[56]
+    assert bool(stale[63]) is True
+
+
+def test_a_new_figure_from_the_same_publisher_is_a_change_of_that_source(camps):
+    add(camps, "camp-a", "1,000", "2018-09-12", source="ocha")
+    add(camps, "camp-a", "1,500", "2018-09-18", source="ocha-2")
+    (change,) = weekly_changes(camps, ["camp-a"], week_of=date(2018, 9, 18))
+    assert (change.cause, change.absolute, change.relative) == ("same_source", 500, 0.5)
+
+
+def test_another_source_winning_is_reported_as_a_source_switch(camps):
+    add(camps, "camp-a", "1,000", "2018-09-12", source="ocha")
+    add(camps, "camp-a", "800-1,200", "2018-09-18", source="press")
+    (change,) = weekly_changes(camps, ["camp-a"], week_of=date(2018, 9, 18))
+    assert (change.cause, change.absolute) == ("source_switch", 0)
+
+
+def test_a_site_with_only_this_weeks_figure_has_a_first_change_and_others_none(camps):
+    add(camps, "camp-b", "300", "2018-09-18")
+    changes = weekly_changes(camps, week_of=date(2018, 9, 18))
+    assert [(c.site_id, c.cause, c.absolute) for c in changes] == [("camp-b", "first", None)]
+
+
+def test_check_reports_stale_estimates_with_their_age(camps):
+    add(camps, "camp-a", "1,000", "2018-06-01")
+    report = check(camps, date(2018, 9, 17))
+    assert [f.kind for f in report.stale] == ["stale"]
+    assert "last confirmed 15 weeks ago" in report.stale[0].message
+
+
+def test_check_lists_disagreements_most_divergent_first(camps):
+    add(camps, "camp-a", "1,000", "2018-09-10", source="ocha")
+    add(camps, "camp-a", "1,100", "2018-09-12", source="press")
+    add(camps, "camp-b", "300", "2018-09-10", source="ocha")
+    add(camps, "camp-b", "900", "2018-09-12", source="press")
+    report = check(camps, date(2018, 9, 17))
+    assert [(d.site_id, d.low, d.high) for d in report.disagreements] == [
+        ("camp-b", 300, 900),
+        ("camp-a", 1000, 1100),
+    ]
+    assert report.disagreements[0].spread == 3.0
+    assert "OCHA 300" in report.disagreement_findings[0].message
+
+
+def test_a_planned_departure_is_reported_to_follow_up(camps):
+    m = add(
+        camps,
+        "zone",
+        "3,000",
+        "2018-09-17",
+        indicator="departures",
+        destination="town",
+        status="planned",
+    )
+    (finding,) = check(camps, date(2018, 9, 17)).stock_flow
+    assert (finding.kind, finding.figure_ids) == ("planned_movement", (m.id,))
+    assert "3,000 departures from Zone to Town (planned" in finding.message
+
+
+def test_a_completed_departure_larger_than_the_origin_is_reported(camps):
+    add(camps, "camp-a", "1,000", "2018-09-01")
+    add(camps, "camp-a", "0", "2018-09-20")
+    add(
+        camps,
+        "camp-a",
+        "2,500",
+        "2018-09-10",
+        indicator="departures",
+        destination="town",
+        status="completed",
+    )
+    kinds = [f.kind for f in check(camps, date(2018, 9, 30)).stock_flow]
+    assert kinds == ["movement_exceeds_origin"]
+
+
+def test_a_completed_movement_should_show_as_a_drop_and_a_rise(camps):
+    add(camps, "camp-a", "5,000", "2018-09-01")
+    add(camps, "camp-a", "4,900", "2018-09-20")  # only 100 fewer
+    add(camps, "town", "10,000", "2018-09-01")
+    add(camps, "town", "13,000", "2018-09-20")  # rose by the 3,000 that arrived
+    add(
+        camps,
+        "camp-a",
+        "3,000",
+        "2018-09-10",
+        indicator="departures",
+        destination="town",
+        status="completed",
+    )
+    kinds = sorted(f.kind for f in check(camps, date(2018, 9, 30)).stock_flow)
+    assert kinds == ["no_drop_at_origin"]
+
+
+def test_a_population_rise_without_arrivals_is_reported_beyond_the_tolerance(camps):
+    add(camps, "camp-a", "1,000", "2018-09-01")
+    add(camps, "camp-a", "1,050", "2018-09-08")  # +5 %: within tolerance
+    add(camps, "camp-a", "1,500", "2018-09-15")  # +43 %: no arrivals recorded
+    add(camps, "camp-b", "100", "2018-09-01")
+    add(camps, "camp-b", "400", "2018-09-15")
+    add(
+        camps,
+        "camp-b",
+        "300",
+        "2018-09-10",
+        indicator="arrivals",
+        origin="town",
+        status="completed",
+    )
+    findings = check(camps, date(2018, 9, 17)).stock_flow
+    assert [(f.kind, f.site_id) for f in findings] == [("rise_without_arrivals", "camp-a")]
+    assert "from 1,050 (2018-09-08) to 1,500 (2018-09-15)" in findings[0].message
+
+
+def test_retracted_movements_are_not_reported(camps):
+    m = add(
+        camps,
+        "zone",
+        "3,000",
+        "2018-09-17",
+        indicator="departures",
+        destination="town",
+        status="planned",
+    )
+    camps.retract(m.id, "never happened")
+    assert check(camps, date(2018, 9, 17)).stock_flow == []
+
+
+def test_demo_check_reports_the_planned_3000_departure(run):
+    result = run("check", "--as-of", "2018-09-17")
+    assert result.exit_code == 0, result.output
+    assert "3,000 departures from 55-km At Tanf deconfliction zone to Euphrates Shield" in (
+        result.output.replace("\n", " ")
+    )
+    findings = json.loads(run("check", "--as-of", "2018-09-17", "--json").output)["findings"]
+    assert [(f["kind"], f["figure_ids"]) for f in findings] == [("planned_movement", [5])]
+
+
+def test_demo_series_on_the_command_line(run):
+    result = run("series", "Rukban", "--weeks", "3", "--end", "2018-09-17")
+    assert result.exit_code == 0, result.output
+    assert "about 45,000" in result.output and "about 50,000" in result.output
+    rows = json.loads(run("series", "rukban", "--weeks", "2", "--end", "2018-W38", "--json").output)
+    assert [(r["week"], r["low"], r["source_id"]) for r in rows] == [
+        ("2018-W37", 45000, "ocha-2018-09"),
+        ("2018-W38", 45000, "ocha-2018-09"),
+    ]
