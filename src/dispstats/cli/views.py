@@ -48,7 +48,7 @@ def list_(
     """
     store = state_of(ctx).store()
     where = FigureFilter(
-        site_ids=[store.find_site(s).id for s in sites],
+        site_ids=[site.id for site in store.find_sites(sites)],
         indicator=parse_choice(indicator, "indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS)
         if indicator
         else None,

@@ -68,7 +68,7 @@ def weekly_series(
     """
     from dispstats.series.weekly import weekly_estimates
 
-    site_ids = [store.find_site(ref).id for ref in site_refs]
+    site_ids = [site.id for site in store.find_sites(site_refs)]
     ends = week_ends(end or date.today(), weeks)
     figures = store.figures(FigureFilter(site_ids=site_ids, indicator=indicator, date_to=ends[-1]))
     sources = {s.id: s for s in store.sources()}
@@ -87,7 +87,7 @@ def weekly_changes(
     """Per site (default: every site), the change from the previous week's end to this one's."""
     from dispstats.series.weekly import week_end
 
-    sites = [store.find_site(r) for r in site_refs] if site_refs else store.sites()
+    sites = store.find_sites(site_refs) if site_refs else store.sites()
     this_end = week_end(week_of or date.today())
     previous_end = this_end - timedelta(weeks=1)
     sources = {s.id: s for s in store.sources()}

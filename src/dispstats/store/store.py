@@ -7,16 +7,18 @@ updated or deleted; a revision is a new version. Works on SQLite and PostgreSQL 
 from __future__ import annotations
 
 import getpass
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, Engine, and_, exists, func, insert, select, text
+from sqlalchemy import Connection, Engine, exists, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.sql import Select
 
 from dispstats.errors import Conflict, InputError, NotFound, StoreError
+from dispstats.model import vocab
 from dispstats.model.parse import DateRef, Quantity
 from dispstats.model.records import Figure, Site, Source
 from dispstats.store import lookup
@@ -291,6 +293,11 @@ class Store:
         """
         return lookup.find_site(self.sites(), ref)
 
+    def find_sites(self, refs: Sequence[str]) -> list[Site]:
+        """Several sites by name, alias or id, reading the site list once."""
+        all_sites = self.sites()
+        return [lookup.find_site(all_sites, ref) for ref in refs]
+
     def source(self, source_id: str) -> Source:
         """The source with this exact id; raises NotFound."""
         with self._read() as connection:
@@ -384,34 +391,51 @@ class Store:
         before `as_of` (all of them when several share that date); retractions left out.
 
         A figure's reference date here is the start of its period: a figure for September
-        2018 counts as known from 1 September.
+        2018 counts as known from 1 September. Each site and indicator costs one backward
+        seek on the (site, indicator, reference date) index.
         """
-        v = figure_versions.c
-        live = _current_versions().where(v.revision != "retraction", v.ref_start <= as_of)
-        if indicator:
-            live = live.where(v.indicator == indicator)
-        if site_ids:
-            live = live.where(v.site_id.in_(site_ids))
-        live = live.subquery()
-        newest = (
-            select(live.c.site_id, live.c.indicator, func.max(live.c.ref_start).label("ref_start"))
-            .group_by(live.c.site_id, live.c.indicator)
-            .subquery()
-        )
-        query = (
-            select(live)
-            .join(
-                newest,
-                and_(
-                    live.c.site_id == newest.c.site_id,
-                    live.c.indicator == newest.c.indicator,
-                    live.c.ref_start == newest.c.ref_start,
-                ),
-            )
-            .order_by(live.c.site_id, live.c.indicator, live.c.figure_id)
-        )
+        v, x = figure_versions, figure_versions.alias("x")
+        indicators = [indicator] if indicator else list(vocab.INDICATORS)
+        out: list[Figure] = []
         with self._read() as connection:
-            return [_figure_from_row(r) for r in connection.execute(query).mappings()]
+            for name in indicators:
+                # First the newest date per site, driven from the sites table so that each
+                # site is one backward seek (a join would let the planner scan all versions).
+                newest = (
+                    select(x.c.ref_start)
+                    .where(
+                        x.c.site_id == sites.c.id,
+                        x.c.indicator == name,
+                        x.c.ref_start <= as_of,
+                        x.c.revision != "retraction",
+                        _is_current(x),
+                    )
+                    .order_by(x.c.ref_start.desc())
+                    .limit(1)
+                    .correlate(sites)
+                    .scalar_subquery()
+                )
+                per_site = select(sites.c.id, newest)
+                if site_ids:
+                    per_site = per_site.where(sites.c.id.in_(site_ids))
+                # Then those figures: sites grouped by their newest date, so each lookup is
+                # an exact match on the (site, indicator, date) index.
+                by_date: dict[date, list[str]] = defaultdict(list)
+                for site_id, newest_date in connection.execute(per_site):
+                    if newest_date is not None:
+                        by_date[newest_date].append(site_id)
+                for newest_date, site_group in by_date.items():
+                    for chunk in range(0, len(site_group), 500):
+                        query = select(v).where(
+                            v.c.site_id.in_(site_group[chunk : chunk + 500]),
+                            v.c.indicator == name,
+                            v.c.ref_start == newest_date,
+                            v.c.revision != "retraction",
+                            _is_current(v),
+                        )
+                        rows = connection.execute(query).mappings()
+                        out += [_figure_from_row(r) for r in rows]
+        return sorted(out, key=lambda f: (f.site_id, f.indicator, f.id))
 
     def counts(self) -> dict[str, int]:
         """How many sites, sources, figures and figure versions the store holds."""
@@ -430,14 +454,16 @@ class Store:
 # --- rows <-> records --------------------------------------------------------------------------
 
 
-def _current_versions() -> Select:
-    newer = figure_versions.alias("newer")
-    return select(figure_versions).where(
-        ~exists().where(
-            newer.c.figure_id == figure_versions.c.figure_id,
-            newer.c.version > figure_versions.c.version,
-        )
+def _is_current(table):
+    """No later version of the same figure exists (versions are never deleted)."""
+    newer = figure_versions.alias()
+    return ~exists().where(
+        newer.c.figure_id == table.c.figure_id, newer.c.version > table.c.version
     )
+
+
+def _current_versions() -> Select:
+    return select(figure_versions).where(_is_current(figure_versions))
 
 
 def _now() -> datetime:

@@ -1,0 +1,173 @@
+"""Best estimates on a large store, next to a plain pandas baseline on the same rows.
+
+Builds (once, cached in --db) a synthetic SQLite store: 1,500 sites x 4 indicators x 3 sources,
+each source reporting every third week for 3 years (936,000 figures). Then, in the same run:
+
+  baseline   pandas: rows already in memory, filter ref_start <= as_of, sort, groupby last
+  as-of      Store.latest_as_of: the newest figures per site (population; all indicators)
+  estimates  best estimate for every site and indicator (the query + the rule)
+  series     weekly_series: 52 weeks for 20 sites
+
+Prints medians of --repeat runs and each one's ratio to the baseline.
+
+    python bench/series_bench.py [--db /tmp/dispstats-bench.db] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from dispstats.model.records import Site, Source
+from dispstats.model.vocab import INDICATORS
+from dispstats.series import weekly_series
+from dispstats.series.estimate import choose_best
+from dispstats.store import Store
+from dispstats.store.schema import figure_versions, figures
+
+SITES, SOURCES, WEEKS, EVERY = 1500, 3, 156, 3
+INDICATORS_USED = INDICATORS[:4]
+FIRST_MONDAY = date(2016, 1, 4)
+AS_OF = FIRST_MONDAY + timedelta(weeks=WEEKS - 1, days=6)
+
+
+def build(path: Path) -> Store:
+    if path.exists():
+        return Store.open(str(path))
+    store, _ = Store.init(str(path))
+    store.add_records(
+        [Site(f"site-{n:04d}", f"Site {n}") for n in range(SITES)],
+        [Source(f"src-{k}", f"Publisher {k}", "un", reliability="ABC"[k]) for k in range(SOURCES)],
+    )
+    rng = random.Random(42)
+    now = datetime.now(UTC)
+    figure_id = 0
+    with store.engine.begin() as connection:
+        batch_ids, batch_rows = [], []
+        for n in range(SITES):
+            for indicator in INDICATORS_USED:
+                unit = "households" if indicator == "households" else "people"
+                for k in range(SOURCES):
+                    for week in range(k, WEEKS, EVERY):
+                        figure_id += 1
+                        day = FIRST_MONDAY + timedelta(weeks=week, days=rng.randrange(7))
+                        value = rng.randrange(100, 100_000)
+                        batch_ids.append(
+                            {"id": figure_id, "entered_by": "bench", "entered_at": now}
+                        )
+                        batch_rows.append(
+                            {
+                                "figure_id": figure_id,
+                                "version": 1,
+                                "revision": "original",
+                                "site_id": f"site-{n:04d}",
+                                "indicator": indicator,
+                                "unit": unit,
+                                "low": value,
+                                "high": value,
+                                "quantifier": "about",
+                                "value_text": f"about {value:,}",
+                                "ref_start": day,
+                                "ref_end": day,
+                                "ref_precision": "day",
+                                "source_id": f"src-{k}",
+                                "confidence": "medium",
+                                "role": "automatic",
+                                "sensitivity": "public",
+                                "entered_by": "bench",
+                                "entered_at": now,
+                            }
+                        )
+            if len(batch_rows) > 50_000 or n == SITES - 1:
+                connection.execute(insert(figures), batch_ids)
+                connection.execute(insert(figure_versions), batch_rows)
+                batch_ids, batch_rows = [], []
+    return store
+
+
+def timed(repeat: int, work) -> tuple[float, object]:
+    runs, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = work()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="/tmp/dispstats-bench.db", type=Path)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    start = time.perf_counter()
+    store = build(args.db)
+    print(
+        f"store: {store.counts()['figures']:,} figures ({time.perf_counter() - start:.1f} s "
+        f"to build or open) at {args.db}"
+    )
+
+    import pandas as pd
+
+    with store.engine.connect() as connection:
+        frame = pd.read_sql_table(
+            "figure_versions",
+            connection,
+            columns=["figure_id", "site_id", "indicator", "ref_start", "low", "high", "source_id"],
+        )
+    frame["ref_start"] = pd.to_datetime(frame["ref_start"])
+    as_of = pd.Timestamp(AS_OF)
+
+    def baseline():
+        recent = frame[frame["ref_start"] <= as_of].sort_values("ref_start")
+        return recent.groupby(["site_id", "indicator"]).last()
+
+    sources = {s.id: s for s in store.sources()}
+
+    def all_estimates():
+        newest: dict[tuple[str, str], list] = {}
+        for f in store.latest_as_of(AS_OF):
+            newest.setdefault((f.site_id, f.indicator), []).append(f)
+        return {pair: choose_best(candidates, sources)[0] for pair, candidates in newest.items()}
+
+    sites_20 = [f"site-{n:04d}" for n in range(0, SITES, SITES // 20)][:20]
+    results = {
+        "baseline pandas sort+groupby last": timed(args.repeat, baseline),
+        "as-of query, population, all sites": timed(
+            args.repeat, lambda: store.latest_as_of(AS_OF, "population")
+        ),
+        "as-of query, all indicators, all sites": timed(
+            args.repeat, lambda: store.latest_as_of(AS_OF)
+        ),
+        "best estimate, all sites and indicators": timed(args.repeat, all_estimates),
+        "52-week series, 20 sites": timed(
+            args.repeat, lambda: weekly_series(store, sites_20, "population", 52, AS_OF)
+        ),
+    }
+    base = results["baseline pandas sort+groupby last"][0]
+    print(f"as of {AS_OF}, medians of {args.repeat} runs")
+    for name, (seconds, result) in results.items():
+        print(
+            f"{name:<42} {seconds * 1000:8.1f} ms  {seconds / base:6.2f}x baseline  "
+            f"({len(result):,} rows)"
+        )
+    estimates = results["best estimate, all sites and indicators"][1]
+    pandas_last = results["baseline pandas sort+groupby last"][1]
+    agree = sum(
+        1
+        for (site, ind), f in estimates.items()
+        if pandas_last.loc[(site, ind), "ref_start"].date() == f.ref.start
+    )
+    print(
+        f"check: newest reference date agrees with pandas for {agree:,} of "
+        f"{len(estimates):,} site-indicator pairs"
+    )
+
+
+if __name__ == "__main__":
+    main()
