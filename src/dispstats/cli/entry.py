@@ -7,6 +7,7 @@ import sys
 import click
 
 from dispstats.cli.app import UserError, cli, state_of
+from dispstats.cli.options import if_version_option
 from dispstats.cli.render import figure_json, figure_line, print_json
 from dispstats.errors import DispstatsError, InputError, NotFound
 from dispstats.model import vocab
@@ -201,13 +202,7 @@ def add(ctx: click.Context, interactive: bool | None, as_json: bool, **fields) -
 @click.option("--source", help="Another source id.")
 @click.option("--role", help="automatic, recommended or triangulation.")
 @click.option("--reason", required=True, help="Why the figure is corrected (kept in history).")
-@click.option(
-    "--if-version",
-    "expected_version",
-    type=int,
-    help="Refuse if the figure is no longer at this version (someone else changed "
-    "it since you looked).",
-)
+@if_version_option
 @click.pass_context
 def correct(
     ctx: click.Context, figure_id: int, reason: str, expected_version: int | None, **changes
@@ -228,12 +223,7 @@ def correct(
 @cli.command()
 @click.argument("figure_id", type=int)
 @click.option("--reason", required=True, help="Why the figure is withdrawn (kept in history).")
-@click.option(
-    "--if-version",
-    "expected_version",
-    type=int,
-    help="Refuse if the figure is no longer at this version.",
-)
+@if_version_option
 @click.pass_context
 def retract(ctx: click.Context, figure_id: int, reason: str, expected_version: int | None) -> None:
     """Withdraw a figure. It stays in the store and its history; it never wins an estimate.

@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 
 from dispstats.cli.app import cli, state_of
+from dispstats.cli.options import if_version_option, stale_weeks_option, window_weeks_option
 from dispstats.cli.render import figure_json, print_json, print_table, value_words
 from dispstats.model import vocab
 from dispstats.model.parse import format_dateref, parse_choice, parse_dateref
 from dispstats.series import RULE, Estimate, estimate
-from dispstats.series.estimate import DEFAULT_STALE_WEEKS, DEFAULT_WINDOW_WEEKS, REASONS
+from dispstats.series.estimate import REASONS
 
 
 def _indicator(text: str) -> str:
@@ -25,20 +26,8 @@ def _indicator(text: str) -> str:
     help=f"One of: {', '.join(vocab.INDICATORS)}.",
 )
 @click.option("--as-of", help="Date of the estimate (default: today).")
-@click.option(
-    "--window-weeks",
-    type=click.IntRange(1, 520),
-    default=DEFAULT_WINDOW_WEEKS,
-    show_default=True,
-    help="Other sources' figures this recent form the range.",
-)
-@click.option(
-    "--stale-weeks",
-    type=click.IntRange(1, 520),
-    default=DEFAULT_STALE_WEEKS,
-    show_default=True,
-    help="A winning figure older than this is flagged stale.",
-)
+@window_weeks_option
+@stale_weeks_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def estimate_command(ctx, site_ref, indicator, as_of, window_weeks, stale_weeks, as_json):
@@ -115,12 +104,7 @@ def estimate_json(e: Estimate, window_weeks: int) -> dict:
 @cli.command()
 @click.argument("figure_id", type=int)
 @click.option("--reason", help="Why this figure should be the best estimate (kept in history).")
-@click.option(
-    "--if-version",
-    "expected_version",
-    type=int,
-    help="Refuse if the figure is no longer at this version.",
-)
+@if_version_option
 @click.pass_context
 def recommend(ctx, figure_id: int, reason: str | None, expected_version: int | None) -> None:
     """Mark a figure as recommended: among figures of its date it wins the best estimate.
@@ -202,20 +186,8 @@ def _series_value(row) -> str:
 
 @cli.command("check")
 @click.option("--as-of", help="Date of the check (default: today).")
-@click.option(
-    "--stale-weeks",
-    type=click.IntRange(1, 520),
-    default=DEFAULT_STALE_WEEKS,
-    show_default=True,
-    help="Estimates older than this are reported stale.",
-)
-@click.option(
-    "--window-weeks",
-    type=click.IntRange(1, 520),
-    default=DEFAULT_WINDOW_WEEKS,
-    show_default=True,
-    help="Figures this recent are compared for disagreement.",
-)
+@stale_weeks_option
+@window_weeks_option
 @click.option(
     "--tolerance",
     type=click.FloatRange(0, 1),
