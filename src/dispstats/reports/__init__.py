@@ -1,0 +1,1 @@
+"""Outputs: the weekly PDF brief, charts (and later Excel and HXL exports)."""

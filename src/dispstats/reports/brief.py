@@ -1,0 +1,171 @@
+"""The weekly PDF brief: jinja2 template -> HTML -> WeasyPrint -> tagged PDF/A-3 with the
+figures used attached as CSV.
+
+Safety: every text from data is autoescaped by jinja2; charts are inline SVG made here; the
+URL fetcher serves only files inside the template folders (the package's and the user's) and
+refuses everything else: other files, the network, data: URLs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from dispstats import __version__
+from dispstats.errors import InputError
+from dispstats.model.columns import FIGURE_COLUMNS, figure_row
+from dispstats.reports.brief_data import BriefData, gather
+from dispstats.series.weekly import week_end, weekly_estimates
+from dispstats.store import Store
+
+TEMPLATES = Path(__file__).with_name("templates")
+PDF_VARIANT = "pdf/a-3a"  # tagged (accessible) and allows the attached CSV
+
+
+@dataclass
+class BriefResult:
+    """Where the brief went, and how its time was spent (seconds)."""
+
+    path: Path
+    data: BriefData
+    timings: dict[str, float] = field(default_factory=dict)
+    refused_urls: list[str] = field(default_factory=list)
+
+
+def make_fetcher(roots: list[Path]):
+    """A WeasyPrint URL fetcher that serves files under `roots` only (records the rest)."""
+    import mimetypes
+
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    allowed = [root.resolve() for root in roots]
+
+    class TemplateOnlyFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+            self.served: list[str] = []
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+                path = Path(unquote(parts.path)).resolve()
+                if path.is_file() and any(path.is_relative_to(root) for root in allowed):
+                    self.served.append(url)
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(
+                        url, body=path.read_bytes(), headers={"Content-Type": kind}
+                    )
+            self.refused.append(url)
+            raise ValueError(f"dispstats briefs fetch nothing outside their templates: {url}")
+
+    return TemplateOnlyFetcher()
+
+
+def figures_csv(data: BriefData) -> str:
+    """The figures a brief uses, one row per figure version, with site and publisher names."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["Site name", "Publisher", *(c.header for c in FIGURE_COLUMNS)])
+    writer.writerow(["#loc+name", "#org+reporting+name", *(c.hxl for c in FIGURE_COLUMNS)])
+    for f in data.figures_used:
+        row = figure_row(f)
+        if data.public:
+            row["entered_by"] = None
+        writer.writerow(
+            [
+                data.site_names.get(f.site_id, f.site_id),
+                data.publishers.get(f.source_id, f.source_id),
+                *("" if v is None else v for v in row.values()),
+            ]
+        )
+    return out.getvalue()
+
+
+def render_html(
+    data: BriefData, charts: list[tuple[str, str]], template_dir: Path | None, lang: str = "en"
+) -> str:
+    """The brief as HTML (templates from `template_dir` override the package's)."""
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+    loaders = [FileSystemLoader(str(template_dir))] if template_dir else []
+    env = Environment(
+        loader=ChoiceLoader([*loaders, FileSystemLoader(str(TEMPLATES))]),
+        autoescape=True,
+        undefined=StrictUndefined,
+    )
+    return env.get_template("brief.html").render(
+        d=data, charts=charts, lang=lang, version=__version__
+    )
+
+
+def render_brief(
+    store: Store,
+    output: Path,
+    week: date | None = None,
+    sites: list[str] | None = None,
+    title: str | None = None,
+    organisation: str = "dispstats",
+    public: bool = False,
+    template_dir: Path | None = None,
+    lang: str = "en",
+) -> BriefResult:
+    """Write the brief for the ISO week containing `week` (default: last complete week)."""
+    if (
+        template_dir is not None
+        and not (template_dir / "brief.html").exists()
+        and not (template_dir / "brief.css").exists()
+    ):
+        raise InputError(
+            f"{template_dir} has neither brief.html nor brief.css to override", field="template-dir"
+        )
+    if not output.parent.is_dir():
+        raise InputError(f"folder {output.parent} does not exist", field="output")
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    end_day = week_end(week or date.today() - timedelta(days=7))
+    data = gather(store, end_day, sites, title, organisation, public)
+    timings["data"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    from dispstats.reports.charts import population_chart
+
+    sources = {s.id: s for s in store.sources()}
+    charts = []
+    for k in data.key_figures:
+        history = data.history[k.site.id]
+        first = history[0].ref.start if history else end_day
+        weeks = min(520, (end_day - first).days // 7 + 2)
+        ends = [end_day - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+        weekly = weekly_estimates(history, sources, [k.site.id], "population", ends)[k.site.id]
+        charts.append((k.site.name, population_chart(history, weekly, data.publishers, end_day)))
+    timings["charts"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    html = render_html(data, charts, template_dir, lang)
+    from weasyprint import HTML, Attachment
+
+    roots = [TEMPLATES, *([template_dir] if template_dir else [])]
+    fetcher = make_fetcher(roots)
+    base = (template_dir or TEMPLATES).resolve().as_uri() + "/"
+    document = HTML(string=html, base_url=base, url_fetcher=fetcher).render()
+    timings["layout"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    attachment = Attachment(
+        string=figures_csv(data),
+        name=f"figures-{data.week}.csv",
+        description="The figures used in this brief (HXL-tagged CSV)",
+        relationship="Data",
+        url_fetcher=fetcher,
+    )
+    document.write_pdf(
+        output, pdf_variant=PDF_VARIANT, attachments=[attachment], custom_metadata=True
+    )
+    timings["write"] = time.perf_counter() - start
+    return BriefResult(output, data, timings, fetcher.refused)

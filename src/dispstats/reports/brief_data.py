@@ -1,0 +1,321 @@
+"""What goes into a weekly brief, gathered from the store and the series layer.
+
+Every number carries the footnote number of its source; sources are numbered in the order the
+brief first cites them. With `public=True`, restricted sites and figures are left out before
+anything is computed, so nothing restricted can leak into a number, a range or a chart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from dispstats.model import vocab
+from dispstats.model.parse import format_dateref
+from dispstats.model.records import Figure, Site, Source
+from dispstats.series import RULE, Estimate, best_estimate
+from dispstats.series.checks import (
+    Finding,
+    disagreements,
+    stale_findings,
+    stock_flow_findings,
+)
+from dispstats.series.estimate import DEFAULT_STALE_WEEKS, DEFAULT_WINDOW_WEEKS
+from dispstats.series.weekly import week_label
+from dispstats.store import FigureFilter, Store
+
+KEY_SITES = 6
+
+
+class Notes:
+    """Footnote numbers for sources, in order of first citation."""
+
+    def __init__(self, sources: dict[str, Source]):
+        self.sources = sources
+        self.order: list[str] = []
+
+    def cite(self, figure: Figure) -> int:
+        if figure.source_id not in self.order:
+            self.order.append(figure.source_id)
+        return self.order.index(figure.source_id) + 1
+
+    def listed(self) -> list[tuple[int, Source]]:
+        return [(n, self.sources[s]) for n, s in enumerate(self.order, 1)]
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A figure as a brief shows it: words, date, publisher and footnote."""
+
+    words: str
+    when: str
+    publisher: str
+    note: int
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    site: Site
+    indicator: str
+    estimate: Estimate
+    best: Cited
+    others: list[Cited]
+    earlier: list[Cited]
+
+
+@dataclass
+class BriefData:
+    title: str
+    organisation: str
+    week: str
+    week_start: date
+    week_end: date
+    as_of: date
+    generated_at: datetime
+    public: bool
+    has_restricted: bool
+    key_figures: list[KeyFigure] = field(default_factory=list)
+    highlights: list[tuple[str, list[int]]] = field(default_factory=list)
+    movements: list[dict] = field(default_factory=list)
+    disagreements: list[dict] = field(default_factory=list)
+    stale: list[tuple[Finding, Cited]] = field(default_factory=list)
+    findings: list[tuple[Finding, list[int]]] = field(default_factory=list)
+    sources: list[tuple[int, Source]] = field(default_factory=list)
+    method: str = ""
+    figures_used: list[Figure] = field(default_factory=list)
+    site_names: dict[str, str] = field(default_factory=dict)
+    history: dict[str, list[Figure]] = field(default_factory=dict)
+    publishers: dict[str, str] = field(default_factory=dict)
+
+
+def value_words(f: Figure) -> str:
+    """ "about 45,000", "70,000–80,000", "unquantified" — the number as the brief prints it."""
+    q = f.quantity
+    if q.low is None:
+        return "unquantified"
+    number = f"{q.low:,}" if not q.is_range else f"{q.low:,}–{q.high:,}"
+    return number if q.quantifier == "exact" else f"{vocab.label(q.quantifier)} {number}"
+
+
+def short_date(f: Figure) -> str:
+    ref = f.ref
+    if ref.precision == "day":
+        return f"{ref.start.day} {ref.start:%b %Y}"
+    if ref.precision == "month":
+        return f"{ref.start:%b %Y}"
+    return format_dateref(ref)
+
+
+def gather(
+    store: Store,
+    week_end_day: date,
+    site_refs: list[str] | None = None,
+    title: str | None = None,
+    organisation: str = "dispstats",
+    public: bool = False,
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+    stale_weeks: int = DEFAULT_STALE_WEEKS,
+) -> BriefData:
+    """Everything a brief for the ISO week ending `week_end_day` shows, as of that day."""
+    as_of = week_end_day
+    week_start = as_of - timedelta(days=6)
+    all_sites = store.sites()
+    all_figures = store.figures(FigureFilter(date_to=as_of))
+    has_restricted = any(s.sensitivity == "restricted" for s in all_sites) or any(
+        f.sensitivity == "restricted" for f in all_figures
+    )
+    if public:
+        all_sites = [s for s in all_sites if s.sensitivity == "public"]
+        allowed = {s.id for s in all_sites}
+        all_figures = [
+            f
+            for f in all_figures
+            if f.sensitivity == "public"
+            and f.site_id in allowed
+            and (f.origin_site_id or f.site_id) in allowed
+            and (f.destination_site_id or f.site_id) in allowed
+        ]
+    sites = {s.id: s for s in all_sites}
+    sources = {s.id: s for s in store.sources()}
+    notes = Notes(sources)
+
+    def cite(f: Figure) -> Cited:
+        publisher = sources[f.source_id].publisher if f.source_id in sources else f.source_id
+        return Cited(value_words(f), short_date(f), publisher, notes.cite(f), f)
+
+    def estimate_of(site_id: str, day: date, indicator: str = "population") -> Estimate:
+        return best_estimate(
+            all_figures, sources, site_id, indicator, day, window_weeks, stale_weeks
+        )
+
+    if site_refs:
+        from dispstats.store.lookup import find_site
+
+        key_ids = [find_site(all_sites, ref).id for ref in site_refs]
+    else:
+        populated = [estimate_of(s, as_of) for s in sites]
+        populated = [e for e in populated if e.figure is not None]
+        populated.sort(key=lambda e: -(e.figure.quantity.high or 0))
+        key_ids = [e.site_id for e in populated[:KEY_SITES]]
+
+    data = BriefData(
+        title=title or f"Displacement brief, {week_label(as_of)}",
+        organisation=organisation,
+        week=week_label(as_of),
+        week_start=week_start,
+        week_end=as_of,
+        as_of=as_of,
+        generated_at=datetime.now().replace(microsecond=0),
+        public=public,
+        has_restricted=has_restricted and not public,
+        method=RULE.format(window=window_weeks),
+        site_names={s.id: s.name for s in all_sites},
+        publishers={s.id: s.publisher for s in sources.values()},
+    )
+    used: dict[tuple[int, int], Figure] = {}
+
+    def use(f: Figure) -> None:
+        used[(f.id, f.version)] = f
+
+    estimates = []
+    for site_id in key_ids:
+        e = estimate_of(site_id, as_of)
+        estimates.append(e)
+        if e.figure is None:
+            continue
+        for f in (e.figure, *e.competitors, *e.earlier):
+            use(f)
+        data.key_figures.append(
+            KeyFigure(
+                sites[site_id],
+                "population",
+                e,
+                cite(e.figure),
+                [cite(f) for f in e.competitors],
+                [cite(f) for f in e.earlier],
+            )
+        )
+        data.history[site_id] = sorted(
+            (
+                f
+                for f in all_figures
+                if f.site_id == site_id
+                and f.indicator == "population"
+                and not f.is_retracted
+                and f.quantity.low is not None
+            ),
+            key=lambda f: f.ref.start,
+        )
+
+    _highlights(data, all_figures, sources, sites, estimate_of, cite, use, week_start)
+    for m in all_figures:
+        if m.is_flow and not m.is_retracted and m.ref.start > as_of - timedelta(weeks=window_weeks):
+            use(m)
+            origin, destination = _ends(m)
+            data.movements.append(
+                {
+                    "origin": sites[origin].name if origin in sites else "",
+                    "destination": sites[destination].name if destination in sites else "",
+                    "cited": cite(m),
+                    "status": vocab.label(m.movement_status) or "unknown",
+                    "indicator": m.indicator,
+                    "group": m.population_group or "",
+                    "excerpt": m.excerpt if m.quantity.low is None else "",
+                }
+            )
+    for d in disagreements(estimates):
+        for f in d.figures:
+            use(f)
+        data.disagreements.append(
+            {
+                "site": sites[d.site_id].name,
+                "low": d.low,
+                "high": d.high,
+                "spread": d.spread,
+                "cited": [cite(f) for f in d.figures],
+            }
+        )
+    for finding in stale_findings(estimates):
+        e = next(e for e in estimates if e.figure and e.figure.id == finding.figure_ids[0])
+        data.stale.append((finding, cite(e.figure)))
+    for finding in stock_flow_findings(all_figures, sources, all_sites, as_of):
+        involved = [f for f in all_figures if f.id in finding.figure_ids]
+        for f in involved:
+            use(f)
+        data.findings.append((finding, sorted({cite(f).note for f in involved})))
+    data.sources = notes.listed()
+    data.figures_used = sorted(used.values(), key=lambda f: (f.site_id, f.ref.start, f.id))
+    return data
+
+
+def _ends(m: Figure) -> tuple[str | None, str | None]:
+    if m.indicator in ("arrivals", "returns"):
+        return m.origin_site_id, m.site_id
+    return m.site_id, m.destination_site_id
+
+
+def _highlights(data, all_figures, sources, sites, estimate_of, cite, use, week_start):
+    """Sentences about what was reported during the brief's week, each with its footnotes.
+
+    A figure is new this week when its source was published during the week (or, without a
+    publication date, when its reference date falls in the week).
+    """
+
+    def is_new(f: Figure) -> bool:
+        source = sources.get(f.source_id)
+        day = source.published if source and source.published else f.ref.start
+        return week_start <= day <= data.week_end
+
+    new = [f for f in all_figures if is_new(f) and not f.is_retracted and f.site_id in sites]
+    for f in sorted(new, key=lambda f: (f.ref.start, f.id)):
+        use(f)
+        c = cite(f)
+        place = sites[f.site_id].name
+        if f.indicator == "population" and f.quantity.low is not None:
+            before = estimate_of(f.site_id, f.ref.start - timedelta(days=1))
+            text = f"{c.publisher} reports {c.words} people at {place} ({c.when})"
+            notes_used = [c.note]
+            if before.figure is not None:
+                b = cite(before.figure)
+                use(before.figure)
+                change = "a different source" if b.publisher != c.publisher else "the same source"
+                text += f"; the previous estimate was {b.words} ({b.publisher}, {b.when}, {change})"
+                notes_used.append(b.note)
+            data.highlights.append((text + ".", notes_used))
+        elif f.is_flow:
+            what = movement_sentence(f, c.words, sites)
+            data.highlights.append((f"{c.publisher} reports that {what} ({c.when}).", [c.note]))
+
+
+_VERBS = {  # (status, direction) -> verb phrase
+    ("planned", "out"): "are to leave",
+    ("under_way", "out"): "are leaving",
+    ("completed", "out"): "left",
+    (None, "out"): "are reported leaving",
+    ("planned", "in"): "are expected to arrive at",
+    ("under_way", "in"): "are arriving at",
+    ("completed", "in"): "arrived at",
+    (None, "in"): "are reported arriving at",
+}
+
+
+def movement_sentence(f: Figure, words: str, sites: dict[str, Site]) -> str:
+    """'3,000 people (Qaryatayn tribe) are to leave A for B' and the like."""
+    origin, destination = _ends(f)
+
+    def name(site_id: str | None) -> str:
+        return sites[site_id].name if site_id in sites else "an unnamed site"
+
+    subject = f"{words} people" if f.quantity.low is not None else "an unknown number of people"
+    if f.population_group:
+        subject += f" ({f.population_group})"
+    if f.indicator in ("arrivals", "returns"):
+        text = f"{subject} {_VERBS[(f.movement_status, 'in')]} {name(destination)}"
+        text += f" from {name(origin)}" if origin else ""
+    else:
+        text = f"{subject} {_VERBS[(f.movement_status, 'out')]} {name(origin)}"
+        text += f" for {name(destination)}" if destination else ""
+    if f.quantity.low is None and f.excerpt:
+        text += f", “{f.excerpt}”"
+    return text

@@ -1,0 +1,100 @@
+"""Charts for the brief, drawn with matplotlib as SVG to inline in the HTML.
+
+Text is drawn as paths (svg.fonttype "path"), so site and publisher names from data become
+shapes, never markup, and the PDF needs no extra font for them.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from dispstats.model.records import Figure
+from dispstats.series.estimate import Estimate
+
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+COLOURS = ("#1f5f8b", "#c2501e", "#3a8a3a", "#7a4e9e", "#b8860b", "#555555", "#a02c5a")
+BEST_COLOUR = "#222222"
+BAND_COLOUR = "#9dbbd6"
+
+
+def population_chart(
+    history: Sequence[Figure],
+    weekly: Sequence[Estimate],
+    publishers: Mapping[str, str],
+    as_of: date,
+) -> str:
+    """Population over time: one marker style per publisher (ranges as bars), the weekly
+    best-estimate line, and a band where sources in the window disagree. Returns SVG text."""
+    from matplotlib import rc_context
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.figure import Figure as Canvas
+    from matplotlib.ticker import FuncFormatter
+
+    with rc_context(
+        {
+            "svg.fonttype": "path",
+            "svg.hashsalt": "dispstats",
+            "font.size": 8,
+            "font.family": "DejaVu Sans",
+        }
+    ):
+        canvas = Canvas(figsize=(6.7, 2.5), layout="constrained")
+        ax = canvas.subplots()
+        points = [e for e in weekly if e.figure is not None]
+        if points:
+            days = [e.as_of for e in points]
+            ax.fill_between(
+                days,
+                [e.low for e in points],
+                [e.high for e in points],
+                step="post",
+                color=BAND_COLOUR,
+                alpha=0.45,
+                linewidth=0,
+                label="range across sources",
+            )
+            ax.step(
+                days,
+                [(e.figure.quantity.low + e.figure.quantity.high) / 2 for e in points],
+                where="post",
+                color=BEST_COLOUR,
+                linewidth=1.4,
+                label="best estimate",
+            )
+        order = list(dict.fromkeys(publishers.get(f.source_id, f.source_id) for f in history))
+        for n, publisher in enumerate(order):
+            mine = [f for f in history if publishers.get(f.source_id, f.source_id) == publisher]
+            xs = [f.ref.start for f in mine]
+            mids = [(f.quantity.low + f.quantity.high) / 2 for f in mine]
+            spans = [
+                [m - f.quantity.low for m, f in zip(mids, mine, strict=True)],
+                [f.quantity.high - m for m, f in zip(mids, mine, strict=True)],
+            ]
+            ax.errorbar(
+                xs,
+                mids,
+                yerr=spans,
+                fmt=MARKERS[n % len(MARKERS)],
+                markersize=5,
+                color=COLOURS[n % len(COLOURS)],
+                capsize=2,
+                linewidth=1,
+                label=publisher,
+            )
+        ax.axvline(as_of, color="#999999", linewidth=0.8, linestyle=":")
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        locator = AutoDateLocator(minticks=3, maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.set_ylabel("people")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=7)
+        buffer = io.StringIO()
+        canvas.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]

@@ -1,0 +1,200 @@
+"""The weekly PDF brief, read back from the PDF as a reader (and a machine) would."""
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from dispstats.model.records import Site, Source
+from dispstats.reports.brief import TEMPLATES, make_fetcher, render_brief
+from dispstats.store import Store
+from dispstats.store.entry import add_figure
+
+from .conftest import TODAY
+
+W38 = date(2018, 9, 17)
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages)
+
+
+@pytest.fixture
+def demo_sqlite(sqlite_db) -> Store:
+    store = Store.open(str(sqlite_db))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def demo_brief(demo_sqlite, tmp_path):
+    return render_brief(demo_sqlite, tmp_path / "brief.pdf", W38)
+
+
+def test_the_demo_brief_shows_rukban_its_sources_and_the_planned_departure(demo_brief):
+    text = pdf_text(demo_brief.path)
+    assert "Displacement brief, 2018-W38" in text
+    assert "17 September – 23 September 2018" in text
+    assert "Rukban about 45,0001 people · OCHA, 16 Sep 2018" in text  # footnote 1 on the number
+    assert "Earlier: about 50,000 (United Nations, Jan 2018)2" in text
+    assert "3,000 people (Qaryatayn tribe) are to leave 55-km At Tanf deconfliction zone for" in (
+        text
+    )
+    assert "“with hundreds of civilians”" in text
+    assert "Population over time" in text and "Rukban: figures by publisher" in text
+    sources = text[text.index("Sources") :]
+    assert sources.startswith("Sources OCHA, “Estimate of the population at Rukban")  # note 1
+    assert "Hammurabi's Justice" in sources
+    assert "newest reference date" in text  # the method note states the rule
+
+
+def test_the_chart_is_vector_art_drawn_from_the_rukban_history(demo_brief):
+    page = PdfReader(demo_brief.path).pages[0]
+    content = page.get_contents().get_data()
+    # Markers and lines are vector paths: many path operators, no embedded raster image.
+    assert content.count(b" l\n") + content.count(b" c\n") > 200
+    assert not page.images
+
+
+def test_the_pdf_has_metadata_bookmarks_tags_fonts_and_the_figures_attached(demo_brief):
+    reader = PdfReader(demo_brief.path)
+    assert reader.metadata.title == "Displacement brief, 2018-W38"
+    assert reader.metadata.producer.startswith("WeasyPrint")
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged PDF
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    assert b"pdfaid:part" in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+
+    def titles(items):
+        for item in items:
+            yield from titles(item) if isinstance(item, list) else [item.title]
+
+    outline = list(titles(reader.outline))
+    assert "Key figures" in outline and "Sources" in outline
+    for page in reader.pages:  # every font is embedded (a font file in its descriptor)
+        for font in page["/Resources"]["/Font"].values():
+            descendant = font.get_object()["/DescendantFonts"][0].get_object()
+            assert "/FontFile2" in descendant["/FontDescriptor"]
+    (name,) = reader.attachments
+    rows = list(csv.reader(io.StringIO(reader.attachments[name][0].decode())))
+    assert name == "figures-2018-W38.csv"
+    assert rows[1][:3] == ["#loc+name", "#org+reporting+name", "#meta+id"]
+    ocha = [r for r in rows[2:] if r[1] == "OCHA"]
+    assert ocha and "approximately 45,000" in ocha[0]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '<img src="file:///etc/passwd">',
+        '<link rel="attachment" href="file:///etc/passwd">',
+        "<style>@import url(file:///etc/passwd)</style>",
+        '<svg><image href="http://127.0.0.1:9/x.png"/></svg>',
+    ],
+)
+def test_hostile_text_is_printed_as_text_and_fetches_nothing(demo_sqlite, tmp_path, hostile):
+    demo_sqlite.add_source(Source("evil", "Evil Corp", "media", title=hostile, reliability="A"))
+    add_figure(
+        demo_sqlite,
+        {
+            "site": "Rukban",
+            "indicator": "population",
+            "value": "44,000",
+            "date": "2018-09-17",
+            "source": "evil",
+            "excerpt": hostile,
+        },
+        today=TODAY,
+    )
+    result = render_brief(demo_sqlite, tmp_path / "hostile.pdf", W38)
+    assert result.refused_urls == []  # no resource was even asked for
+    reader = PdfReader(result.path)
+    assert list(reader.attachments) == ["figures-2018-W38.csv"]
+    assert " ".join(hostile.split()) in pdf_text(result.path)
+
+
+def test_the_fetcher_serves_template_files_only(tmp_path):
+    fetcher = make_fetcher([TEMPLATES])
+    css = (TEMPLATES / "brief.css").resolve().as_uri()
+    assert b"@page" in fetcher.fetch(css).read()
+    for url in (
+        "file:///etc/passwd",
+        (TEMPLATES / ".." / "brief.py").resolve().as_uri(),
+        "http://127.0.0.1:9/",
+        "data:text/plain,hello",
+        "file://otherhost/x",
+    ):
+        with pytest.raises(ValueError, match="fetch nothing"):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 5
+
+
+@pytest.fixture
+def with_restricted(demo_sqlite):
+    demo_sqlite.add_site(Site("secret", "Secret Camp Zeta", sensitivity="restricted"))
+    add_figure(
+        demo_sqlite,
+        {
+            "site": "secret",
+            "indicator": "population",
+            "value": "98,765",
+            "date": "2018-09-18",
+            "source": "ocha-2018-09",
+        },
+        today=TODAY,
+    )
+    add_figure(
+        demo_sqlite,
+        {
+            "site": "Rukban",
+            "indicator": "population",
+            "value": "43,210",
+            "date": "2018-09-19",
+            "source": "un-2018-01",
+            "sensitivity": "restricted",
+        },
+        today=TODAY,
+    )
+    return demo_sqlite
+
+
+def test_public_briefs_leave_out_restricted_sites_and_figures(with_restricted, tmp_path):
+    result = render_brief(with_restricted, tmp_path / "public.pdf", W38, public=True)
+    text = pdf_text(result.path)
+    attachment = PdfReader(result.path).attachments["figures-2018-W38.csv"][0].decode()
+    for secret in ("Secret Camp Zeta", "98,765", "98765", "43,210", "43210"):
+        assert secret not in text and secret not in attachment
+    assert "Public version" in text and "about 45,000" in text
+
+
+def test_internal_briefs_say_on_the_first_page_that_they_hold_restricted_data(
+    with_restricted, tmp_path
+):
+    result = render_brief(with_restricted, tmp_path / "internal.pdf", W38)
+    first_page = PdfReader(result.path).pages[0].extract_text()
+    assert "Contains restricted data" in first_page
+    assert "Secret Camp Zeta" in pdf_text(result.path)
+
+
+def test_an_organisation_can_override_the_stylesheet(demo_sqlite, tmp_path):
+    mine = tmp_path / "templates"
+    mine.mkdir()
+    css = (TEMPLATES / "brief.css").read_text()
+    (mine / "brief.css").write_text(css + '\n.org::after { content: " · Protection Cluster"; }')
+    result = render_brief(
+        demo_sqlite, tmp_path / "custom.pdf", W38, template_dir=mine, organisation="NGO Forum"
+    )
+    assert "NGO FORUM · PROTECTION CLUSTER" in pdf_text(result.path).upper()
+
+
+def test_brief_on_the_command_line_writes_the_pdf(run, tmp_path):
+    out = tmp_path / "cli.pdf"
+    result = run("brief", "--week", "2018-W38", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "2018-W38" in result.output and out.exists()
+    bad = run("brief", "--week", "2018-W99", "-o", str(out))
+    assert bad.exit_code == 1 and "not a real date" in bad.output
+    missing = run("brief", "--week", "2018-W38", "-o", str(tmp_path / "no" / "x.pdf"))
+    assert missing.exit_code == 1 and "does not exist" in missing.output
