@@ -198,3 +198,30 @@ def test_brief_on_the_command_line_writes_the_pdf(run, tmp_path):
     assert bad.exit_code == 1 and "not a real date" in bad.output
     missing = run("brief", "--week", "2018-W38", "-o", str(tmp_path / "no" / "x.pdf"))
     assert missing.exit_code == 1 and "does not exist" in missing.output
+
+
+def test_a_dense_history_is_charted_as_an_image_served_by_the_fetcher(demo_sqlite, tmp_path):
+    from datetime import timedelta
+
+    from dispstats.model.fields import figure_from_fields
+
+    start = date(2016, 10, 3)
+    dense = [
+        figure_from_fields(
+            {
+                "site_id": "rukban",
+                "indicator": "population",
+                "value": f"{60_000 - 60 * n:,}",
+                "reference": str(start + timedelta(days=3 * n)),
+                "source_id": "press-2017",
+            },
+            today=TODAY,
+        )
+        for n in range(230)
+    ]
+    demo_sqlite.add_records(new_figures=dense)
+    result = render_brief(demo_sqlite, tmp_path / "dense.pdf", W38)
+    assert result.refused_urls == []
+    images = PdfReader(result.path).pages[0].images
+    assert len(images) == 1 and images[0].image.width >= 1000  # 200 dpi raster
+    assert "Rukban: figures by publisher" in pdf_text(result.path)

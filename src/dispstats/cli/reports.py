@@ -19,6 +19,13 @@ from dispstats.model.parse import parse_dateref
     multiple=True,
     help="Key sites to show (name or id); repeatable. Default: the largest six.",
 )
+@click.option(
+    "--top",
+    type=click.IntRange(1, 50),
+    default=6,
+    show_default=True,
+    help="Without --sites: how many of the largest sites are key sites.",
+)
 @click.option("--title", help="Title (default: 'Displacement brief, <week>').")
 @click.option(
     "--organisation",
@@ -42,7 +49,7 @@ from dispstats.model.parse import parse_dateref
     help="PDF to write (default: reports/brief-<week>.pdf).",
 )
 @click.pass_context
-def brief(ctx, week, as_of, sites, title, organisation, lang, public, template_dir, output):
+def brief(ctx, week, as_of, sites, top, title, organisation, lang, public, template_dir, output):
     """Render the weekly PDF brief: key figures with footnotes, what is new, charts,
     movements, disagreements, stale figures, sources and method; the figures used are
     attached as CSV.
@@ -76,6 +83,7 @@ def brief(ctx, week, as_of, sites, title, organisation, lang, public, template_d
         public,
         template_dir,
         lang,
+        top,
     )
     click.echo(
         f"Wrote {result.path} ({result.data.week}, {len(result.data.key_figures)} key "

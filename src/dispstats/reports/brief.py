@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -25,6 +26,9 @@ from dispstats.store import Store
 
 TEMPLATES = Path(__file__).with_name("templates")
 PDF_VARIANT = "pdf/a-3a"  # tagged (accessible) and allows the attached CSV
+CHART_WEEKS = 104
+# Above this many plotted points a chart is embedded as PNG: WeasyPrint draws SVG in Python.
+SVG_MAX_POINTS = 200
 
 
 @dataclass
@@ -88,7 +92,7 @@ def figures_csv(data: BriefData) -> str:
 
 
 def render_html(
-    data: BriefData, charts: list[tuple[str, str]], template_dir: Path | None, lang: str = "en"
+    data: BriefData, charts: list[dict], template_dir: Path | None, lang: str = "en"
 ) -> str:
     """The brief as HTML (templates from `template_dir` override the package's)."""
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
@@ -114,6 +118,7 @@ def render_brief(
     public: bool = False,
     template_dir: Path | None = None,
     lang: str = "en",
+    top: int = 6,
 ) -> BriefResult:
     """Write the brief for the ISO week containing `week` (default: last complete week)."""
     if (
@@ -129,43 +134,59 @@ def render_brief(
     timings: dict[str, float] = {}
     start = time.perf_counter()
     end_day = week_end(week or date.today() - timedelta(days=7))
-    data = gather(store, end_day, sites, title, organisation, public)
+    data = gather(store, end_day, sites, title, organisation, public, top=top)
     timings["data"] = time.perf_counter() - start
 
-    start = time.perf_counter()
+    from weasyprint import HTML, Attachment
+
+    with tempfile.TemporaryDirectory(prefix="dispstats-charts-") as chart_folder:
+        start = time.perf_counter()
+        charts = _charts(store, data, end_day, Path(chart_folder))
+        timings["charts"] = time.perf_counter() - start
+
+        start = time.perf_counter()
+        html = render_html(data, charts, template_dir, lang)
+        roots = [TEMPLATES, Path(chart_folder), *([template_dir] if template_dir else [])]
+        fetcher = make_fetcher(roots)
+        base = (template_dir or TEMPLATES).resolve().as_uri() + "/"
+        document = HTML(string=html, base_url=base, url_fetcher=fetcher).render()
+        timings["layout"] = time.perf_counter() - start
+
+        # Still inside the chart folder: WeasyPrint reads PNG charts when it writes.
+        start = time.perf_counter()
+        attachment = Attachment(
+            string=figures_csv(data),
+            name=f"figures-{data.week}.csv",
+            description="The figures used in this brief (HXL-tagged CSV)",
+            relationship="Data",
+            url_fetcher=fetcher,
+        )
+        document.write_pdf(
+            output, pdf_variant=PDF_VARIANT, attachments=[attachment], custom_metadata=True
+        )
+        timings["write"] = time.perf_counter() - start
+    return BriefResult(output, data, timings, fetcher.refused)
+
+
+def _charts(store: Store, data: BriefData, end_day: date, folder: Path) -> list[dict]:
+    """One chart per key site: inline SVG when small, else a PNG file in `folder`."""
     from dispstats.reports.charts import population_chart
 
     sources = {s.id: s for s in store.sources()}
     charts = []
-    for k in data.key_figures:
-        history = data.history[k.site.id]
+    for n, k in enumerate(data.key_figures, 1):
+        # Two years at most: a weekly brief shows the trend, the store keeps the rest.
+        since = end_day - timedelta(weeks=CHART_WEEKS)
+        history = [f for f in data.history[k.site.id] if f.ref.start > since]
         first = history[0].ref.start if history else end_day
-        weeks = min(520, (end_day - first).days // 7 + 2)
-        ends = [end_day - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+        weeks = min(CHART_WEEKS, (end_day - first).days // 7 + 2)
+        ends = [end_day - timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
         weekly = weekly_estimates(history, sources, [k.site.id], "population", ends)[k.site.id]
-        charts.append((k.site.name, population_chart(history, weekly, data.publishers, end_day)))
-    timings["charts"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    html = render_html(data, charts, template_dir, lang)
-    from weasyprint import HTML, Attachment
-
-    roots = [TEMPLATES, *([template_dir] if template_dir else [])]
-    fetcher = make_fetcher(roots)
-    base = (template_dir or TEMPLATES).resolve().as_uri() + "/"
-    document = HTML(string=html, base_url=base, url_fetcher=fetcher).render()
-    timings["layout"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    attachment = Attachment(
-        string=figures_csv(data),
-        name=f"figures-{data.week}.csv",
-        description="The figures used in this brief (HXL-tagged CSV)",
-        relationship="Data",
-        url_fetcher=fetcher,
-    )
-    document.write_pdf(
-        output, pdf_variant=PDF_VARIANT, attachments=[attachment], custom_metadata=True
-    )
-    timings["write"] = time.perf_counter() - start
-    return BriefResult(output, data, timings, fetcher.refused)
+        if len(history) + len(weekly) <= SVG_MAX_POINTS:
+            svg = population_chart(history, weekly, data.publishers, end_day)
+            charts.append({"name": k.site.name, "svg": svg, "src": None})
+        else:
+            path = folder / f"chart-{n}.png"
+            path.write_bytes(population_chart(history, weekly, data.publishers, end_day, "png"))
+            charts.append({"name": k.site.name, "svg": None, "src": path.as_uri()})
+    return charts

@@ -25,6 +25,9 @@ from dispstats.series.weekly import week_label
 from dispstats.store import FigureFilter, Store
 
 KEY_SITES = 6
+# A brief is read in minutes: longer lists are cut, saying how many more there are.
+MAX_FINDINGS = 25
+MAX_MOVEMENTS = 60
 
 
 class Notes:
@@ -81,6 +84,8 @@ class BriefData:
     disagreements: list[dict] = field(default_factory=list)
     stale: list[tuple[Finding, Cited]] = field(default_factory=list)
     findings: list[tuple[Finding, list[int]]] = field(default_factory=list)
+    more_findings: int = 0
+    more_movements: int = 0
     sources: list[tuple[int, Source]] = field(default_factory=list)
     method: str = ""
     figures_used: list[Figure] = field(default_factory=list)
@@ -116,29 +121,48 @@ def gather(
     public: bool = False,
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
+    top: int = KEY_SITES,
 ) -> BriefData:
     """Everything a brief for the ISO week ending `week_end_day` shows, as of that day."""
     as_of = week_end_day
     week_start = as_of - timedelta(days=6)
     all_sites = store.sites()
-    all_figures = store.figures(FigureFilter(date_to=as_of))
-    has_restricted = any(s.sensitivity == "restricted" for s in all_sites) or any(
-        f.sensitivity == "restricted" for f in all_figures
-    )
+    has_restricted = store.has_restricted()
     if public:
         all_sites = [s for s in all_sites if s.sensitivity == "public"]
-        allowed = {s.id for s in all_sites}
-        all_figures = [
-            f
-            for f in all_figures
-            if f.sensitivity == "public"
-            and f.site_id in allowed
-            and (f.origin_site_id or f.site_id) in allowed
-            and (f.destination_site_id or f.site_id) in allowed
-        ]
     sites = {s.id: s for s in all_sites}
     sources = {s.id: s for s in store.sources()}
     notes = Notes(sources)
+
+    def visible(figures: list[Figure]) -> list[Figure]:
+        if not public:
+            return figures
+        return [
+            f
+            for f in figures
+            if f.sensitivity == "public"
+            and all(s in sites for s in (f.site_id, f.origin_site_id, f.destination_site_id) if s)
+        ]
+
+    if site_refs:
+        from dispstats.store.lookup import find_site
+
+        key_ids = [find_site(all_sites, ref).id for ref in site_refs]
+    else:
+        # The largest sites by their newest population figures, found by index seeks.
+        newest = visible(store.latest_as_of(as_of, "population"))
+        size = {f.site_id: max(f.quantity.high or 0, 0) for f in newest}
+        for f in newest:
+            size[f.site_id] = max(size[f.site_id], f.quantity.high or 0)
+        key_ids = sorted(size, key=lambda s: -size[s])[:top]
+    # The brief speaks of its key sites and the areas containing them (a departure from the
+    # zone around a camp belongs beside the camp), not of the whole store.
+    scope = list(
+        dict.fromkeys(
+            [*key_ids, *(sites[k].parent_id for k in key_ids if k in sites and sites[k].parent_id)]
+        )
+    )
+    all_figures = visible(store.figures(FigureFilter(site_ids=scope, date_to=as_of)))
 
     def cite(f: Figure) -> Cited:
         publisher = sources[f.source_id].publisher if f.source_id in sources else f.source_id
@@ -148,16 +172,6 @@ def gather(
         return best_estimate(
             all_figures, sources, site_id, indicator, day, window_weeks, stale_weeks
         )
-
-    if site_refs:
-        from dispstats.store.lookup import find_site
-
-        key_ids = [find_site(all_sites, ref).id for ref in site_refs]
-    else:
-        populated = [estimate_of(s, as_of) for s in sites]
-        populated = [e for e in populated if e.figure is not None]
-        populated.sort(key=lambda e: -(e.figure.quantity.high or 0))
-        key_ids = [e.site_id for e in populated[:KEY_SITES]]
 
     data = BriefData(
         title=title or f"Displacement brief, {week_label(as_of)}",
@@ -209,21 +223,29 @@ def gather(
         )
 
     _highlights(data, all_figures, sources, sites, estimate_of, cite, use, week_start)
-    for m in all_figures:
-        if m.is_flow and not m.is_retracted and m.ref.start > as_of - timedelta(weeks=window_weeks):
-            use(m)
-            origin, destination = _ends(m)
-            data.movements.append(
-                {
-                    "origin": sites[origin].name if origin in sites else "",
-                    "destination": sites[destination].name if destination in sites else "",
-                    "cited": cite(m),
-                    "status": vocab.label(m.movement_status) or "unknown",
-                    "indicator": m.indicator,
-                    "group": m.population_group or "",
-                    "excerpt": m.excerpt if m.quantity.low is None else "",
-                }
-            )
+    flows = [
+        m
+        for m in all_figures
+        if m.is_flow and not m.is_retracted and m.ref.start > as_of - timedelta(weeks=window_weeks)
+    ]
+    flows.sort(key=lambda m: m.ref.start, reverse=True)
+    for m in flows:  # those cut from the table are still in the attached CSV
+        use(m)
+    data.more_movements = max(0, len(flows) - MAX_MOVEMENTS)
+    for m in sorted(flows[:MAX_MOVEMENTS], key=lambda m: (m.ref.start, m.id)):
+        use(m)
+        origin, destination = _ends(m)
+        data.movements.append(
+            {
+                "origin": sites[origin].name if origin in sites else "",
+                "destination": sites[destination].name if destination in sites else "",
+                "cited": cite(m),
+                "status": vocab.label(m.movement_status) or "unknown",
+                "indicator": m.indicator,
+                "group": m.population_group or "",
+                "excerpt": m.excerpt if m.quantity.low is None else "",
+            }
+        )
     for d in disagreements(estimates):
         for f in d.figures:
             use(f)
@@ -239,8 +261,18 @@ def gather(
     for finding in stale_findings(estimates):
         e = next(e for e in estimates if e.figure and e.figure.id == finding.figure_ids[0])
         data.stale.append((finding, cite(e.figure)))
-    for finding in stock_flow_findings(all_figures, sources, all_sites, as_of):
-        involved = [f for f in all_figures if f.id in finding.figure_ids]
+    # This week's news: findings that involve a figure of the comparison window, capped; the
+    # full list is `dispstats check`.
+    by_id = {f.id: f for f in all_figures}
+    since = as_of - timedelta(weeks=window_weeks)
+    recent = [
+        finding
+        for finding in stock_flow_findings(all_figures, sources, all_sites, as_of)
+        if any(by_id[i].ref.start > since for i in finding.figure_ids if i in by_id)
+    ]
+    data.more_findings = max(0, len(recent) - MAX_FINDINGS)
+    for finding in recent[:MAX_FINDINGS]:
+        involved = [by_id[i] for i in finding.figure_ids if i in by_id]
         for f in involved:
             use(f)
         data.findings.append((finding, sorted({cite(f).note for f in involved})))

@@ -1,7 +1,8 @@
-"""Charts for the brief, drawn with matplotlib as SVG to inline in the HTML.
+"""Charts for the brief, drawn with matplotlib: SVG to inline in the HTML, or PNG for dense
+charts (WeasyPrint draws SVG in Python, which is slow for thousands of elements).
 
-Text is drawn as paths (svg.fonttype "path"), so site and publisher names from data become
-shapes, never markup, and the PDF needs no extra font for them.
+In SVG, text stays text (svg.fonttype "none"), escaped by matplotlib's XML writer, so chart
+labels are searchable in the PDF and names from data can never become markup.
 """
 
 from __future__ import annotations
@@ -24,9 +25,13 @@ def population_chart(
     weekly: Sequence[Estimate],
     publishers: Mapping[str, str],
     as_of: date,
-) -> str:
+    image_format: str = "svg",
+) -> str | bytes:
     """Population over time: one marker style per publisher (ranges as bars), the weekly
-    best-estimate line, and a band where sources in the window disagree. Returns SVG text."""
+    best-estimate line, and a band where sources in the window disagree.
+
+    Returns SVG text (image_format "svg") or PNG bytes at 200 dpi ("png").
+    """
     from matplotlib import rc_context
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure as Canvas
@@ -34,7 +39,7 @@ def population_chart(
 
     with rc_context(
         {
-            "svg.fonttype": "path",
+            "svg.fonttype": "none",
             "svg.hashsalt": "dispstats",
             "font.size": 8,
             "font.family": "DejaVu Sans",
@@ -66,23 +71,24 @@ def population_chart(
         order = list(dict.fromkeys(publishers.get(f.source_id, f.source_id) for f in history))
         for n, publisher in enumerate(order):
             mine = [f for f in history if publishers.get(f.source_id, f.source_id) == publisher]
-            xs = [f.ref.start for f in mine]
-            mids = [(f.quantity.low + f.quantity.high) / 2 for f in mine]
-            spans = [
-                [m - f.quantity.low for m, f in zip(mids, mine, strict=True)],
-                [f.quantity.high - m for m, f in zip(mids, mine, strict=True)],
-            ]
-            ax.errorbar(
-                xs,
-                mids,
-                yerr=spans,
-                fmt=MARKERS[n % len(MARKERS)],
+            style = {"color": COLOURS[n % len(COLOURS)], "marker": MARKERS[n % len(MARKERS)]}
+            ax.plot(
+                [f.ref.start for f in mine],
+                [(f.quantity.low + f.quantity.high) / 2 for f in mine],
+                linestyle="none",
                 markersize=5,
-                color=COLOURS[n % len(COLOURS)],
-                capsize=2,
-                linewidth=1,
                 label=publisher,
+                **style,
             )
+            ranges = [f for f in mine if f.quantity.is_range]
+            if ranges:  # a reported range as a bar from its low to its high
+                ax.vlines(
+                    [f.ref.start for f in ranges],
+                    [f.quantity.low for f in ranges],
+                    [f.quantity.high for f in ranges],
+                    color=style["color"],
+                    linewidth=1,
+                )
         ax.axvline(as_of, color="#999999", linewidth=0.8, linestyle=":")
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
@@ -94,6 +100,10 @@ def population_chart(
             ax.spines[side].set_visible(False)
         ax.set_ylabel("people")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=7)
+        if image_format == "png":
+            png = io.BytesIO()
+            canvas.savefig(png, format="png", dpi=200)
+            return png.getvalue()
         buffer = io.StringIO()
         canvas.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()

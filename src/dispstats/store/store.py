@@ -437,6 +437,31 @@ class Store:
                         out += [_figure_from_row(r) for r in rows]
         return sorted(out, key=lambda f: (f.site_id, f.indicator, f.id))
 
+    def has_restricted(self) -> bool:
+        """Whether any site or current figure version is restricted."""
+        v = figure_versions
+        with self._read() as connection:
+            site = connection.execute(
+                select(sites.c.id).where(sites.c.sensitivity == "restricted").limit(1)
+            ).first()
+            # A plain scan answers "none" for most stores; the exact check runs only if needed.
+            any_version = connection.execute(
+                select(v.c.row_id).where(v.c.sensitivity == "restricted").limit(1)
+            ).first()
+            figure = (
+                any_version
+                and connection.execute(
+                    select(v.c.row_id)
+                    .where(
+                        v.c.sensitivity == "restricted",
+                        _is_current(v),
+                        v.c.revision != "retraction",
+                    )
+                    .limit(1)
+                ).first()
+            )
+        return site is not None or figure is not None
+
     def counts(self) -> dict[str, int]:
         """How many sites, sources, figures and figure versions the store holds."""
         with self._read() as connection:

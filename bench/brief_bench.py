@@ -1,0 +1,108 @@
+"""Whole-process time of `dispstats brief`, on the demo data and on a 936,000-figure store.
+
+Baseline, measured in the same run and interleaved: a process that only imports what a brief
+needs (`import weasyprint, matplotlib.figure, jinja2, sqlalchemy`): the floor any brief pays.
+Then one in-process render of each shows how the time splits between data, charts, layout
+and writing. The large store is the one bench/series_bench.py builds (built here if missing);
+its brief covers the 10 largest sites.
+
+    python bench/brief_bench.py [--runs 5] [--db /tmp/dispstats-bench.db]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from dispstats.reports.brief import render_brief
+from dispstats.store import Store
+from series_bench import AS_OF, build
+
+IMPORTS = "import weasyprint, matplotlib.figure, jinja2, sqlalchemy"
+
+
+def wall(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--db", default="/tmp/dispstats-bench.db", type=Path)
+    args = parser.parse_args()
+    python = sys.executable
+    build(args.db).close()
+    with tempfile.TemporaryDirectory() as folder:
+        demo = str(Path(folder) / "demo.db")
+        subprocess.run(
+            [python, "-m", "dispstats", "--db", demo, "init", "--demo"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        out = str(Path(folder) / "brief.pdf")
+        commands = {
+            "baseline: imports only": [python, "-c", IMPORTS],
+            "brief, demo (2018-W38)": [
+                python,
+                "-m",
+                "dispstats",
+                "--db",
+                demo,
+                "brief",
+                "--week",
+                "2018-W38",
+                "-o",
+                out,
+            ],
+            "brief, 936k figures, 10 sites": [
+                python,
+                "-m",
+                "dispstats",
+                "--db",
+                str(args.db),
+                "brief",
+                "--as-of",
+                AS_OF.isoformat(),
+                "--top",
+                "10",
+                "-o",
+                out,
+            ],
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(args.runs):
+            for name, cmd in commands.items():
+                times[name].append(wall(cmd))
+        base = statistics.median(times["baseline: imports only"])
+        print(f"whole process, medians of {args.runs} interleaved runs")
+        for name, runs in times.items():
+            median = statistics.median(runs)
+            print(f"{name:<32} {median:6.2f} s   {median / base:5.2f}x baseline")
+        print("\nin-process split (one warm render each), seconds:")
+        for name, db, week, top in (
+            ("demo", demo, date(2018, 9, 17), 6),
+            ("936k figures", str(args.db), AS_OF, 10),
+        ):
+            with Store.open(db) as store:
+                render_brief(store, Path(out), week, top=top)  # warm imports and caches
+                result = render_brief(store, Path(out), week, top=top)
+            split = "  ".join(f"{k} {v:.2f}" for k, v in result.timings.items())
+            print(
+                f"{name:<14} {split}  total {sum(result.timings.values()):.2f}  "
+                f"({len(result.data.key_figures)} key sites, {len(result.data.movements)} "
+                f"movements, {len(result.data.figures_used)} figures used)"
+            )
+
+
+if __name__ == "__main__":
+    main()
