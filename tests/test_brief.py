@@ -223,5 +223,36 @@ def test_a_dense_history_is_charted_as_an_image_served_by_the_fetcher(demo_sqlit
     result = render_brief(demo_sqlite, tmp_path / "dense.pdf", W38)
     assert result.refused_urls == []
     images = PdfReader(result.path).pages[0].images
-    assert len(images) == 1 and images[0].image.width >= 1000  # 200 dpi raster
+    assert len(images) == 1 and images[0].image.width >= 1000  # 150 dpi raster, about 1,000 px wide
     assert "Rukban: figures by publisher" in pdf_text(result.path)
+
+
+@pytest.mark.parametrize(
+    ("status", "indicator", "expected"),
+    [
+        ("planned", "departures", "3,000 people (Qaryatayn tribe) are to leave Zone for Town"),
+        ("completed", "departures", "3,000 people (Qaryatayn tribe) left Zone for Town"),
+        (None, "departures", "3,000 people (Qaryatayn tribe) leaving Zone for Town (status not"),
+        ("under_way", "arrivals", "3,000 people (Qaryatayn tribe) are arriving at Zone from Town"),
+    ],
+)
+def test_movement_sentences_follow_the_status(status, indicator, expected):
+    from dispstats.model.fields import figure_from_fields
+    from dispstats.reports.brief_data import movement_sentence
+
+    end = "origin_site_id" if indicator == "arrivals" else "destination_site_id"
+    f = figure_from_fields(
+        {
+            "site_id": "zone",
+            "indicator": indicator,
+            "value": "3,000",
+            "reference": "2018-09-17",
+            "source_id": "s",
+            end: "town",
+            "movement_status": status,
+            "population_group": "Qaryatayn tribe",
+        },
+        today=TODAY,
+    )
+    sites = {"zone": Site("zone", "Zone"), "town": Site("town", "Town")}
+    assert movement_sentence(f, "3,000", sites).startswith(expected)

@@ -317,18 +317,19 @@ def _highlights(data, all_figures, sources, sites, estimate_of, cite, use, week_
             data.highlights.append((text + ".", notes_used))
         elif f.is_flow:
             what = movement_sentence(f, c.words, sites)
-            data.highlights.append((f"{c.publisher} reports that {what} ({c.when}).", [c.note]))
+            joiner = "reports that" if f.movement_status else "reports"
+            data.highlights.append((f"{c.publisher} {joiner} {what} ({c.when}).", [c.note]))
 
 
 _VERBS = {  # (status, direction) -> verb phrase
     ("planned", "out"): "are to leave",
     ("under_way", "out"): "are leaving",
     ("completed", "out"): "left",
-    (None, "out"): "are reported leaving",
+    (None, "out"): "leaving",
     ("planned", "in"): "are expected to arrive at",
     ("under_way", "in"): "are arriving at",
     ("completed", "in"): "arrived at",
-    (None, "in"): "are reported arriving at",
+    (None, "in"): "arriving at",
 }
 
 
@@ -348,6 +349,8 @@ def movement_sentence(f: Figure, words: str, sites: dict[str, Site]) -> str:
     else:
         text = f"{subject} {_VERBS[(f.movement_status, 'out')]} {name(origin)}"
         text += f" for {name(destination)}" if destination else ""
+    if f.movement_status is None:
+        text += " (status not given)"
     if f.quantity.low is None and f.excerpt:
         text += f", “{f.excerpt}”"
     return text

@@ -30,7 +30,7 @@ def population_chart(
     """Population over time: one marker style per publisher (ranges as bars), the weekly
     best-estimate line, and a band where sources in the window disagree.
 
-    Returns SVG text (image_format "svg") or PNG bytes at 200 dpi ("png").
+    Returns SVG text (image_format "svg") or PNG bytes at 150 dpi ("png").
     """
     from matplotlib import rc_context
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
@@ -45,7 +45,10 @@ def population_chart(
             "font.family": "DejaVu Sans",
         }
     ):
-        canvas = Canvas(figsize=(6.7, 2.5), layout="constrained")
+        canvas = Canvas(figsize=(6.7, 2.5))
+        # Fixed margins (room for "1,000,000" on the left, the legend on the right): a layout
+        # engine would draw every chart twice.
+        canvas.subplots_adjust(left=0.105, right=0.775, bottom=0.12, top=0.96)
         ax = canvas.subplots()
         points = [e for e in weekly if e.figure is not None]
         if points:
@@ -102,7 +105,7 @@ def population_chart(
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=7)
         if image_format == "png":
             png = io.BytesIO()
-            canvas.savefig(png, format="png", dpi=200)
+            canvas.savefig(png, format="png", dpi=150)
             return png.getvalue()
         buffer = io.StringIO()
         canvas.savefig(buffer, format="svg", metadata={"Date": None})
