@@ -256,3 +256,22 @@ def test_movement_sentences_follow_the_status(status, indicator, expected):
     )
     sites = {"zone": Site("zone", "Zone"), "town": Site("town", "Town")}
     assert movement_sentence(f, "3,000", sites).startswith(expected)
+
+
+def test_the_pdf_is_structurally_valid_pdf_a_3_with_an_output_intent(demo_brief):
+    import shutil
+    import subprocess
+
+    root = PdfReader(demo_brief.path).trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "pdfaid" in xmp and "3" in xmp.split("pdfaid:part")[1][:8]
+    assert "/OutputIntents" in root and root["/Lang"] == "en"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert "/AF" in root  # the CSV is an associated file, as PDF/A-3 wants
+    if shutil.which("qpdf") is None:
+        pytest.skip("qpdf not installed (Debian package qpdf; .ci/run installs it)")
+    check = subprocess.run(
+        ["qpdf", "--check", str(demo_brief.path)], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "No syntax or stream encoding errors found" in check.stdout
