@@ -47,7 +47,7 @@ _PG_PROBLEM: list[str | None] = []
 
 
 def pg_url_or_skip() -> str:
-    """A fresh, empty PostgreSQL database URL; skips (or fails under CI) when none is there."""
+    """A URL to an empty PostgreSQL schema; skips (or fails under CI) when no server is there."""
     if not _PG_PROBLEM:
         _PG_PROBLEM.append(_pg_available())
     if _PG_PROBLEM[0] is not None:
@@ -56,12 +56,33 @@ def pg_url_or_skip() -> str:
         pytest.skip(f"{PG_HELP}: {_PG_PROBLEM[0]}")
     from sqlalchemy import create_engine, text
 
+    # A schema of this test run's own, so two runs on one server never touch each other's
+    # tables (the URL's search_path puts every table, Alembic's too, in it).
+    schema = f"dispstats_test_{os.getpid()}"
     engine = create_engine(PG_URL)
     with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
     engine.dispose()
-    return PG_URL
+    _PG_SCHEMAS.add(schema)
+    return f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
+
+
+_PG_SCHEMAS: set[str] = set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_schemas():
+    yield
+    if not _PG_SCHEMAS:
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG_URL)
+    with engine.begin() as connection:
+        for schema in _PG_SCHEMAS:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

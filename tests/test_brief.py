@@ -275,3 +275,15 @@ def test_the_pdf_is_structurally_valid_pdf_a_3_with_an_output_intent(demo_brief)
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert "No syntax or stream encoding errors found" in check.stdout
+
+
+def test_as_of_cuts_the_figures_at_that_day_within_its_week(run, tmp_path):
+    out = tmp_path / "asof.pdf"
+    result = run("brief", "--as-of", "2018-09-16", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = pdf_text(out)
+    assert "2018-W37" in text and "figures as of 16 September 2018" in text
+    assert "about 45,000" in text
+    assert "3,000" not in text and "Hammurabi" not in text  # reported on the 17th
+    both = run("brief", "--week", "2018-W38", "--as-of", "2018-09-17", "-o", str(out))
+    assert both.exit_code == 1 and "not both" in both.output

@@ -12,7 +12,11 @@ from dispstats.model.parse import parse_dateref
 
 @cli.command()
 @click.option("--week", help="The ISO week to report, e.g. 2018-W38 (default: last week).")
-@click.option("--as-of", help="Any day of the week to report (instead of --week).")
+@click.option(
+    "--as-of",
+    help="Report figures as of this day, in its ISO week (instead of "
+    "--week, which reports as of the week's Sunday).",
+)
 @click.option(
     "--sites",
     "sites",
@@ -66,17 +70,19 @@ def brief(ctx, week, as_of, sites, top, title, organisation, lang, public, templ
 
     if week and as_of:
         raise InputError("give --week or --as-of, not both", field="week")
-    chosen = parse_dateref(week or as_of, "week").end if (week or as_of) else None
+    chosen = parse_dateref(week, "week").end if week else None
+    cutoff = parse_dateref(as_of, "as-of").end if as_of else None
     if output is None:
         from datetime import date, timedelta
 
-        label = week_label(chosen or date.today() - timedelta(days=7))
+        label = week_label(cutoff or chosen or date.today() - timedelta(days=7))
         output = Path("reports") / f"brief-{label}{'-public' if public else ''}.pdf"
         output.parent.mkdir(exist_ok=True)
     result = render_brief(
         state_of(ctx).store(),
         output,
         chosen,
+        cutoff,
         list(sites) or None,
         title,
         organisation,

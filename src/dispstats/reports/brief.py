@@ -112,6 +112,7 @@ def render_brief(
     store: Store,
     output: Path,
     week: date | None = None,
+    as_of: date | None = None,
     sites: list[str] | None = None,
     title: str | None = None,
     organisation: str = "dispstats",
@@ -120,7 +121,8 @@ def render_brief(
     lang: str = "en",
     top: int = 6,
 ) -> BriefResult:
-    """Write the brief for the ISO week containing `week` (default: last complete week)."""
+    """Write the brief for the ISO week containing `week` (default: last complete week), with
+    figures as of its Sunday, or as of `as_of` (its week) when that is given."""
     if (
         template_dir is not None
         and not (template_dir / "brief.html").exists()
@@ -133,7 +135,7 @@ def render_brief(
         raise InputError(f"folder {output.parent} does not exist", field="output")
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    end_day = week_end(week or date.today() - timedelta(days=7))
+    end_day = as_of or week_end(week or date.today() - timedelta(days=7))
     data = gather(store, end_day, sites, title, organisation, public, top=top)
     timings["data"] = time.perf_counter() - start
 

@@ -114,7 +114,7 @@ def short_date(f: Figure) -> str:
 
 def gather(
     store: Store,
-    week_end_day: date,
+    as_of: date,
     site_refs: list[str] | None = None,
     title: str | None = None,
     organisation: str = "dispstats",
@@ -123,9 +123,9 @@ def gather(
     stale_weeks: int = DEFAULT_STALE_WEEKS,
     top: int = KEY_SITES,
 ) -> BriefData:
-    """Everything a brief for the ISO week ending `week_end_day` shows, as of that day."""
-    as_of = week_end_day
-    week_start = as_of - timedelta(days=6)
+    """Everything the brief for the ISO week containing `as_of` shows, with figures as of
+    that day (the week's Sunday for a whole week)."""
+    week_start = as_of - timedelta(days=as_of.weekday())
     all_sites = store.sites()
     has_restricted = store.has_restricted()
     if public:
@@ -178,7 +178,7 @@ def gather(
         organisation=organisation,
         week=week_label(as_of),
         week_start=week_start,
-        week_end=as_of,
+        week_end=week_start + timedelta(days=6),
         as_of=as_of,
         generated_at=datetime.now().replace(microsecond=0),
         public=public,
@@ -297,7 +297,7 @@ def _highlights(data, all_figures, sources, sites, estimate_of, cite, use, week_
     def is_new(f: Figure) -> bool:
         source = sources.get(f.source_id)
         day = source.published if source and source.published else f.ref.start
-        return week_start <= day <= data.week_end
+        return week_start <= day <= data.as_of
 
     new = [f for f in all_figures if is_new(f) and not f.is_retracted and f.site_id in sites]
     for f in sorted(new, key=lambda f: (f.ref.start, f.id)):
