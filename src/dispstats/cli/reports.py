@@ -95,3 +95,92 @@ def brief(ctx, week, as_of, sites, top, title, organisation, lang, public, templ
         f"Wrote {result.path} ({result.data.week}, {len(result.data.key_figures)} key "
         f"sites, {len(result.data.sources)} sources)"
     )
+
+
+@cli.group()
+def export() -> None:
+    """Export figures for partners: Excel workbook, HXL-tagged CSV."""
+
+
+@export.command("xlsx")
+@click.option("--sites", "sites", multiple=True, help="Only these sites (name or id); repeatable.")
+@click.option("--from", "date_from", help="Only figures whose reference period ends on or after.")
+@click.option("--to", "date_to", help="Only figures up to this date; the Summary is as of it.")
+@click.option("--public", is_flag=True, help="Leave out every restricted site and figure.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Workbook to write (default: reports/dispstats-<date>.xlsx).",
+)
+@click.pass_context
+def export_xlsx_command(ctx, sites, date_from, date_to, public, output):
+    """Excel workbook: Readme, Summary with native charts, Figures (with HXL row), Weekly
+    series, Movements, Sources, History. Text never becomes a formula.
+
+    \b
+    Examples:
+      dispstats export xlsx
+      dispstats export xlsx --to 2018-09-23 --public -o reports/rukban-public.xlsx
+    """
+    from dispstats.reports.excel import export_xlsx
+
+    start = parse_dateref(date_from, "from").start if date_from else None
+    end = parse_dateref(date_to, "to").end if date_to else None
+    if output is None:
+        from datetime import date
+
+        output = Path("reports") / f"dispstats-{(end or date.today()).isoformat()}.xlsx"
+        output.parent.mkdir(exist_ok=True)
+    with _progress("Writing workbook") as progress:
+        result = export_xlsx(
+            state_of(ctx).store(), output, list(sites), start, end, public, progress
+        )
+    counts = ", ".join(f"{name} {n:,}" for name, n in result.rows.items())
+    click.echo(f"Wrote {result.path} ({counts} rows)")
+
+
+@export.command("csv")
+@click.option("--public", is_flag=True, help="Leave out every restricted site and figure.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV file to write.",
+)
+@click.pass_context
+def export_csv_command(ctx, public, output):
+    """HXL-tagged CSV of all figures (header row, hashtag row, one row per figure).
+
+    \b
+    Example:
+      dispstats export csv -o reports/figures.csv
+    """
+    from dispstats.reports.hxl import export_hxl_csv
+
+    n = export_hxl_csv(state_of(ctx).store(), output, public)
+    click.echo(f"Wrote {output} ({n:,} figures)")
+
+
+def _progress(label: str):
+    """A rich progress bar on a terminal; a no-op elsewhere. Yields a (done, total) callback."""
+    import contextlib
+    import sys
+
+    if not sys.stdout.isatty():
+        return contextlib.nullcontext(None)
+
+    @contextlib.contextmanager
+    def bar():
+        from rich.progress import Progress
+
+        with Progress(transient=True) as rich_progress:
+            task = rich_progress.add_task(label, total=None)
+
+            def update(done: int, total: int) -> None:
+                rich_progress.update(task, completed=done, total=total or None)
+
+            yield update
+
+    return bar()
