@@ -56,10 +56,16 @@ class _Sheet:
     def __init__(self, workbook, title: str):
         self.ws = workbook.create_sheet(title)
         self.rows = 0
+        # Printed or converted to PDF, each sheet is landscape and one page wide.
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.paperSize = "9"  # A4
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0
 
-    def cell(self, value: object, bold: bool = False):
+    def cell(self, value: object, bold: bool = False, wrap: bool = False):
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
+        from openpyxl.styles import Alignment, Font
 
         if isinstance(value, datetime) and value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)  # Excel has no time zones
@@ -70,10 +76,12 @@ class _Sheet:
             cell.number_format = FORMATS[type(value)]
         if bold:
             cell.font = Font(bold=True)
+        if wrap:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         return cell
 
-    def append(self, values: Iterable[object], bold: bool = False) -> None:
-        self.ws.append([self.cell(v, bold) for v in values])
+    def append(self, values: Iterable[object], bold: bool = False, wrap: bool = False) -> None:
+        self.ws.append([self.cell(v, bold, wrap) for v in values])
         self.rows += 1
 
     def table(
@@ -314,9 +322,14 @@ def _summary(sheet: _Sheet, by_site, sites, sources, as_of: date) -> int:
             max_row=first_row + len(ends),
         )
         chart.add_data(data, titles_from_data=True)
+        for series in chart.series:
+            series.smooth = False  # openpyxl smooths lines by default: it invents bumps
+        chart.y_axis.scaling.min = 0  # a cut axis would exaggerate every change
+        chart.y_axis.numFmt = "#,##0"
         chart.set_categories(
             Reference(sheet.ws, min_col=1, min_row=first_row + 1, max_row=first_row + len(ends))
         )
+        _show_axes(chart)
         sheet.ws.add_chart(chart, "Q2")
 
     routes: dict[str, int] = defaultdict(int)
@@ -347,8 +360,15 @@ def _summary(sheet: _Sheet, by_site, sites, sources, as_of: date) -> int:
             Reference(sheet.ws, min_col=1, min_row=route_row + 1, max_row=route_row + len(top))
         )
         bars.legend = None
+        _show_axes(bars)
         sheet.ws.add_chart(bars, "Q20")
     return count
+
+
+def _show_axes(chart) -> None:
+    # openpyxl 3.1 leaves `delete` unset, and some readers then hide the axes.
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
 
 
 def _weekly(sheet: _Sheet, by_site, sites, sources, as_of: date) -> int:
@@ -398,39 +418,43 @@ def _weekly(sheet: _Sheet, by_site, sites, sources, as_of: date) -> int:
 
 
 def _readme(sheet: _Sheet, as_of, public, has_restricted, rows, n_sites) -> None:
-    sheet.ws.column_dimensions["A"].width = 26
-    sheet.ws.column_dimensions["B"].width = 110
-    sheet.append(["dispstats export"], bold=True)
-    sheet.append(["As of", as_of])
-    sheet.append(["Generated", datetime.now(UTC).replace(tzinfo=None, microsecond=0)])
+    sheet.ws.column_dimensions["A"].width = 34
+    sheet.ws.column_dimensions["B"].width = 90
+
+    def line(values: list, bold: bool = False) -> None:
+        sheet.append(values, bold, wrap=True)
+
+    line(["dispstats export"], bold=True)
+    line(["As of", as_of])
+    line(["Generated", datetime.now(UTC).replace(tzinfo=None, microsecond=0)])
     if public:
-        sheet.append(["Sensitivity", "Public version: restricted sites and figures are left out."])
+        line(["Sensitivity", "Public version: restricted sites and figures are left out."])
     elif has_restricted:
-        sheet.append(["Sensitivity", "CONTAINS RESTRICTED DATA. Not for public distribution."])
-    sheet.append(
+        line(["Sensitivity", "CONTAINS RESTRICTED DATA. Not for public distribution."])
+    line(
         [
             "What this is",
             "Displacement figures exactly as their sources reported them, "
             "with the best estimate dispstats works out and the sources behind every number.",
         ]
     )
-    sheet.append(["Best-estimate rule", RULE.format(window=8)])
-    sheet.append(
+    line(["Best-estimate rule", RULE.format(window=8)])
+    line(
         [
             "Licence",
             "Each figure remains subject to the terms of its source; cite the "
             "source (Sources sheet) when you re-use a figure.",
         ]
     )
-    sheet.append(
+    line(
         [
             "Disclaimer",
             "Figures are as reported by the sources cited, which may "
             "disagree; they are not verified by the producer of this file.",
         ]
     )
-    sheet.append([])
-    sheet.append(["Sheet", "Rows and meaning"], bold=True)
+    line([])
+    line(["Sheet", "Rows and meaning"], bold=True)
     described = {
         "Summary": "One row per site: latest best estimate (population) as of the date above, "
         "change since the previous week and where it comes from, staleness, the "
@@ -445,16 +469,16 @@ def _readme(sheet: _Sheet, as_of, public, has_restricted, rows, n_sites) -> None
         "recommendations, with who entered them, when and why.",
     }
     for name, text in described.items():
-        sheet.append([name, f"{rows.get(name, 0):,} rows. {text}"])
-    sheet.append([])
-    sheet.append(["Column", "Meaning (Figures and History sheets)"], bold=True)
+        line([name, f"{rows.get(name, 0):,} rows. {text}"])
+    line([])
+    line(["Column", "Meaning (Figures and History sheets)"], bold=True)
     for c in (*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS):
-        sheet.append([f"{c.header}  {c.hxl}", c.help])
-    sheet.append([])
-    sheet.append(["Column", "Meaning (Sources sheet)"], bold=True)
+        line([f"{c.header}  {c.hxl}", c.help])
+    line([])
+    line(["Column", "Meaning (Sources sheet)"], bold=True)
     for c in SOURCE_COLUMNS:
-        sheet.append([f"{c.header}  {c.hxl}", c.help])
-    sheet.append([])
-    sheet.append(["Sites", f"{n_sites:,} sites; their columns in other dispstats exports:"])
+        line([f"{c.header}  {c.hxl}", c.help])
+    line([])
+    line(["Sites", f"{n_sites:,} sites; their columns in other dispstats exports:"])
     for c in SITE_COLUMNS:
-        sheet.append([f"{c.header}  {c.hxl}", c.help])
+        line([f"{c.header}  {c.hxl}", c.help])

