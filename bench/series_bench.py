@@ -37,12 +37,12 @@ FIRST_MONDAY = date(2016, 1, 4)
 AS_OF = FIRST_MONDAY + timedelta(weeks=WEEKS - 1, days=6)
 
 
-def build(path: Path) -> Store:
+def build(path: Path, sites: int = SITES, weeks: int = WEEKS) -> Store:
     if path.exists():
         return Store.open(str(path))
     store, _ = Store.init(str(path))
     store.add_records(
-        [Site(f"site-{n:04d}", f"Site {n}") for n in range(SITES)],
+        [Site(f"site-{n:04d}", f"Site {n}") for n in range(sites)],
         [Source(f"src-{k}", f"Publisher {k}", "un", reliability="ABC"[k]) for k in range(SOURCES)],
     )
     rng = random.Random(42)
@@ -50,11 +50,11 @@ def build(path: Path) -> Store:
     figure_id = 0
     with store.engine.begin() as connection:
         batch_ids, batch_rows = [], []
-        for n in range(SITES):
+        for n in range(sites):
             for indicator in INDICATORS_USED:
                 unit = "households" if indicator == "households" else "people"
                 for k in range(SOURCES):
-                    for week in range(k, WEEKS, EVERY):
+                    for week in range(k, weeks, EVERY):
                         figure_id += 1
                         day = FIRST_MONDAY + timedelta(weeks=week, days=rng.randrange(7))
                         value = rng.randrange(100, 100_000)
@@ -84,7 +84,7 @@ def build(path: Path) -> Store:
                                 "entered_at": now,
                             }
                         )
-            if len(batch_rows) > 50_000 or n == SITES - 1:
+            if len(batch_rows) > 50_000 or n == sites - 1:
                 connection.execute(insert(figures), batch_ids)
                 connection.execute(insert(figure_versions), batch_rows)
                 batch_ids, batch_rows = [], []

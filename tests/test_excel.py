@@ -231,3 +231,20 @@ def test_libreoffice_opens_the_workbook_and_draws_its_charts(workbook_path, tmp_
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Population, weekly best estimate" in text and "Movements by route" in text
     assert "approximately 45,000" in text
+
+
+def test_history_holds_every_version_of_revised_figures_only(demo_sqlite, tmp_path):
+    from dispstats.model.parse import Quantity
+
+    demo_sqlite.correct(4, "OCHA revised", quantity=Quantity(42000, 42000, "about"))
+    demo_sqlite.retract(6, "duplicate report")
+    path = export_xlsx(demo_sqlite, tmp_path / "h.xlsx", date_to=W38_END).path
+    rows = list(load_workbook(path)["History"].iter_rows(values_only=True))
+    header = rows[0]
+    kept = [(r[0], r[1], r[header.index("Revision")], r[header.index("Reason")]) for r in rows[2:]]
+    assert kept == [
+        (4, 1, "original", None),
+        (6, 1, "original", None),
+        (4, 2, "correction", "OCHA revised"),
+        (6, 2, "retraction", "duplicate report"),
+    ]

@@ -81,8 +81,20 @@ class _Sheet:
         return cell
 
     def append(self, values: Iterable[object], bold: bool = False, wrap: bool = False) -> None:
-        self.ws.append([self.cell(v, bold, wrap) for v in values])
+        if bold or wrap:
+            self.ws.append([self.cell(v, bold, wrap) for v in values])
+        else:
+            # Plain values are write-only mode's fast path (dates get a date format on their
+            # own); only text that openpyxl would take for a formula needs a cell object.
+            self.ws.append([self._plain(v) for v in values])
         self.rows += 1
+
+    def _plain(self, value: object):
+        if isinstance(value, str):
+            return self.cell(value) if value.startswith("=") else value
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(UTC).replace(tzinfo=None)
+        return value
 
     def table(
         self,
@@ -132,7 +144,12 @@ def export_xlsx(
     as_of = date_to or date.today()
     all_sites = store.sites()
     site_ids = [s.id for s in store.find_sites(site_refs)] if site_refs else []
-    figures = store.figures(FigureFilter(site_ids=site_ids, date_from=date_from, date_to=date_to))
+    # Retracted figures stay out of the Figures sheet (clean for re-use) but not out of History.
+    figures = store.figures(
+        FigureFilter(
+            site_ids=site_ids, date_from=date_from, date_to=date_to, include_retracted=True
+        )
+    )
     has_restricted = any(s.sensitivity == "restricted" for s in all_sites) or any(
         f.sensitivity == "restricted" for f in figures
     )
@@ -149,6 +166,7 @@ def export_xlsx(
     sources = {s.id: s for s in store.sources()}
     used_sources = {f.source_id for f in figures}
     exported = {f.id for f in figures}
+    figures = [f for f in figures if not f.is_retracted]
 
     workbook = Workbook(write_only=True)
     props = workbook.properties
@@ -195,12 +213,10 @@ def export_xlsx(
     )
 
     history_sheet = _Sheet(workbook, "History")
-    versions = [v for v in store.all_versions() if v.id in exported]
+    # Figures that were revised, with all their versions; streamed, not held in memory.
+    versions = (v for v in store.iter_versions(revised_only=True) if v.id in exported)
     rows["History"] = history_sheet.table(
-        columns,
-        (figure_values(v, sites, sources, public) for v in versions),
-        progress,
-        len(versions),
+        columns, (figure_values(v, sites, sources, public) for v in versions), progress
     )
 
     _readme(readme, as_of, public, has_restricted, rows, len(all_sites))
@@ -465,8 +481,8 @@ def _readme(sheet: _Sheet, as_of, public, has_restricted, rows, n_sites) -> None
         "Movements": "Arrivals, departures, returns and relocations, with origin, destination "
         "and status.",
         "Sources": "Who reported the figures: publisher, title, dates, reliability (A-F).",
-        "History": "Every version of every figure: originals, corrections, retractions, "
-        "recommendations, with who entered them, when and why.",
+        "History": "Every version of each figure that was corrected, retracted or "
+        "recommended, with who entered it, when and why.",
     }
     for name, text in described.items():
         line([name, f"{rows.get(name, 0):,} rows. {text}"])

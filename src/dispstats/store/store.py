@@ -380,9 +380,20 @@ class Store:
 
     def all_versions(self) -> list[Figure]:
         """Every version of every figure, for history exports, in the order they were stored."""
+        return list(self.iter_versions())
+
+    def iter_versions(self, revised_only: bool = False) -> Iterator[Figure]:
+        """Every version of every figure in the order stored, read in batches (large stores);
+        with `revised_only`, only figures that were corrected, retracted or recommended."""
+        v = figure_versions
+        query = select(v).order_by(v.c.row_id)
+        if revised_only:
+            revised = select(v.c.figure_id).where(v.c.version > 1)
+            query = query.where(v.c.figure_id.in_(revised))
         with self._read() as connection:
-            rows = connection.execute(select(figure_versions).order_by(figure_versions.c.row_id))
-            return [_figure_from_row(r) for r in rows.mappings()]
+            result = connection.execution_options(yield_per=5000).execute(query)
+            for row in result.mappings():
+                yield _figure_from_row(row)
 
     def latest_as_of(
         self, as_of: date, indicator: str | None = None, site_ids: Sequence[str] = ()
