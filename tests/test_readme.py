@@ -24,11 +24,17 @@ def test_the_readme_demo_command_creates_the_store_and_lists_the_demo(tmp_path, 
     demo_command, _ = readme_commands()
     steps = [s.strip().removeprefix(".venv/bin/") for s in demo_command.split("&&")]
     dispstats_steps = [s.split()[1:] for s in steps if s.startswith("dispstats ")]
-    assert dispstats_steps == [["init", "--demo"], ["list"], ["brief", "--week", "2018-W38"]]
+    assert dispstats_steps == [
+        ["init", "--demo"],
+        ["list"],
+        ["brief", "--week", "2018-W38"],
+        ["export", "xlsx", "--to", "2018-09-23"],
+    ]
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DISPSTATS_DB", raising=False)
     runner = CliRunner()
     outputs = [runner.invoke(cli, args) for args in dispstats_steps]
-    assert [o.exit_code for o in outputs] == [0, 0, 0]
+    assert [o.exit_code for o in outputs] == [0, 0, 0, 0]
+    assert (tmp_path / "reports" / "dispstats-2018-09-23.xlsx").exists()
     assert "about 45,000 people" in outputs[1].output
     assert (tmp_path / "reports" / "brief-2018-W38.pdf").stat().st_size > 10_000
