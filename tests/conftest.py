@@ -116,6 +116,14 @@ def sqlite_db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def demo_sqlite(sqlite_db: Path):
+    """The demo store on SQLite, open (for tests of outputs, which read one backend)."""
+    store = Store.open(str(sqlite_db))
+    yield store
+    store.close()
+
+
+@pytest.fixture
 def run(sqlite_db: Path):
     """Run a dispstats command line on the demo SQLite store; returns the click Result."""
     runner = CliRunner()

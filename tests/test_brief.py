@@ -10,7 +10,6 @@ from pypdf import PdfReader
 
 from dispstats.model.records import Site, Source
 from dispstats.reports.brief import TEMPLATES, make_fetcher, render_brief
-from dispstats.store import Store
 from dispstats.store.entry import add_figure
 
 from .conftest import TODAY
@@ -20,13 +19,6 @@ W38 = date(2018, 9, 17)
 
 def pdf_text(path: Path) -> str:
     return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages)
-
-
-@pytest.fixture
-def demo_sqlite(sqlite_db) -> Store:
-    store = Store.open(str(sqlite_db))
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -12,20 +12,12 @@ from openpyxl import load_workbook
 from dispstats.model.columns import FIGURE_COLUMNS
 from dispstats.model.records import Site, Source
 from dispstats.reports.excel import export_xlsx
-from dispstats.store import Store
 from dispstats.store.entry import add_figure
 
 from .conftest import TODAY
 
 W38_END = date(2018, 9, 23)
 SHEETS = ["Readme", "Summary", "Figures", "Weekly series", "Movements", "Sources", "History"]
-
-
-@pytest.fixture
-def demo_sqlite(sqlite_db):
-    store = Store.open(str(sqlite_db))
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -267,3 +267,16 @@ def test_latest_figure_query_is_an_index_seek_on_sqlite(tmp_path):
             )
         )
     assert "ix_figure_versions_site_indicator_ref" in plan
+
+
+def test_public_outputs_drop_figures_touching_any_restricted_site():
+    from dispstats.model.records import public_only
+
+    sites = [Site("a", "A"), Site("b", "B"), Site("hidden", "Hidden", sensitivity="restricted")]
+    shown = figure(site="a")
+    to_hidden = figure(site="a").revised(indicator="departures", destination_site_id="hidden")
+    restricted = figure(site="b").revised(sensitivity="restricted")
+    at_hidden = figure(site="hidden")
+    kept_sites, kept = public_only(sites, [shown, to_hidden, restricted, at_hidden])
+    assert [s.id for s in kept_sites] == ["a", "b"]
+    assert kept == [shown]

@@ -6,6 +6,7 @@ new version with the next `version` number. Nothing is updated in place.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -179,6 +180,21 @@ class Figure:
     def revised(self, **changes) -> Figure:
         """A copy with changes, for building the next version."""
         return replace(self, **changes)
+
+
+def public_only(
+    sites: Iterable[Site], figures: Iterable[Figure]
+) -> tuple[list[Site], list[Figure]]:
+    """What a public output may show: public sites, and public figures whose every site
+    (the site itself, origin, destination) is public. One rule for every output."""
+    shown = [s for s in sites if s.sensitivity == "public"]
+    allowed = {s.id for s in shown}
+    return shown, [
+        f
+        for f in figures
+        if f.sensitivity == "public"
+        and all(s in allowed for s in (f.site_id, f.origin_site_id, f.destination_site_id) if s)
+    ]
 
 
 def _require(value: str | None, name: str) -> None:

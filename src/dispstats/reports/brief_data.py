@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from dispstats.model import vocab
 from dispstats.model.parse import format_dateref
-from dispstats.model.records import Figure, Site, Source
+from dispstats.model.records import Figure, Site, Source, public_only
 from dispstats.series import RULE, Estimate, best_estimate
 from dispstats.series.checks import (
     Finding,
@@ -129,20 +129,13 @@ def gather(
     all_sites = store.sites()
     has_restricted = store.has_restricted()
     if public:
-        all_sites = [s for s in all_sites if s.sensitivity == "public"]
+        all_sites = public_only(all_sites, [])[0]
     sites = {s.id: s for s in all_sites}
     sources = {s.id: s for s in store.sources()}
     notes = Notes(sources)
 
     def visible(figures: list[Figure]) -> list[Figure]:
-        if not public:
-            return figures
-        return [
-            f
-            for f in figures
-            if f.sensitivity == "public"
-            and all(s in sites for s in (f.site_id, f.origin_site_id, f.destination_site_id) if s)
-        ]
+        return public_only(all_sites, figures)[1] if public else figures
 
     if site_refs:
         from dispstats.store.lookup import find_site

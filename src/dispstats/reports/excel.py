@@ -25,7 +25,7 @@ from dispstats.model.columns import (
     figure_row,
     source_row,
 )
-from dispstats.model.records import Figure
+from dispstats.model.records import Figure, public_only
 from dispstats.series import RULE
 from dispstats.series.estimate import best_estimate
 from dispstats.series.weekly import change_between, week_ends, week_label
@@ -154,14 +154,7 @@ def export_xlsx(
         f.sensitivity == "restricted" for f in figures
     )
     if public:
-        all_sites = [s for s in all_sites if s.sensitivity == "public"]
-        allowed = {s.id for s in all_sites}
-        figures = [
-            f
-            for f in figures
-            if f.sensitivity == "public"
-            and all(s in allowed for s in (f.site_id, f.origin_site_id, f.destination_site_id) if s)
-        ]
+        all_sites, figures = public_only(all_sites, figures)
     sites = {s.id: s for s in all_sites}
     sources = {s.id: s for s in store.sources()}
     used_sources = {f.source_id for f in figures}

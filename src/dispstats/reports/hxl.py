@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dispstats.errors import InputError
 from dispstats.model.columns import FIGURE_COLUMNS
+from dispstats.model.records import public_only
 from dispstats.reports.excel import EXTRA_FIGURE_COLUMNS, figure_values
 from dispstats.store import FigureFilter, Store
 
@@ -16,17 +17,11 @@ def export_hxl_csv(store: Store, output: Path, public: bool = False) -> int:
     """Write the figures as UTF-8 HXL CSV; returns how many rows were written."""
     if not output.parent.is_dir():
         raise InputError(f"folder {output.parent} does not exist", field="output")
-    sites = {s.id: s for s in store.sites() if not public or s.sensitivity == "public"}
+    all_sites, figures = store.sites(), store.figures(FigureFilter())
+    if public:
+        all_sites, figures = public_only(all_sites, figures)
+    sites = {s.id: s for s in all_sites}
     sources = {s.id: s for s in store.sources()}
-    figures = [
-        f
-        for f in store.figures(FigureFilter())
-        if not public
-        or (
-            f.sensitivity == "public"
-            and all(s in sites for s in (f.site_id, f.origin_site_id, f.destination_site_id) if s)
-        )
-    ]
     columns = [*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS]
     with output.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
