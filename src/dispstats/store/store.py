@@ -378,10 +378,6 @@ class Store:
         with self._read() as connection:
             return [_figure_from_row(r) for r in connection.execute(query).mappings()]
 
-    def all_versions(self) -> list[Figure]:
-        """Every version of every figure, for history exports, in the order they were stored."""
-        return list(self.iter_versions())
-
     def iter_versions(self, revised_only: bool = False) -> Iterator[Figure]:
         """Every version of every figure in the order stored, read in batches (large stores);
         with `revised_only`, only figures that were corrected, retracted or recommended."""
