@@ -23,8 +23,14 @@ from dispstats.store.demo import load_demo
     help="Also load the bundled demo data (the Rukban / "
     "55-km zone example of September 2018). Loading it twice adds nothing.",
 )
+@click.option(
+    "--roles",
+    is_flag=True,
+    help="PostgreSQL: also create the dispstats_reader and "
+    "dispstats_editor roles (editors can add, never update or delete).",
+)
 @click.pass_context
-def init(ctx: click.Context, demo: bool) -> None:
+def init(ctx: click.Context, demo: bool, roles: bool) -> None:
     """Create the store, or upgrade an existing one to this version's schema.
 
     \b
@@ -32,7 +38,7 @@ def init(ctx: click.Context, demo: bool) -> None:
       dispstats init
       dispstats init --demo
       dispstats --db team.db init
-      DISPSTATS_DB=postgresql+psycopg://me@dbhost/displacement dispstats init
+      DISPSTATS_DB=postgresql+psycopg://me@dbhost/displacement dispstats init --roles
     """
     store, before = Store.init(state_of(ctx).db)
     with store:
@@ -49,6 +55,14 @@ def init(ctx: click.Context, demo: bool) -> None:
                     f"Loaded the demo data: {loaded.sites} sites, {loaded.sources} "
                     f"sources, {loaded.figures} figures."
                 )
+        if roles:
+            from dispstats.store.roles import EDITOR, READER, create_roles
+
+            create_roles(store)
+            click.echo(
+                f"Roles {READER} (read) and {EDITOR} (read and add) are ready. Give "
+                f"people access with: GRANT {EDITOR} TO alice;"
+            )
 
 
 def _interactive(flag: bool | None) -> bool:

@@ -7,14 +7,17 @@ updated or deleted; a revision is a new version. Works on SQLite and PostgreSQL 
 from __future__ import annotations
 
 import getpass
+import random
+import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, exists, func, insert, select, text
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.sql import Select
 
 from dispstats.errors import Conflict, InputError, NotFound, StoreError
@@ -101,12 +104,21 @@ class Store:
     def __exit__(self, *_exc) -> None:
         self.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with _database_errors(self.url), self.engine.connect() as connection:
-            connection = connection.execution_options(dispstats_write=True)
-            with connection.begin():
-                yield connection
+    def _transaction(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in one write transaction, retried (bounded) when the database reports a
+        transient conflict: a PostgreSQL serialization failure or deadlock, a locked SQLite."""
+        with _database_errors(self.url):
+            for attempt in range(1, WRITE_ATTEMPTS + 1):
+                try:
+                    with self.engine.connect() as connection:
+                        connection = connection.execution_options(dispstats_write=True)
+                        with connection.begin():
+                            return work(connection)
+                except DBAPIError as exc:
+                    if attempt == WRITE_ATTEMPTS or not _is_transient(exc):
+                        raise
+                    time.sleep(random.uniform(0.02, 0.1) * 2**attempt)
+        raise AssertionError("unreachable: the loop returns or raises")
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -147,7 +159,8 @@ class Store:
         """Store sites, sources and new figures in one transaction: all of them or none."""
         new_sites, new_sources = list(new_sites), list(new_sources)
         new_figures = list(new_figures)
-        with self._write() as connection:
+
+        def work(connection: Connection) -> list[Figure]:
             who, now = self.current_user(connection), _now()
             _check_ids_free(connection, new_sites, new_sources)
             for site in _parents_first(new_sites):
@@ -157,8 +170,9 @@ class Store:
                     insert(sources).values(**source.__dict__, entered_by=who, entered_at=now)
                 )
             _check_references(connection, new_figures)
-            stored = [self._insert_new_figure(connection, f, who, now) for f in new_figures]
-        return new_sites, new_sources, stored
+            return [self._insert_new_figure(connection, f, who, now) for f in new_figures]
+
+        return new_sites, new_sources, self._transaction(work)
 
     def _insert_site(self, connection: Connection, site: Site, who: str, now: datetime) -> None:
         if (
@@ -204,7 +218,8 @@ class Store:
         `revision` is correction, retraction or recommendation. With `expected_version`, the
         write is refused (Conflict) if someone else revised the figure since it was read.
         """
-        with self._write() as connection:
+
+        def work(connection: Connection) -> Figure:
             current = self._current(connection, figure_id)
             if current.is_retracted:
                 raise Conflict(
@@ -233,11 +248,12 @@ class Store:
                     connection.execute(insert(figure_versions).values(**_version_values(new)))
             except IntegrityError:
                 raise Conflict(
-                    f"figure {figure_id} was changed by someone else at the same "
-                    f"moment; look at 'dispstats history {figure_id}' and try "
-                    f"again"
+                    f"figure {figure_id} changed since you read it: someone else revised it "
+                    f"at the same moment; look at 'dispstats history {figure_id}' and try again"
                 ) from None
-        return new
+            return new
+
+        return self._transaction(work)
 
     def correct(
         self, figure_id: int, reason: str, expected_version: int | None = None, **changes
@@ -620,6 +636,18 @@ def _check_references(connection: Connection, new_figures: list[Figure]) -> None
             raise NotFound(
                 f"no {what} with id '{missing[0]}' (add it first with 'dispstats {what} add')"
             )
+
+
+T = TypeVar("T")
+# A write that meets a transient conflict is tried this many times in all.
+WRITE_ATTEMPTS = 6
+_TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+def _is_transient(exc: DBAPIError) -> bool:
+    if getattr(exc.orig, "sqlstate", None) in _TRANSIENT_SQLSTATES:
+        return True
+    return "database is locked" in str(exc.orig)
 
 
 @contextmanager
