@@ -134,3 +134,15 @@ def run(sqlite_db: Path):
         )
 
     return invoke
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how the PostgreSQL half went, so CI's log shows those tests ran (or why not)."""
+    counts = {}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        reports = terminalreporter.stats.get(outcome, [])
+        counts[outcome] = sum(1 for r in reports if "postgres" in getattr(r, "keywords", {}))
+    if any(counts.values()):
+        terminalreporter.write_line(
+            "PostgreSQL tests: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+        )
