@@ -123,6 +123,63 @@ def demo_sqlite(sqlite_db: Path):
     store.close()
 
 
+# What the restricted test data holds: none of it may appear in a public output.
+RESTRICTED_MARKS = (
+    "Secret Camp Zeta",
+    "98765",
+    "98,765",
+    "43210",
+    "43,210",
+    "whispered",
+    "Insider Network",
+    "33.123",
+)
+
+
+@pytest.fixture
+def with_restricted(demo_sqlite):
+    """The demo store plus a restricted site (with coordinates) whose only source and excerpt
+    are its own, and a restricted figure at the public site Rukban."""
+    from dispstats.model.records import Site, Source
+    from dispstats.store.entry import add_figure
+
+    demo_sqlite.add_site(
+        Site(
+            "secret",
+            "Secret Camp Zeta",
+            sensitivity="restricted",
+            latitude=33.123,
+            longitude=38.456,
+        )
+    )
+    demo_sqlite.add_source(Source("insider", "Insider Network", "local_network"))
+    add_figure(
+        demo_sqlite,
+        {
+            "site": "secret",
+            "indicator": "population",
+            "value": "98,765",
+            "date": "2018-09-18",
+            "source": "insider",
+            "excerpt": "whispered count",
+        },
+        today=TODAY,
+    )
+    add_figure(
+        demo_sqlite,
+        {
+            "site": "Rukban",
+            "indicator": "population",
+            "value": "43,210",
+            "date": "2018-09-19",
+            "source": "ocha-2018-09",
+            "sensitivity": "restricted",
+        },
+        today=TODAY,
+    )
+    return demo_sqlite
+
+
 @pytest.fixture
 def run(sqlite_db: Path):
     """Run a dispstats command line on the demo SQLite store; returns the click Result."""

@@ -12,7 +12,7 @@ from dispstats.model.records import Site, Source
 from dispstats.reports.brief import TEMPLATES, make_fetcher, render_brief
 from dispstats.store.entry import add_figure
 
-from .conftest import TODAY
+from .conftest import RESTRICTED_MARKS, TODAY
 
 W38 = date(2018, 9, 17)
 
@@ -123,41 +123,12 @@ def test_the_fetcher_serves_template_files_only(tmp_path):
     assert len(fetcher.refused) == 5
 
 
-@pytest.fixture
-def with_restricted(demo_sqlite):
-    demo_sqlite.add_site(Site("secret", "Secret Camp Zeta", sensitivity="restricted"))
-    add_figure(
-        demo_sqlite,
-        {
-            "site": "secret",
-            "indicator": "population",
-            "value": "98,765",
-            "date": "2018-09-18",
-            "source": "ocha-2018-09",
-        },
-        today=TODAY,
-    )
-    add_figure(
-        demo_sqlite,
-        {
-            "site": "Rukban",
-            "indicator": "population",
-            "value": "43,210",
-            "date": "2018-09-19",
-            "source": "un-2018-01",
-            "sensitivity": "restricted",
-        },
-        today=TODAY,
-    )
-    return demo_sqlite
-
-
 def test_public_briefs_leave_out_restricted_sites_and_figures(with_restricted, tmp_path):
     result = render_brief(with_restricted, tmp_path / "public.pdf", W38, public=True)
     text = pdf_text(result.path)
     attachment = PdfReader(result.path).attachments["figures-2018-W38.csv"][0].decode()
-    for secret in ("Secret Camp Zeta", "98,765", "98765", "43,210", "43210"):
-        assert secret not in text and secret not in attachment
+    for secret in RESTRICTED_MARKS:
+        assert secret not in text and secret not in attachment, secret
     assert "Public version" in text and "about 45,000" in text
 
 

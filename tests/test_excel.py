@@ -10,11 +10,11 @@ import pytest
 from openpyxl import load_workbook
 
 from dispstats.model.columns import FIGURE_COLUMNS
-from dispstats.model.records import Site, Source
+from dispstats.model.records import Site
 from dispstats.reports.excel import export_xlsx
 from dispstats.store.entry import add_figure
 
-from .conftest import TODAY
+from .conftest import RESTRICTED_MARKS, TODAY
 
 W38_END = date(2018, 9, 23)
 SHEETS = ["Readme", "Summary", "Figures", "Weekly series", "Movements", "Sources", "History"]
@@ -129,59 +129,16 @@ def test_text_never_becomes_a_formula(demo_sqlite, tmp_path, text):
     assert not any(b"<f>" in xml or b"<f " in xml for xml in sheets)
 
 
-def test_public_exports_hold_no_restricted_name_number_or_excerpt(demo_sqlite, tmp_path):
-    demo_sqlite.add_site(
-        Site(
-            "secret",
-            "Secret Camp Zeta",
-            sensitivity="restricted",
-            latitude=33.123,
-            longitude=38.456,
-        )
-    )
-    demo_sqlite.add_source(Source("insider", "Insider Network", "local_network"))
-    add_figure(
-        demo_sqlite,
-        {
-            "site": "secret",
-            "indicator": "population",
-            "value": "98,765",
-            "date": "2018-09-18",
-            "source": "insider",
-            "excerpt": "whispered count",
-        },
-        today=TODAY,
-    )
-    add_figure(
-        demo_sqlite,
-        {
-            "site": "Rukban",
-            "indicator": "population",
-            "value": "43,210",
-            "date": "2018-09-19",
-            "source": "ocha-2018-09",
-            "sensitivity": "restricted",
-        },
-        today=TODAY,
-    )
-    public = export_xlsx(demo_sqlite, tmp_path / "p.xlsx", date_to=W38_END, public=True).path
+def test_public_exports_hold_no_restricted_name_number_or_excerpt(with_restricted, tmp_path):
+    public = export_xlsx(with_restricted, tmp_path / "p.xlsx", date_to=W38_END, public=True).path
     texts = [str(cell.value) for _, cell in all_cells(public)]
     with zipfile.ZipFile(public) as archive:
         raw = b" ".join(archive.read(n) for n in archive.namelist()).decode("utf-8", "replace")
-    for secret in (
-        "Secret Camp Zeta",
-        "98765",
-        "98,765",
-        "43210",
-        "43,210",
-        "whispered",
-        "Insider Network",
-        "33.123",
-    ):
+    for secret in RESTRICTED_MARKS:
         assert not any(secret in t for t in texts), secret
         assert secret not in raw, secret
     assert any("Public version" in t for t in texts)
-    internal = export_xlsx(demo_sqlite, tmp_path / "i.xlsx", date_to=W38_END).path
+    internal = export_xlsx(with_restricted, tmp_path / "i.xlsx", date_to=W38_END).path
     first_sheet = load_workbook(internal)["Readme"]
     assert any("RESTRICTED" in str(c.value) for row in first_sheet.iter_rows() for c in row)
 

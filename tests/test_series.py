@@ -45,6 +45,19 @@ def add(store, site, value, when, source="ocha", indicator="population", **more)
     return add_figure(store, fields, today=TODAY)
 
 
+def plan_departure(store):
+    """3,000 people planned to leave the zone for the town (17 Sep 2018)."""
+    return add(
+        store,
+        "zone",
+        "3,000",
+        "2018-09-17",
+        indicator="departures",
+        destination="town",
+        status="planned",
+    )
+
+
 def test_week_ends_are_the_sundays_of_the_iso_weeks_oldest_first():
     assert week_ends(date(2018, 9, 17), 3) == [
         date(2018, 9, 9),
@@ -116,15 +129,7 @@ def test_check_lists_disagreements_most_divergent_first(camps):
 
 
 def test_a_planned_departure_is_reported_to_follow_up(camps):
-    m = add(
-        camps,
-        "zone",
-        "3,000",
-        "2018-09-17",
-        indicator="departures",
-        destination="town",
-        status="planned",
-    )
+    m = plan_departure(camps)
     (finding,) = check(camps, date(2018, 9, 17)).stock_flow
     assert (finding.kind, finding.figure_ids) == ("planned_movement", (m.id,))
     assert "3,000 departures from Zone to Town (planned" in finding.message
@@ -185,15 +190,7 @@ def test_a_population_rise_without_arrivals_is_reported_beyond_the_tolerance(cam
 
 
 def test_retracted_movements_are_not_reported(camps):
-    m = add(
-        camps,
-        "zone",
-        "3,000",
-        "2018-09-17",
-        indicator="departures",
-        destination="town",
-        status="planned",
-    )
+    m = plan_departure(camps)
     camps.retract(m.id, "never happened")
     assert check(camps, date(2018, 9, 17)).stock_flow == []
 

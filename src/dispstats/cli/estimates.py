@@ -5,7 +5,12 @@ from __future__ import annotations
 import click
 
 from dispstats.cli.app import cli, state_of
-from dispstats.cli.options import if_version_option, stale_weeks_option, window_weeks_option
+from dispstats.cli.options import (
+    if_version_option,
+    indicator_option,
+    stale_weeks_option,
+    window_weeks_option,
+)
 from dispstats.cli.render import figure_json, print_json, print_table, value_words
 from dispstats.model import vocab
 from dispstats.model.parse import format_dateref, parse_choice, parse_dateref
@@ -19,12 +24,7 @@ def _indicator(text: str) -> str:
 
 @cli.command("estimate")
 @click.argument("site_ref", metavar="SITE")
-@click.option(
-    "--indicator",
-    default="population",
-    show_default=True,
-    help=f"One of: {', '.join(vocab.INDICATORS)}.",
-)
+@indicator_option
 @click.option("--as-of", help="Date of the estimate (default: today).")
 @window_weeks_option
 @stale_weeks_option
@@ -122,12 +122,7 @@ def recommend(ctx, figure_id: int, reason: str | None, expected_version: int | N
 
 @cli.command("series")
 @click.argument("site_refs", metavar="SITE...", nargs=-1, required=True)
-@click.option(
-    "--indicator",
-    default="population",
-    show_default=True,
-    help=f"One of: {', '.join(vocab.INDICATORS)}.",
-)
+@indicator_option
 @click.option(
     "--weeks",
     type=click.IntRange(1, 520),

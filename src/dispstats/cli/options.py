@@ -2,7 +2,15 @@
 
 import click
 
+from dispstats.model.vocab import INDICATORS
 from dispstats.series.estimate import DEFAULT_STALE_WEEKS, DEFAULT_WINDOW_WEEKS
+
+indicator_option = click.option(
+    "--indicator",
+    default="population",
+    show_default=True,
+    help=f"One of: {', '.join(INDICATORS)}.",
+)
 
 window_weeks_option = click.option(
     "--window-weeks",
