@@ -69,6 +69,8 @@ class _Sheet:
 
         if isinstance(value, datetime) and value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)  # Excel has no time zones
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # 45000.0 (a range's middle) reads and formats as 45,000
         cell = WriteOnlyCell(self.ws, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -80,8 +82,16 @@ class _Sheet:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         return cell
 
-    def append(self, values: Iterable[object], bold: bool = False, wrap: bool = False) -> None:
-        if bold or wrap:
+    def append(
+        self,
+        values: Iterable[object],
+        bold: bool = False,
+        wrap: bool = False,
+        formatted: bool = False,
+    ) -> None:
+        """One row. `formatted` (small sheets) gives numbers thousands separators; big sheets
+        take the fast path of plain values."""
+        if bold or wrap or formatted:
             self.ws.append([self.cell(v, bold, wrap) for v in values])
         else:
             # Plain values are write-only mode's fast path (dates get a date format on their
@@ -257,8 +267,9 @@ def _summary(sheet: _Sheet, by_site, sites, sources, as_of: date) -> int:
         "Other sources (low)",
         "Other sources (high)",
     ]
-    for n, width in enumerate([14, 30, 12, 12, 11, 22, 12, 9, 12, 10, 22, 9, 7, 12, 12]):
-        sheet.ws.column_dimensions[chr(65 + n)].width = width
+    for n, title in enumerate(header):  # wide enough for the header on one line
+        sheet.ws.column_dimensions[chr(65 + n)].width = max(len(title) + 3, 12)
+    sheet.ws.column_dimensions["B"].width = 30
     sheet.ws.freeze_panes = "A2"
     sheet.append(header, bold=True)
     estimates = []
@@ -286,13 +297,14 @@ def _summary(sheet: _Sheet, by_site, sites, sources, as_of: date) -> int:
                 e.figure.ref.start,
                 e.figure.id,
                 change.absolute,
-                change.relative,
+                None if change.relative is None else round(change.relative * 100, 1),
                 causes[change.cause],
                 e.age_weeks,
                 "stale" if e.is_stale else "",
                 e.low,
                 e.high,
-            ]
+            ],
+            formatted=True,
         )
         estimates.append(e)
     count = len(estimates)
@@ -316,7 +328,7 @@ def _summary(sheet: _Sheet, by_site, sites, sources, as_of: date) -> int:
             w = best_estimate(by_site[e.site_id], sources, e.site_id, "population", end)
             q = w.figure.quantity if w.figure else None
             values.append((q.low + q.high) / 2 if q else None)
-        sheet.append([week_label(end), *values])
+        sheet.append([week_label(end), *values], formatted=True)
     if largest:
         chart = LineChart()
         chart.title = "Population, weekly best estimate"
@@ -356,7 +368,7 @@ def _summary(sheet: _Sheet, by_site, sites, sources, as_of: date) -> int:
         sheet.append(["Route", "People"], bold=True)
         top = sorted(routes.items(), key=lambda r: -r[1])[:10]
         for route, people in top:
-            sheet.append([route, people])
+            sheet.append([route, people], formatted=True)
         bars = BarChart()
         bars.type = "bar"
         bars.title = "Movements by route"
@@ -369,6 +381,7 @@ def _summary(sheet: _Sheet, by_site, sites, sources, as_of: date) -> int:
             Reference(sheet.ws, min_col=1, min_row=route_row + 1, max_row=route_row + len(top))
         )
         bars.legend = None
+        bars.y_axis.numFmt = "#,##0"
         _show_axes(bars)
         sheet.ws.add_chart(bars, "Q20")
     return count
