@@ -149,9 +149,10 @@ def test_export_on_the_command_line(run, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "Figures 6" in result.output and out.exists()
     csv_out = tmp_path / "figures.csv"
-    assert run("export", "csv", "-o", str(csv_out)).exit_code == 0
+    assert run("export", "hxl", "--provenance", "-o", str(csv_out)).exit_code == 0
     lines = csv_out.read_text().splitlines()
-    assert lines[1].startswith("#meta+id,#meta+version,#loc+code") and len(lines) == 8
+    assert lines[1].startswith("#meta+id,#meta+version,#meta+revision") and len(lines) == 8
+    assert "#loc+code,#loc+name" in lines[1]
     bad = run("export", "xlsx", "-o", str(tmp_path / "missing" / "x.xlsx"))
     assert bad.exit_code == 1 and "does not exist" in bad.output
 

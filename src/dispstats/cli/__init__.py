@@ -1,6 +1,12 @@
 """The command line: thin click commands over the library (parse, call, print)."""
 
-from dispstats.cli import entry, estimates, reports, views  # noqa: F401 - registers the commands
+from dispstats.cli import (  # noqa: F401 - registers the commands
+    entry,
+    estimates,
+    interchange,
+    reports,
+    views,
+)
 from dispstats.cli.app import cli
 
 

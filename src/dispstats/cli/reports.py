@@ -99,7 +99,8 @@ def brief(ctx, week, as_of, sites, top, title, organisation, lang, public, templ
 
 @cli.group()
 def export() -> None:
-    """Export figures for partners: Excel workbook, HXL-tagged CSV."""
+    """Export figures for partners: Excel workbook, HXL-tagged CSV, Frictionless data
+    package."""
 
 
 @export.command("xlsx")
@@ -140,27 +141,78 @@ def export_xlsx_command(ctx, sites, date_from, date_to, public, output):
     click.echo(f"Wrote {result.path} ({counts} rows)")
 
 
-@export.command("csv")
+@export.command("hxl")
 @click.option("--public", is_flag=True, help="Leave out every restricted site and figure.")
+@click.option(
+    "--provenance",
+    is_flag=True,
+    help="Add this store's bookkeeping: figure id, version, revision, reason, entered by/at.",
+)
 @click.option(
     "-o",
     "--output",
-    required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV file to write.",
+    help="CSV file to write (default: reports/dispstats-figures-<date>.csv).",
 )
 @click.pass_context
-def export_csv_command(ctx, public, output):
-    """HXL-tagged CSV of all figures (header row, hashtag row, one row per figure).
+def export_hxl_command(ctx, public, provenance, output):
+    """HXL-tagged CSV of all current figures: a header row, a hashtag row, then one row per
+    figure with its site and source, ready for HDX or for 'dispstats import' elsewhere.
 
     \b
-    Example:
-      dispstats export csv -o reports/figures.csv
+    Examples:
+      dispstats export hxl
+      dispstats export hxl --public -o reports/figures-public.csv
     """
     from dispstats.reports.hxl import export_hxl_csv
 
-    n = export_hxl_csv(state_of(ctx).store(), output, public)
+    output = output or _default_output("dispstats-figures", ".csv")
+    n = export_hxl_csv(state_of(ctx).store(), output, public, provenance)
     click.echo(f"Wrote {output} ({n:,} figures)")
+
+
+@export.command("datapackage")
+@click.option("--public", is_flag=True, help="Leave out every restricted site and figure.")
+@click.option(
+    "--licence",
+    default="CC-BY-4.0",
+    show_default=True,
+    help="SPDX id of the licence the data is shared under (e.g. CC-BY-4.0, CC-BY-SA-4.0, "
+    "ODbL-1.0).",
+)
+@click.option("--title", default="Displacement figures", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write (default: reports/dispstats-datapackage-<date>); must be new or empty.",
+)
+@click.pass_context
+def export_datapackage_command(ctx, public, licence, title, output):
+    """Frictionless data package: datapackage.json (schema of every column with its HXL
+    hashtag, the sources, the licence) with figures.csv, sites.csv and sources.csv.
+
+    \b
+    Examples:
+      dispstats export datapackage --public
+      dispstats export datapackage --licence CC-BY-SA-4.0 -o reports/rukban-package
+    """
+    from dispstats.reports.datapackage import export_datapackage
+
+    output = output or _default_output("dispstats-datapackage", "")
+    result = export_datapackage(state_of(ctx).store(), output, public, licence, title)
+    click.echo(
+        f"Wrote {result.folder} ({result.figures:,} figures, {result.sites:,} sites, "
+        f"{result.sources:,} sources)"
+    )
+
+
+def _default_output(stem: str, suffix: str) -> Path:
+    from datetime import date
+
+    folder = Path("reports")
+    folder.mkdir(exist_ok=True)
+    return folder / f"{stem}-{date.today().isoformat()}{suffix}"
 
 
 def _progress(label: str):

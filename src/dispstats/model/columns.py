@@ -168,6 +168,111 @@ FIGURE_COLUMNS = (
 )
 
 
+# A spreadsheet runs a cell starting with one of these as a formula. CSV exports write such
+# text with a leading apostrophe (the spreadsheet convention for "this is text"); imports
+# remove it again, so the text itself travels unchanged.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_spreadsheet_text(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def from_spreadsheet_text(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
+# Columns describing the exporting store's bookkeeping, not what a source reported: an HXL
+# export leaves them out unless asked, and an import notes and skips them.
+PROVENANCE_KEYS = ("id", "version", "revision", "reason", "entered_by", "entered_at")
+PROVENANCE_TAGS = frozenset(c.hxl for c in FIGURE_COLUMNS if c.key in PROVENANCE_KEYS)
+
+# What a figure row says about its site and source, so that an HXL file stands alone: an
+# empty store can be filled from it (sites with --create-sites, sources from these columns).
+SITE_CONTEXT_COLUMNS = (
+    Column("site_name", "Site name", "#loc+name", "Name of the site"),
+    Column("site_aliases", "Other names", "#loc+name+alt", "Other names, separated by ';'"),
+    Column("site_pcode", "Site p-code", "#loc+pcode", "The site's own p-code"),
+    Column("site_kind", "Site kind", "#loc+type", SITE_COLUMNS[2].help),
+    Column("site_country_iso3", "Country", "#country+code", "ISO 3166-1 alpha-3 code"),
+    Column("site_admin1_name", "Admin 1", "#adm1+name", "First administrative level"),
+    Column("site_admin1_pcode", "Admin 1 p-code", "#adm1+code", "P-code of the admin 1 area"),
+    Column("site_admin2_name", "Admin 2", "#adm2+name", "Second administrative level"),
+    Column("site_admin2_pcode", "Admin 2 p-code", "#adm2+code", "P-code of the admin 2 area"),
+    Column("site_latitude", "Latitude", "#geo+lat", "Decimal degrees, WGS 84"),
+    Column("site_longitude", "Longitude", "#geo+lon", "Decimal degrees, WGS 84"),
+    Column("site_parent_id", "Inside site", "#loc+code+parent", "Id of the site it lies in"),
+    Column(
+        "site_sensitivity",
+        "Site sensitivity",
+        "#meta+sensitivity+loc",
+        "public, or restricted (the site and its figures stay out of public outputs)",
+    ),
+)
+FLOW_CONTEXT_COLUMNS = (
+    Column("origin_name", "Origin site name", "#loc+name+origin", "Name of the origin site"),
+    Column("destination_name", "Destination name", "#loc+name+dest", "Name of the destination"),
+)
+SOURCE_CONTEXT_COLUMNS = (
+    Column("source_publisher", "Publisher", "#org+reporting+name", SOURCE_COLUMNS[1].help),
+    Column("source_publisher_type", "Publisher type", "#org+reporting+type", "UN, NGO, ..."),
+    Column("source_title", "Source title", "#meta+title", SOURCE_COLUMNS[3].help),
+    Column("source_url", "Source URL", "#meta+url", SOURCE_COLUMNS[4].help),
+    Column("source_published", "Published", "#date+published", SOURCE_COLUMNS[5].help),
+    Column("source_accessed", "Accessed", "#date+accessed", SOURCE_COLUMNS[6].help),
+    Column("source_reliability", "Reliability", "#meta+reliability", SOURCE_COLUMNS[7].help),
+)
+
+
+def _figure_column(key: str) -> Column:
+    return next(c for c in FIGURE_COLUMNS if c.key == key)
+
+
+# The HXL export, in reading order: where, what, how many, when, who said it. Every column
+# can be read back by `dispstats import`, so export -> import -> export gives the same file.
+HXL_COLUMNS = (
+    _figure_column("site_id"),
+    *SITE_CONTEXT_COLUMNS,
+    *(
+        c
+        for c in FIGURE_COLUMNS
+        if c.key not in PROVENANCE_KEYS and c.key not in ("site_id", "source_id")
+    ),
+    *FLOW_CONTEXT_COLUMNS,
+    _figure_column("source_id"),
+    *SOURCE_CONTEXT_COLUMNS,
+)
+
+
+@dataclass(frozen=True)
+class ValueColumn:
+    """A column of counts in the style of IOM DTM site lists: one figure per non-empty cell."""
+
+    hxl: str
+    indicator: str
+    unit: str
+
+
+VALUE_COLUMNS = (
+    ValueColumn("#affected+idps", "population", "people"),
+    ValueColumn("#affected+idps+ind", "population", "people"),
+    ValueColumn("#affected+idps+hh", "households", "households"),
+    ValueColumn("#affected+hh", "households", "households"),
+    ValueColumn("#affected+returnees", "returns", "people"),
+    ValueColumn("#affected+returnees+ind", "returns", "people"),
+)
+
+# Field key -> HXL tag patterns that fill it on import. Besides our own export's tags: the
+# source-table tags of the demo files, a plain #date, and DTM count columns ("count:...").
+IMPORT_PATTERNS: dict[str, tuple[str, ...]] = {
+    **{c.key: (c.hxl,) for c in HXL_COLUMNS},
+    "reference": ("#date+reported", "#date"),
+    "source_publisher": ("#org+reporting+name", "#org+name"),
+    "source_publisher_type": ("#org+reporting+type", "#org+type"),
+    **{f"count:{v.indicator}:{v.unit}:{v.hxl}": (v.hxl,) for v in VALUE_COLUMNS},
+}
+
+
 def normalise_hashtag(tag: str) -> tuple[str, frozenset[str]]:
     """Split a hashtag into its name and set of attributes, case and order ignored.
 

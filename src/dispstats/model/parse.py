@@ -195,6 +195,35 @@ def _digits(m: re.Match, n: int) -> str:
     return f"{whole}.{frac}" if frac else whole
 
 
+# The commonest wordings of a count, "45,000" and "about 45,000", read for a whole column at
+# once (vectorised); `parse_quantity` reads them the same way, and a property test checks it.
+_QUICK = re.compile(
+    r"^(?:(?P<word>"
+    + "|".join(re.escape(w).replace("\\ ", r"\s+") for w, _ in _PREFIXES)
+    + r")\s*)?(?P<number>[0-9]{1,15}|[0-9]{1,3}(?:,[0-9]{3}){1,4})$",
+    re.IGNORECASE,
+)
+_QUANTIFIER_OF = {" ".join(w.split()): q for w, q in _PREFIXES}
+
+
+def quick_quantities(texts: list[str]) -> list[tuple[int, str] | None]:
+    """For each trimmed value text: (number, quantifier) when it is a plain count with at most
+    a quantifier word before it ("45,000", "about 45,000"), else None, for `parse_quantity`
+    to read (ranges, units, "45k", mistakes). One regular expression per value: a million in
+    about a second."""
+    match = _QUICK.match
+    out: list[tuple[int, str] | None] = []
+    for text in texts:
+        m = match(text)
+        if m is None:
+            out.append(None)
+            continue
+        word = m.group("word")
+        quantifier = "exact" if word is None else _QUANTIFIER_OF[" ".join(word.lower().split())]
+        out.append((int(m.group("number").replace(",", "")), quantifier))
+    return out
+
+
 def _to_int(m: re.Match, n: int, original: str, field: str, suffix: str | None = None) -> int:
     suffix = suffix or m.group(f"suffix{n}")
     frac = m.group(f"frac{n}")

@@ -1,34 +1,103 @@
-"""HXL-tagged CSV of figures: a header row, a hashtag row, one row per figure (current
-version), with the same columns as the Excel export's Figures sheet."""
+"""HXL-tagged CSV of figures: a header row, a hashtag row, one row per figure (current version).
+
+Each row carries what it says about its site and source, so the file stands alone: imported
+into an empty store (`dispstats import FILE --create-sites`) and exported again, it comes back
+the same. With `provenance`, the store's own bookkeeping (figure id, version, who entered it
+and when) is added; an import notes those columns and leaves them.
+"""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 from dispstats.errors import InputError
-from dispstats.model.columns import FIGURE_COLUMNS
-from dispstats.model.records import public_only
-from dispstats.reports.excel import EXTRA_FIGURE_COLUMNS, figure_values
+from dispstats.model.columns import (
+    FIGURE_COLUMNS,
+    HXL_COLUMNS,
+    PROVENANCE_KEYS,
+    Column,
+    as_spreadsheet_text,
+    figure_row,
+)
+from dispstats.model.records import Figure, Site, Source, public_only
 from dispstats.store import FigureFilter, Store
 
+PROVENANCE_COLUMNS = tuple(c for c in FIGURE_COLUMNS if c.key in PROVENANCE_KEYS)
 
-def export_hxl_csv(store: Store, output: Path, public: bool = False) -> int:
-    """Write the figures as UTF-8 HXL CSV; returns how many rows were written."""
-    if not output.parent.is_dir():
-        raise InputError(f"folder {output.parent} does not exist", field="output")
+
+def hxl_columns(provenance: bool = False) -> tuple[Column, ...]:
+    return (*PROVENANCE_COLUMNS, *HXL_COLUMNS) if provenance else HXL_COLUMNS
+
+
+def hxl_records(
+    store: Store, public: bool = False, provenance: bool = False
+) -> tuple[tuple[Column, ...], list[Site], list[Source], Iterator[dict[str, object]]]:
+    """The columns, the sites and sources used, and one {key: value} per figure."""
     all_sites, figures = store.sites(), store.figures(FigureFilter())
     if public:
         all_sites, figures = public_only(all_sites, figures)
     sites = {s.id: s for s in all_sites}
     sources = {s.id: s for s in store.sources()}
-    columns = [*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS]
+    used_sources = [sources[i] for i in dict.fromkeys(f.source_id for f in figures)]
+    used_sites = {
+        i: sites[i]
+        for f in figures
+        for i in (f.site_id, f.origin_site_id, f.destination_site_id)
+        if i in sites
+    }
+    for site in list(used_sites.values()):  # and the sites they lie in
+        parent = site.parent_id
+        while parent in sites and parent not in used_sites:
+            used_sites[parent] = sites[parent]
+            parent = sites[parent].parent_id
+    records = (_record(f, sites, sources, public) for f in figures)
+    return hxl_columns(provenance), list(used_sites.values()), used_sources, records
+
+
+def _record(f: Figure, sites: dict, sources: dict, public: bool) -> dict[str, object]:
+    row = figure_row(f)
+    if public:
+        row["entered_by"] = None  # who entered a figure is internal
+    site, source = sites.get(f.site_id), sources.get(f.source_id)
+    if site is not None:
+        for key, value in site.__dict__.items():
+            row[f"site_{key}"] = value
+        row["site_aliases"] = ";".join(site.aliases)
+        row["site_name"] = site.name
+    for end in ("origin", "destination"):
+        other = sites.get(getattr(f, f"{end}_site_id"))
+        row[f"{end}_name"] = other.name if other else None
+    if source is not None:
+        for key, value in source.__dict__.items():
+            row[f"source_{key}"] = value
+    return row
+
+
+def csv_cell(value: object) -> str:
+    """A value as CSV text: empty for None, dates ISO, text that a spreadsheet would run as a
+    formula prefixed with an apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return as_spreadsheet_text(value.isoformat() if hasattr(value, "isoformat") else str(value))
+
+
+def export_hxl_csv(
+    store: Store, output: Path, public: bool = False, provenance: bool = False
+) -> int:
+    """Write the figures as UTF-8 HXL CSV; returns how many rows were written."""
+    if not output.parent.is_dir():
+        raise InputError(f"folder {output.parent} does not exist", field="output")
+    columns, _, _, records = hxl_records(store, public, provenance)
+    n = 0
     with output.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow([c.header for c in columns])
         writer.writerow([c.hxl for c in columns])
-        for f in figures:
-            writer.writerow(
-                ["" if v is None else v for v in figure_values(f, sites, sources, public)]
-            )
-    return len(figures)
+        for record in records:
+            writer.writerow([csv_cell(record.get(c.key)) for c in columns])
+            n += 1
+    return n

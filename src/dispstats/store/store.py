@@ -162,17 +162,49 @@ class Store:
 
         def work(connection: Connection) -> list[Figure]:
             who, now = self.current_user(connection), _now()
-            _check_ids_free(connection, new_sites, new_sources)
-            for site in _parents_first(new_sites):
-                self._insert_site(connection, site, who, now)
-            for source in new_sources:
-                connection.execute(
-                    insert(sources).values(**source.__dict__, entered_by=who, entered_at=now)
-                )
+            self._insert_sites_and_sources(connection, new_sites, new_sources, who, now)
             _check_references(connection, new_figures)
             return [self._insert_new_figure(connection, f, who, now) for f in new_figures]
 
         return new_sites, new_sources, self._transaction(work)
+
+    def add_bulk(self, new_sites: list[Site], new_sources: list[Source], frame) -> list[int]:
+        """Store sites, sources and the figures of an import frame (one per line, columns as
+        `model.bulk.read_figures` makes them) in one transaction; returns the new figure ids.
+
+        The frame must be valid (`model.bulk.check_figures`): lines are not checked one by one.
+        """
+        from dispstats.store import bulk
+
+        def work(connection: Connection) -> list[int]:
+            who, now = self.current_user(connection), _now()
+            self._insert_sites_and_sources(connection, new_sites, new_sources, who, now)
+            return bulk.insert_figures(connection, frame, who, now)
+
+        return self._transaction(work)
+
+    def stored_contents(self, source_ids: Sequence[str]) -> set[tuple]:
+        """Content of every version of the figures of these sources (for duplicate checks)."""
+        from dispstats.store import bulk
+
+        with self._read() as connection:
+            return bulk.stored_contents(connection, source_ids)
+
+    def _insert_sites_and_sources(
+        self,
+        connection: Connection,
+        new_sites: list[Site],
+        new_sources: list[Source],
+        who: str,
+        now: datetime,
+    ) -> None:
+        _check_ids_free(connection, new_sites, new_sources)
+        for site in _parents_first(new_sites):
+            self._insert_site(connection, site, who, now)
+        for source in new_sources:
+            connection.execute(
+                insert(sources).values(**source.__dict__, entered_by=who, entered_at=now)
+            )
 
     def _insert_site(self, connection: Connection, site: Site, who: str, now: datetime) -> None:
         if (

@@ -1,0 +1,201 @@
+"""`dispstats import`: figures from HXL-tagged CSV or XLSX files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from dispstats.cli.app import cli, state_of
+from dispstats.cli.render import print_json
+
+SHOWN_ERRORS = 20
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--source",
+    help="Source of every row without a #meta+source cell (source id, or a publisher with "
+    "one source).",
+)
+@click.option("--dry-run", is_flag=True, help="Check everything and report; write nothing.")
+@click.option(
+    "--on-error",
+    type=click.Choice(["stop", "skip"]),
+    default="stop",
+    show_default=True,
+    help="stop: write nothing when any row is bad. skip: write the good rows and put the bad "
+    "ones, with the reasons, in a reject file.",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="For files without hashtags: a CSV with columns header,hashtag naming the hashtag of "
+    "each column header (e.g. 'Camp name,#loc+name').",
+)
+@click.option(
+    "--create-sites",
+    is_flag=True,
+    help="Create sites the store does not know (from the row's #loc+ and #adm columns). "
+    "Without it, unknown sites are listed and their rows refused.",
+)
+@click.option("--sheet", help="XLSX: the sheet to read (default: the first).")
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --on-error skip: where to write the rejected rows "
+    "(default: FILE.rejected-<time>.csv beside FILE).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(1),
+    default=5_000_000,
+    show_default=True,
+    help="Refuse files with more data rows.",
+)
+@click.option(
+    "--max-mb",
+    type=click.IntRange(1),
+    default=512,
+    show_default=True,
+    help="Refuse files larger than this many megabytes.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def import_command(
+    ctx,
+    file,
+    source,
+    dry_run,
+    on_error,
+    mapping,
+    create_sites,
+    sheet,
+    rejects,
+    max_rows,
+    max_mb,
+    as_json,
+):
+    """Import figures from an HXL-tagged CSV or XLSX file, checking every row first.
+
+    Columns are recognised by their HXL hashtags (attributes in any order, any case): one
+    figure per row (#loc+code, #indicator+code, #indicator+text, #date+reported,
+    #meta+source, ... as 'dispstats export hxl' writes them), or one per count cell of
+    columns such as #affected+idps+ind (people) and #affected+idps+hh (households), as in
+    IOM DTM site lists. Rows above the hashtag row are skipped.
+
+    Nothing is written unless every row passes (or --on-error skip); the import is one
+    transaction. Figures already in the store, or repeated in the file, are counted as
+    duplicates and not added again. Exit code 1 when rows were refused and nothing written.
+
+    \b
+    Examples:
+      dispstats import dtm-round-12.xlsx --source iom-dtm-r12 --dry-run
+      dispstats import dtm-round-12.xlsx --source iom-dtm-r12 --create-sites
+      dispstats import partner.csv --mapping partner-columns.csv --on-error skip
+      dispstats import reports/figures.csv --create-sites --json
+    """
+    from dispstats.model.tables import Limits
+    from dispstats.store.importer import ImportOptions, import_file
+
+    options = ImportOptions(
+        source=source,
+        dry_run=dry_run,
+        on_error=on_error,
+        mapping=mapping,
+        create_sites=create_sites,
+        sheet=sheet,
+        rejects=rejects,
+        limits=Limits(max_bytes=max_mb * 1024**2, max_rows=max_rows),
+    )
+    store = state_of(ctx).store()
+    with _phases(not as_json) as progress:
+        report = import_file(store, file, options, progress)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        _print_report(report)
+    if report.errors and not report.written and on_error == "stop":
+        ctx.exit(1)
+    if dry_run and report.errors:
+        ctx.exit(1)
+
+
+def _phases(show: bool):
+    """A spinner naming the phase (reading, checking, writing) on a terminal."""
+    import contextlib
+
+    if not show or not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+
+    @contextlib.contextmanager
+    def spinner():
+        from rich.console import Console
+
+        with Console(stderr=True).status("Importing") as status:
+            yield lambda phase: status.update(f"Importing: {phase}")
+
+    return spinner()
+
+
+def _print_report(report) -> None:
+    echo = click.echo
+    what = "Checked" if report.dry_run else "Read"
+    echo(
+        f"{what} {report.file}: {_count(report.rows_read, 'row')}, "
+        f"{_count(report.figures_read, 'figure')}"
+        + (f" ({_count(report.blank_rows, 'blank row')} skipped)" if report.blank_rows else "")
+    )
+    for note in report.notes:
+        click.secho(f"Note: {note}", fg="yellow", err=True)
+    for column in report.ignored_columns:
+        echo(f"Ignored column {column}")
+    if report.errors:
+        click.secho(
+            f"{_count(report.rejected_rows, 'row')} refused "
+            f"({_count(len(report.errors), 'problem')}):",
+            fg="red",
+            err=True,
+        )
+        for error in report.errors[:SHOWN_ERRORS]:
+            click.secho(f"  {error}", err=True)
+        if len(report.errors) > SHOWN_ERRORS:
+            more = len(report.errors) - SHOWN_ERRORS
+            click.secho(f"  ... and {more:,} more (--json lists the first 100)", err=True)
+    if report.unknown_sites:
+        listed = ", ".join(report.unknown_sites[:15])
+        extra = len(report.unknown_sites) - 15
+        echo(
+            f"Unknown sites ({len(report.unknown_sites)}): {listed}"
+            + (f" and {extra} more" if extra > 0 else "")
+            + ". Add them, fix the names, or use --create-sites."
+        )
+    if report.rejects_file:
+        echo(f"Rejected rows written to {report.rejects_file}")
+    verb = "Would add" if report.dry_run else "Added"
+    if report.errors and not report.written and not report.dry_run and not report.rejects_file:
+        echo("Nothing was written: fix the rows above, or use --on-error skip.")
+        return
+    ids = ""
+    if report.first_id:
+        ids = (
+            f" (#{report.first_id})"
+            if report.first_id == report.last_id
+            else (f" (#{report.first_id}-#{report.last_id})")
+        )
+    echo(
+        f"{verb} {_count(report.added, 'figure')}{ids}; "
+        f"{_count(report.duplicates, 'duplicate')} not added"
+        + (f"; new sites: {', '.join(report.sites_created[:10])}" if report.sites_created else "")
+        + (
+            f"; new sources: {', '.join(report.sources_created[:10])}"
+            if report.sources_created
+            else ""
+        )
+    )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"

@@ -1,0 +1,354 @@
+"""Reading a CSV or XLSX table as analysts receive them: HXL hashtag row somewhere in the first
+rows, titles above it, blank lines, UTF-8 with or without BOM (or Windows-1252), spreadsheets
+that may hold formulas or be crafted to exhaust memory.
+
+Cells are returned as text, exactly as written (numbers and dates of XLSX cells as ISO text);
+interpreting them is the validator's job.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from dispstats.errors import InputError
+from dispstats.model.hxl import looks_like_hashtag_row
+
+# Where the hashtag (or mapped header) row may be, as libhxl looks for it.
+HEADER_SEARCH_ROWS = 25
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a file may hold before it is refused (an analyst can raise them)."""
+
+    max_bytes: int = 512 * 1024**2
+    max_rows: int = 5_000_000
+    # XLSX is a zip: its parts may not unpack to more than this, nor shrink more than
+    # `max_ratio` times (a zip bomb shrinks a thousandfold).
+    max_unpacked_bytes: int = 2 * 1024**3
+    max_ratio: int = 200
+
+
+@dataclass
+class Table:
+    """The data rows of a table (a pandas DataFrame of text, one column per position)."""
+
+    path: Path
+    hashtags: list[str]
+    headers: list[str]
+    frame: object  # pandas.DataFrame
+    row_numbers: object  # numpy array: 1-based row of each data row in the file
+    blank_rows: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_table(
+    path: Path,
+    mapping: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    limits: Limits = Limits(),
+) -> Table:
+    """Read a CSV or XLSX file with an HXL hashtag row (or headers named in `mapping`).
+
+    Raises InputError naming the file, row and what was expected.
+    """
+    if not path.exists():
+        raise InputError(f"{path} does not exist")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a CSV or XLSX file")
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise InputError(
+            f"{path} is {size / 1024**2:,.0f} MB, above the limit of "
+            f"{limits.max_bytes / 1024**2:,.0f} MB (raise it with --max-mb)",
+        )
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, mapping, sheet, limits)
+    if path.suffix.lower() in (".xls", ".ods") or magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(
+            f"{path}: old Excel (.xls) and .ods files are not read; save it as .xlsx or CSV",
+        )
+    return _read_csv(path, mapping, limits)
+
+
+def _decode(path: Path, data: bytes, warnings: list[str]) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{path} is neither UTF-8 nor Windows-1252 text (byte 0x{data[exc.start]:02x} "
+                f"at offset {exc.start}); save it as CSV UTF-8",
+            ) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        warnings.append(
+            f"{path.name} is not UTF-8 (line {line}, byte 0x{data[exc.start]:02x}); read as "
+            "Windows-1252: check accented and non-Latin names, or save it as CSV UTF-8"
+        )
+        return text
+
+
+def _read_csv(path: Path, mapping: Mapping[str, str] | None, limits: Limits) -> Table:
+    import pandas as pd
+
+    warnings: list[str] = []
+    text = _decode(path, path.read_bytes(), warnings)
+    if "\x00" in text[:65536]:
+        raise InputError(f"{path} is not a text file (it holds NUL bytes)")
+    handle = io.StringIO(text)
+    reader = csv.reader(handle)
+    first_rows: list[list[str]] = []
+    try:
+        for _ in range(HEADER_SEARCH_ROWS + 1):
+            row = next(reader, None)
+            if row is None:
+                break
+            first_rows.append(row)
+            positions_after = handle.tell()
+            found = _header_index(first_rows, mapping)
+            if found is not None:
+                break
+        else:
+            found = None
+    except csv.Error as exc:
+        raise InputError(f"{path}: not readable as CSV ({exc})") from None
+    if found is None:
+        raise _no_header(path, mapping)
+    hashtags, headers = _tags_and_headers(first_rows, found, mapping)
+    hashtags += [""] * (len(headers) - len(hashtags))  # untagged columns are read, then ignored
+    start = positions_after
+    first_data_row = found + 2
+    if mapping is not None:  # a hashtag row under mapped headers is not data
+        peek = next(reader, None)
+        if peek is not None and looks_like_hashtag_row(peek):
+            start, first_data_row = handle.tell(), first_data_row + 1
+    width = len(hashtags)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text[start:]),
+            header=None,
+            names=range(width),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{path}: {_parser_message(str(exc), first_data_row, width)}") from None
+    except pd.errors.EmptyDataError:
+        frame = pd.DataFrame({i: pd.Series([], dtype=object) for i in range(width)})
+    return _finish(path, hashtags, headers, frame, first_data_row, limits, warnings)
+
+
+def _parser_message(message: str, first_data_row: int, width: int) -> str:
+    import re
+
+    if m := re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", message):
+        row = int(m.group(1)) + first_data_row - 1
+        return (
+            f"row {row} has {m.group(2)} cells but the hashtag row has {width}: a cell holds "
+            "an unquoted comma, or the row is misplaced"
+        )
+    return f"not readable as CSV ({message.strip()})"
+
+
+def _finish(path, hashtags, headers, frame, first_data_row, limits, warnings) -> Table:
+    import numpy as np
+
+    if len(frame) > limits.max_rows:
+        raise InputError(
+            f"{path} has {len(frame):,} data rows, above the limit of {limits.max_rows:,} "
+            "(raise it with --max-rows, or split the file)",
+        )
+    row_numbers = np.arange(first_data_row, first_data_row + len(frame))
+    # Empty lines and rows of empty cells; rows of mere spaces are dropped after cleaning.
+    blank = (frame == "").all(axis=1) if len(frame) else None
+    blank_rows = 0
+    if blank is not None and blank.any():
+        blank_rows = int(blank.sum())
+        keep = ~blank.to_numpy()
+        frame, row_numbers = frame[keep].reset_index(drop=True), row_numbers[keep]
+    return Table(path, hashtags, headers, frame, row_numbers, blank_rows, warnings)
+
+
+def _header_index(rows: Sequence[Sequence[object]], mapping: Mapping[str, str] | None):
+    """Index of the hashtag row (or, with a mapping, of the header row) among `rows`."""
+    index = len(rows) - 1
+    row = rows[index]
+    if mapping is None:
+        return index if looks_like_hashtag_row(row) else None
+    wanted = {_header_key(h) for h in mapping}
+    return index if any(_header_key(c) in wanted for c in row if c is not None) else None
+
+
+def _header_key(text: object) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _tags_and_headers(rows, index, mapping) -> tuple[list[str], list[str]]:
+    row = ["" if c is None else str(c) for c in rows[index]]
+    if mapping is None:
+        above = rows[index - 1] if index > 0 else []
+        headers = ["" if c is None else str(c) for c in above]
+        return row, headers
+    by_header = {_header_key(h): tag for h, tag in mapping.items()}
+    return [by_header.get(_header_key(c), "") for c in row], row
+
+
+def _no_header(path: Path, mapping) -> InputError:
+    if mapping is None:
+        return InputError(
+            f"{path} has no HXL hashtag row (a row of tags such as #loc+name, "
+            f"#affected+idps+ind) in its first {HEADER_SEARCH_ROWS} rows; tag the columns, or "
+            "give --mapping FILE naming the hashtag of each column header",
+        )
+    return InputError(
+        f"{path}: none of the headers named in the mapping file appear in its first "
+        f"{HEADER_SEARCH_ROWS} rows",
+    )
+
+
+def read_mapping(path: Path) -> dict[str, str]:
+    """A mapping file: CSV with columns `header` and `hashtag`, one row per column to read."""
+    from dispstats.model.hxl import parse_tag
+
+    if not path.is_file():
+        raise InputError(f"mapping file {path} does not exist", field="mapping")
+    warnings: list[str] = []
+    rows = list(csv.reader(io.StringIO(_decode(path, path.read_bytes(), warnings))))
+    if not rows or [_header_key(c) for c in rows[0][:2]] != ["header", "hashtag"]:
+        raise InputError(
+            f"mapping file {path} must start with the row 'header,hashtag', then one row per "
+            "column, e.g. 'Camp name,#loc+name'",
+            field="mapping",
+        )
+    mapping: dict[str, str] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) < 2 or not row[0].strip() or not row[1].strip():
+            raise InputError(
+                f"mapping file {path}, row {number}: give a header and a hashtag",
+                field="mapping",
+                value=",".join(row),
+            )
+        parse_tag(row[1], None)
+        mapping[row[0].strip()] = row[1].strip()
+    if not mapping:
+        raise InputError(f"mapping file {path} maps no column", field="mapping")
+    return mapping
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+
+def _check_zip(path: Path, limits: Limits) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile:
+        raise InputError(f"{path} is not an XLSX file (not a zip archive)") from None
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limits.max_unpacked_bytes:
+        raise InputError(
+            f"{path} unpacks to {unpacked / 1024**2:,.0f} MB, above the limit of "
+            f"{limits.max_unpacked_bytes / 1024**2:,.0f} MB",
+        )
+    for member in members:
+        ratio = member.file_size // max(member.compress_size, 1)
+        if member.file_size > 1024**2 and ratio > limits.max_ratio:
+            raise InputError(
+                f"{path}: part {member.filename} shrinks {ratio:,} times when packed (more "
+                f"than {limits.max_ratio}): refused as a possible zip bomb",
+            )
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(path: Path, mapping, sheet: str | None, limits: Limits) -> Table:
+    import openpyxl
+    import pandas as pd
+
+    _check_zip(path, limits)
+    if not openpyxl.DEFUSEDXML:
+        raise InputError(
+            "reading XLSX needs defusedxml (a dependency of dispstats), which guards against "
+            "XML bombs: reinstall dispstats",
+        )
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        raise InputError(f"{path} is not a readable XLSX workbook ({exc})") from None
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise InputError(
+                f"{path} has no sheet '{sheet}'; its sheets: {', '.join(workbook.sheetnames)}",
+                field="sheet",
+                value=sheet,
+            )
+        ws = workbook[sheet] if sheet else workbook.worksheets[0]
+        rows: list[list[str]] = []
+        found = None
+        for number, cells in enumerate(ws.iter_rows(), start=1):
+            texts = []
+            for cell in cells:
+                if getattr(cell, "data_type", None) == "f":
+                    if found is not None:
+                        raise InputError(
+                            f"{path}, sheet {ws.title}, row {number}, column "
+                            f"{cell.column_letter}: the cell holds a formula ({cell.value}); "
+                            "dispstats reads values only: copy the sheet and paste as values",
+                        )
+                    texts.append("")
+                    continue
+                texts.append(_cell_text(cell.value))
+            rows.append(texts)
+            if found is None and number <= HEADER_SEARCH_ROWS:
+                found = _header_index(rows, mapping)
+                header_row = number
+            if len(rows) > limits.max_rows + HEADER_SEARCH_ROWS:
+                raise InputError(
+                    f"{path} has more than {limits.max_rows:,} rows (raise it with --max-rows)",
+                )
+    finally:
+        workbook.close()
+    if found is None:
+        raise _no_header(path, mapping)
+    hashtags, headers = _tags_and_headers(rows, found, mapping)
+    data = rows[header_row:]
+    if mapping is not None and data and looks_like_hashtag_row(data[0]):
+        data, header_row = data[1:], header_row + 1
+    width = len(hashtags)
+    for offset, row in enumerate(data):
+        if any(c.strip() for c in row[width:]):
+            raise InputError(
+                f"{path}, row {header_row + 1 + offset}: a value lies right of the last tagged "
+                f"column ({width})",
+            )
+    frame = pd.DataFrame(
+        [(row + [""] * width)[:width] for row in data], columns=range(width), dtype=object
+    )
+    return _finish(path, hashtags, headers, frame, header_row + 1, limits, [])
