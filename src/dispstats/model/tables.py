@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings as pywarnings
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -134,21 +135,38 @@ def _read_csv(path: Path, mapping: Mapping[str, str] | None, limits: Limits) -> 
             start, first_data_row = handle.tell(), first_data_row + 1
     width = len(hashtags)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text[start:]),
-            header=None,
-            names=range(width),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
+        with pywarnings.catch_warnings():
+            # pandas only warns when the first data row is wider than the names: an error here
+            pywarnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text[start:]),
+                header=None,
+                names=range(width),
+                index_col=False,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                engine="c",
+            )
+    except pd.errors.ParserWarning:
+        row, cells = _first_wide_row(text[start:], width)
+        raise InputError(
+            f"{path}: row {row + first_data_row} has {cells} cells but the hashtag row has "
+            f"{width}: a cell holds an unquoted comma, or the row is misplaced"
+        ) from None
     except pd.errors.ParserError as exc:
         raise InputError(f"{path}: {_parser_message(str(exc), first_data_row, width)}") from None
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame({i: pd.Series([], dtype=object) for i in range(width)})
     return _finish(path, hashtags, headers, frame, first_data_row, limits, warnings)
+
+
+def _first_wide_row(text: str, width: int) -> tuple[int, int]:
+    for index, row in enumerate(csv.reader(io.StringIO(text))):
+        if len(row) > width:
+            return index, len(row)
+    return 0, width
 
 
 def _parser_message(message: str, first_data_row: int, width: int) -> str:

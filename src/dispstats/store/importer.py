@@ -59,6 +59,7 @@ class ImportReport:
     rows_read: int = 0
     figures_read: int = 0
     added: int = 0
+    valid: int = 0  # figures that passed every check (added, or duplicates)
     duplicates: int = 0
     rejected_rows: int = 0
     blank_rows: int = 0
@@ -80,6 +81,7 @@ class ImportReport:
             "rows_read": self.rows_read,
             "figures_read": self.figures_read,
             "added": self.added,
+            "valid": self.valid,
             "duplicates": self.duplicates,
             "rejected": self.rejected_rows,
             "blank_rows": self.blank_rows,
@@ -133,6 +135,7 @@ def import_file(
     good = ~frame["row"].isin(bad_rows).to_numpy()
     fresh = _not_duplicates(store, frame, good, new_sources)
     report.duplicates = int((good & ~fresh).sum())
+    report.valid = int(good.sum())
     report.errors = sorted(dict.fromkeys(checked.errors), key=lambda e: e.row)
     report.rejected_rows = len(bad_rows)
 

@@ -1,0 +1,127 @@
+"""What partners receive: HXL CSV checked by libhxl (the standard's own library), the data
+package checked by frictionless (the specification's own validator)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from dispstats.model.columns import HXL_COLUMNS, IMPORT_PATTERNS
+from dispstats.model.hxl import plan_columns
+from dispstats.reports.datapackage import export_datapackage
+from dispstats.reports.hxl import export_hxl_csv
+
+from .conftest import RESTRICTED_MARKS, TODAY
+
+
+def hxl_dataset(path):
+    import hxl
+    from hxl.input import InputOptions, make_input
+
+    return hxl.data(make_input(str(path), InputOptions(allow_local=True)))
+
+
+def test_the_hxl_export_is_valid_hxl_by_libhxl(demo_sqlite, tmp_path):
+    import hxl
+
+    path = tmp_path / "figures.csv"
+    assert export_hxl_csv(demo_sqlite, path) == 6
+    data = hxl_dataset(path)
+    assert [c.display_tag for c in data.columns] == [c.hxl for c in HXL_COLUMNS]
+    rows = list(data)
+    assert len(rows) == 6
+    assert {r.get("#loc+code") for r in rows} == {"rukban", "syr-55km-zone"}
+    ocha = next(r for r in rows if r.get("#meta+source") == "ocha-2018-09")
+    assert ocha.get("#indicator+num+min") == "45000" and ocha.get("#org+reporting+name") == "OCHA"
+    issues = []
+    assert hxl.schema(None, callback=issues.append).validate(hxl_dataset(path)), [
+        i.message for i in issues
+    ]
+
+
+def test_every_exported_column_is_read_back_by_the_importer(tmp_path):
+    plan = plan_columns([c.hxl for c in HXL_COLUMNS])
+    assert not plan.ignored
+    assert sorted(plan.fields) == sorted(c.key for c in HXL_COLUMNS)
+    assert all(key in IMPORT_PATTERNS for key in plan.fields)
+
+
+def test_the_public_hxl_export_leaves_out_restricted_data(with_restricted, tmp_path):
+    public, internal = tmp_path / "public.csv", tmp_path / "internal.csv"
+    export_hxl_csv(with_restricted, public, public=True)
+    export_hxl_csv(with_restricted, internal, provenance=True)
+    public_text = public.read_text(encoding="utf-8")
+    assert not [m for m in RESTRICTED_MARKS if m in public_text]
+    assert "Secret Camp Zeta" in internal.read_text(encoding="utf-8")
+    rows = list(csv.reader(internal.open(encoding="utf-8")))
+    assert rows[1][:6] == [
+        "#meta+id",
+        "#meta+version",
+        "#meta+revision",
+        "#description+reason",
+        "#meta+enteredby",
+        "#date+entered",
+    ]
+
+
+def test_text_that_would_run_as_a_formula_is_written_as_text(demo_sqlite, tmp_path):
+    from dispstats.store.entry import add_figure
+
+    add_figure(
+        demo_sqlite,
+        {
+            "site": "Rukban",
+            "indicator": "population",
+            "value": "44,000",
+            "date": "2018-09-20",
+            "source": "ocha-2018-09",
+            "group": '=HYPERLINK("http://evil.example","click")',
+        },
+        today=TODAY,
+    )
+    path = tmp_path / "figures.csv"
+    export_hxl_csv(demo_sqlite, path)
+    cells = [c for row in csv.reader(path.open(encoding="utf-8")) for c in row]
+    assert '\'=HYPERLINK("http://evil.example","click")' in cells
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+
+
+def test_the_data_package_is_valid_by_frictionless(with_restricted, tmp_path):
+    from frictionless import validate
+
+    result = export_datapackage(with_restricted, tmp_path / "package", licence="CC-BY-4.0")
+    assert (result.figures, result.sites, result.sources) == (8, 4, 7)
+    report = validate(tmp_path / "package" / "datapackage.json")
+    assert report.valid, report.flatten(["type", "message"])
+    descriptor = json.loads((tmp_path / "package" / "datapackage.json").read_text())
+    assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
+    assert any(s["title"].startswith("OCHA: ") for s in descriptor["sources"])
+    fields = {f["name"]: f for f in descriptor["resources"][0]["schema"]["fields"]}
+    assert fields["site_id"]["hxl"] == "#loc+code"
+    assert fields["indicator"]["constraints"]["enum"][0] == "population"
+
+
+def test_the_public_data_package_is_valid_and_holds_nothing_restricted(with_restricted, tmp_path):
+    from frictionless import validate
+
+    folder = tmp_path / "public"
+    export_datapackage(with_restricted, folder, public=True)
+    assert validate(folder / "datapackage.json").valid
+    text = " ".join(p.read_text(encoding="utf-8") for p in folder.iterdir())
+    assert not [m for m in RESTRICTED_MARKS if m in text]
+
+
+def test_the_data_package_never_overwrites_a_folder(demo_sqlite, tmp_path, run):
+    from dispstats.errors import InputError
+
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.txt").write_text("mine")
+    with pytest.raises(InputError, match="not an empty folder"):
+        export_datapackage(demo_sqlite, tmp_path / "full")
+    with pytest.raises(InputError, match="unknown licence 'WTFPL'"):
+        export_datapackage(demo_sqlite, tmp_path / "new", licence="WTFPL")
+    result = run("export", "datapackage", "-o", str(tmp_path / "cli"))
+    assert result.exit_code == 0 and "6 figures, 3 sites, 6 sources" in result.output
+    assert (tmp_path / "full" / "keep.txt").read_text() == "mine"

@@ -1,0 +1,342 @@
+"""Importing HXL-tagged files: what is read, what is refused and why, and that the store only
+ever changes by a whole, checked file."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dispstats.errors import InputError
+from dispstats.model.records import Source
+from dispstats.reports.hxl import export_hxl_csv
+from dispstats.store import FigureFilter, Store
+from dispstats.store.importer import ImportOptions, import_file
+
+DATA = Path(__file__).parent / "data"
+TODAY = date(2024, 1, 1)
+IOM = Source("iom-dtm-2018-09", "IOM", "un", "DTM site list", None, date(2018, 9, 25), None, "B")
+
+
+def options(**kwargs) -> ImportOptions:
+    return ImportOptions(today=TODAY, **kwargs)
+
+
+@pytest.fixture
+def dtm_store(demo_store: Store) -> Store:
+    demo_store.add_source(IOM)
+    return demo_store
+
+
+def snapshot(store: Store) -> tuple:
+    """Everything a write could change."""
+    return (store.counts(), [s.id for s in store.sites()], [s.id for s in store.sources()])
+
+
+# --- a DTM-style site list -------------------------------------------------------------------
+
+
+def test_a_dtm_site_list_lists_unknown_sites_and_writes_nothing(dtm_store):
+    before = snapshot(dtm_store)
+    report = import_file(dtm_store, DATA / "dtm_site_list.csv", options(source="iom-dtm-2018-09"))
+    assert not report.written and snapshot(dtm_store) == before
+    # Rukban is matched by name (the demo site has no p-code); the others are unknown.
+    assert report.unknown_sites == ["CP000102", "CP000301", "CP000302"]
+    assert all("--create-sites" in e.reason for e in report.errors)
+
+
+def test_a_dtm_site_list_imports_counts_per_cell_with_create_sites(dtm_store):
+    report = import_file(
+        dtm_store,
+        DATA / "dtm_site_list.csv",
+        options(source="iom-dtm-2018-09", create_sites=True),
+    )
+    assert report.written and not report.errors, report.errors
+    assert (report.rows_read, report.blank_rows, report.added) == (6, 1, 8)
+    assert report.sites_created == ["al-waleed", "cp000301", "khan-dunoun"]
+    figures = dtm_store.figures(FigureFilter(source_id="iom-dtm-2018-09"))
+    got = {(f.site_id, f.indicator, f.low, f.ref.start.isoformat(), f.unit) for f in figures}
+    assert got == {
+        ("rukban", "population", 45000, "2018-09-16", "people"),
+        ("rukban", "households", 7500, "2018-09-16", "households"),
+        # The row below Rukban has blank site cells, as a merged cell leaves them.
+        ("rukban", "population", 44200, "2018-09-23", "people"),
+        ("al-waleed", "population", 1250, "2018-09-16", "people"),  # 16/09/2018, day first
+        ("al-waleed", "households", 210, "2018-09-16", "households"),
+        ("al-waleed", "population", 1300, "2018-09-23", "people"),  # "1 300"
+        ("cp000301", "population", 850, "2018-09-01", "people"),  # month precision
+        ("khan-dunoun", "population", 2000, "2018-09-16", "people"),  # Excel day 43359
+    }
+    khan = next(f for f in figures if f.site_id == "khan-dunoun")
+    assert khan.quantity.quantifier == "about" and khan.value_text == "about 2,000"
+    arabic = dtm_store.site("cp000301")
+    assert arabic.name == "الهول الجديد" and arabic.pcode == "CP000301"
+    assert (arabic.admin1_name, arabic.admin1_pcode, arabic.admin2_pcode) == (
+        "Rif Dimashq",
+        "SY03",
+        "SY0305",
+    )
+    notes = " ".join(report.notes)
+    assert "took the site of the row above" in notes and "43359 = 2018-09-16" in notes
+    ignored = " ".join(report.ignored_columns)
+    assert "#affected+idps+ind+f (column 9): a disaggregated count (+f)" in ignored
+    assert "#meta+1st" in ignored and "start with a letter" in ignored
+
+
+def test_reimporting_the_same_file_adds_nothing_and_reports_duplicates(dtm_store):
+    first = import_file(
+        dtm_store, DATA / "dtm_site_list.csv", options(source="iom-dtm-2018-09", create_sites=True)
+    )
+    counts = dtm_store.counts()
+    again = import_file(
+        dtm_store, DATA / "dtm_site_list.csv", options(source="iom-dtm-2018-09", create_sites=True)
+    )
+    assert first.added == 8
+    assert (again.added, again.duplicates, again.sites_created) == (0, 8, [])
+    assert dtm_store.counts() == counts
+
+
+def test_a_corrected_figure_still_counts_as_imported(dtm_store):
+    import_file(
+        dtm_store, DATA / "dtm_site_list.csv", options(source="iom-dtm-2018-09", create_sites=True)
+    )
+    figure = next(
+        f for f in dtm_store.figures(FigureFilter(source_id="iom-dtm-2018-09")) if f.low == 45000
+    )
+    dtm_store.correct(figure.id, "typo", quantity=figure.quantity.__class__(45100, 45100))
+    again = import_file(dtm_store, DATA / "dtm_site_list.csv", options(source="iom-dtm-2018-09"))
+    assert again.added == 0 and again.duplicates == 8  # the original version is on record
+
+
+# --- bad rows ----------------------------------------------------------------------------------
+
+BAD = {
+    4: "#indicator+text: '1,2OO' is not a number",
+    5: "#indicator+code: 'popluation' is not one of",
+    6: "#indicator+text: '-40' is negative",
+    7: "#indicator+text: 'hundreds' is not a number",
+    8: "#date+reported: '2999-01-01' is in the future",
+    9: "#meta+unit: 'people': the households indicator is counted in households",
+    10: "#meta+source: no source 'no-such-source'",
+    11: "#loc+code: unknown site 'Rukbaan'",
+    12: "#loc+code+dest: 'syr-euphrates-shield': destination applies to movements",
+    13: "#indicator+text: range '50,000-40,000' has its low end (50,000) above",
+}
+
+
+def test_bad_rows_are_each_named_and_nothing_is_written(demo_store):
+    before = snapshot(demo_store)
+    report = import_file(demo_store, DATA / "bad_rows.csv", options())
+    assert not report.written and snapshot(demo_store) == before
+    assert report.rejected_rows == len(BAD) and (report.valid, report.added) == (1, 0)
+    messages = [str(e) for e in report.errors]
+    for row, text in BAD.items():
+        assert any(m.startswith(f"row {row}, {text}") for m in messages), (row, messages)
+
+
+def test_on_error_skip_writes_good_rows_and_rejects_the_rest_with_reasons(demo_store, tmp_path):
+    rejects = tmp_path / "rejects.csv"
+    report = import_file(
+        demo_store, DATA / "bad_rows.csv", options(on_error="skip", rejects=rejects)
+    )
+    assert report.written and report.added == 1
+    lines = rejects.read_text(encoding="utf-8").splitlines()
+    assert lines[1].endswith(",#meta+error") and len(lines) == 2 + len(BAD)
+    assert "'1,2OO' is not a number" in lines[2] and lines[2].startswith(
+        'rukban,population,"1,2OO"'
+    )
+    # The rejects file is itself importable once fixed: same header and hashtag rows.
+    assert lines[0].startswith("Site id,Indicator,Value,Date,Source,Unit,Destination")
+
+
+def test_the_command_line_reports_bad_rows_exits_1_and_json_lists_them(run, sqlite_db):
+    result = run("import", str(DATA / "bad_rows.csv"))
+    assert result.exit_code == 1
+    assert "row 4, #indicator+text: '1,2OO' is not a number" in result.output
+    assert "Nothing was written" in result.output
+    as_json = run("import", str(DATA / "bad_rows.csv"), "--dry-run", "--json")
+    summary = json.loads(as_json.stdout)
+    assert as_json.exit_code == 1
+    assert (summary["rows_read"], summary["rejected"], summary["valid"]) == (11, 10, 1)
+    assert summary["errors_total"] == 10 and not summary["written"]
+
+
+def test_a_file_that_cannot_be_read_is_one_clear_error(run, tmp_path):
+    missing = run("import", str(tmp_path / "nope.csv"))
+    assert missing.exit_code == 1 and "does not exist" in missing.output
+    untagged = run("import", str(DATA / "partner_untagged.csv"))
+    assert untagged.exit_code == 1
+    assert "no HXL hashtag row" in untagged.output and "--mapping" in untagged.output
+    assert "Traceback" not in missing.output + untagged.output
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("#loc+code,#indicator+code\nrukban,population,45000,extra\n")
+    result = run("import", str(ragged), "--source", "ocha-2018-09")
+    assert result.exit_code == 1 and "row 2 has 4 cells but the hashtag row has 2" in result.output
+
+
+def test_a_field_tagged_twice_is_refused_naming_both_columns(demo_store, tmp_path):
+    twice = tmp_path / "twice.csv"
+    twice.write_text("#loc+code,#LOC+CODE+camp,#indicator+code\nrukban,rukban,population\n")
+    with pytest.raises(InputError, match=r"column 2.*column 1.*both give the site id"):
+        import_file(demo_store, twice, options())
+
+
+# --- mapping, encodings, XLSX -----------------------------------------------------------------
+
+
+def test_an_untagged_sheet_imports_with_a_mapping_file(demo_store):
+    report = import_file(
+        demo_store,
+        DATA / "partner_untagged.csv",
+        options(mapping=DATA / "partner_mapping.csv"),
+    )
+    assert report.written and report.added == 2, report.errors
+    # "Rukban camp" is one of Rukban's other names.
+    assert {f.low for f in demo_store.figures(FigureFilter(site_ids=["rukban"]))} >= {
+        43000,
+        42500,
+    }
+
+
+def test_a_bad_mapping_file_says_what_it_should_look_like(demo_store, tmp_path):
+    mapping = tmp_path / "m.csv"
+    mapping.write_text("column,tag\nCamp,#loc+name\n")
+    with pytest.raises(InputError, match="header,hashtag"):
+        import_file(demo_store, DATA / "partner_untagged.csv", options(mapping=mapping))
+    mapping.write_text("header,hashtag\nCamp,#loc+2nd\n")
+    with pytest.raises(InputError, match="start with a letter"):
+        import_file(demo_store, DATA / "partner_untagged.csv", options(mapping=mapping))
+
+
+def test_utf8_with_bom_and_windows_1252_files_are_read(dtm_store, tmp_path):
+    text = (
+        '#loc+name,#date+reported,#affected+idps+ind\nRukban,2018-09-30,"43,000"\n'
+        "Al-Waléed,2018-09-30,900\n"
+    )
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    windows = tmp_path / "windows.csv"
+    windows.write_bytes(text.replace("43,000", "43,100").encode("cp1252"))
+    first = import_file(dtm_store, bom, options(source="iom-dtm-2018-09", create_sites=True))
+    assert first.added == 2 and not first.notes
+    second = import_file(dtm_store, windows, options(source="iom-dtm-2018-09"))
+    assert second.added == 1 and second.duplicates == 1  # Al-Waléed read back the same
+    assert any("not UTF-8" in n and "Windows-1252" in n for n in second.notes)
+    assert dtm_store.site("al-waleed").name == "Al-Waléed"
+
+
+def write_xlsx(path: Path, rows: list[list], merged: str | None = None) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Sites"
+    for row in rows:
+        sheet.append(row)
+    if merged:
+        sheet.merge_cells(merged)
+    workbook.save(path)
+    return path
+
+
+XLSX_ROWS = [
+    ["Site list, round 12", None, None],
+    [None, None, None],
+    ["Site", "Date", "IDPs"],
+    ["#loc+name", "#date+reported", "#affected+idps+ind"],
+    ["Rukban", date(2018, 9, 30), 43000],
+    [None, 43380, "42,800"],  # merged site cell; an Excel day number typed as a number
+]
+
+
+def test_an_xlsx_sheet_with_titles_dates_and_merged_cells_imports(dtm_store, tmp_path):
+    path = write_xlsx(tmp_path / "sites.xlsx", XLSX_ROWS, merged="A5:A6")
+    report = import_file(dtm_store, path, options(source="iom-dtm-2018-09"))
+    assert report.written and report.added == 2, report.errors
+    got = {
+        (f.low, f.ref.start) for f in dtm_store.figures(FigureFilter(source_id="iom-dtm-2018-09"))
+    }
+    assert got == {(43000, date(2018, 9, 30)), (42800, date(2018, 10, 7))}
+
+
+def test_an_xlsx_formula_is_never_evaluated_but_refused_by_cell(dtm_store, tmp_path):
+    rows = [*XLSX_ROWS[:5], ["Rukban", date(2018, 10, 7), "=C5-200"]]
+    path = write_xlsx(tmp_path / "formula.xlsx", rows)
+    before = snapshot(dtm_store)
+    with pytest.raises(InputError, match=r"row 6, column C: the cell holds a formula \(=C5-200\)"):
+        import_file(dtm_store, path, options(source="iom-dtm-2018-09"))
+    assert snapshot(dtm_store) == before
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(demo_store, tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * 50_000_000 + b">")
+    with pytest.raises(InputError, match="possible zip bomb"):
+        import_file(demo_store, bomb, options())
+
+
+def test_size_and_row_limits_are_clear(demo_store, tmp_path):
+    from dispstats.model.tables import Limits
+
+    with pytest.raises(InputError, match=r"11 data rows, above the limit of 2 \(raise it"):
+        import_file(demo_store, DATA / "bad_rows.csv", options(limits=Limits(max_rows=2)))
+    with pytest.raises(InputError, match="above the limit of 0 MB"):
+        import_file(demo_store, DATA / "bad_rows.csv", options(limits=Limits(max_bytes=10)))
+
+
+# --- all or nothing --------------------------------------------------------------------------
+
+
+def test_an_interrupted_import_leaves_the_store_as_it_was(dtm_store, monkeypatch):
+    from dispstats.store import bulk
+
+    before = snapshot(dtm_store)
+    original = bulk.insert_figures
+
+    def insert_then_interrupt(*args, **kwargs):
+        original(*args, **kwargs)  # every row is in, inside the transaction
+        raise KeyboardInterrupt  # Ctrl-C before the commit
+
+    monkeypatch.setattr(bulk, "insert_figures", insert_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        import_file(
+            dtm_store,
+            DATA / "dtm_site_list.csv",
+            options(source="iom-dtm-2018-09", create_sites=True),
+        )
+    assert snapshot(dtm_store) == before  # nor the three new sites
+
+
+# --- round trip -------------------------------------------------------------------------------
+
+
+def test_export_import_export_gives_the_same_file(with_restricted, db_url, tmp_path):
+    first = tmp_path / "first.csv"
+    export_hxl_csv(with_restricted, first)
+    target, _ = Store.init(db_url)
+    with target:
+        report = import_file(target, first, options(create_sites=True))
+        assert report.written and not report.errors, report.errors
+        second = tmp_path / "second.csv"
+        export_hxl_csv(target, second)
+        again = import_file(target, second, options())
+    assert second.read_bytes() == first.read_bytes()
+    assert again.added == 0 and again.duplicates == report.added
+    # Restricted stays restricted: the public export of the copy leaves it out as well.
+    assert "Secret Camp Zeta" in first.read_text(encoding="utf-8")
+
+
+def test_the_command_line_round_trip(run, tmp_path):
+    exported = tmp_path / "figures.csv"
+    assert run("export", "hxl", "-o", str(exported)).exit_code == 0
+    fresh = tmp_path / "fresh.db"
+    assert run("init", db=fresh).exit_code == 0
+    result = run("import", str(exported), "--create-sites", db=fresh)
+    assert result.exit_code == 0, result.output
+    assert "Added 6 figures (#1-#6)" in result.output
+    again = run("import", str(exported), db=fresh)
+    assert "Added 0 figures; 6 duplicates not added" in again.output
