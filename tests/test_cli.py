@@ -352,7 +352,7 @@ try:
          "--value", "44,000", "--date", "2018-09-21", "--source", "ocha-2018-09",
          "--no-interactive"], standalone_mode=False)
 finally:
-    heavy = ("pandas", "matplotlib", "weasyprint", "openpyxl", "numpy", "alembic", "rich")
+    heavy = ("pandas", "matplotlib", "weasyprint", "openpyxl", "numpy", "alembic", "rich", "hxl")
     print("HEAVY:" + ",".join(m for m in heavy if m in sys.modules))
 """
     done = subprocess.run(

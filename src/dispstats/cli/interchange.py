@@ -124,20 +124,28 @@ def import_command(
 
 
 def _phases(show: bool):
-    """A spinner naming the phase (reading, checking, writing) on a terminal."""
+    """On a terminal, a progress bar naming the phase (reading, checking, finding duplicates,
+    writing); it counts rows while they are written."""
     import contextlib
 
     if not show or not sys.stderr.isatty():
         return contextlib.nullcontext(None)
 
     @contextlib.contextmanager
-    def spinner():
+    def bar():
         from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-        with Console(stderr=True).status("Importing") as status:
-            yield lambda phase: status.update(f"Importing: {phase}")
+        columns = (TextColumn("Import: {task.description}"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, console=Console(stderr=True), transient=True) as rich_progress:
+            task = rich_progress.add_task("reading", total=None)
 
-    return spinner()
+            def update(phase: str, done: int | None, total: int | None) -> None:
+                rich_progress.update(task, description=phase, completed=done or 0, total=total)
+
+            yield update
+
+    return bar()
 
 
 def _print_report(report) -> None:

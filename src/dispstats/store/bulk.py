@@ -68,8 +68,12 @@ def new_figure_ids(connection: Connection, n: int) -> list[int]:
     return list(range(start + 1, start + 1 + n))
 
 
-def insert_figures(connection: Connection, frame, who: str, now: datetime) -> list[int]:
-    """Insert each line of `frame` as a new figure (version 1, original); returns the ids."""
+def insert_figures(
+    connection: Connection, frame, who: str, now: datetime, progress=None
+) -> list[int]:
+    """Insert each line of `frame` as a new figure (version 1, original); returns the ids.
+
+    `progress(done, total)` is called every few thousand rows."""
     n = len(frame)
     ids = new_figure_ids(connection, n)
     if not n:
@@ -85,8 +89,10 @@ def insert_figures(connection: Connection, frame, who: str, now: datetime) -> li
         columns.append(values)
     raw = connection.connection.driver_connection
     figure_rows = ((i, who, stamp) for i in ids)
-    version_rows = (
-        (i, 1, "original", *cells, who, stamp) for i, *cells in zip(ids, *columns, strict=True)
+    version_rows = _counted(
+        ((i, 1, "original", *cells, who, stamp) for i, *cells in zip(ids, *columns, strict=True)),
+        n,
+        progress,
     )
     if postgres:
         with raw.cursor() as cursor:
@@ -139,6 +145,16 @@ def _sqlite_bulk_end(cursor, rebuild: list[str]) -> None:
     for sql in rebuild:
         cursor.execute(sql)
     cursor.execute("PRAGMA cache_size = -2000")
+
+
+def _counted(rows, total: int, progress, every: int = 20_000):
+    if progress is None:
+        yield from rows
+        return
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if done % every == 0 or done == total:
+            progress(done, total)
 
 
 def _copy(cursor, table: str, columns: Sequence[str], rows) -> None:

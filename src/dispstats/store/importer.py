@@ -35,7 +35,8 @@ from dispstats.model.tables import Limits, Table, read_mapping, read_table
 from dispstats.store.lookup import find_source, normalise_name
 from dispstats.store.store import Store
 
-Progress = Callable[[str], None]
+# progress(phase, done, total): done and total are None while a phase cannot count.
+Progress = Callable[[str, int | None, int | None], None]
 
 
 @dataclass
@@ -106,9 +107,9 @@ def import_file(
     row problems are in the report (nothing is written when there are any, unless
     `on_error="skip"`)."""
     options = options or ImportOptions()
-    say = progress or (lambda _phase: None)
+    say = progress or (lambda _phase, _done=None, _total=None: None)
     report = ImportReport(str(path), dry_run=options.dry_run)
-    say("reading")
+    say("reading", None, None)
     mapping = read_mapping(options.mapping) if options.mapping else None
     table = read_table(path, mapping, options.sheet, options.limits)
     report.rows_read, report.blank_rows = len(table.frame), table.blank_rows
@@ -119,7 +120,7 @@ def import_file(
     if untagged:
         report.ignored_columns.append(f"untagged columns: {', '.join(untagged)}")
 
-    say("checking")
+    say("checking", None, None)
     source = _given_source(store, options.source)
     checked = read_figures(table, plan, source, options.today)
     report.notes.extend(checked.notes)
@@ -130,7 +131,7 @@ def import_file(
     frame = checked.frame
     report.figures_read = len(frame)
 
-    say("finding duplicates")
+    say("finding duplicates", None, None)
     bad_rows = {e.row for e in checked.errors}
     good = ~frame["row"].isin(bad_rows).to_numpy()
     fresh = _not_duplicates(store, frame, good, new_sources)
@@ -153,8 +154,10 @@ def import_file(
     report.added = len(to_add)
     if options.dry_run or (not len(to_add) and not new_sites and not new_sources):
         return report
-    say("writing")
-    ids = store.add_bulk(new_sites, new_sources, to_add)
+    say("writing", 0, len(to_add))
+    ids = store.add_bulk(
+        new_sites, new_sources, to_add, lambda done, total: say("writing", done, total)
+    )
     report.written = True
     if ids:
         report.first_id, report.last_id = min(ids), max(ids)

@@ -168,9 +168,12 @@ class Store:
 
         return new_sites, new_sources, self._transaction(work)
 
-    def add_bulk(self, new_sites: list[Site], new_sources: list[Source], frame) -> list[int]:
+    def add_bulk(
+        self, new_sites: list[Site], new_sources: list[Source], frame, progress=None
+    ) -> list[int]:
         """Store sites, sources and the figures of an import frame (one per line, columns as
         `model.bulk.read_figures` makes them) in one transaction; returns the new figure ids.
+        `progress(done, total)` follows the rows written.
 
         The frame must be valid (`model.bulk.check_figures`): lines are not checked one by one.
         """
@@ -179,7 +182,7 @@ class Store:
         def work(connection: Connection) -> list[int]:
             who, now = self.current_user(connection), _now()
             self._insert_sites_and_sources(connection, new_sites, new_sources, who, now)
-            return bulk.insert_figures(connection, frame, who, now)
+            return bulk.insert_figures(connection, frame, who, now, progress)
 
         return self._transaction(work)
 
