@@ -29,8 +29,10 @@ from dispstats.model.records import Figure, Site, Source
 Fields = Mapping[str, object]
 T = TypeVar("T")
 # C0 controls other than tab and newline carry no meaning in a figure's text and break some
-# outputs (PostgreSQL refuses NUL; XML forbids most of them).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# outputs (PostgreSQL refuses NUL; XML forbids most of them). Directional overrides and
+# isolates make text display other than it reads ("camp<RLO>exe.fdp" shows as "campfdp.exe"):
+# Arabic and mixed text lay out correctly without them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(value: object) -> str | None:

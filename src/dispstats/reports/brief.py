@@ -21,6 +21,7 @@ from dispstats import __version__
 from dispstats.errors import InputError
 from dispstats.model.columns import FIGURE_COLUMNS, figure_row
 from dispstats.reports.brief_data import BriefData, gather
+from dispstats.reports.hxl import csv_cell
 from dispstats.series.weekly import week_end, weekly_estimates
 from dispstats.store import Store
 
@@ -71,6 +72,18 @@ def make_fetcher(roots: list[Path]):
     return TemplateOnlyFetcher()
 
 
+# Longer text (a pasted report, a name without spaces) is cut in the PDF, where it would take
+# pages to lay out; the attached CSV keeps it whole.
+MAX_SHOWN_CHARS = 400
+
+
+def clip(value: object) -> object:
+    """Every value the template prints: long text is shortened, with a marker saying so."""
+    if isinstance(value, str) and not hasattr(value, "__html__") and len(value) > MAX_SHOWN_CHARS:
+        return value[:MAX_SHOWN_CHARS] + " [\u2026 cut; whole in the attached CSV]"
+    return value
+
+
 def figures_csv(data: BriefData) -> str:
     """The figures a brief uses, one row per figure version, with site and publisher names."""
     out = io.StringIO()
@@ -83,9 +96,9 @@ def figures_csv(data: BriefData) -> str:
             row["entered_by"] = None
         writer.writerow(
             [
-                data.site_names.get(f.site_id, f.site_id),
-                data.publishers.get(f.source_id, f.source_id),
-                *("" if v is None else v for v in row.values()),
+                csv_cell(data.site_names.get(f.site_id, f.site_id)),
+                csv_cell(data.publishers.get(f.source_id, f.source_id)),
+                *(csv_cell(v) for v in row.values()),
             ]
         )
     return out.getvalue()
@@ -102,6 +115,7 @@ def render_html(
         loader=ChoiceLoader([*loaders, FileSystemLoader(str(TEMPLATES))]),
         autoescape=True,
         undefined=StrictUndefined,
+        finalize=clip,
     )
     return env.get_template("brief.html").render(
         d=data, charts=charts, lang=lang, version=__version__

@@ -80,7 +80,7 @@ def population_chart(
                 [(f.quantity.low + f.quantity.high) / 2 for f in mine],
                 linestyle="none",
                 markersize=5,
-                label=publisher,
+                label=chart_label(publisher),
                 **style,
             )
             ranges = [f for f in mine if f.quantity.is_range]
@@ -111,3 +111,11 @@ def population_chart(
         canvas.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]
+
+
+def chart_label(text: str, limit: int = 40) -> str:
+    """Text from data as a matplotlib label: shortened, '$' kept literal (not mathtext), and a
+    leading '_' kept visible (matplotlib hides such labels)."""
+    short = text if len(text) <= limit else text[: limit - 1] + "\u2026"
+    short = short.replace("$", r"\$")
+    return "\u200b" + short if short.startswith("_") else short

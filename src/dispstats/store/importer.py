@@ -224,10 +224,13 @@ class _SiteIndex:
         self.by_id: dict[str, Site] = {}
         self.by_pcode: dict[str, list[Site]] = {}
         self.by_name: dict[str, list[Site]] = {}
+        self.created: set[str] = set()
         for site in sites:
             self.add(site)
 
-    def add(self, site: Site) -> None:
+    def add(self, site: Site, created: bool = False) -> None:
+        if created:
+            self.created.add(site.id)
         self.by_id[site.id] = site
         if site.pcode:
             self.by_pcode.setdefault(site.pcode.casefold(), []).append(site)
@@ -235,8 +238,9 @@ class _SiteIndex:
             self.by_name.setdefault(normalise_name(name), []).append(site)
 
     def find(self, code, pcode, name, admin: tuple) -> list[Site]:
-        """By code (a site id or p-code), then p-code, then name or alias. A site found by
-        name is not taken when it has a different p-code from the one the row gives."""
+        """By code (a site id or p-code), then p-code, then name or alias. When the row gives
+        a code, a site found by name is taken only if it has no p-code and was in the store
+        before: a site of this file with another code is another site, whatever its name."""
         for ref in (code, pcode):
             if not ref:
                 continue
@@ -248,7 +252,7 @@ class _SiteIndex:
         matches = [
             s
             for s in self.by_name.get(normalise_name(name or ""), [])
-            if not s.pcode or not given or s.pcode.casefold() in given
+            if not given or (not s.pcode and s.id not in self.created)
         ]
         if len(matches) > 1:  # the same name in several places: the admin p-codes decide
             narrowed = [
@@ -301,7 +305,7 @@ def _resolve_sites(
             site = _new_site(line, code, pcode, name, index, checked, rows, plan)
             if site is None:
                 continue
-            index.add(site)
+            index.add(site, created=True)
             new.append(site)
             matches = [site]
         for p in positions:
@@ -340,7 +344,7 @@ def _resolve_ends(frame, checked, plan, index, end, create, new, unknown) -> Non
                 cache[key] = matches[0].id
             elif not matches and create and code:
                 site = Site(id=code, name=name or code, kind="admin_area")
-                index.add(site)
+                index.add(site, created=True)
                 new.append(site)
                 cache[key] = site.id
             else:

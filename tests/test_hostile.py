@@ -1,0 +1,202 @@
+"""Hostile text through every output. Each string of tests/data/hostile_strings.json goes into
+every text field (site name and other name, publisher, title, URL, excerpt, confidence note,
+population group) and the store then goes through every output: PDF brief, xlsx, HXL CSV,
+data package, --json and the terminal tables. Nothing may be fetched, run as a formula or
+markup, or lost where the text is legitimate."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from click.testing import CliRunner
+
+from dispstats.cli import cli
+from dispstats.errors import InputError
+from dispstats.model.columns import FORMULA_STARTS
+from dispstats.model.fields import clean_text, site_from_fields, source_from_fields
+from dispstats.store import Store
+from dispstats.store.demo import load_demo
+from dispstats.store.entry import add_figure
+
+from .conftest import TODAY
+
+DATA = Path(__file__).parent / "data"
+HOSTILE = json.loads((DATA / "hostile_strings.json").read_text())
+FIELDS = ("site name", "other name", "publisher", "title", "url", "excerpt", "note", "group")
+W38 = TODAY.replace(2018, 9, 23)
+
+
+def stored(text: str) -> str:
+    """What the store keeps of a string: control characters out, ends trimmed."""
+    return clean_text(text) or ""
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("hostile") / "hostile.db"
+    store, _ = Store.init(str(path))
+    with store:
+        load_demo(store)
+        for n, item in enumerate(HOSTILE):
+            text = item["text"]
+            store.add_site(
+                site_from_fields({"id": f"h{n}", "name": text, "aliases": text, "kind": "camp"})
+            )
+            try:  # a hostile URL is refused at entry; the text rides in a query string then
+                url = source_from_fields({"id": "x", "publisher": "x", "url": text}).url
+            except InputError:
+                url = "https://example.org/?q=" + quote(text[:200])
+            store.add_source(
+                source_from_fields(
+                    {"id": f"s{n}", "publisher": text, "title": text, "url": url,
+                     "published": "2018-09-18", "reliability": "A"},
+                    today=TODAY,
+                )
+            )  # fmt: skip
+            add_figure(
+                store,
+                {
+                    "site": f"h{n}",
+                    "indicator": "population",
+                    "value": str(50_000 + n),
+                    "date": "2018-09-18",
+                    "source": f"s{n}",
+                    "excerpt": text,
+                    "note": text,
+                    "group": text,
+                },
+                today=TODAY,
+            )
+    return path
+
+
+@pytest.fixture
+def hostile_store(hostile_db):
+    store = Store.open(str(hostile_db))
+    yield store
+    store.close()
+
+
+def test_a_url_that_is_not_http_is_refused_at_entry():
+    for bad in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,<script>"):
+        with pytest.raises(InputError, match="url"):
+            source_from_fields({"id": "x", "publisher": "x", "url": bad})
+
+
+def test_the_brief_prints_hostile_text_as_text_and_fetches_nothing(hostile_store, tmp_path):
+    from pypdf import PdfReader
+
+    from dispstats.reports.brief import render_brief
+
+    sites = [f"h{n}" for n in range(len(HOSTILE))]
+    result = render_brief(hostile_store, tmp_path / "brief.pdf", W38, sites=sites)
+    assert result.refused_urls == []  # nothing outside the templates was even asked for
+    reader = PdfReader(result.path)
+    # poppler reads back the fallback fonts (Arabic, emoji) that pypdf garbles
+    pdftotext = subprocess.run(["pdftotext", str(result.path), "-"], capture_output=True)
+    text = "".join(pdftotext.stdout.decode("utf-8").split())
+    for item in HOSTILE:
+        plain = "".join(stored(item["text"]).split())
+        if plain.isascii():
+            assert plain[:300] in text, item["id"]
+        else:  # right-to-left runs come back in display order: each word must be there
+            words = stored(item["text"]).split()
+            if item["id"] == "emoji":  # drawn only where the system has an emoji font
+                words = [w for w in words if w.isascii()]
+            assert all(word in text for word in words), item["id"]
+    assert "49" not in text.replace("50049", "").split("{{7*7}}")[0][-3:]  # no template ran
+    assert list(reader.attachments) == ["figures-2018-W38.csv"]
+    attached = reader.attachments["figures-2018-W38.csv"][0].decode("utf-8")
+    assert_no_formula_cells(csv.reader(attached.splitlines()))
+
+
+def assert_no_formula_cells(rows) -> int:
+    n = 0
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(FORMULA_STARTS), cell
+            n += 1
+    return n
+
+
+def test_the_workbook_has_no_formula_cell_and_keeps_the_text(hostile_store, tmp_path):
+    from openpyxl import load_workbook
+
+    from dispstats.reports.excel import export_xlsx
+
+    path = export_xlsx(hostile_store, tmp_path / "h.xlsx", date_to=W38).path
+    workbook = load_workbook(path)
+    values = set()
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    values.add(cell.value)
+    for item in HOSTILE:
+        assert stored(item["text"]) in values, item["id"]
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        cells = " ".join(archive.read(n).decode() for n in names if n.startswith("xl/worksheets/"))
+    assert "<f>" not in cells  # charts refer to cells with <f>; cells hold none
+    assert not [n for n in names if "externalLink" in n or "connections" in n]
+
+
+def test_the_hxl_export_escapes_formulas_and_reads_back_every_string(hostile_store, tmp_path):
+    from dispstats.reports.hxl import export_hxl_csv
+    from dispstats.store.importer import ImportOptions, import_file
+
+    path = tmp_path / "h.csv"
+    export_hxl_csv(hostile_store, path)
+    assert assert_no_formula_cells(csv.reader(path.open(encoding="utf-8")))
+    copy, _ = Store.init(str(tmp_path / "copy.db"))
+    with copy:
+        report = import_file(copy, path, ImportOptions(create_sites=True, today=TODAY))
+        assert report.written and not report.errors, report.errors[:3]
+        names = {s.name for s in copy.sites()}
+        publishers = {s.publisher for s in copy.sources()}
+        excerpts = {f.excerpt for f in copy.figures()}
+    for item in HOSTILE:
+        assert stored(item["text"]) in names & publishers & excerpts, item["id"]
+
+
+def test_the_data_package_escapes_formulas_and_stays_valid(hostile_store, tmp_path):
+    from frictionless import validate
+
+    from dispstats.reports.datapackage import export_datapackage
+
+    export_datapackage(hostile_store, tmp_path / "p")
+    for name in ("figures.csv", "sites.csv", "sources.csv"):
+        assert_no_formula_cells(csv.reader((tmp_path / "p" / name).open(encoding="utf-8")))
+    assert validate(tmp_path / "p" / "datapackage.json").valid
+
+
+def test_json_and_terminal_output_show_the_text_and_run_no_markup(hostile_db):
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["--db", str(hostile_db), "list", "--json"])
+    assert listed.exit_code == 0
+    figures = json.loads(listed.stdout)
+    excerpts = {f["excerpt"] for f in figures}
+    for item in HOSTILE:
+        assert stored(item["text"]) in excerpts, item["id"]
+    table = runner.invoke(cli, ["--db", str(hostile_db), "site", "list"], color=True)
+    assert table.exit_code == 0
+    assert "[bold red]markup[/bold red]" in table.stdout  # printed, not applied
+    assert "\x1b]8;;http://evil.example" not in table.stdout  # no hyperlink escape let through
+    shown = runner.invoke(cli, ["--db", str(hostile_db), "source", "show", "s20"])
+    assert "[link=file:///etc/passwd]x[/link]" in shown.stdout
+
+
+def test_the_corpus_covers_every_kind_the_issue_names():
+    texts = " ".join(item["text"] for item in HOSTILE)
+    for needle in ("<script", "file:///", "@import", "url(", 'rel="attachment"', "=HYPERLINK",
+                   "cmd|", "\x00", "\u202e", "\t=", "\r=", "مخيم", "🏕"):  # fmt: skip
+        assert needle in texts, needle
+    assert max(len(item["text"]) for item in HOSTILE) >= 5000
+    assert len(HOSTILE) * len(FIELDS) >= 240
