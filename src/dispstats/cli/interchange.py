@@ -158,8 +158,10 @@ def _print_report(report) -> None:
     )
     for note in report.notes:
         click.secho(f"Note: {note}", fg="yellow", err=True)
-    for column in report.ignored_columns:
+    for column in report.ignored_columns[:SHOWN_ERRORS]:
         echo(f"Ignored column {column}")
+    if len(report.ignored_columns) > SHOWN_ERRORS:
+        echo(f"... and {len(report.ignored_columns) - SHOWN_ERRORS:,} more ignored columns")
     if report.errors:
         click.secho(
             f"{_count(report.rejected_rows, 'row')} refused "

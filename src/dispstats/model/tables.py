@@ -105,10 +105,14 @@ def _read_csv(path: Path, mapping: Mapping[str, str] | None, limits: Limits) -> 
     warnings: list[str] = []
     text = _decode(path, path.read_bytes(), warnings)
     if "\x00" in text[:65536]:
-        raise InputError(f"{path} is not a text file (it holds NUL bytes)")
+        raise InputError(
+            f"{path} is not UTF-8 text (it holds NUL bytes: UTF-16, or not text at all); "
+            "save it as CSV UTF-8"
+        )
     handle = io.StringIO(text)
     reader = csv.reader(handle)
     first_rows: list[list[str]] = []
+    found = None
     try:
         for _ in range(HEADER_SEARCH_ROWS + 1):
             row = next(reader, None)
@@ -306,6 +310,21 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _unreadable(path: Path, exc: BaseException) -> InputError:
+    from defusedxml import DefusedXmlException
+
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return InputError(
+                f"{path} is not a readable XLSX workbook: its XML declares entities or a DTD "
+                "(refused: the way XML bombs and external-entity attacks work)"
+            )
+        cause = cause.__cause__ or cause.__context__
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return InputError(f"{path} is not a readable XLSX workbook ({first})")
+
+
 def _read_xlsx(path: Path, mapping, sheet: str | None, limits: Limits) -> Table:
     import openpyxl
     import pandas as pd
@@ -319,7 +338,7 @@ def _read_xlsx(path: Path, mapping, sheet: str | None, limits: Limits) -> Table:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise InputError(f"{path} is not a readable XLSX workbook ({exc})") from None
+        raise _unreadable(path, exc) from None
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
             raise InputError(
@@ -351,6 +370,10 @@ def _read_xlsx(path: Path, mapping, sheet: str | None, limits: Limits) -> Table:
                 raise InputError(
                     f"{path} has more than {limits.max_rows:,} rows (raise it with --max-rows)",
                 )
+    except InputError:
+        raise
+    except Exception as exc:  # the sheet's XML is parsed while its rows are read
+        raise _unreadable(path, exc) from None
     finally:
         workbook.close()
     if found is None:

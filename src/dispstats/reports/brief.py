@@ -84,6 +84,22 @@ def clip(value: object) -> object:
     return value
 
 
+def _template_errors(template_dir: Path | None, render):
+    """A broken override template is the user's own file: one line naming it, no traceback."""
+    from jinja2 import TemplateError
+
+    try:
+        return render()
+    except TemplateError as exc:
+        where = f" in {template_dir}" if template_dir else ""
+        message = getattr(exc, "message", None) or str(exc)
+        line = f", line {exc.lineno}" if getattr(exc, "lineno", None) else ""
+        raise InputError(
+            f"the brief template{where} failed{line}: {type(exc).__name__}: {message}",
+            field="template-dir",
+        ) from None
+
+
 def figures_csv(data: BriefData) -> str:
     """The figures a brief uses, one row per figure version, with site and publisher names."""
     out = io.StringIO()
@@ -161,7 +177,7 @@ def render_brief(
         timings["charts"] = time.perf_counter() - start
 
         start = time.perf_counter()
-        html = render_html(data, charts, template_dir, lang)
+        html = _template_errors(template_dir, lambda: render_html(data, charts, template_dir, lang))
         roots = [TEMPLATES, Path(chart_folder), *([template_dir] if template_dir else [])]
         fetcher = make_fetcher(roots)
         base = (template_dir or TEMPLATES).resolve().as_uri() + "/"
