@@ -125,6 +125,8 @@ def demo_sqlite(sqlite_db: Path):
 
 # What the restricted test data holds: none of it may appear in a public output.
 RESTRICTED_MARKS = (
+    "informant counted",
+    "eastern sector",
     "Secret Camp Zeta",
     "98765",
     "98,765",
@@ -139,7 +141,8 @@ RESTRICTED_MARKS = (
 @pytest.fixture
 def with_restricted(demo_sqlite):
     """The demo store plus a restricted site (with coordinates) whose only source and excerpt
-    are its own, and a restricted figure at the public site Rukban."""
+    are its own, a restricted figure at the public site Rukban, and a public figure there whose
+    excerpt is restricted."""
     from dispstats.model.records import Site, Source
     from dispstats.store.entry import add_figure
 
@@ -174,6 +177,19 @@ def with_restricted(demo_sqlite):
             "date": "2018-09-19",
             "source": "ocha-2018-09",
             "sensitivity": "restricted",
+        },
+        today=TODAY,
+    )
+    add_figure(  # a public number whose supporting words are confidential
+        demo_sqlite,
+        {
+            "site": "Rukban",
+            "indicator": "households",
+            "value": "7,700",
+            "date": "2018-09-20",
+            "source": "ocha-2018-09",
+            "excerpt": "informant counted 7,700 tents in the eastern sector",
+            "excerpt_sensitivity": "restricted",
         },
         today=TODAY,
     )

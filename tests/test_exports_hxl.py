@@ -92,7 +92,7 @@ def test_the_data_package_is_valid_by_frictionless(with_restricted, tmp_path):
     from frictionless import validate
 
     result = export_datapackage(with_restricted, tmp_path / "package", licence="CC-BY-4.0")
-    assert (result.figures, result.sites, result.sources) == (8, 4, 7)
+    assert (result.figures, result.sites, result.sources) == (9, 4, 7)
     report = validate(tmp_path / "package" / "datapackage.json")
     assert report.valid, report.flatten(["type", "message"])
     descriptor = json.loads((tmp_path / "package" / "datapackage.json").read_text())

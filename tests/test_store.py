@@ -280,3 +280,61 @@ def test_public_outputs_drop_figures_touching_any_restricted_site():
     kept_sites, kept = public_only(sites, [shown, to_hidden, restricted, at_hidden])
     assert [s.id for s in kept_sites] == ["a", "b"]
     assert kept == [shown]
+
+
+def test_a_store_of_schema_0001_is_upgraded_by_init_and_keeps_its_figures(db_url):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from dispstats.store.engine import make_engine, resolve_url
+    from dispstats.store.migrate import MIGRATIONS
+
+    engine = make_engine(resolve_url(db_url))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        now = "2018-09-17 00:00:00"
+        connection.execute(
+            text(
+                "INSERT INTO sites (id, name, kind, sensitivity, entered_by, entered_at) "
+                "VALUES ('rukban', 'Rukban', 'camp', 'public', 'old', :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO sources (id, publisher, publisher_type, reliability, entered_by, "
+                "entered_at) VALUES ('ocha', 'OCHA', 'un', 'B', 'old', :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text("INSERT INTO figures (id, entered_by, entered_at) VALUES (1, 'old', :now)"),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO figure_versions (figure_id, version, revision, site_id, indicator, "
+                "unit, low, high, quantifier, ref_start, ref_end, ref_precision, source_id, "
+                "excerpt, confidence, role, sensitivity, entered_by, entered_at) VALUES (1, 1, "
+                "'original', 'rukban', 'population', 'people', 45000, 45000, 'about', "
+                "'2018-09-16', '2018-09-16', 'day', 'ocha', 'about 45,000', 'medium', "
+                "'automatic', 'public', 'old', :now)"
+            ),
+            {"now": now},
+        )
+    engine.dispose()
+    with pytest.raises(StoreError, match="dispstats init"):
+        Store.open(db_url)
+    store, before = Store.init(db_url)
+    with store:
+        assert before == "0001"
+        (figure,) = store.figures()
+        assert (figure.low, figure.excerpt, figure.excerpt_sensitivity) == (
+            45000,
+            "about 45,000",
+            "public",
+        )

@@ -148,6 +148,11 @@ FIGURE_OPTIONS = [
     click.option("--confidence", help="Your confidence: high, medium (default) or low."),
     click.option("--note", help="Why you hold that confidence."),
     click.option("--sensitivity", help="public (default) or restricted."),
+    click.option(
+        "--excerpt-sensitivity",
+        help="public (default) or restricted: a restricted excerpt stays out of public "
+        "outputs even when the figure is public.",
+    ),
 ]
 
 

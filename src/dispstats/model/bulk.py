@@ -173,6 +173,7 @@ def read_figures(table, plan: ColumnPlan, source: str | None, today: date | None
         ("confidence", "medium", vocab.CONFIDENCE, None),
         ("role", "automatic", vocab.ROLES, None),
         ("sensitivity", "public", vocab.SENSITIVITY, None),
+        ("excerpt_sensitivity", "public", vocab.SENSITIVITY, None),
     ):
         put(base, key, _choice(checked, base, text(key), plan, key, default, choices, synonyms))
     put(
@@ -573,6 +574,7 @@ _SHAPE = (
     "confidence",
     "role",
     "sensitivity",
+    "excerpt_sensitivity",
 )
 
 
@@ -631,6 +633,7 @@ def _figure(r) -> Figure:
         movement_status=r["movement_status"],
         population_group=r["population_group"],
         excerpt=r["excerpt"],
+        excerpt_sensitivity=r["excerpt_sensitivity"],
         confidence=r["confidence"],
         confidence_note=r["confidence_note"],
         role=r["role"],

@@ -140,6 +140,12 @@ FIGURE_COLUMNS = (
     Column(
         "excerpt", "Excerpt", "#description+excerpt", "The source's words that support the number"
     ),
+    Column(
+        "excerpt_sensitivity",
+        "Excerpt sensitivity",
+        "#meta+sensitivity+excerpt",
+        "public, or restricted (the excerpt is left out of public outputs)",
+    ),
     Column("confidence", "Confidence", "#meta+confidence", "Analyst confidence: high, medium, low"),
     Column(
         "confidence_note",

@@ -149,6 +149,9 @@ def figure_from_fields(fields: Fields, row: int | None = None, today: date | Non
             else None,
             population_group=f.get("population_group"),
             excerpt=f.get("excerpt"),
+            excerpt_sensitivity=parse_choice(
+                f.get("excerpt_sensitivity") or "public", "excerpt sensitivity", vocab.SENSITIVITY
+            ),
             confidence=parse_choice(
                 f.get("confidence") or "medium", "confidence", vocab.CONFIDENCE
             ),

@@ -93,6 +93,7 @@ class Figure:
     movement_status: str | None = None
     population_group: str | None = None
     excerpt: str | None = None
+    excerpt_sensitivity: str = "public"
     confidence: str = "medium"
     confidence_note: str | None = None
     role: str = "automatic"
@@ -111,6 +112,7 @@ class Figure:
         _one_of(self.confidence, "confidence", vocab.CONFIDENCE)
         _one_of(self.role, "role", vocab.ROLES)
         _one_of(self.sensitivity, "sensitivity", vocab.SENSITIVITY)
+        _one_of(self.excerpt_sensitivity, "excerpt sensitivity", vocab.SENSITIVITY)
         _one_of(self.revision, "revision", vocab.REVISION_KINDS)
         _require(self.site_id, "site")
         _require(self.source_id, "source")
@@ -186,15 +188,27 @@ def public_only(
     sites: Iterable[Site], figures: Iterable[Figure]
 ) -> tuple[list[Site], list[Figure]]:
     """What a public output may show: public sites, and public figures whose every site
-    (the site itself, origin, destination) is public. One rule for every output."""
+    (the site itself, origin, destination) is public, their restricted excerpts withheld. One
+    rule for every output."""
     shown = [s for s in sites if s.sensitivity == "public"]
     allowed = {s.id for s in shown}
     return shown, [
-        f
+        _public_excerpt(f)
         for f in figures
         if f.sensitivity == "public"
         and all(s in allowed for s in (f.site_id, f.origin_site_id, f.destination_site_id) if s)
     ]
+
+
+# An unquantified report is its words: when they are restricted, this stands in for them.
+WITHHELD_EXCERPT = "[excerpt withheld: restricted]"
+
+
+def _public_excerpt(f: Figure) -> Figure:
+    if f.excerpt_sensitivity != "restricted" or not f.excerpt:
+        return f
+    unquantified = f.quantity.quantifier == "unquantified"
+    return replace(f, excerpt=WITHHELD_EXCERPT if unquantified else None)
 
 
 def _require(value: str | None, name: str) -> None:

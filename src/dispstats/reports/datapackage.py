@@ -21,7 +21,7 @@ from dispstats.model.columns import (
     site_row,
     source_row,
 )
-from dispstats.reports.hxl import csv_cell, hxl_records
+from dispstats.reports.hxl import RESTRICTED_NOTICE, csv_cell, hxl_records
 
 _INTEGER = {"version", "low", "high"}
 _DATE = {"ref_start", "ref_end", "published", "accessed"}
@@ -34,6 +34,7 @@ _ENUMS = {
     "confidence": vocab.CONFIDENCE,
     "role": vocab.ROLES,
     "sensitivity": vocab.SENSITIVITY,
+    "excerpt_sensitivity": vocab.SENSITIVITY,
     "revision": vocab.REVISION_KINDS,
     "kind": vocab.SITE_KINDS,
     "publisher_type": vocab.PUBLISHER_TYPES,
@@ -164,6 +165,9 @@ def export_datapackage(
     )
     n_sources = _write(folder / "sources.csv", SOURCE_COLUMNS, (source_row(s) for s in sources))
     licence_title, licence_path = LICENCES[licence]
+    restricted = not public and store.has_restricted()
+    if restricted:
+        title = f"RESTRICTED: {title}"
 
     def resource(name: str, columns, table: str, keys: list[dict], description: str) -> dict:
         return {
@@ -193,6 +197,7 @@ def export_datapackage(
             "Displacement figures, each as its source reported it (current versions), with "
             "the sites they are about and the sources that reported them. "
             + ("Public version: restricted sites and figures are left out. " if public else "")
+            + (RESTRICTED_NOTICE + " " if restricted else "")
             + "Cells that would start a spreadsheet formula begin with an apostrophe."
         ),
         "version": date.today().isoformat(),

@@ -218,6 +218,8 @@ def export_xlsx(
     history_sheet = _Sheet(workbook, "History")
     # Figures that were revised, with all their versions; streamed, not held in memory.
     versions = (v for v in store.iter_versions(revised_only=True) if v.id in exported)
+    if public:  # an earlier version may have been restricted, or its excerpt
+        versions = (shown for v in versions for shown in public_only(all_sites, [v])[1])
     rows["History"] = history_sheet.table(
         columns, (figure_values(v, sites, sources, public) for v in versions), progress
     )

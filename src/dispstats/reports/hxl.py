@@ -24,6 +24,10 @@ from dispstats.model.columns import (
 from dispstats.model.records import Figure, Site, Source, public_only
 from dispstats.store import FigureFilter, Store
 
+RESTRICTED_NOTICE = (
+    "RESTRICTED: this file holds restricted sites, figures or excerpts. Do not publish it; "
+    "export with --public for partners."
+)
 PROVENANCE_COLUMNS = tuple(c for c in FIGURE_COLUMNS if c.key in PROVENANCE_KEYS)
 
 
@@ -95,6 +99,8 @@ def export_hxl_csv(
     n = 0
     with output.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
+        if not public and store.has_restricted():  # a line above the headers; import skips it
+            writer.writerow([RESTRICTED_NOTICE])
         writer.writerow([c.header for c in columns])
         writer.writerow([c.hxl for c in columns])
         for record in records:

@@ -35,6 +35,7 @@ VERSION_COLUMNS = (
     "population_group",
     "source_id",
     "excerpt",
+    "excerpt_sensitivity",
     "confidence",
     "confidence_note",
     "role",

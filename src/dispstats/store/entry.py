@@ -121,6 +121,7 @@ def add_figure(store: Store, fields: TextFields, today: date | None = None) -> F
             "movement_status": fields.get("status"),
             "population_group": fields.get("group"),
             "excerpt": fields.get("excerpt"),
+            "excerpt_sensitivity": fields.get("excerpt_sensitivity"),
             "confidence": fields.get("confidence"),
             "confidence_note": fields.get("note"),
             "role": fields.get("role"),
@@ -164,6 +165,7 @@ def figure_changes(store: Store, changes: TextFields, today: date | None = None)
         "confidence": ("confidence", vocab.CONFIDENCE, None),
         "role": ("role", vocab.ROLES, None),
         "sensitivity": ("sensitivity", vocab.SENSITIVITY, None),
+        "excerpt_sensitivity": ("excerpt_sensitivity", vocab.SENSITIVITY, None),
     }
     for key, (attr, options, synonyms) in choices.items():
         if key in text:

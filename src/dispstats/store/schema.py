@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 
 # The schema version this code reads and writes; migrations/versions has one file per value.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 metadata = MetaData()
 
@@ -99,6 +99,8 @@ figure_versions = Table(
     Column("population_group", Text),
     Column("source_id", String(64), ForeignKey("sources.id"), nullable=False),
     Column("excerpt", Text),
+    # 0002: a restricted excerpt stays out of public outputs even when its figure is public.
+    Column("excerpt_sensitivity", String(16), nullable=False, server_default="public"),
     Column("confidence", String(8), nullable=False),
     Column("confidence_note", Text),
     Column("role", String(16), nullable=False),

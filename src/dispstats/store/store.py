@@ -496,29 +496,23 @@ class Store:
         return sorted(out, key=lambda f: (f.site_id, f.indicator, f.id))
 
     def has_restricted(self) -> bool:
-        """Whether any site or current figure version is restricted."""
+        """Whether any site, figure version or excerpt is restricted. Any version counts, not
+        only current ones: internal outputs show history, and a warning too many is safer than
+        one too few."""
         v = figure_versions
         with self._read() as connection:
             site = connection.execute(
                 select(sites.c.id).where(sites.c.sensitivity == "restricted").limit(1)
             ).first()
-            # A plain scan answers "none" for most stores; the exact check runs only if needed.
-            any_version = connection.execute(
-                select(v.c.row_id).where(v.c.sensitivity == "restricted").limit(1)
+            version = connection.execute(
+                select(v.c.row_id)
+                .where(
+                    (v.c.sensitivity == "restricted")
+                    | ((v.c.excerpt_sensitivity == "restricted") & v.c.excerpt.is_not(None))
+                )
+                .limit(1)
             ).first()
-            figure = (
-                any_version
-                and connection.execute(
-                    select(v.c.row_id)
-                    .where(
-                        v.c.sensitivity == "restricted",
-                        _is_current(v),
-                        v.c.revision != "retraction",
-                    )
-                    .limit(1)
-                ).first()
-            )
-        return site is not None or figure is not None
+        return site is not None or version is not None
 
     def counts(self) -> dict[str, int]:
         """How many sites, sources, figures and figure versions the store holds."""
@@ -568,6 +562,7 @@ _SAME_NAME_FIELDS = (
     "population_group",
     "source_id",
     "excerpt",
+    "excerpt_sensitivity",
     "confidence",
     "confidence_note",
     "role",
