@@ -56,7 +56,8 @@ def test_the_public_hxl_export_leaves_out_restricted_data(with_restricted, tmp_p
     assert not [m for m in RESTRICTED_MARKS if m in public_text]
     assert "Secret Camp Zeta" in internal.read_text(encoding="utf-8")
     rows = list(csv.reader(internal.open(encoding="utf-8")))
-    assert rows[1][:6] == [
+    assert rows[0][0].startswith("RESTRICTED: this file holds restricted")
+    assert rows[2][:6] == [
         "#meta+id",
         "#meta+version",
         "#meta+revision",
