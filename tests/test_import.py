@@ -148,6 +148,7 @@ def test_on_error_skip_writes_good_rows_and_rejects_the_rest_with_reasons(demo_s
     assert "'1,2OO' is not a number" in lines[2] and lines[2].startswith(
         'rukban,population,"1,2OO"'
     )
+    assert lines[4].startswith("rukban,population,'-40,")  # a formula start stays text
     # The rejects file is itself importable once fixed: same header and hashtag rows.
     assert lines[0].startswith("Site id,Indicator,Value,Date,Source,Unit,Destination")
 

@@ -28,6 +28,7 @@ from dispstats.model.bulk import (
     put,
     read_figures,
 )
+from dispstats.model.columns import as_spreadsheet_text
 from dispstats.model.fields import site_from_fields, source_from_fields
 from dispstats.model.hxl import ColumnPlan, plan_columns
 from dispstats.model.records import Site, Source
@@ -447,11 +448,12 @@ def _write_rejects(table: Table, plan: ColumnPlan, errors: list[RowError], path)
     with Path(path).open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         if any(h.strip() for h in table.headers):
-            writer.writerow([*table.headers, "Why rejected"])
+            writer.writerow([as_spreadsheet_text(h) for h in (*table.headers, "Why rejected")])
         writer.writerow([*table.hashtags, "#meta+error"])
         for row_number, cells in zip(
             table.row_numbers, table.frame.itertuples(index=False), strict=True
         ):
             if int(row_number) in wanted:
-                writer.writerow([*cells, "; ".join(reasons[int(row_number)])])
+                reason = "; ".join(reasons[int(row_number)])
+                writer.writerow([as_spreadsheet_text(str(c)) for c in (*cells, reason)])
     return Path(path)
