@@ -360,3 +360,29 @@ finally:
     )
     assert "Added #7" in done.stdout
     assert "HEAVY:\n" in done.stdout
+
+
+def test_an_unexpected_fault_is_one_line_not_a_traceback(run, monkeypatch):
+    from dispstats.store import Store
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(Store, "figures", broken)
+    result = run("list")
+    assert result.exit_code == 1
+    assert "unexpected RuntimeError: disk on fire" in result.output
+    assert "fault in dispstats" in result.output and "Traceback" not in result.output
+    monkeypatch.setenv("DISPSTATS_DEBUG", "1")
+    assert isinstance(run("list").exception, RuntimeError)  # the trace, when asked for
+
+
+def test_ctrl_c_says_nothing_unfinished_was_written(run, monkeypatch):
+    from dispstats.store import Store
+
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Store, "figures", interrupted)
+    result = run("list")
+    assert result.exit_code == 130 and "Interrupted" in result.output

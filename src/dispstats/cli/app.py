@@ -3,6 +3,8 @@ library's errors into one red line with exit code 1."""
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from dispstats import __version__
@@ -24,6 +26,20 @@ class DispstatsGroup(click.Group):
             return super().invoke(ctx)
         except DispstatsError as exc:
             raise UserError(str(exc)) from None
+        except KeyboardInterrupt:
+            # Every write is one transaction: an interrupted one was rolled back.
+            click.secho("Interrupted: nothing of the unfinished command was written.", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug of ours: one line for the user, the trace on request
+            if os.environ.get("DISPSTATS_DEBUG"):
+                raise
+            raise UserError(
+                f"unexpected {type(exc).__name__}: {exc}. This is a fault in dispstats, not in "
+                "your input; please report it with the command you ran (DISPSTATS_DEBUG=1 "
+                "shows the details)"
+            ) from None
 
 
 class State:

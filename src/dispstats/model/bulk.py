@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from dispstats.errors import InputError
 from dispstats.model import vocab
-from dispstats.model.columns import from_spreadsheet_text
+from dispstats.model.columns import SITE_CONTEXT_COLUMNS, from_spreadsheet_text
 from dispstats.model.fields import clean_text
 from dispstats.model.hxl import ColumnPlan
 from dispstats.model.parse import (
@@ -37,19 +37,7 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _TEXT_KEYS = ("population_group", "excerpt", "confidence_note")
 SITE_KEYS = (
     "site_id",
-    "site_name",
-    "site_aliases",
-    "site_pcode",
-    "site_kind",
-    "site_country_iso3",
-    "site_admin1_name",
-    "site_admin1_pcode",
-    "site_admin2_name",
-    "site_admin2_pcode",
-    "site_latitude",
-    "site_longitude",
-    "site_parent_id",
-    "site_sensitivity",
+    *(c.key for c in SITE_CONTEXT_COLUMNS),
     "origin_site_id",
     "origin_name",
     "destination_site_id",
@@ -279,11 +267,7 @@ _SITE_IDENTITY = ("site_id", "site_pcode", "site_name")
 _SITE_CONTEXT = (
     "site_aliases",
     "site_kind",
-    "site_country_iso3",
-    "site_admin1_name",
-    "site_admin1_pcode",
-    "site_admin2_name",
-    "site_admin2_pcode",
+    *(c.key for c in SITE_CONTEXT_COLUMNS if c.key.startswith(("site_admin", "site_country"))),
 )
 
 

@@ -195,25 +195,17 @@ PROVENANCE_TAGS = frozenset(c.hxl for c in FIGURE_COLUMNS if c.key in PROVENANCE
 
 # What a figure row says about its site and source, so that an HXL file stands alone: an
 # empty store can be filled from it (sites with --create-sites, sources from these columns).
-SITE_CONTEXT_COLUMNS = (
-    Column("site_name", "Site name", "#loc+name", "Name of the site"),
-    Column("site_aliases", "Other names", "#loc+name+alt", "Other names, separated by ';'"),
-    Column("site_pcode", "Site p-code", "#loc+pcode", "The site's own p-code"),
-    Column("site_kind", "Site kind", "#loc+type", SITE_COLUMNS[2].help),
-    Column("site_country_iso3", "Country", "#country+code", "ISO 3166-1 alpha-3 code"),
-    Column("site_admin1_name", "Admin 1", "#adm1+name", "First administrative level"),
-    Column("site_admin1_pcode", "Admin 1 p-code", "#adm1+code", "P-code of the admin 1 area"),
-    Column("site_admin2_name", "Admin 2", "#adm2+name", "Second administrative level"),
-    Column("site_admin2_pcode", "Admin 2 p-code", "#adm2+code", "P-code of the admin 2 area"),
-    Column("site_latitude", "Latitude", "#geo+lat", "Decimal degrees, WGS 84"),
-    Column("site_longitude", "Longitude", "#geo+lon", "Decimal degrees, WGS 84"),
-    Column("site_parent_id", "Inside site", "#loc+code+parent", "Id of the site it lies in"),
+# The site's own columns, keys prefixed "site_"; its sensitivity gets +loc so that it is not
+# taken for the figure's.
+SITE_CONTEXT_COLUMNS = tuple(
     Column(
-        "site_sensitivity",
-        "Site sensitivity",
-        "#meta+sensitivity+loc",
-        "public, or restricted (the site and its figures stay out of public outputs)",
-    ),
+        f"site_{c.key}",
+        "Site sensitivity" if c.key == "sensitivity" else c.header,
+        "#meta+sensitivity+loc" if c.key == "sensitivity" else c.hxl,
+        c.help,
+    )
+    for c in SITE_COLUMNS
+    if c.key != "id"
 )
 FLOW_CONTEXT_COLUMNS = (
     Column("origin_name", "Origin site name", "#loc+name+origin", "Name of the origin site"),

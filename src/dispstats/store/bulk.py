@@ -12,36 +12,12 @@ from datetime import datetime
 from sqlalchemy import Connection, func, select, text
 
 from dispstats.model.bulk import CONTENT_KEYS, iso_dates
-from dispstats.store.schema import figures
+from dispstats.store.schema import figure_versions, figures
 
-# figure_versions columns a bulk insert fills, in order.
-VERSION_COLUMNS = (
-    "figure_id",
-    "version",
-    "revision",
-    "site_id",
-    "indicator",
-    "unit",
-    "low",
-    "high",
-    "quantifier",
-    "value_text",
-    "ref_start",
-    "ref_end",
-    "ref_precision",
-    "origin_site_id",
-    "destination_site_id",
-    "movement_status",
-    "population_group",
-    "source_id",
-    "excerpt",
-    "excerpt_sensitivity",
-    "confidence",
-    "confidence_note",
-    "role",
-    "sensitivity",
-    "entered_by",
-    "entered_at",
+# figure_versions columns a bulk insert fills, in order: all but the row id and the reason
+# (a new figure has none).
+VERSION_COLUMNS = tuple(
+    c.name for c in figure_versions.columns if c.name not in ("row_id", "reason")
 )
 _FROM_FRAME = [
     c
