@@ -209,3 +209,16 @@ def test_any_table_is_imported_or_refused_row_by_row_never_crashed_on(demo_sqlit
     for error in report.errors:
         assert re.match(r"row \d+", str(error))
         assert error.row >= 2
+
+
+@MANY
+@given(st.lists(st.text(max_size=8), min_size=1, max_size=6))
+def test_cleaning_a_column_at_once_matches_cleaning_each_cell(cells):
+    import pandas as pd
+
+    from dispstats.model.bulk import _clean
+    from dispstats.model.columns import from_spreadsheet_text
+    from dispstats.model.fields import clean_text
+
+    got = _clean(pd.Series(cells, dtype=object)).tolist()
+    assert got == [clean_text(from_spreadsheet_text(c)) for c in cells]

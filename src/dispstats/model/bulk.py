@@ -309,8 +309,24 @@ def put(frame, key: str, values) -> None:
 def _clean(series):
     """Cells as clean text (control characters removed, trimmed), None when empty."""
     codes, uniques = _factorize(series)
-    cleaned = [clean_text(from_spreadsheet_text(str(u))) for u in uniques]
+    values = [str(u) for u in uniques]
+    if _already_clean(values):  # the usual case, checked in one pass over the text
+        cleaned = [v or None for v in values]
+    else:
+        cleaned = [clean_text(from_spreadsheet_text(v)) for v in values]
     return _take(cleaned, codes, series.index)
+
+
+# Anything `clean_text` or `from_spreadsheet_text` would change: a control character, space at
+# either end of a value, an apostrophe at its start. Values are joined by "\n", which a cell
+# may hold too: a false alarm then only costs the slow path.
+_UNCLEAN = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]|(?:^|\n)['\s]|\s(?:\n|$)"
+)
+
+
+def _already_clean(values: list[str]) -> bool:
+    return _UNCLEAN.search("\n".join(values)) is None
 
 
 def _factorize(series):
