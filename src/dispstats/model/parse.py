@@ -203,6 +203,7 @@ _QUICK = re.compile(
     + r")\s*)?(?P<number>[0-9]{1,15}|[0-9]{1,3}(?:,[0-9]{3}){1,4})$",
     re.IGNORECASE,
 )
+_PLAIN = re.compile(r"[0-9]{1,15}|[0-9]{1,3}(?:,[0-9]{3}){1,4}")
 _QUANTIFIER_OF = {" ".join(w.split()): q for w, q in _PREFIXES}
 
 
@@ -211,9 +212,12 @@ def quick_quantities(texts: list[str]) -> list[tuple[int, str] | None]:
     a quantifier word before it ("45,000", "about 45,000"), else None, for `parse_quantity`
     to read (ranges, units, "45k", mistakes). One regular expression per value: a million in
     about a second."""
-    match = _QUICK.match
+    plain, match = _PLAIN.fullmatch, _QUICK.match
     out: list[tuple[int, str] | None] = []
     for text in texts:
+        if plain(text):  # most cells: no word to look for among forty
+            out.append((int(text.replace(",", "")), "exact"))
+            continue
         m = match(text)
         if m is None:
             out.append(None)
