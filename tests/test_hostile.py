@@ -200,3 +200,16 @@ def test_the_corpus_covers_every_kind_the_issue_names():
         assert needle in texts, needle
     assert max(len(item["text"]) for item in HOSTILE) >= 5000
     assert len(HOSTILE) * len(FIELDS) >= 240
+
+
+def test_the_brief_html_escapes_every_string(hostile_store):
+    from dispstats.reports.brief import render_html
+    from dispstats.reports.brief_data import gather
+
+    data = gather(hostile_store, W38, [f"h{n}" for n in range(len(HOSTILE))])
+    html = render_html(data, [], None)
+    for raw in ("<script>alert", '<img src="file', "<style>@import", '<link rel="attachment"',
+                "<svg onload", '<a href="javascript', "<!DOCTYPE x"):  # fmt: skip
+        assert raw not in html, raw
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "{{ 7*7 }}" in html  # template syntax in data is text
