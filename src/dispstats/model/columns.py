@@ -6,7 +6,6 @@ is named and tagged the same way everywhere. `help` is the column's meaning for 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -272,20 +271,15 @@ IMPORT_PATTERNS: dict[str, tuple[str, ...]] = {
 
 
 def normalise_hashtag(tag: str) -> tuple[str, frozenset[str]]:
-    """Split a hashtag into its name and set of attributes, case and order ignored.
+    """A hashtag's name and set of attributes, case and order ignored (parsed by libhxl).
 
     Raises InputError when the text is not a hashtag, e.g. an attribute not starting with a
     letter ("#loc+1st").
     """
-    text = tag.strip().lower()
-    if not re.fullmatch(r"#[a-z][a-z0-9_]*(\s*\+\s*[a-z][a-z0-9_]*)*", text):
-        raise InputError(
-            f"'{tag}' is not an HXL hashtag; expected #name+attribute "
-            f"(names and attributes start with a letter)",
-            value=tag,
-        )
-    name, *attributes = (part.strip() for part in text.split("+"))
-    return name, frozenset(attributes)
+    from dispstats.model.hxl import parse_tag  # hxl.py builds on this module
+
+    column = parse_tag(tag)
+    return column.tag.lower(), frozenset(a.lower() for a in column.attributes)
 
 
 def match_columns(hashtags: Sequence[str], columns: Sequence[Column]) -> dict[str, int]:
@@ -322,9 +316,10 @@ def read_tagged_rows(
     Row numbers are 1-based, as a spreadsheet shows them. Raises InputError when there is no
     hashtag row or a `required` column is missing.
     """
+    from dispstats.model.hxl import looks_like_hashtag_row
+
     for index, row in enumerate(rows[:25]):
-        cells = [str(c or "").strip() for c in row]
-        if any(cells) and all(c.startswith("#") for c in cells if c):
+        if looks_like_hashtag_row(row):
             tag_row = index
             break
     else:
