@@ -619,25 +619,19 @@ def check_figures(checked: Checked, plan: ColumnPlan) -> None:
             checked.fail(rows[groups == group], column, value + exc.reason)
 
 
+# Figure fields a frame line holds under the same name.
+_SAME_NAME = ("indicator", "value_text", "unit", "origin_site_id", "destination_site_id",
+              "movement_status", "population_group", "excerpt", "excerpt_sensitivity",
+              "confidence", "confidence_note", "role", "sensitivity")  # fmt: skip
+
+
 def _figure(r) -> Figure:
     return Figure(
+        **{name: r[name] for name in _SAME_NAME},
         site_id=r["site_id"] or "",
-        indicator=r["indicator"],
+        source_id=r["source_id"] or "",
         quantity=Quantity(r["low"], r["high"], r["quantifier"]),
         ref=DateRef(r["ref_start"], r["ref_end"], r["ref_precision"]),
-        source_id=r["source_id"] or "",
-        value_text=r["value_text"],
-        unit=r["unit"],
-        origin_site_id=r["origin_site_id"],
-        destination_site_id=r["destination_site_id"],
-        movement_status=r["movement_status"],
-        population_group=r["population_group"],
-        excerpt=r["excerpt"],
-        excerpt_sensitivity=r["excerpt_sensitivity"],
-        confidence=r["confidence"],
-        confidence_note=r["confidence_note"],
-        role=r["role"],
-        sensitivity=r["sensitivity"],
     )
 
 
