@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -333,28 +333,34 @@ def _resolve_ends(frame, checked, plan, index, end, create, new, unknown) -> Non
     out = [None] * len(frame)
     codes, names = frame[code_key].to_numpy(), frame[name_key].to_numpy()
     rows = frame["row"].to_numpy()
-    cache: dict[tuple, str | None] = {}
+    cache: dict[tuple, tuple[str | None, str]] = {}  # (code, name) -> (site id, problem)
     for p in range(len(frame)):
         code, name = codes[p], names[p]
         if code is None and name is None:
             continue
         key = (code, name)
         if key not in cache:
+            written = code or name
             matches = index.find(code, None, name, (None, None))
             if len(matches) == 1:
-                cache[key] = matches[0].id
-            elif not matches and create and code:
+                cache[key] = (matches[0].id, "")
+            elif len(matches) > 1:
+                cache[key] = (None, f"'{written}' names several sites; give the {end} site id")
+            elif create and code:  # known by its id and name only: its kind is a guess
                 site = Site(id=code, name=name or code, kind="admin_area")
                 index.add(site, created=True)
                 new.append(site)
-                cache[key] = site.id
+                cache[key] = (site.id, "")
             else:
-                cache[key] = None
-                if not matches:
-                    unknown.append(code or name)
-        if cache[key] is None:
-            checked.fail([rows[p]], column, f"unknown or ambiguous {end} site '{code or name}'")
-        out[p] = cache[key]
+                unknown.append(written)
+                cache[key] = (
+                    None,
+                    f"unknown {end} site '{written}' (add it, or import with --create-sites "
+                    f"and a {end} site id)",
+                )
+        out[p], problem = cache[key]
+        if problem:
+            checked.fail([rows[p]], column, problem)
     put(frame, code_key, out)
 
 
@@ -377,13 +383,7 @@ def _new_site(line, code, pcode, name, index, checked, rows, plan) -> Site | Non
         checked.fail(rows, column, f"new site '{site_id}': {exc.reason}")
         return None
     parent = _none(line["site_parent_id"])
-    return site if not parent else _with_parent(site, parent)
-
-
-def _with_parent(site: Site, parent: str) -> Site:
-    from dataclasses import replace
-
-    return replace(site, parent_id=parent)
+    return replace(site, parent_id=parent) if parent else site
 
 
 def _resolve_parents(new: list[Site], index: _SiteIndex, report: ImportReport) -> None:
@@ -393,8 +393,6 @@ def _resolve_parents(new: list[Site], index: _SiteIndex, report: ImportReport) -
                 f"site '{site.id}': its parent '{site.parent_id}' is not known, so it is "
                 "created without one"
             )
-            from dataclasses import replace
-
             new[i] = replace(site, parent_id=None)
 
 
