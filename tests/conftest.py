@@ -46,6 +46,20 @@ def _pg_available() -> str | None:
 _PG_PROBLEM: list[str | None] = []
 
 
+def require_tool(command: str, package: str) -> str:
+    """The path of a system tool a test checks outputs with. Skipped locally when it is
+    missing, with the Debian package to install; under CI (which installs it) a failure."""
+    import shutil
+
+    path = shutil.which(command)
+    if path is None:
+        message = f"{command} not installed (Debian package {package}; .ci/run installs it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
 def pg_url_or_skip() -> str:
     """A URL to an empty PostgreSQL schema; skips (or fails under CI) when no server is there."""
     if not _PG_PROBLEM:

@@ -12,7 +12,7 @@ from dispstats.model.records import Site, Source
 from dispstats.reports.brief import TEMPLATES, make_fetcher, render_brief
 from dispstats.store.entry import add_figure
 
-from .conftest import RESTRICTED_MARKS, TODAY
+from .conftest import RESTRICTED_MARKS, TODAY, require_tool
 
 W38 = date(2018, 9, 17)
 
@@ -222,7 +222,6 @@ def test_movement_sentences_follow_the_status(status, indicator, expected):
 
 
 def test_the_pdf_is_structurally_valid_pdf_a_3_with_an_output_intent(demo_brief):
-    import shutil
     import subprocess
 
     root = PdfReader(demo_brief.path).trailer["/Root"]
@@ -231,11 +230,8 @@ def test_the_pdf_is_structurally_valid_pdf_a_3_with_an_output_intent(demo_brief)
     assert "/OutputIntents" in root and root["/Lang"] == "en"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
     assert "/AF" in root  # the CSV is an associated file, as PDF/A-3 wants
-    if shutil.which("qpdf") is None:
-        pytest.skip("qpdf not installed (Debian package qpdf; .ci/run installs it)")
-    check = subprocess.run(
-        ["qpdf", "--check", str(demo_brief.path)], capture_output=True, text=True
-    )
+    qpdf = require_tool("qpdf", "qpdf")
+    check = subprocess.run([qpdf, "--check", str(demo_brief.path)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "No syntax or stream encoding errors found" in check.stdout
 

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from dispstats.cli import cli
 
-from .conftest import RESTRICTED_MARKS
+from .conftest import RESTRICTED_MARKS, require_tool
 
 
 def everything_in(path: Path) -> tuple[str, str]:
@@ -24,12 +24,13 @@ def everything_in(path: Path) -> tuple[str, str]:
         text = " ".join(p.read_text(encoding="utf-8") for p in sorted(path.iterdir()))
         return text, (path / "datapackage.json").read_text(encoding="utf-8")
     if path.suffix == ".pdf":
-        pages = subprocess.run(["pdftotext", str(path), "-"], capture_output=True).stdout
+        pdftotext = require_tool("pdftotext", "poppler-utils")
+        pages = subprocess.run([pdftotext, str(path), "-"], capture_output=True).stdout
         reader = PdfReader(path)
         attached = [b.decode("utf-8") for files in reader.attachments.values() for b in files]
         metadata = " ".join(str(v) for v in (reader.metadata or {}).values())
         first = subprocess.run(
-            ["pdftotext", "-l", "1", str(path), "-"], capture_output=True
+            [pdftotext, "-l", "1", str(path), "-"], capture_output=True
         ).stdout.decode()
         return " ".join([pages.decode(), *attached, metadata]), first
     if path.suffix == ".xlsx":

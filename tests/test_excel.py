@@ -1,6 +1,5 @@
 """The Excel export, re-opened with openpyxl (and LibreOffice when it is installed)."""
 
-import shutil
 import subprocess
 import zipfile
 from datetime import date, datetime
@@ -14,7 +13,7 @@ from dispstats.model.records import Site
 from dispstats.reports.excel import export_xlsx
 from dispstats.store.entry import add_figure
 
-from .conftest import RESTRICTED_MARKS, TODAY
+from .conftest import RESTRICTED_MARKS, TODAY, require_tool
 
 W38_END = date(2018, 9, 23)
 SHEETS = ["Readme", "Summary", "Figures", "Weekly series", "Movements", "Sources", "History"]
@@ -157,14 +156,12 @@ def test_export_on_the_command_line(run, tmp_path, monkeypatch):
     assert bad.exit_code == 1 and "does not exist" in bad.output
 
 
-@pytest.mark.skipif(
-    shutil.which("soffice") is None,
-    reason="LibreOffice not installed (Debian libreoffice-calc; .ci/run has it)",
-)
 def test_libreoffice_opens_the_workbook_and_draws_its_charts(workbook_path, tmp_path):
+    soffice = require_tool("soffice", "libreoffice-calc")
+    pdftotext = require_tool("pdftotext", "poppler-utils")
     done = subprocess.run(
         [
-            "soffice",
+            soffice,
             "--headless",
             "--convert-to",
             "pdf",
@@ -178,7 +175,7 @@ def test_libreoffice_opens_the_workbook_and_draws_its_charts(workbook_path, tmp_
     )
     pdf = tmp_path / "demo.pdf"
     assert done.returncode == 0 and pdf.exists(), done.stderr
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Population, weekly best estimate" in text and "Movements by route" in text
     assert "approximately 45,000" in text
 

@@ -24,7 +24,7 @@ from dispstats.store import Store
 from dispstats.store.demo import load_demo
 from dispstats.store.entry import add_figure
 
-from .conftest import TODAY
+from .conftest import TODAY, require_tool
 
 DATA = Path(__file__).parent / "data"
 HOSTILE = json.loads((DATA / "hostile_strings.json").read_text())
@@ -99,7 +99,8 @@ def test_the_brief_prints_hostile_text_as_text_and_fetches_nothing(hostile_store
     assert result.refused_urls == []  # nothing outside the templates was even asked for
     reader = PdfReader(result.path)
     # poppler reads back the fallback fonts (Arabic, emoji) that pypdf garbles
-    pdftotext = subprocess.run(["pdftotext", str(result.path), "-"], capture_output=True)
+    tool = require_tool("pdftotext", "poppler-utils")
+    pdftotext = subprocess.run([tool, str(result.path), "-"], capture_output=True)
     text = "".join(pdftotext.stdout.decode("utf-8").split())
     for item in HOSTILE:
         plain = "".join(stored(item["text"]).split())

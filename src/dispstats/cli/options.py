@@ -1,5 +1,7 @@
 """Options shared by several commands, defined once so their meaning cannot drift apart."""
 
+from pathlib import Path
+
 import click
 
 from dispstats.model.vocab import INDICATORS
@@ -33,3 +35,19 @@ if_version_option = click.option(
     help="Refuse if the figure is no longer at this version (someone else changed it since "
     "you looked).",
 )
+
+public_option = click.option(
+    "--public",
+    is_flag=True,
+    help="Leave out every restricted site, figure and excerpt (for publication).",
+)
+
+
+def output_option(what: str, folder: bool = False):
+    """-o/--output: a file (or, with `folder`, a folder) to write; `what` says which."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=folder, file_okay=not folder, path_type=Path),
+        help=what,
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from dispstats.cli.app import cli, state_of
+from dispstats.cli.options import output_option, public_option
 from dispstats.model.parse import parse_dateref
 
 
@@ -38,20 +39,13 @@ from dispstats.model.parse import parse_dateref
     help="Producing organisation, shown in the header and PDF metadata.",
 )
 @click.option("--lang", default="en", show_default=True, help="Language of the document.")
-@click.option(
-    "--public", is_flag=True, help="Leave out every restricted site and figure (for publication)."
-)
+@public_option
 @click.option(
     "--template-dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Folder with brief.html and/or brief.css overriding the built-in ones.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="PDF to write (default: reports/brief-<week>.pdf).",
-)
+@output_option("PDF to write (default: reports/brief-<week>.pdf).")
 @click.pass_context
 def brief(ctx, week, as_of, sites, top, title, organisation, lang, public, template_dir, output):
     """Render the weekly PDF brief: key figures with footnotes, what is new, charts,
@@ -107,13 +101,8 @@ def export() -> None:
 @click.option("--sites", "sites", multiple=True, help="Only these sites (name or id); repeatable.")
 @click.option("--from", "date_from", help="Only figures whose reference period ends on or after.")
 @click.option("--to", "date_to", help="Only figures up to this date; the Summary is as of it.")
-@click.option("--public", is_flag=True, help="Leave out every restricted site and figure.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Workbook to write (default: reports/dispstats-<date>.xlsx).",
-)
+@public_option
+@output_option("Workbook to write (default: reports/dispstats-<date>.xlsx).")
 @click.pass_context
 def export_xlsx_command(ctx, sites, date_from, date_to, public, output):
     """Excel workbook: Readme, Summary with native charts, Figures (with HXL row), Weekly
@@ -142,18 +131,13 @@ def export_xlsx_command(ctx, sites, date_from, date_to, public, output):
 
 
 @export.command("hxl")
-@click.option("--public", is_flag=True, help="Leave out every restricted site and figure.")
+@public_option
 @click.option(
     "--provenance",
     is_flag=True,
     help="Add this store's bookkeeping: figure id, version, revision, reason, entered by/at.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV file to write (default: reports/dispstats-figures-<date>.csv).",
-)
+@output_option("CSV file to write (default: reports/dispstats-figures-<date>.csv).")
 @click.pass_context
 def export_hxl_command(ctx, public, provenance, output):
     """HXL-tagged CSV of all current figures: a header row, a hashtag row, then one row per
@@ -172,7 +156,7 @@ def export_hxl_command(ctx, public, provenance, output):
 
 
 @export.command("datapackage")
-@click.option("--public", is_flag=True, help="Leave out every restricted site and figure.")
+@public_option
 @click.option(
     "--licence",
     default="CC-BY-4.0",
@@ -180,12 +164,12 @@ def export_hxl_command(ctx, public, provenance, output):
     help="SPDX id of the licence the data is shared under (e.g. CC-BY-4.0, CC-BY-SA-4.0, "
     "ODbL-1.0).",
 )
-@click.option("--title", default="Displacement figures", show_default=True)
 @click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write (default: reports/dispstats-datapackage-<date>); must be new or empty.",
+    "--title", default="Displacement figures", show_default=True, help="Title of the package."
+)
+@output_option(
+    "Folder to write (default: reports/dispstats-datapackage-<date>); must be new or empty.",
+    folder=True,
 )
 @click.pass_context
 def export_datapackage_command(ctx, public, licence, title, output):
