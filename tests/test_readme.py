@@ -38,3 +38,16 @@ def test_the_readme_demo_command_creates_the_store_and_lists_the_demo(tmp_path, 
     assert (tmp_path / "reports" / "dispstats-2018-09-23.xlsx").exists()
     assert "about 45,000 people" in outputs[1].output
     assert (tmp_path / "reports" / "brief-2018-W38.pdf").stat().st_size > 10_000
+
+
+def test_a_missing_checking_tool_skips_locally_and_fails_under_ci(monkeypatch):
+    import pytest
+
+    from .conftest import require_tool
+
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="Debian package nothing-here"):
+        require_tool("no-such-tool-dispstats", "nothing-here")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"\.ci/run installs it"):
+        require_tool("no-such-tool-dispstats", "nothing-here")
