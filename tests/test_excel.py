@@ -195,3 +195,15 @@ def test_history_holds_every_version_of_revised_figures_only(demo_sqlite, tmp_pa
         (4, 2, "correction", "OCHA revised"),
         (6, 2, "retraction", "duplicate report"),
     ]
+
+
+def test_readme_rows_are_tall_enough_for_their_text_and_labels_fit(workbook_path):
+    sheet = load_workbook(workbook_path)["Readme"]
+    width = sheet.column_dimensions["A"].width
+    for row in sheet.iter_rows():
+        label, text = row[0].value, row[1].value if len(row) > 1 else None
+        if isinstance(label, str) and "#" in label:
+            assert len(label) <= width, label  # "header  #hashtag" on one line
+        if isinstance(text, str) and len(text) > 150:
+            height = sheet.row_dimensions[row[0].row].height
+            assert height and height >= 30, (row[0].row, text[:40])

@@ -442,10 +442,20 @@ def _weekly(sheet: _Sheet, by_site, sites, sources, as_of: date) -> int:
 
 
 def _readme(sheet: _Sheet, as_of, public, has_restricted, rows, n_sites) -> None:
-    sheet.ws.column_dimensions["A"].width = 34
-    sheet.ws.column_dimensions["B"].width = 90
+    described_columns = (*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS, *SOURCE_COLUMNS, *SITE_COLUMNS)
+    # Wide enough for every "header  #hashtag" label on one line: a wrapped label would overlap
+    # the next row, as write-only sheets set no row heights.
+    label_width = max(len(f"{c.header}  {c.hxl}") for c in described_columns)
+    widths = (max(34, label_width + 2), 90)
+    sheet.ws.column_dimensions["A"].width, sheet.ws.column_dimensions["B"].width = widths
 
     def line(values: list, bold: bool = False) -> None:
+        # Write-only sheets leave row heights to the reader, and LibreOffice then draws wrapped
+        # text over the next row: give long rows the height of their lines.
+        cells = zip(values, widths, strict=False)  # a one-cell row has no second width
+        lines = max((-(-len(str(v)) // int(w * 1.2)) for v, w in cells if v), default=1)
+        if lines > 1:
+            sheet.ws.row_dimensions[sheet.rows + 1].height = 15 * lines
         sheet.append(values, bold, wrap=True)
 
     line(["dispstats export"], bold=True)
