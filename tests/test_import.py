@@ -56,13 +56,21 @@ def test_a_dtm_site_list_imports_counts_per_cell_with_create_sites(dtm_store):
     )
     assert report.written and not report.errors, report.errors
     assert (report.rows_read, report.blank_rows, report.added) == (6, 1, 8)
-    assert report.sites_created == ["al-waleed", "cp000301", "khan-dunoun"]
+    # The admin areas the rows name become the sites' parents (p-codes as ids, named by their
+    # code where the file gives no name).
+    assert sorted(report.sites_created) == [
+        "al-waleed", "cp000301", "khan-dunoun", "sy03", "sy0305", "sy04", "sy0403"
+    ]  # fmt: skip
+    assert dtm_store.site("al-waleed").parent_id == "sy0403"
+    assert dtm_store.site("sy0403").parent_id == "sy04"
+    assert (dtm_store.site("sy04").kind, dtm_store.site("sy04").name) == ("admin_area", "Homs")
+    # Rukban was in the store already: it is matched, and not moved.
+    assert dtm_store.site("rukban").parent_id == "syr-55km-zone"
     figures = dtm_store.figures(FigureFilter(source_id="iom-dtm-2018-09"))
     got = {(f.site_id, f.indicator, f.low, f.ref.start.isoformat(), f.unit) for f in figures}
     assert got == {
         ("rukban", "population", 45000, "2018-09-16", "people"),
         ("rukban", "households", 7500, "2018-09-16", "households"),
-        # The row below Rukban has blank site cells, as a merged cell leaves them.
         ("rukban", "population", 44200, "2018-09-23", "people"),
         ("al-waleed", "population", 1250, "2018-09-16", "people"),  # 16/09/2018, day first
         ("al-waleed", "households", 210, "2018-09-16", "households"),
@@ -80,7 +88,7 @@ def test_a_dtm_site_list_imports_counts_per_cell_with_create_sites(dtm_store):
         "SY0305",
     )
     notes = " ".join(report.notes)
-    assert "took the site of the row above" in notes and "43359 = 2018-09-16" in notes
+    assert "43359 = 2018-09-16" in notes
     ignored = " ".join(report.ignored_columns)
     assert "#affected+idps+ind+f (column 9): a disaggregated count (+f)" in ignored
     assert "#meta+1st" in ignored and "start with a letter" in ignored
@@ -263,13 +271,17 @@ def test_an_xlsx_sheet_with_titles_dates_and_merged_cells_imports(dtm_store, tmp
     assert got == {(43000, date(2018, 9, 30)), (42800, date(2018, 10, 7))}
 
 
-def test_an_xlsx_formula_is_never_evaluated_but_refused_by_cell(dtm_store, tmp_path):
+def test_an_xlsx_formula_with_no_saved_value_refuses_its_row_by_cell(dtm_store, tmp_path):
+    # openpyxl saves no computed value for a formula: nothing to read, and nothing is evaluated.
     rows = [*XLSX_ROWS[:5], ["Rukban", date(2018, 10, 7), "=C5-200"]]
     path = write_xlsx(tmp_path / "formula.xlsx", rows)
     before = snapshot(dtm_store)
-    with pytest.raises(InputError, match=r"row 6, column C: the cell holds a formula \(=C5-200\)"):
-        import_file(dtm_store, path, options(source="iom-dtm-2018-09"))
-    assert snapshot(dtm_store) == before
+    report = import_file(dtm_store, path, options(source="iom-dtm-2018-09"))
+    assert [str(e) for e in report.errors] == [
+        "row 6, #affected+idps+ind: a formula (=C5-200) with no value saved in the workbook: "
+        "open it in Excel or LibreOffice and save it, or paste the column as values"
+    ]
+    assert not report.written and snapshot(dtm_store) == before
 
 
 def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(demo_store, tmp_path):

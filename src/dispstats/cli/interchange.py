@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dispstats.cli.app import cli, state_of
+from dispstats.cli.app import UserError, cli, state_of
 from dispstats.cli.render import print_json
 
 SHOWN_ERRORS = 20
@@ -17,8 +17,28 @@ SHOWN_ERRORS = 20
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--source",
-    help="Source of every row without a #meta+source cell (source id, or a publisher with "
-    "one source).",
+    help="Source of every row without a #meta+source or #org+name cell (source id, or a "
+    "publisher with one source). With --publisher: the id for the new source.",
+)
+@click.option(
+    "--publisher",
+    help="Describe a new source for the rows without a source cell (with --title, --url, "
+    "--published ...), created with the figures.",
+)
+@click.option(
+    "--publisher-type",
+    help="New source: un, ngo, government, party to conflict, media, local network.",
+)
+@click.option("--title", help="New source: title of the report or dataset.")
+@click.option("--url", help="New source: web address.")
+@click.option("--published", help="New source: publication date.")
+@click.option("--accessed", help="New source: date you downloaded it.")
+@click.option("--reliability", help="New source: Admiralty grade A-F (F: cannot be judged).")
+@click.option(
+    "--date",
+    "reference",
+    help="Reference date of every row, for files with no date column: 2024-03-31, a month "
+    "2024-03, an ISO week 2024-W13, or a period A..B.",
 )
 @click.option("--dry-run", is_flag=True, help="Check everything and report; write nothing.")
 @click.option(
@@ -41,7 +61,11 @@ SHOWN_ERRORS = 20
     help="Create sites the store does not know (from the row's #loc+ and #adm columns). "
     "Without it, unknown sites are listed and their rows refused.",
 )
-@click.option("--sheet", help="XLSX: the sheet to read (default: the first).")
+@click.option(
+    "--sheet",
+    help="XLSX: the sheet to read (default: the first sheet with a hashtag row; the summary "
+    "says which was read).",
+)
 @click.option(
     "--rejects",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -64,27 +88,17 @@ SHOWN_ERRORS = 20
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
-def import_command(
-    ctx,
-    file,
-    source,
-    dry_run,
-    on_error,
-    mapping,
-    create_sites,
-    sheet,
-    rejects,
-    max_rows,
-    max_mb,
-    as_json,
-):
+def import_command(ctx, file, *, max_rows, max_mb, as_json, reference, **given):
     """Import figures from an HXL-tagged CSV or XLSX file, checking every row first.
 
     Columns are recognised by their HXL hashtags (attributes in any order, any case): one
     figure per row (#loc+code, #indicator+code, #indicator+text, #date+reported,
     #meta+source, ... as 'dispstats export hxl' writes them), or one per count cell of
-    columns such as #affected+idps+ind (people) and #affected+idps+hh (households), as in
-    IOM DTM site lists. Rows above the hashtag row are skipped.
+    columns such as #affected+idps+ind (people), #affected+idps+hh (households) and
+    #affected+returnees+ind, as in IOM DTM, IDMC and HDX HAPI files. Each row is filed at
+    the most specific place it names: its site (#loc), else its admin 3, 2 or 1 area, else
+    its country (or the level its #adm+level cell says). Rows above the hashtag row are
+    skipped; the README lists what each hashtag becomes and what is left out.
 
     Nothing is written unless every row passes (or --on-error skip); the import is one
     transaction. Figures already in the store, or repeated in the file, are counted as
@@ -94,22 +108,28 @@ def import_command(
     Examples:
       dispstats import dtm-round-12.xlsx --source iom-dtm-r12 --dry-run
       dispstats import dtm-round-12.xlsx --source iom-dtm-r12 --create-sites
+      dispstats import idmc.csv --create-sites --publisher IDMC --publisher-type ngo \\
+          --title "IDMC country displacement data" --published 2024-05-14 --reliability B
+      dispstats import site-list.csv --date 2024-03 --source iom-dtm-r12 --create-sites
       dispstats import partner.csv --mapping partner-columns.csv --on-error skip
       dispstats import reports/figures.csv --create-sites --json
     """
     from dispstats.model.tables import Limits
     from dispstats.store.importer import ImportOptions, import_file
 
+    source_keys = ("publisher", "publisher_type", "title", "url", "published", "accessed",
+                   "reliability")  # fmt: skip
+    new_source = {key: given.pop(key) for key in source_keys}
     options = ImportOptions(
-        source=source,
-        dry_run=dry_run,
-        on_error=on_error,
-        mapping=mapping,
-        create_sites=create_sites,
-        sheet=sheet,
-        rejects=rejects,
+        **given,
+        reference=reference,
+        new_source=new_source if new_source["publisher"] else None,
         limits=Limits(max_bytes=max_mb * 1024**2, max_rows=max_rows),
     )
+    if not new_source["publisher"] and any(new_source.values()):
+        raise UserError(
+            "--title, --url, --published ... describe a new source: give --publisher too"
+        )
     store = state_of(ctx).store()
     with _phases(not as_json) as progress:
         report = import_file(store, file, options, progress)
@@ -117,9 +137,9 @@ def import_command(
         print_json(report.as_dict())
     else:
         _print_report(report)
-    if report.errors and not report.written and on_error == "stop":
+    if report.errors and not report.written and options.on_error == "stop":
         ctx.exit(1)
-    if dry_run and report.errors:
+    if options.dry_run and report.errors:
         ctx.exit(1)
 
 
@@ -158,10 +178,12 @@ def _print_report(report) -> None:
     )
     for note in report.notes:
         click.secho(f"Note: {note}", fg="yellow", err=True)
+    if report.ignored_columns:
+        echo(f"Columns left out ({len(report.ignored_columns):,}):")
     for column in report.ignored_columns[:SHOWN_ERRORS]:
-        echo(f"Ignored column {column}")
+        echo(f"  {column}")
     if len(report.ignored_columns) > SHOWN_ERRORS:
-        echo(f"... and {len(report.ignored_columns) - SHOWN_ERRORS:,} more ignored columns")
+        echo(f"  ... and {len(report.ignored_columns) - SHOWN_ERRORS:,} more (--json lists all)")
     if report.errors:
         click.secho(
             f"{_count(report.rejected_rows, 'row')} refused "

@@ -17,7 +17,7 @@ from dispstats.errors import InputError
 from dispstats.model import vocab
 from dispstats.model.columns import SITE_CONTEXT_COLUMNS, from_spreadsheet_text
 from dispstats.model.fields import clean_text
-from dispstats.model.hxl import ColumnPlan
+from dispstats.model.hxl import REFERENCE_KEYS, ColumnPlan
 from dispstats.model.parse import (
     DateRef,
     Quantity,
@@ -26,7 +26,16 @@ from dispstats.model.parse import (
     parse_quantity,
     quick_quantities,
 )
+from dispstats.model.places import (
+    LEVEL_NAMES,
+    LEVEL_OF_KEY,
+    NO_PLACE,
+    PLACE_KEYS,
+    row_level,
+    stated_level,
+)
 from dispstats.model.records import Figure
+from dispstats.model.tables import EXCEL_ERRORS
 
 # Excel stores dates as days since 1899-12-30; a five-digit number in a date column is one
 # (43359 is 2018-09-16). Years 1954-2173 only, so a year or a count is never taken for one.
@@ -38,6 +47,9 @@ _TEXT_KEYS = ("population_group", "excerpt", "confidence_note")
 SITE_KEYS = (
     "site_id",
     *(c.key for c in SITE_CONTEXT_COLUMNS),
+    "country_name",
+    "admin3_name",
+    "admin3_pcode",
     "origin_site_id",
     "origin_name",
     "destination_site_id",
@@ -100,63 +112,48 @@ class Checked:
         self.errors.extend(RowError(int(r), column, reason) for r in rows)
 
 
-def read_figures(table, plan: ColumnPlan, source: str | None, today: date | None = None) -> Checked:
+def read_figures(
+    table,
+    plan: ColumnPlan,
+    source: str | None,
+    today: date | None = None,
+    *,
+    reference: str | None = None,
+) -> Checked:
     """Parse every figure of a table; site and source references stay as written.
 
     One figure per row when the file has an indicator column (#indicator+code), else one per
-    non-empty count cell (#affected+idps+ind and the like).
+    non-empty count cell (#affected+idps+ind and the like). `reference` is the reference date
+    of every row of a file without date columns (`--date`). Each line gets the level of the
+    place it is about ("loc", "adm3" ... "country") and, in DTM style, the part of a total it
+    is ("part": its origin or cause, when the file says).
     """
     import pandas as pd
 
+    _check_plan(plan, source, reference)
     frame = table.frame
     has_indicator = "indicator" in plan.fields
-    if has_indicator and plan.values:
-        counts = ", ".join(plan.tags[p].text for p in plan.values)
-        raise InputError(
-            f"the file has both an indicator column ({plan.label('indicator')}) and count "
-            f"columns ({counts}); use one form or the other",
-            field="hashtag",
-        )
-    if not has_indicator and not plan.values:
-        raise InputError(
-            "no column says what is counted: tag one #indicator+code (with #indicator+text "
-            "for the value), or give counts in columns such as #affected+idps+ind",
-            field="hashtag",
-        )
-    for key in ("site_id", "site_name", "site_pcode"):
-        if key in plan.fields:
-            break
-    else:
-        raise InputError(
-            "no column names the site: tag one #loc+code, #loc+pcode or #loc+name",
-            field="hashtag",
-        )
-    if source is None and "source_id" not in plan.fields:
-        raise InputError(
-            "no source for the figures: give --source SOURCE, or a column #meta+source",
-            field="source",
-        )
-
     frame, row_numbers, blank_rows = _without_blank_rows(frame, table.row_numbers, plan)
-    frame, filled = _fill_down_sites(frame, plan)
+    excel_errors: dict[str, int] = {}
+    absent = pd.Series([None] * len(frame), dtype=object)
 
     def text(key: str):
         if key not in plan.fields:
-            return pd.Series([None] * len(frame), dtype=object)
-        return _clean(frame[plan.fields[key]])
+            return absent
+        return _clean(frame[plan.fields[key]], excel_errors, plan.label(key))
 
     base = pd.DataFrame({"row": row_numbers})
     for key in (*SITE_KEYS, *SOURCE_KEYS, *_TEXT_KEYS, "movement_status"):
         put(base, key, text(key))
-    if source is not None:
-        put(base, "source_id", base["source_id"].where(base["source_id"].notna(), source))
+    if source is not None:  # a row's own source (id or publisher) comes first
+        named = base["source_id"].notna() | base["source_publisher"].notna()
+        put(base, "source_id", base["source_id"].where(named, source))
     checked = Checked(base, blank_rows=blank_rows)
-    if len(filled):
-        shown = ", ".join(str(r) for r in row_numbers[filled][:8])
-        checked.notes.append(
-            f"{len(filled):,} row(s) had no site cells and took the site of the row above, as "
-            f"merged cells in a sheet look (rows {shown}{', ...' if len(filled) > 8 else ''})"
-        )
+    _uncomputed(checked, table, plan, row_numbers)
+    _levels(checked, base, text("admin_level"), plan)
+    if excel_errors:
+        _place_errors(checked, frame, base, plan)
+    put(base, "part", _part_labels(frame, plan))
     for key, default, choices, synonyms in (
         ("confidence", "medium", vocab.CONFIDENCE, None),
         ("role", "automatic", vocab.ROLES, None),
@@ -178,7 +175,7 @@ def read_figures(table, plan: ColumnPlan, source: str | None, today: date | None
             None,
         ),
     )
-    _reference(checked, base, text, plan, today)
+    _reference(checked, base, text, plan, today, reference)
 
     if has_indicator:
         put(
@@ -209,12 +206,18 @@ def read_figures(table, plan: ColumnPlan, source: str | None, today: date | None
         long = base
     else:
         parts = []
-        for position, (indicator, unit) in plan.values.items():
-            cells = _clean(frame[position])
+        for position, meaning in plan.values.items():
+            cells = _clean(frame[position], excel_errors, plan.tags[position].text)
             present = cells.notna().to_numpy()
             part = base[present].copy()
-            put(part, "indicator", indicator)
-            put(part, "unit_text", unit)
+            put(part, "indicator", meaning.indicator)
+            put(part, "unit_text", meaning.unit)
+            if meaning.part:
+                labels = part["part"].to_numpy(dtype=object)
+                put(part, "part", [_join(p, meaning.part) for p in labels])
+            if meaning.group:
+                groups = part["population_group"]
+                put(part, "population_group", groups.where(groups.notna(), meaning.group))
             sub = Checked(part)
             _quantities(
                 sub,
@@ -232,6 +235,9 @@ def read_figures(table, plan: ColumnPlan, source: str | None, today: date | None
             checked.notes.append(f"{empty:,} row(s) have no count in any count column")
         long = long.sort_values("row", kind="stable").reset_index(drop=True)
     _units(checked, long, plan)
+    if excel_errors:
+        listed = ", ".join(f"{n:,} in {column}" for column, n in excel_errors.items())
+        checked.notes.append(f"Excel error values (#N/A, #REF! ...) read as empty cells: {listed}")
     checked.frame = long
     return checked
 
@@ -239,13 +245,11 @@ def read_figures(table, plan: ColumnPlan, source: str | None, today: date | None
 def _without_blank_rows(frame, row_numbers, plan: ColumnPlan):
     """Drop rows whose every used cell is blank once cleaned (spaces, control characters).
 
-    Only rows without a site are looked at closely: in a real file that is almost none.
+    Only rows without a place are looked at closely: in a real file that is almost none.
     """
     import numpy as np
 
-    site_columns = [
-        plan.fields[k] for k in ("site_id", "site_pcode", "site_name") if k in plan.fields
-    ]
+    site_columns = [plan.fields[k] for k in PLACE_KEYS if k in plan.fields]
     candidates = np.ones(len(frame), dtype=bool)
     for position in site_columns:
         candidates &= _clean(frame[position]).isna().to_numpy()
@@ -261,38 +265,158 @@ def _without_blank_rows(frame, row_numbers, plan: ColumnPlan):
     return frame[~blank].reset_index(drop=True), row_numbers[~blank], int(blank.sum())
 
 
-# A row with none of these takes them all from the row above: a sheet with merged site cells
-# (one site, several dates) saved as CSV leaves them blank under the first.
-_SITE_IDENTITY = ("site_id", "site_pcode", "site_name")
-_SITE_CONTEXT = (
-    "site_aliases",
-    "site_kind",
-    *(c.key for c in SITE_CONTEXT_COLUMNS if c.key.startswith(("site_admin", "site_country"))),
-)
+def _check_plan(plan: ColumnPlan, source: str | None, reference: str | None) -> None:
+    """Refuse a file whose columns cannot make figures: nothing counted, no place, no source
+    or no reference date."""
+    has_indicator = "indicator" in plan.fields
+    if has_indicator and plan.values:
+        counts = ", ".join(plan.tags[p].text for p in plan.values)
+        raise InputError(
+            f"the file has both an indicator column ({plan.label('indicator')}) and count "
+            f"columns ({counts}); use one form or the other",
+            field="hashtag",
+        )
+    if not has_indicator and not plan.values:
+        raise InputError(
+            "no column says what is counted: tag one #indicator+code (with #indicator+text "
+            "for the value), or give counts in columns such as #affected+idps+ind",
+            field="hashtag",
+        )
+    if not any(key in plan.fields for key in PLACE_KEYS):
+        raise InputError(
+            "no column names a place: tag the site (#loc+name, #loc+code or #loc+pcode) or "
+            "the admin area each row is about (#adm1+name, #adm2+code ..., #country+code)",
+            field="hashtag",
+        )
+    if source is None and not {"source_id", "source_publisher"} & set(plan.fields):
+        raise InputError(
+            "no source for the figures: give --source SOURCE (a source in the store), "
+            "--publisher NAME (with --title, --url, --published) for a new one, or a column "
+            "#meta+source or #org+name",
+            field="source",
+        )
+    if reference is not None and set(REFERENCE_KEYS) & set(plan.fields):
+        used = ", ".join(plan.label(k) for k in REFERENCE_KEYS if k in plan.fields)
+        raise InputError(
+            f"the file gives its own reference dates ({used}); --date is for files without "
+            "a date column",
+            field="date",
+            value=reference,
+        )
+    if reference is None and not set(REFERENCE_KEYS) & set(plan.fields):
+        dates = [t.text for t, _ in plan.ignored if t.text.lower().startswith("#date")]
+        raise InputError(
+            "no column gives the date the figures refer to (#date+reported)"
+            + (f"; the file's dates ({', '.join(dates)}) are not reference dates" if dates else "")
+            + ": give --date (e.g. --date 2024-03-31, or a month 2024-03) for every row, "
+            "or tag the column #date+reported",
+            field="date",
+        )
 
 
-def _fill_down_sites(frame, plan: ColumnPlan):
-    """Rows without any site cell get the site cells (and admin areas) of the row above."""
+def _uncomputed(checked: Checked, table, plan: ColumnPlan, row_numbers) -> None:
+    """Refuse rows where a column that is read holds a formula with no value saved."""
+    if not table.uncomputed:
+        return
+    used = {*plan.fields.values(), *plan.values, *plan.parts}
+    present = set(int(r) for r in row_numbers)
+    for (row, position), formula in sorted(table.uncomputed.items()):
+        if position in used and row in present:
+            checked.fail(
+                [row],
+                plan.tags[position].text,
+                f"a formula ({formula}) with no value saved in the workbook: open it in "
+                "Excel or LibreOffice and save it, or paste the column as values",
+            )
+
+
+def _place_errors(checked: Checked, frame, base, plan: ColumnPlan) -> None:
+    """Refuse rows whose place cell below the level they would be filed at holds an Excel
+    error: where such a row is cannot be read, and the level above is not where it is. An
+    error in a column above the row's place (a commune code of a named site) only leaves that
+    level out."""
     import numpy as np
 
-    identity = [plan.fields[k] for k in _SITE_IDENTITY if k in plan.fields]
-    context = [plan.fields[k] for k in _SITE_CONTEXT if k in plan.fields]
-    if not identity or not len(frame):
-        return frame, np.array([], dtype=int)
-    blank = np.ones(len(frame), dtype=bool)
-    for position in identity:
-        blank &= (frame[position] == "").to_numpy()
-    source = np.maximum.accumulate(np.where(blank, -1, np.arange(len(frame))))
-    rows = np.flatnonzero(blank & (source >= 0))  # a blank first row stays blank: an error
-    if not len(rows):
-        return frame, rows
-    frame = frame.copy()
-    for position in identity + context:
-        values = frame[position].to_numpy(dtype=object).copy()
-        empty = rows[values[rows] == ""]
-        values[empty] = values[source[empty]]
-        frame[position] = values
-    return frame, rows
+    depth = {level: i for i, level in enumerate(LEVEL_NAMES)}
+    rows = base["row"].to_numpy()
+    row_depth = np.array([depth.get(level, -1) for level in base["level"]])
+    for key in PLACE_KEYS:
+        if key not in plan.fields:
+            continue
+        codes, uniques = _factorize(frame[plan.fields[key]])
+        bad = [i for i, u in enumerate(uniques) if str(u).strip() in EXCEL_ERRORS]
+        below = row_depth < depth[LEVEL_OF_KEY[key]]
+        for i in bad:
+            refused = (np.asarray(codes) == i) & below
+            checked.fail(
+                rows[refused],
+                plan.label(key),
+                f"'{uniques[i]}' is an Excel error, not a place: fix the cell in the file",
+            )
+
+
+def _levels(checked: Checked, base, stated, plan: ColumnPlan) -> None:
+    """base["level"]: the place each row is about (see places.row_level)."""
+    import numpy as np
+    import pandas as pd
+
+    keys = [k for k in PLACE_KEYS if k in plan.fields]
+    if "admin_level" not in plan.fields:
+        _deepest_levels(checked, base, keys, plan)
+        return
+    combos = pd.DataFrame({k: base[k] for k in keys}).assign(_stated=stated.to_numpy())
+    codes = combos.groupby(list(combos.columns), dropna=False, sort=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(codes))).groupby(codes).first()
+    levels = np.full(len(codes), None, dtype=object)
+    rows = base["row"].to_numpy()
+    column = plan.label("admin_level") if "admin_level" in plan.fields else keys[0]
+    for code, position in first.items():
+        line = {k: _none(combos.iloc[int(position)][k]) for k in keys}
+        cell = _none(combos.iloc[int(position)]["_stated"])
+        try:
+            level = row_level(line, stated_level(cell) if cell else None)
+        except InputError as exc:
+            where = column if exc.field == "admin level" else plan.label(keys[-1])
+            checked.fail(rows[codes == code], where, exc.reason)
+            continue
+        levels[codes == code] = level
+    put(base, "level", levels)
+
+
+def _deepest_levels(checked: Checked, base, keys: list[str], plan: ColumnPlan) -> None:
+    """The deepest level each row names, by whole columns (no #adm+level column to read)."""
+    import numpy as np
+    import pandas as pd
+
+    levels = np.full(len(base), None, dtype=object)
+    for level in LEVEL_NAMES:
+        named = np.zeros(len(base), dtype=bool)
+        for key in keys:
+            if LEVEL_OF_KEY[key] == level:
+                named |= base[key].notna().to_numpy()
+        levels[named] = level
+    nowhere = pd.isna(levels)
+    if nowhere.any():
+        checked.fail(base["row"].to_numpy()[nowhere], plan.label(keys[-1]), NO_PLACE)
+    put(base, "level", levels)
+
+
+def _none(value):
+    return None if value is None or value != value else value  # NaN from groupby keys
+
+
+def _part_labels(frame, plan: ColumnPlan):
+    """What part of a total each row is, from the columns that tell parts apart (origin
+    areas, causes): their values joined, or None."""
+    if not plan.parts:
+        return [None] * len(frame)
+    columns = [_clean(frame[p]).to_numpy(dtype=object) for p in plan.parts]
+    return [_join(*values) for values in zip(*columns, strict=True)]
+
+
+def _join(*values) -> str | None:
+    shown = [str(v) for v in values if v]
+    return ", ".join(shown) or None
 
 
 def put(frame, key: str, values) -> None:
@@ -306,14 +430,24 @@ def put(frame, key: str, values) -> None:
     frame[key] = pd.Series(array, index=frame.index, dtype=object)
 
 
-def _clean(series):
-    """Cells as clean text (control characters removed, trimmed), None when empty."""
+def _clean(series, excel_errors: dict[str, int] | None = None, column: str = ""):
+    """Cells as clean text (control characters removed, trimmed), None when empty. Excel
+    error values (#N/A ...) are empty cells; their count is added to `excel_errors`."""
+    import numpy as np
+
     codes, uniques = _factorize(series)
     values = [str(u) for u in uniques]
     if _already_clean(values):  # the usual case, checked in one pass over the text
         cleaned = [v or None for v in values]
     else:
         cleaned = [clean_text(from_spreadsheet_text(v)) for v in values]
+    errors = [i for i, v in enumerate(cleaned) if v in EXCEL_ERRORS]
+    if errors:
+        for i in errors:
+            cleaned[i] = None
+        if excel_errors is not None:
+            count = int(np.isin(np.asarray(codes), errors).sum())
+            excel_errors[column] = excel_errors.get(column, 0) + count
     return _take(cleaned, codes, series.index)
 
 
@@ -388,13 +522,85 @@ def _excel_serial(text: str) -> str:
     return text
 
 
-def _reference(checked, base, text, plan, today) -> None:
-    """ref_start, ref_end, ref_precision from #date+reported (or #date+start/#date+end)."""
+# An ISO date with a time of day, as databases and APIs write dates (2017-03-30T00:00:00,
+# 2010-11-30 00:00:00+00:00): the figure refers to the day as written.
+_DATETIME = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
+
+
+def _date_text(text: str) -> str:
+    """A date cell as parse_dateref reads it: Excel day numbers and ISO datetimes as dates,
+    a period from a day to the same day as that day."""
+    parts = [p.strip() for p in text.split("..")] if ".." in text else [text]
+    days = []
+    for part in parts:
+        if m := _DATETIME.fullmatch(part):
+            part = m.group(1)
+        days.append(_excel_serial(part))
+    if len(days) == 2 and days[0] == days[1]:
+        return days[0]
+    return "..".join(days)
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+
+
+def _year_month(checked, base, text, plan):
+    """The reference as a month (or a year) from #date+year and #date+month columns."""
+    import pandas as pd
+
+    years, months = text("ref_year"), text("ref_month")
+    column = plan.label("ref_year")
+    if "ref_month" in plan.fields:
+        column += f" and {plan.label('ref_month')}"
+    rows = base["row"].to_numpy()
+    out = []
+    for position, (year, month) in enumerate(zip(years, months, strict=True)):
+        year = None if year is None else str(year).removesuffix(".0")
+        if year is None:
+            out.append(None)
+            continue
+        if month is None:
+            out.append(year)
+            continue
+        key = str(month).strip().lower().removesuffix(".0")
+        number = int(key) if key.isdigit() else _MONTHS.get(key.rstrip("."))
+        if number is None or not 1 <= number <= 12:
+            checked.fail(
+                [rows[position]],
+                plan.label("ref_month"),
+                f"'{month}' is not a month: expected 1-12 or a month name",
+            )
+            out.append(None)
+            continue
+        out.append(f"{year}-{number:02d}")
+    return pd.Series(out, dtype=object), column
+
+
+def _reference(checked, base, text, plan, today, given: str | None = None) -> None:
+    """ref_start, ref_end, ref_precision from #date+reported (or a year and month, or
+    #date+start/#date+end), or from `given` (--date) for every row."""
     import numpy as np
     import pandas as pd
 
-    reference = text("reference")
-    column = plan.label("reference") if "reference" in plan.fields else "#date+reported"
+    if given is not None:
+        reference, column = pd.Series([given] * len(base), dtype=object), "--date"
+    elif "ref_year" in plan.fields:
+        reference, column = _year_month(checked, base, text, plan)
+    else:
+        reference = text("reference")
+        column = plan.label("reference") if "reference" in plan.fields else "#date+reported"
     stated = [k for k in ("ref_start", "ref_end") if k in plan.fields]
     if len(stated) == 2:
         start_text, end_text = text("ref_start"), text("ref_end")
@@ -403,6 +609,8 @@ def _reference(checked, base, text, plan, today) -> None:
         if fill.any():
             reference = reference.copy()
             reference[fill] = start_text[fill] + ".." + end_text[fill]
+            if "reference" not in plan.fields:
+                column = f"{plan.label('ref_start')} and {plan.label('ref_end')}"
     rows = base["row"].to_numpy()
     codes, uniques = _factorize(reference)
     codes = np.asarray(codes)
@@ -414,7 +622,7 @@ def _reference(checked, base, text, plan, today) -> None:
     for i, value in enumerate(uniques):
         serial[i] = bool(_EXCEL_SERIAL.fullmatch(value))
         try:
-            refs.append(parse_dateref(_excel_serial(value), "date", today))
+            refs.append(parse_dateref(_date_text(value), "date", today))
         except InputError as exc:
             refs.append(None)
             checked.fail(rows[codes == i], column, exc.reason)
@@ -435,7 +643,7 @@ def _reference(checked, base, text, plan, today) -> None:
         for (code, value), index in pairs.groupby(["ref", "given"], sort=False).indices.items():
             ref = refs[code] if code >= 0 else None
             derived = getattr(ref, key.removeprefix("ref_")) if ref else None
-            if derived is not None and _excel_serial(value) != derived.isoformat():
+            if derived is not None and _date_text(value) != derived.isoformat():
                 checked.fail(
                     rows[index], plan.label(key), f"does not match the reference date in {column}"
                 )

@@ -43,6 +43,12 @@ SITE_COLUMNS = (
     Column("longitude", "Longitude", "#geo+lon", "Decimal degrees, WGS 84"),
     Column("parent_id", "Inside site", "#loc+code+parent", "Id of the site this one lies in"),
     Column(
+        "location_type",
+        "Type of place",
+        "#loc+type+name",
+        "The source's own words for the kind of place (e.g. Host community, Collective centre)",
+    ),
+    Column(
         "sensitivity",
         "Sensitivity",
         "#meta+sensitivity",
@@ -241,33 +247,35 @@ HXL_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class ValueColumn:
-    """A column of counts in the style of IOM DTM site lists: one figure per non-empty cell."""
-
-    hxl: str
-    indicator: str
-    unit: str
-
-
-VALUE_COLUMNS = (
-    ValueColumn("#affected+idps", "population", "people"),
-    ValueColumn("#affected+idps+ind", "population", "people"),
-    ValueColumn("#affected+idps+hh", "households", "households"),
-    ValueColumn("#affected+hh", "households", "households"),
-    ValueColumn("#affected+returnees", "returns", "people"),
-    ValueColumn("#affected+returnees+ind", "returns", "people"),
-)
+# Site columns that describe where the site lies: on import they must not take a column that
+# says where people came from or went to (#adm1+name+origin).
+_NOT_FLOW_END = "-origin-dest"
+_ADMIN_IMPORT_PATTERNS = {
+    "site_country_iso3": ("#country+code", "#adm0+code", "#adm0+pcode"),
+    "site_admin1_name": ("#adm1+name",),
+    "site_admin1_pcode": ("#adm1+code", "#adm1+pcode"),
+    "site_admin2_name": ("#adm2+name",),
+    "site_admin2_pcode": ("#adm2+code", "#adm2+pcode"),
+    # Read to place rows and build the hierarchy; a site stores admin 1 and 2 only.
+    "country_name": ("#country+name", "#adm0+name"),
+    "admin3_name": ("#adm3+name",),
+    "admin3_pcode": ("#adm3+code", "#adm3+pcode"),
+}
 
 # Field key -> HXL tag patterns that fill it on import. Besides our own export's tags: the
-# source-table tags of the demo files, a plain #date, and DTM count columns ("count:...").
+# source-table tags of the demo files, admin areas as DTM, HDX HAPI and IDMC write them, and
+# the row's admin level. Dates (#date...) and counts (#affected...) are read by their own
+# rules in hxl.py and count_tags.py.
 IMPORT_PATTERNS: dict[str, tuple[str, ...]] = {
-    **{c.key: (c.hxl,) for c in HXL_COLUMNS},
-    "reference": ("#date+reported", "#date"),
-    "source_publisher": ("#org+reporting+name", "#org+name"),
+    **{c.key: (c.hxl,) for c in HXL_COLUMNS if not c.hxl.startswith("#date")},
+    **{k: tuple(p + _NOT_FLOW_END for p in v) for k, v in _ADMIN_IMPORT_PATTERNS.items()},
+    "admin_level": ("#adm+level",),
+    "source_publisher": ("#org+reporting+name", "#org+name", "#org+reporting"),
     "source_publisher_type": ("#org+reporting+type", "#org+type"),
-    **{f"count:{v.indicator}:{v.unit}:{v.hxl}": (v.hxl,) for v in VALUE_COLUMNS},
 }
+# Date fields that the #date columns fill (see hxl.plan_dates); published and accessed belong
+# to the source.
+DATE_KEYS = {"source_published": "published", "source_accessed": "accessed"}
 
 
 def normalise_hashtag(tag: str) -> tuple[str, frozenset[str]]:

@@ -77,6 +77,7 @@ def site_from_fields(fields: Fields, row: int | None = None) -> Site:
             ),
             aliases=aliases,
             pcode=f.get("pcode"),
+            location_type=f.get("location_type"),
         )
 
     return with_row(row, build)

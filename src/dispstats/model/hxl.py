@@ -13,12 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dispstats.errors import InputError
-from dispstats.model.columns import IMPORT_PATTERNS, PROVENANCE_TAGS
+from dispstats.model.columns import DATE_KEYS, IMPORT_PATTERNS, PROVENANCE_TAGS
+from dispstats.model.count_tags import CountMeaning, count_meaning
 
-# Attributes that make a count a part of the population, not its total (HXL core schema).
-DISAGGREGATION = frozenset(
-    {"f", "m", "i", "children", "adolescents", "adults", "elderly", "infants", "disabled"}
-)
+# Attributes that mark a column as a second version of a field the file also gives plainly
+# (HDX HAPI: #adm1+name+provider, the name as the data provider wrote it, beside #adm1+name).
+SECONDARY = frozenset({"provider", "original", "orig", "old"})
+
+# Columns whose values tell apart parts of one total: rows of one source, place and date that
+# differ in them are added up (by origin, by cause or crisis), not taken for rival figures.
+PART_TAGS = frozenset({"#cause", "#crisis", "#event", "#operation"})  # not their +status
+_ADMIN_TAGS = frozenset({"#country", "#adm0", "#adm1", "#adm2", "#adm3", "#adm4", "#adm5"})
 
 
 @dataclass(frozen=True)
@@ -39,8 +44,10 @@ class ColumnPlan:
     """Where each field is (0-based position), which columns hold values, what was ignored."""
 
     fields: dict[str, int] = field(default_factory=dict)
-    # Position -> (indicator, unit) for count columns such as #affected+idps+ind.
-    values: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # Position -> what a count column such as #affected+idps+ind holds.
+    values: dict[int, CountMeaning] = field(default_factory=dict)
+    # Positions of columns that tell apart parts of one total (origin areas, causes).
+    parts: list[int] = field(default_factory=list)
     tags: dict[int, Tag] = field(default_factory=dict)
     ignored: list[tuple[Tag, str]] = field(default_factory=list)
 
@@ -74,10 +81,11 @@ def looks_like_hashtag_row(cells: Sequence[object]) -> bool:
 
 
 def plan_columns(hashtags: Sequence[object], headers: Sequence[object] = ()) -> ColumnPlan:
-    """Match a hashtag row to fields; raises InputError when a field is tagged twice.
+    """Match a hashtag row to fields; raises InputError when a field is tagged twice alike.
 
     Malformed hashtags (an attribute starting with a digit) and tags no field uses are listed
-    in `ignored` with the reason.
+    in `ignored` with the reason. Of two columns for one field, a plain one wins over a second
+    version (#adm1+name over #adm1+name+provider); the other is listed.
     """
     import hxl.model
 
@@ -85,6 +93,8 @@ def plan_columns(hashtags: Sequence[object], headers: Sequence[object] = ()) -> 
         (key, hxl.model.TagPattern.parse(p)) for key, tags in IMPORT_PATTERNS.items() for p in tags
     ]
     plan = ColumnPlan()
+    dates: list[tuple[Tag, frozenset[str]]] = []
+    secondary: dict[str, bool] = {}  # field -> whether its column is a SECONDARY one
     for position, raw in enumerate(hashtags):
         text = "" if raw is None else str(raw).strip()
         if not text:
@@ -97,39 +107,134 @@ def plan_columns(hashtags: Sequence[object], headers: Sequence[object] = ()) -> 
         except InputError as exc:
             plan.ignored.append((tag, exc.reason))
             continue
+        attributes = frozenset(a.lower() for a in column.attributes)
+        name = column.tag.lower()
         if column.get_display_tag(sort_attributes=True) in PROVENANCE_TAGS:
             plan.ignored.append((tag, "describes the exporting store (kept there, not copied)"))
-            continue
-        matches = [(len(p.include_attributes), key) for key, p in patterns if p.match(column)]
-        if not matches:
-            plan.ignored.append((tag, "no dispstats field uses this hashtag"))
-            continue
-        best = max(n for n, _ in matches)
-        keys = sorted({key for n, key in matches if n == best})
-        if len(keys) > 1:
-            raise InputError(
-                f"column {position + 1}: {text} could be {' or '.join(keys)}; add an attribute "
-                "to say which",
-                field=text,
-            )
-        key = keys[0]
-        if key.startswith("count:"):
-            parts = column.attributes & DISAGGREGATION
-            parts |= {a for a in column.attributes if a.startswith("age")}
-            if parts:
-                plan.ignored.append(
-                    (tag, f"a disaggregated count (+{'+'.join(sorted(parts))}), not a total")
-                )
-                continue
-        if key in plan.fields:
-            first = plan.tags[plan.fields[key]]
-            raise InputError(
-                f"{text} (column {position + 1}) and {first.text} (column {first.column}) "
-                f"both give the {key.replace('_', ' ')}; keep one, or tag the other differently",
-                field=text,
-            )
-        plan.fields[key] = position
-        if key.startswith("count:"):
-            _, indicator, unit, _ = key.split(":")
-            plan.values[position] = (indicator, unit)
+        elif name == "#date":
+            dates.append((tag, attributes))
+        elif name == "#affected":
+            meaning = count_meaning(column)
+            if isinstance(meaning, str):
+                plan.ignored.append((tag, meaning))
+            else:
+                plan.values[position] = meaning
+        elif _tells_parts_apart(name, attributes):
+            plan.parts.append(position)
+        else:
+            _match(plan, tag, column, patterns, secondary)
+    plan_dates(plan, dates)
     return plan
+
+
+def _tells_parts_apart(name: str, attributes: frozenset[str]) -> bool:
+    if name in _ADMIN_TAGS:
+        return bool(attributes & {"origin", "dest"})
+    return name in PART_TAGS and not attributes & {"status", "type", "date"}
+
+
+def _match(plan: ColumnPlan, tag: Tag, column, patterns, is_secondary: dict) -> None:
+    matches = [(len(p.include_attributes), key) for key, p in patterns if p.match(column)]
+    if not matches:
+        plan.ignored.append((tag, "no dispstats field uses this hashtag"))
+        return
+    best = max(n for n, _ in matches)
+    keys = sorted({key for n, key in matches if n == best})
+    if len(keys) > 1:
+        raise InputError(
+            f"column {tag.column}: {tag.text} could be {' or '.join(keys)}; add an attribute "
+            "to say which",
+            field=tag.text,
+        )
+    key = keys[0]
+    secondary = bool({a.lower() for a in column.attributes} & SECONDARY)
+    if key in plan.fields:
+        first = plan.tags[plan.fields[key]]
+        if secondary == is_secondary[key]:
+            raise InputError(
+                f"{tag.text} (column {tag.column}) and {first.text} (column {first.column}) "
+                f"both give the {key.replace('_', ' ')}; keep one, or tag the other differently",
+                field=tag.text,
+            )
+        kept, dropped = (first, tag) if secondary else (tag, first)
+        plan.ignored.append((dropped, f"another column gives the {_words(key)}: {kept.label}"))
+        if kept is first:
+            return
+    plan.fields[key], is_secondary[key] = tag.column - 1, secondary
+
+
+def _words(key: str) -> str:
+    return key.removeprefix("site_").replace("_", " ").replace("pcode", "p-code")
+
+
+def plan_dates(plan: ColumnPlan, dates: list[tuple[Tag, frozenset[str]]]) -> None:
+    """Choose the reference date among a file's #date columns; the others are listed.
+
+    The reference is #date+reported; else a year and month pair (#date+year+reported with
+    #date+month+reported) as a month; else a year (#date+year, as IDMC writes it); else a
+    plain #date; else a period (#date+start and #date+end); else the only other date column.
+    #date+published and #date+accessed describe the source.
+    """
+    kinds: dict[str, list[Tag]] = {}
+    for tag, attributes in dates:
+        for attribute, key in DATE_KEYS.items():
+            if key in attributes:
+                kinds.setdefault(attribute, []).append(tag)
+                break
+        else:
+            if attributes & {"year", "month"}:
+                kind = "ref_year" if "year" in attributes else "ref_month"
+            elif attributes & {"start", "end"}:
+                kind = "ref_start" if "start" in attributes else "ref_end"
+            elif attributes == {"reported"}:
+                kind = "reference"
+            elif not attributes:
+                kind = "plain"
+            else:
+                kind = "other"
+            kinds.setdefault(kind, []).append(tag)
+    for kind, tags in kinds.items():
+        if len(tags) > 1 and kind != "other":
+            raise InputError(
+                f"{tags[0].label} and {tags[1].label} both give the "
+                f"{kind.replace('_', ' ').replace('ref ', 'reference ')}; keep one",
+                field=tags[1].text,
+            )
+    chosen = _reference_columns(kinds)
+    left_out = []
+    for kind, tags in kinds.items():
+        for tag in tags:
+            if kind in DATE_KEYS or kind in chosen:
+                plan.fields[chosen.get(kind, kind)] = tag.column - 1
+            else:
+                left_out.append(tag)
+    used = ", ".join(plan.tags[p].text for k, p in plan.fields.items() if k in REFERENCE_KEYS)
+    for tag in left_out:
+        reason = (
+            f"another date, kept out of the figure: the reference date is {used}"
+            if used
+            else "a date that is not the reference date (#date+reported)"
+        )
+        plan.ignored.append((tag, reason))
+
+
+# The fields a row's reference date is read from.
+REFERENCE_KEYS = ("reference", "ref_year", "ref_month", "ref_start", "ref_end")
+
+
+def _reference_columns(kinds: dict[str, list[Tag]]) -> dict[str, str]:
+    """Kind of date column -> the field it fills, for the columns that give the reference."""
+    if "reference" in kinds:
+        chosen = {"reference": "reference"}
+    elif "ref_year" in kinds:
+        chosen = {"ref_year": "ref_year", "ref_month": "ref_month"}
+    elif "plain" in kinds:
+        chosen = {"plain": "reference"}
+    elif "ref_start" in kinds or "ref_end" in kinds:
+        return {"ref_start": "ref_start", "ref_end": "ref_end"}
+    elif len(kinds.get("other", [])) == 1:
+        chosen = {"other": "reference"}
+    else:
+        chosen = {}
+    # A stated period start and end are checked against the reference, as export hxl writes.
+    return {**chosen, "ref_start": "ref_start", "ref_end": "ref_end"}

@@ -33,6 +33,8 @@ class Site:
     sensitivity: str = "public"
     aliases: tuple[str, ...] = ()
     pcode: str | None = None
+    # The file's own words for the kind of place ("Host community", "Collective centre").
+    location_type: str | None = None
 
     def __post_init__(self) -> None:
         _require(self.id, "site id")

@@ -1,15 +1,18 @@
 """Reading a CSV or XLSX table as analysts receive them: HXL hashtag row somewhere in the first
-rows, titles above it, blank lines, UTF-8 with or without BOM (or Windows-1252), spreadsheets
-that may hold formulas or be crafted to exhaust memory.
+rows, titles above it, blank lines, UTF-8 with or without BOM (or Windows-1252), workbooks
+whose first sheets are a summary or a methodology, formula cells, merged cells, and files
+crafted to exhaust memory.
 
-Cells are returned as text, exactly as written (numbers and dates of XLSX cells as ISO text);
-interpreting them is the validator's job.
+Cells are returned as text, exactly as written (numbers and dates of XLSX cells as ISO text;
+a formula cell as the value Excel last computed for it, never evaluated here); interpreting
+them is the validator's job.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings as pywarnings
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -47,6 +50,9 @@ class Table:
     row_numbers: object  # numpy array: 1-based row of each data row in the file
     blank_rows: int = 0
     warnings: list[str] = field(default_factory=list)
+    # XLSX: (file row, 0-based column) -> formula, for formula cells with no value saved.
+    uncomputed: dict[tuple[int, int], str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 def read_table(
@@ -174,8 +180,6 @@ def _first_wide_row(text: str, width: int) -> tuple[int, int]:
 
 
 def _parser_message(message: str, first_data_row: int, width: int) -> str:
-    import re
-
     if m := re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", message):
         row = int(m.group(1)) + first_data_row - 1
         return (
@@ -204,6 +208,14 @@ def _finish(path, hashtags, headers, frame, first_data_row, limits, warnings) ->
     return Table(path, hashtags, headers, frame, row_numbers, blank_rows, warnings)
 
 
+# What Excel shows in a cell whose formula failed; such a cell holds no value.
+EXCEL_ERRORS = frozenset(
+    {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#GETTING_DATA",
+     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+     "=#N/A"}
+)  # fmt: skip
+
+
 def _header_index(rows: Sequence[Sequence[object]], mapping: Mapping[str, str] | None):
     """Index of the hashtag row (or, with a mapping, of the header row) among `rows`."""
     index = len(rows) - 1
@@ -228,12 +240,13 @@ def _tags_and_headers(rows, index, mapping) -> tuple[list[str], list[str]]:
     return [by_header.get(_header_key(c), "") for c in row], row
 
 
-def _no_header(path: Path, mapping) -> InputError:
+def _no_header(path: Path, mapping, sheets: Sequence[str] = ()) -> InputError:
+    where = f" of any sheet ({', '.join(repr(n) for n in sheets)})" if len(sheets) > 1 else ""
     if mapping is None:
         return InputError(
             f"{path} has no HXL hashtag row (a row of tags such as #loc+name, "
-            f"#affected+idps+ind) in its first {HEADER_SEARCH_ROWS} rows; tag the columns, or "
-            "give --mapping FILE naming the hashtag of each column header",
+            f"#affected+idps+ind) in its first {HEADER_SEARCH_ROWS} rows{where}; "
+            "tag the columns, or give --mapping FILE naming the hashtag of each column header",
         )
     return InputError(
         f"{path}: none of the headers named in the mapping file appear in its first "
@@ -340,44 +353,37 @@ def _read_xlsx(path: Path, mapping, sheet: str | None, limits: Limits) -> Table:
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise _unreadable(path, exc) from None
     try:
-        if sheet is not None and sheet not in workbook.sheetnames:
-            raise InputError(
-                f"{path} has no sheet '{sheet}'; its sheets: {', '.join(workbook.sheetnames)}",
-                field="sheet",
-                value=sheet,
-            )
-        ws = workbook[sheet] if sheet else workbook.worksheets[0]
-        rows: list[list[str]] = []
-        found = None
-        for number, cells in enumerate(ws.iter_rows(), start=1):
-            texts = []
-            for cell in cells:
-                if getattr(cell, "data_type", None) == "f":
-                    if found is not None:
-                        raise InputError(
-                            f"{path}, sheet {ws.title}, row {number}, column "
-                            f"{cell.column_letter}: the cell holds a formula ({cell.value}); "
-                            "dispstats reads values only: copy the sheet and paste as values",
-                        )
-                    texts.append("")
-                    continue
-                texts.append(_cell_text(cell.value))
-            rows.append(texts)
-            if found is None and number <= HEADER_SEARCH_ROWS:
-                found = _header_index(rows, mapping)
-                header_row = number
-            if len(rows) > limits.max_rows + HEADER_SEARCH_ROWS:
-                raise InputError(
-                    f"{path} has more than {limits.max_rows:,} rows (raise it with --max-rows)",
-                )
+        ws, skipped = _tagged_sheet(path, workbook, sheet, mapping)
+        rows, formulas, header_row = _sheet_rows(path, ws, limits, mapping)
+        found = header_row - 1
+        worksheet_path = ws._worksheet_path
+        title = ws.title
     except InputError:
         raise
     except Exception as exc:  # the sheet's XML is parsed while its rows are read
         raise _unreadable(path, exc) from None
     finally:
         workbook.close()
-    if found is None:
-        raise _no_header(path, mapping)
+    notes = []
+    if len(workbook.sheetnames) > 1:
+        passed = ", ".join(repr(n) for n in skipped)
+        notes.append(
+            f"read sheet '{title}'" + (f"; skipped {passed} (no hashtag row)" * bool(passed))
+        )
+    uncomputed = _computed_values(path, title, rows, formulas, header_row) if formulas else {}
+    if formulas:
+        notes.append(
+            f"{len(formulas):,} formula cell(s) read as the values Excel saved for them "
+            "(never evaluated)"
+        )
+    merged, left_alone = _fill_merged(path, worksheet_path, rows, header_row)
+    if merged:
+        notes.append(f"{merged:,} cell(s) of merged ranges took the value of their merged cell")
+    if left_alone:
+        notes.append(
+            f"{left_alone:,} merged range(s) span rows of different admin areas and were not "
+            "filled: their empty cells stay empty"
+        )
     hashtags, headers = _tags_and_headers(rows, found, mapping)
     data = rows[header_row:]
     if mapping is not None and data and looks_like_hashtag_row(data[0]):
@@ -392,4 +398,130 @@ def _read_xlsx(path: Path, mapping, sheet: str | None, limits: Limits) -> Table:
     frame = pd.DataFrame(
         [(row + [""] * width)[:width] for row in data], columns=range(width), dtype=object
     )
-    return _finish(path, hashtags, headers, frame, header_row + 1, limits, [])
+    table = _finish(path, hashtags, headers, frame, header_row + 1, limits, [])
+    table.uncomputed, table.notes = uncomputed, notes
+    return table
+
+
+def _tagged_sheet(path: Path, workbook, sheet: str | None, mapping):
+    """The sheet asked for, else the first whose first rows hold a hashtag (or mapped header)
+    row; with the names of the sheets passed over."""
+    if sheet is not None:
+        if sheet not in workbook.sheetnames:
+            raise InputError(
+                f"{path} has no sheet '{sheet}'; its sheets: {', '.join(workbook.sheetnames)}",
+                field="sheet",
+                value=sheet,
+            )
+        return workbook[sheet], []
+    skipped = []
+    for ws in workbook.worksheets:
+        rows: list[list[str]] = []
+        for cells in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True):
+            rows.append([_cell_text(c) for c in cells])
+            if _header_index(rows, mapping) is not None:
+                return ws, skipped
+        skipped.append(ws.title)
+    raise _no_header(path, mapping, sheets=skipped)
+
+
+def _sheet_rows(path: Path, ws, limits: Limits, mapping):
+    """All rows as text, the formula cells below the header row, and the header row number."""
+    rows: list[list[str]] = []
+    formulas: dict[tuple[int, int], str] = {}
+    header_row = None
+    for number, cells in enumerate(ws.iter_rows(), start=1):
+        texts = []
+        for position, cell in enumerate(cells):
+            if getattr(cell, "data_type", None) == "f":
+                if header_row is not None:
+                    formulas[(number, position)] = str(cell.value)
+                texts.append("")
+                continue
+            texts.append(_cell_text(cell.value))
+        rows.append(texts)
+        if (
+            header_row is None
+            and number <= HEADER_SEARCH_ROWS
+            and _header_index(rows, mapping) is not None
+        ):
+            header_row = number
+        if len(rows) > limits.max_rows + HEADER_SEARCH_ROWS:
+            raise InputError(
+                f"{path} has more than {limits.max_rows:,} rows (raise it with --max-rows)",
+            )
+    if header_row is None:
+        raise _no_header(path, mapping)
+    return rows, formulas, header_row
+
+
+def _computed_values(path: Path, title: str, rows, formulas, header_row: int) -> dict:
+    """Put the value Excel saved for each formula cell into `rows`; returns the formula cells
+    that have none (a workbook written by a program that does not compute formulas)."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        wanted = {}
+        for (number, position), formula in formulas.items():
+            wanted.setdefault(number, {})[position] = formula
+        missing = {}
+        for number, cells in enumerate(workbook[title].iter_rows(min_row=1), start=1):
+            for position, formula in wanted.get(number, {}).items():
+                value = cells[position].value if position < len(cells) else None
+                if value is None:
+                    missing[(number, position)] = formula
+                else:
+                    rows[number - 1][position] = _cell_text(value)
+            if number >= max(wanted):
+                break
+    finally:
+        workbook.close()
+    return missing
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
+
+
+def _fill_merged(path: Path, worksheet_path: str, rows, header_row: int) -> tuple[int, int]:
+    """Give every cell of a merged range below the header row the value of its first cell, as
+    the sheet shows it; returns how many cells were filled and how many ranges were not. Only
+    ranges the workbook declares merged are filled: a blank cell is never taken for a merged
+    one, and a range over rows of different higher admin areas (a site cell merged across two
+    districts) is left as it is, since that merge cannot say which place is meant."""
+    from openpyxl.utils import column_index_from_string
+
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read(worksheet_path.lstrip("/"))
+    ranks = [_place_rank(tag) for tag in rows[header_row - 1]]
+    ranges = []
+    for first_col, first_row, last_col, last_row in _MERGE.findall(data):
+        top, bottom = int(first_row), min(int(last_row), len(rows))
+        left = column_index_from_string(first_col.decode()) - 1
+        right = column_index_from_string(last_col.decode()) - 1
+        if bottom > header_row and top <= len(rows):
+            rank = min((ranks[c] for c in range(left, right + 1) if c < len(ranks)), default=9)
+            ranges.append((rank, top, bottom, left, right))
+    filled = refused = 0
+    for rank, top, bottom, left, right in sorted(ranges):  # higher admin levels first
+        span = rows[max(top, header_row + 1) - 1 : bottom]
+        above = [c for c, r in enumerate(ranks) if r < rank]
+        if any(len({row[c] for row in span if c < len(row) and row[c]}) > 1 for c in above):
+            refused += 1
+            continue
+        value = rows[top - 1][left] if left < len(rows[top - 1]) else ""
+        for number in range(max(top, header_row + 1), bottom + 1):
+            row = rows[number - 1]
+            row.extend([""] * (right + 1 - len(row)))
+            for position in range(left, right + 1):
+                if (number, position) != (top, left) and not row[position]:
+                    row[position] = value
+                    filled += 1
+    return filled, refused
+
+
+def _place_rank(tag: str) -> int:
+    """How high in the hierarchy a hashtag's place is: 0 country ... 4 site, 9 not a place."""
+    name = (tag or "").strip().lower().split("+")[0]
+    ranks = {"#country": 0, "#adm0": 0, "#adm1": 1, "#adm2": 2, "#adm3": 3, "#loc": 4}
+    return ranks.get(name, 9)

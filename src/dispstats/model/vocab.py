@@ -5,10 +5,20 @@ Stored values are the lower_snake keys; `label()` gives the words shown to reade
 
 from __future__ import annotations
 
-INDICATORS = ("population", "households", "arrivals", "departures", "returns", "relocation")
-# Flows move people between two sites; stocks count people at one site.
+INDICATORS = (
+    "population",
+    "households",
+    "returnees",
+    "arrivals",
+    "departures",
+    "returns",
+    "relocation",
+)
+# Flows move people between two sites; stocks count people at one site. "returnees" is the
+# stock of people who have come back and live at the site (DTM's #affected+returnees), kept
+# apart from "returns", the movement of coming back: a count of returnees is not an arrival.
 FLOW_INDICATORS = frozenset({"arrivals", "departures", "returns", "relocation"})
-STOCK_INDICATORS = frozenset({"population", "households"})
+STOCK_INDICATORS = frozenset({"population", "households", "returnees"})
 INDICATOR_SYNONYMS = {
     "pop": "population",
     "people": "population",
@@ -18,6 +28,7 @@ INDICATOR_SYNONYMS = {
     "arrival": "arrivals",
     "departure": "departures",
     "return": "returns",
+    "returnee": "returnees",
     "relocations": "relocation",
     "relocated": "relocation",
 }
@@ -36,7 +47,33 @@ UNIT_SYNONYMS = {
 QUANTIFIERS = ("exact", "about", "at_least", "at_most", "more_than", "fewer_than", "unquantified")
 
 MOVEMENT_STATUSES = ("planned", "under_way", "completed")
-SITE_KINDS = ("camp", "informal_settlement", "zone", "admin_area", "city")
+# "location" is a place of no more specific kind (a village, a neighbourhood, a host
+# community): what DTM site lists hold beside camps. "country" is an admin 0 area.
+SITE_KINDS = ("camp", "informal_settlement", "zone", "admin_area", "city", "location", "country")
+# What site lists write in #loc+type, read as one of our kinds; any other value (Rural, Urban,
+# Host community, Collective centre ...) makes a "location" that keeps the file's own words.
+LOCATION_TYPE_KINDS = {
+    "camp": "camp",
+    "camps": "camp",
+    "formal camp": "camp",
+    "planned camp": "camp",
+    "planned site": "camp",
+    "idp camp": "camp",
+    "camp-like setting": "camp",
+    "informal settlement": "informal_settlement",
+    "informal site": "informal_settlement",
+    "spontaneous site": "informal_settlement",
+    "spontaneous settlement": "informal_settlement",
+    "self-settled camp": "informal_settlement",
+    "zone": "zone",
+    "city": "city",
+    "town": "city",
+    "village": "location",
+    "location": "location",
+    "administrative area": "admin_area",
+    "admin area": "admin_area",
+    "country": "country",
+}
 PUBLISHER_TYPES = ("un", "ngo", "government", "party_to_conflict", "media", "local_network")
 # Admiralty scale for source reliability, as used in humanitarian analysis.
 RELIABILITY = {

@@ -61,10 +61,12 @@ def add_site(store: Store, fields: TextFields) -> Site:
 
 def add_source(store: Store, fields: TextFields, today: date | None = None) -> Source:
     """Add a source; its id defaults to publisher and publication date ("ocha-2018-09-16")."""
-    return store.add_source(_new_source(store, fields, today))
+    return store.add_source(new_source_from_fields(store, fields, today))
 
 
-def _new_source(store: Store, fields: TextFields, today: date | None) -> Source:
+def new_source_from_fields(store: Store, fields: TextFields, today: date | None = None) -> Source:
+    """A new Source from text fields; its id defaults to publisher and publication date, made
+    free among the store's source ids."""
     f = dict(fields)
     if not clean_text(f.get("id")):
         base = slugify(f"{f.get('publisher') or ''} {f.get('published') or ''}")
@@ -98,7 +100,7 @@ def add_figure(store: Store, fields: TextFields, today: date | None = None) -> F
     if clean_text(fields.get("publisher")):
         source_fields = {k: fields.get(k) for k in SOURCE_FIELDS}
         source_fields["id"] = source_ref
-        new_source = _new_source(store, source_fields, today)
+        new_source = new_source_from_fields(store, source_fields, today)
         source_id = new_source.id
     else:
         source_id = store.find_source(source_ref).id

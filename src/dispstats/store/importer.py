@@ -1,39 +1,41 @@
 """Importing figures from an HXL-tagged CSV or XLSX file: read, check every row, then write
 all of it in one transaction (or nothing).
 
-Sites are matched by code (id or p-code), then by name or alias; sites the store does not know
-are created only when asked (`create_sites`), otherwise listed. Sources are matched by id; a
-source the store does not know is created when the file describes it (its publisher). Figures
-already in the store with the same content, or repeated in the file, are duplicates: counted,
-not added.
+Each row is placed at the most specific place it names (import_sites.py); places the store
+does not know are created only when asked (`create_sites`), otherwise listed. Sources are
+matched by id or publisher; a source the store does not know is created when the file or the
+options describe it (its publisher). In DTM-style files, rows of one source for one place and
+date are added up when they are parts (model/parts.py). Figures already in the store with the
+same content, or repeated in the file, are duplicates: counted, not added.
 """
 
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from dispstats.errors import DispstatsError, InputError
 from dispstats.model.bulk import (
-    SITE_KEYS,
     SOURCE_KEYS,
     Checked,
     RowError,
     check_figures,
     content_keys,
-    put,
     read_figures,
 )
 from dispstats.model.columns import as_spreadsheet_text
-from dispstats.model.fields import site_from_fields, source_from_fields
+from dispstats.model.fields import source_from_fields
 from dispstats.model.hxl import ColumnPlan, plan_columns
+from dispstats.model.parse import slugify
+from dispstats.model.parts import combine_parts
 from dispstats.model.records import Site, Source
 from dispstats.model.tables import Limits, Table, read_mapping, read_table
-from dispstats.store.lookup import find_source, normalise_name
+from dispstats.store.entry import new_source_from_fields
+from dispstats.store.import_sites import SiteIndex, resolve_ends, resolve_parents, resolve_sites
+from dispstats.store.lookup import find_source
 from dispstats.store.store import Store
 
 # progress(phase, done, total): done and total are None while a phase cannot count.
@@ -51,6 +53,11 @@ class ImportOptions:
     rejects: Path | None = None
     limits: Limits = field(default_factory=Limits)
     today: date | None = None
+    # The reference date of every row of a file without date columns (--date).
+    reference: str | None = None
+    # A new source for the rows without a source cell: publisher, publisher_type, title, url,
+    # published, accessed, reliability (as `dispstats add` takes them); `source` is its id.
+    new_source: dict[str, str | None] | None = None
 
 
 @dataclass
@@ -63,6 +70,7 @@ class ImportReport:
     added: int = 0
     valid: int = 0  # figures that passed every check (added, or duplicates)
     duplicates: int = 0
+    duplicates_in_file: int = 0  # rows that repeat another row of a DTM-style file exactly
     rejected_rows: int = 0
     blank_rows: int = 0
     errors: list[RowError] = field(default_factory=list)
@@ -114,21 +122,33 @@ def import_file(
     mapping = read_mapping(options.mapping) if options.mapping else None
     table = read_table(path, mapping, options.sheet, options.limits)
     report.rows_read, report.blank_rows = len(table.frame), table.blank_rows
-    report.notes.extend(table.warnings)
+    report.notes.extend(table.warnings + table.notes)
     plan = plan_columns(table.hashtags, table.headers)
     report.ignored_columns = [f"{tag.label}: {reason}" for tag, reason in plan.ignored]
-    untagged = [h for p, h in enumerate(table.headers) if h.strip() and p not in plan.tags]
-    if untagged:
-        report.ignored_columns.append(f"untagged columns: {', '.join(untagged)}")
+    report.ignored_columns += [
+        f"'{h.strip()}' (column {p + 1}): no hashtag"
+        for p, h in enumerate(table.headers)
+        if h.strip() and p not in plan.tags
+    ]
 
     say("checking", None, None)
-    source = _given_source(store, options.source)
-    checked = read_figures(table, plan, source, options.today)
+    given = _given_source(store, options)
+    source = given.id if given else None
+    checked = read_figures(table, plan, source, options.today, reference=options.reference)
     report.notes.extend(checked.notes)
     report.blank_rows += checked.blank_rows
-    new_sources = _resolve_sources(store, checked, plan)
-    new_sites = _resolve_sites(store, checked, plan, options.create_sites, report)
+    new_sources = _resolve_sources(store, checked, plan, given)
+    index = SiteIndex(store.sites())
+    new_sites, unknown = resolve_sites(index, checked, plan, options.create_sites)
+    for end in ("origin", "destination"):
+        resolve_ends(
+            checked.frame, checked, plan, index, end, options.create_sites, new_sites, unknown
+        )
+    resolve_parents(new_sites, index, report.notes)
+    report.unknown_sites = sorted(set(unknown))
     check_figures(checked, plan)
+    if plan.values:
+        _combine(checked, plan, report)
     frame = checked.frame
     report.figures_read = len(frame)
 
@@ -136,7 +156,7 @@ def import_file(
     bad_rows = {e.row for e in checked.errors}
     good = ~frame["row"].isin(bad_rows).to_numpy()
     fresh = _not_duplicates(store, frame, good, new_sources)
-    report.duplicates = int((good & ~fresh).sum())
+    report.duplicates = int((good & ~fresh).sum()) + report.duplicates_in_file
     report.valid = int(good.sum())
     report.errors = sorted(dict.fromkeys(checked.errors), key=lambda e: e.row)
     report.rejected_rows = len(bad_rows)
@@ -165,13 +185,36 @@ def import_file(
     return report
 
 
-def _given_source(store: Store, ref: str | None) -> str | None:
-    if ref is None:
+def _given_source(store: Store, options: ImportOptions) -> Source | None:
+    """The source of rows without a source cell: --source, or a new one from --publisher."""
+    if options.new_source and options.new_source.get("publisher"):
+        fields = {**options.new_source, "id": options.source}
+        return new_source_from_fields(store, fields, options.today)
+    if options.source is None:
         return None
     try:
-        return find_source(store.sources(), ref).id
+        return find_source(store.sources(), options.source)
     except DispstatsError as exc:
-        raise InputError(str(exc), field="source", value=ref) from None
+        raise InputError(str(exc), field="source", value=options.source) from None
+
+
+def _combine(checked: Checked, plan: ColumnPlan, report: ImportReport) -> None:
+    """Add up the parts of one source's totals (DTM style) and say so."""
+    good = ~checked.frame["row"].isin({e.row for e in checked.errors}).to_numpy()
+    combined = combine_parts(checked, good)
+    report.duplicates_in_file = combined.copies
+    if combined.sums:
+        by = ", ".join(plan.tags[p].text for p in plan.parts) or "count columns by cause"
+        report.notes.append(
+            f"{combined.sums:,} figure(s) are the sum of {combined.summed_rows:,} rows of one "
+            f"source for one place and date that differ by {by} (e.g. "
+            f"{'; '.join(combined.examples)}); each figure's value text shows its parts"
+        )
+    if combined.copies:
+        report.notes.append(
+            f"{combined.copies:,} row(s) repeat another row of the file exactly and were "
+            "counted once"
+        )
 
 
 def _first_rows(frame, key: str):
@@ -180,17 +223,29 @@ def _first_rows(frame, key: str):
     return present.drop_duplicates(key)
 
 
-def _resolve_sources(store: Store, checked: Checked, plan: ColumnPlan) -> list[Source]:
+def _resolve_sources(
+    store: Store, checked: Checked, plan: ColumnPlan, given: Source | None
+) -> list[Source]:
+    """Source ids for every line: the row's #meta+source (a source id, or a publisher with one
+    source in the store), else its publisher (#org+name), else the given source. Sources the
+    store lacks are returned to be created, when the file or the options describe them."""
     frame = checked.frame
-    known = {s.id for s in store.sources()}
+    stored = store.sources()
+    known = {s.id for s in stored}
+    new: list[Source] = [given] if given is not None and given.id not in known else []
     column = plan.label("source_id") if "source_id" in plan.fields else "--source"
+    _source_ids_by_publisher(frame, stored)
+    _source_ids_by_reference(checked, frame, stored, known, column)
     missing = frame["source_id"].isna().to_numpy()
     if missing.any():
-        checked.fail(frame["row"][missing], column, "no source given (give --source)")
-    new: list[Source] = []
+        checked.fail(
+            frame["row"][missing],
+            column,
+            "no source given (give --source, or --publisher to describe a new one)",
+        )
     for _, line in _first_rows(frame, "source_id").iterrows():
         source_id = line["source_id"]
-        if source_id in known:
+        if source_id in known or (given is not None and source_id == given.id):
             continue
         rows = frame["row"][(frame["source_id"] == source_id).to_numpy()]
         if not line["source_publisher"]:
@@ -198,7 +253,8 @@ def _resolve_sources(store: Store, checked: Checked, plan: ColumnPlan) -> list[S
                 rows,
                 column,
                 f"no source '{source_id}' in the store: add it with 'dispstats source add', "
-                "or give its publisher in a #org+reporting+name column",
+                "give --publisher (with --title, --url, --published) to describe it, or its "
+                "publisher in a #org+name column",
             )
             continue
         fields = {key.removeprefix("source_"): line[key] for key in SOURCE_KEYS}
@@ -210,190 +266,41 @@ def _resolve_sources(store: Store, checked: Checked, plan: ColumnPlan) -> list[S
     return new
 
 
+def _source_ids_by_publisher(frame, stored: list[Source]) -> None:
+    """Rows that name only a publisher: its one source in the store, else a new source id
+    made from its name."""
+    only_publisher = frame["source_id"].isna() & frame["source_publisher"].notna()
+    if not only_publisher.any():
+        return
+    ids = {}
+    for publisher in frame.loc[only_publisher, "source_publisher"].unique():
+        try:
+            ids[publisher] = find_source(stored, publisher).id
+        except DispstatsError:
+            ids[publisher] = slugify(publisher)
+    frame.loc[only_publisher, "source_id"] = frame.loc[only_publisher, "source_publisher"].map(ids)
+
+
+def _source_ids_by_reference(checked, frame, stored, known, column) -> None:
+    """A #meta+source cell that is not a source id may name a publisher with one source."""
+    given = frame["source_id"].notna() & ~frame["source_id"].isin(known)
+    if not given.any():
+        return
+    ids = {}
+    for ref in frame.loc[given, "source_id"].unique():
+        try:
+            ids[ref] = find_source(stored, ref).id
+        except DispstatsError:
+            ids[ref] = ref
+    frame.loc[given, "source_id"] = frame.loc[given, "source_id"].map(ids)
+
+
 def _source_column(exc: InputError, plan: ColumnPlan) -> str:
     key = "source_" + (exc.field or "").replace(" ", "_")
     return plan.label(key) if key in plan.fields else (exc.field or "")
 
 
 # --- sites -------------------------------------------------------------------------------------
-
-
-class _SiteIndex:
-    """The store's sites (and those this import creates) by id, p-code and name/alias."""
-
-    def __init__(self, sites: list[Site]):
-        self.by_id: dict[str, Site] = {}
-        self.by_pcode: dict[str, list[Site]] = {}
-        self.by_name: dict[str, list[Site]] = {}
-        self.created: set[str] = set()
-        for site in sites:
-            self.add(site)
-
-    def add(self, site: Site, created: bool = False) -> None:
-        if created:
-            self.created.add(site.id)
-        self.by_id[site.id] = site
-        if site.pcode:
-            self.by_pcode.setdefault(site.pcode.casefold(), []).append(site)
-        for name in {site.name, *site.aliases}:
-            self.by_name.setdefault(normalise_name(name), []).append(site)
-
-    def find(self, code, pcode, name, admin: tuple) -> list[Site]:
-        """By code (a site id or p-code), then p-code, then name or alias. When the row gives
-        a code, a site found by name is taken only if it has no p-code and was in the store
-        before: a site of this file with another code is another site, whatever its name."""
-        for ref in (code, pcode):
-            if not ref:
-                continue
-            if ref in self.by_id:
-                return [self.by_id[ref]]
-            if found := self.by_pcode.get(ref.casefold()):
-                return found
-        given = {r.casefold() for r in (code, pcode) if r}
-        matches = [
-            s
-            for s in self.by_name.get(normalise_name(name or ""), [])
-            if not given or (not s.pcode and s.id not in self.created)
-        ]
-        if len(matches) > 1:  # the same name in several places: the admin p-codes decide
-            narrowed = [
-                s
-                for s in matches
-                if all(a is None or a in (s.admin1_pcode, s.admin2_pcode) for a in admin)
-            ]
-            return narrowed or matches
-        return matches
-
-
-def _resolve_sites(
-    store: Store, checked: Checked, plan: ColumnPlan, create: bool, report: ImportReport
-) -> list[Site]:
-    """Replace site references with site ids; returns the sites to create."""
-    frame = checked.frame
-    index = _SiteIndex(store.sites())
-    new: list[Site] = []
-    unknown: list[str] = []
-    site_column = next(
-        (plan.label(k) for k in ("site_id", "site_pcode", "site_name") if k in plan.fields), ""
-    )
-    keys = ["site_id", "site_pcode", "site_name", "site_admin1_pcode", "site_admin2_pcode"]
-    refs = frame[keys].astype(object).where(frame[keys].notna(), None)
-    groups = refs.groupby(keys, dropna=False, sort=False)
-    resolved = [None] * len(frame)
-    for (code, pcode, name, adm1, adm2), positions in groups.indices.items():
-        code, pcode, name, adm1, adm2 = (_none(v) for v in (code, pcode, name, adm1, adm2))
-        rows = frame["row"].to_numpy()[positions]
-        written = code or pcode or name
-        if not written:
-            checked.fail(rows, site_column, "no site given")
-            continue
-        matches = index.find(code, pcode, name, (adm1, adm2))
-        if len(matches) > 1:
-            listed = ", ".join(f"{s.name} ({s.id})" for s in matches[:5])
-            checked.fail(rows, site_column, f"'{written}' names several sites: {listed}")
-            continue
-        if not matches:
-            line = frame.iloc[positions[0]]
-            if not create:
-                unknown.append(written)
-                checked.fail(
-                    rows,
-                    site_column,
-                    f"unknown site '{written}' (check the name, add it with "
-                    "'dispstats site add', or import with --create-sites)",
-                )
-                continue
-            site = _new_site(line, code, pcode, name, index, checked, rows, plan)
-            if site is None:
-                continue
-            index.add(site, created=True)
-            new.append(site)
-            matches = [site]
-        for p in positions:
-            resolved[p] = matches[0].id
-    put(frame, "site_id", resolved)
-    for end in ("origin", "destination"):
-        _resolve_ends(frame, checked, plan, index, end, create, new, unknown)
-    _resolve_parents(new, index, report)
-    report.unknown_sites = sorted(set(unknown))
-    return new
-
-
-def _none(value):
-    return None if value is None or value != value else value  # NaN from groupby keys
-
-
-def _resolve_ends(frame, checked, plan, index, end, create, new, unknown) -> None:
-    code_key, name_key = f"{end}_site_id", f"{end}_name"
-    column = (
-        plan.label(code_key)
-        if code_key in plan.fields
-        else (plan.label(name_key) if name_key in plan.fields else end)
-    )
-    out = [None] * len(frame)
-    codes, names = frame[code_key].to_numpy(), frame[name_key].to_numpy()
-    rows = frame["row"].to_numpy()
-    cache: dict[tuple, tuple[str | None, str]] = {}  # (code, name) -> (site id, problem)
-    for p in range(len(frame)):
-        code, name = codes[p], names[p]
-        if code is None and name is None:
-            continue
-        key = (code, name)
-        if key not in cache:
-            written = code or name
-            matches = index.find(code, None, name, (None, None))
-            if len(matches) == 1:
-                cache[key] = (matches[0].id, "")
-            elif len(matches) > 1:
-                cache[key] = (None, f"'{written}' names several sites; give the {end} site id")
-            elif create and code:  # known by its id and name only: its kind is a guess
-                site = Site(id=code, name=name or code, kind="admin_area")
-                index.add(site, created=True)
-                new.append(site)
-                cache[key] = (site.id, "")
-            else:
-                unknown.append(written)
-                cache[key] = (
-                    None,
-                    f"unknown {end} site '{written}' (add it, or import with --create-sites "
-                    f"and a {end} site id)",
-                )
-        out[p], problem = cache[key]
-        if problem:
-            checked.fail([rows[p]], column, problem)
-    put(frame, code_key, out)
-
-
-_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def _new_site(line, code, pcode, name, index, checked, rows, plan) -> Site | None:
-    slug = _SLUG.sub("-", normalise_name(name or "")).strip("-")
-    site_id = code or slug or (pcode or "").lower() or "site"
-    base, n = site_id, 2
-    while site_id in index.by_id:
-        site_id, n = f"{base}-{n}", n + 1
-    fields = {key.removeprefix("site_"): line[key] for key in SITE_KEYS if key.startswith("site_")}
-    fields.update(id=site_id, name=name or code or pcode, pcode=pcode, parent_id=None)
-    try:
-        site = site_from_fields(fields)
-    except InputError as exc:
-        key = "site_" + (exc.field or "")
-        column = plan.label(key) if key in plan.fields else (exc.field or "")
-        checked.fail(rows, column, f"new site '{site_id}': {exc.reason}")
-        return None
-    parent = _none(line["site_parent_id"])
-    return replace(site, parent_id=parent) if parent else site
-
-
-def _resolve_parents(new: list[Site], index: _SiteIndex, report: ImportReport) -> None:
-    for i, site in enumerate(new):
-        if site.parent_id and site.parent_id not in index.by_id:
-            report.notes.append(
-                f"site '{site.id}': its parent '{site.parent_id}' is not known, so it is "
-                "created without one"
-            )
-            new[i] = replace(site, parent_id=None)
 
 
 def _with_parents(chosen: list[Site], new: list[Site]) -> list[Site]:

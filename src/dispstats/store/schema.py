@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 
 # The schema version this code reads and writes; migrations/versions has one file per value.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 metadata = MetaData()
 
@@ -43,6 +43,8 @@ sites = Table(
     Column("sensitivity", String(16), nullable=False),
     Column("entered_by", Text, nullable=False),
     Column("entered_at", DateTime(timezone=True), nullable=False),
+    # 0003: the source's own words for the kind of place (DTM's #loc+type).
+    Column("location_type", Text),
 )
 
 site_aliases = Table(
