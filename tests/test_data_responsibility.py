@@ -93,3 +93,82 @@ def test_a_restricted_excerpt_can_be_set_at_the_command_line(run):
         "--no-interactive",
     )  # fmt: skip
     assert bad.exit_code == 1 and "'secret' is not one of: public, restricted" in bad.output
+
+
+# --- references and ranking follow the one public rule (leaks found by trying) ----------------
+
+
+def _restricted_parent_store(path: Path) -> Path:
+    from datetime import date
+
+    from dispstats.model.records import Site, Source
+    from dispstats.store import Store
+    from dispstats.store.entry import add_figure
+
+    with Store.init(str(path))[0] as store:
+        store.add_records(
+            [
+                Site("hidden-enclave", "Hidden Enclave", kind="zone", sensitivity="restricted"),
+                Site("open-camp", "Open Camp", parent_id="hidden-enclave"),
+            ],
+            [Source("ocha-x", "OCHA", "un", reliability="B")],
+        )
+        for value, day, sensitivity in (
+            ("40,000", "2024-05-01", "public"),
+            ("41,000", "2024-05-08", "public"),
+            ("987,654", "2024-05-15", "restricted"),
+        ):
+            add_figure(
+                store,
+                {"site": "open-camp", "indicator": "population", "value": value, "date": day,
+                 "source": "ocha-x", "sensitivity": sensitivity},
+                today=date(2024, 6, 1),
+            )  # fmt: skip
+    return path
+
+
+def test_public_hxl_never_names_a_restricted_parent(tmp_path):
+    db = _restricted_parent_store(tmp_path / "store.db")
+    out = tmp_path / "public.csv"
+    result = CliRunner().invoke(cli, ["--db", str(db), "export", "hxl", "--public", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "Open Camp" in text and "41000" in text
+    assert "hidden-enclave" not in text and "Hidden Enclave" not in text
+    assert "987" not in text
+
+
+def test_a_newer_restricted_figure_neither_hides_nor_changes_a_public_site(tmp_path):
+    from datetime import date
+
+    from dispstats.reports.brief_data import gather
+    from dispstats.store import Store
+
+    db = _restricted_parent_store(tmp_path / "store.db")
+    with Store.open(str(db)) as store:
+        public = gather(store, date(2024, 5, 19), public=True)
+        internal = gather(store, date(2024, 5, 19))
+    (key,) = public.key_figures
+    assert (key.site.id, key.estimate.figure.low) == ("open-camp", 41000)
+    assert all(f.low != 987654 for f in public.figures_used)
+    assert internal.key_figures[0].estimate.figure.low == 987654
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["brief", "--week", "2024-W20", "--public", "-o", "{out}/b.pdf"],
+        ["export", "xlsx", "--public", "-o", "{out}/x.xlsx"],
+    ],
+)
+def test_public_outputs_answer_a_restricted_name_as_an_unknown_one(tmp_path, command):
+    db = _restricted_parent_store(tmp_path / "store.db")
+    args = [a.format(out=tmp_path) for a in command]
+
+    def answer(site: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, ["--db", str(db), *args, "--sites", site])
+        return result.exit_code, result.output.replace(site, "NAME")
+
+    for restricted in ("Hidden Enclave", "hidden-enclave", "Hidden Enclav"):
+        assert answer(restricted) == answer("Zzzzzz Qqqqq")
+        assert "Hidden" not in answer(restricted)[1]

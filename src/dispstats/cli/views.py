@@ -201,6 +201,7 @@ def site_show(ctx: click.Context, site_ref: str, as_json: bool) -> None:
             for k, v in [
                 ("Site", f"{s.name} ({s.id})"),
                 ("Kind", vocab.label(s.kind)),
+                ("Type", s.location_type or ""),
                 ("Other names", "; ".join(s.aliases)),
                 ("P-code", s.pcode or ""),
                 ("Country", s.country_iso3 or ""),

@@ -189,11 +189,17 @@ class Figure:
 def public_only(
     sites: Iterable[Site], figures: Iterable[Figure]
 ) -> tuple[list[Site], list[Figure]]:
-    """What a public output may show: public sites, and public figures whose every site
-    (the site itself, origin, destination) is public, their restricted excerpts withheld. One
-    rule for every output."""
-    shown = [s for s in sites if s.sensitivity == "public"]
-    allowed = {s.id for s in shown}
+    """What a public output may show: public sites (their parent left out when it is
+    restricted), and public figures whose every site (the site itself, origin, destination)
+    is public, their restricted excerpts withheld. One rule for every output."""
+    public = [s for s in sites if s.sensitivity == "public"]
+    allowed = {s.id for s in public}
+    # A reference names what it points at (site ids are made from names): a public site
+    # inside a restricted one is shown inside nothing.
+    shown = [
+        replace(s, parent_id=None) if s.parent_id and s.parent_id not in allowed else s
+        for s in public
+    ]
     return shown, [
         _public_excerpt(f)
         for f in figures

@@ -143,7 +143,8 @@ def gather(
         key_ids = [find_site(all_sites, ref).id for ref in site_refs]
     else:
         # The largest sites by their newest population figures, found by index seeks.
-        newest = visible(store.latest_as_of(as_of, "population"))
+        # Public briefs rank by public figures only: filtered first, never afterwards.
+        newest = visible(store.latest_as_of(as_of, "population", public=public))
         size = {f.site_id: max(f.quantity.high or 0, 0) for f in newest}
         for f in newest:
             size[f.site_id] = max(size[f.site_id], f.quantity.high or 0)

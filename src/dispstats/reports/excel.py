@@ -153,7 +153,7 @@ def export_xlsx(
     started = time.perf_counter()
     as_of = date_to or date.today()
     all_sites = store.sites()
-    site_ids = [s.id for s in store.find_sites(site_refs)] if site_refs else []
+    site_ids = [s.id for s in store.find_sites(site_refs, public=public)] if site_refs else []
     # Retracted figures stay out of the Figures sheet (clean for re-use) but not out of History.
     figures = store.figures(
         FigureFilter(

@@ -344,9 +344,13 @@ class Store:
         """
         return lookup.find_site(self.sites(), ref)
 
-    def find_sites(self, refs: Sequence[str]) -> list[Site]:
-        """Several sites by name, alias or id, reading the site list once."""
+    def find_sites(self, refs: Sequence[str], *, public: bool = False) -> list[Site]:
+        """Several sites by name, alias or id, reading the site list once. With `public`,
+        among public sites only: a restricted name is answered as an unknown one, with no
+        suggestion drawn from restricted names."""
         all_sites = self.sites()
+        if public:
+            all_sites = [s for s in all_sites if s.sensitivity == "public"]
         return [lookup.find_site(all_sites, ref) for ref in refs]
 
     def source(self, source_id: str) -> Source:
@@ -443,10 +447,17 @@ class Store:
                 yield _figure_from_row(row)
 
     def latest_as_of(
-        self, as_of: date, indicator: str | None = None, site_ids: Sequence[str] = ()
+        self,
+        as_of: date,
+        indicator: str | None = None,
+        site_ids: Sequence[str] = (),
+        *,
+        public: bool = False,
     ) -> list[Figure]:
         """For each site and indicator, the figures with the newest reference date on or
         before `as_of` (all of them when several share that date); retractions left out.
+        With `public`, only public figures count: a newer restricted one neither hides nor
+        replaces them.
 
         A figure's reference date here is the start of its period: a figure for September
         2018 counts as known from 1 September. Each site and indicator costs one backward
@@ -467,6 +478,7 @@ class Store:
                         x.c.ref_start <= as_of,
                         x.c.revision != "retraction",
                         _is_current(x),
+                        *([x.c.sensitivity == "public"] if public else []),
                     )
                     .order_by(x.c.ref_start.desc())
                     .limit(1)
@@ -490,6 +502,7 @@ class Store:
                             v.c.ref_start == newest_date,
                             v.c.revision != "retraction",
                             _is_current(v),
+                            *([v.c.sensitivity == "public"] if public else []),
                         )
                         rows = connection.execute(query).mappings()
                         out += [_figure_from_row(r) for r in rows]
