@@ -116,16 +116,32 @@ def test_check_reports_stale_estimates_with_their_age(camps):
 
 def test_check_lists_disagreements_most_divergent_first(camps):
     add(camps, "camp-a", "1,000", "2018-09-10", source="ocha")
-    add(camps, "camp-a", "1,100", "2018-09-12", source="press")
+    add(camps, "camp-a", "1,400", "2018-09-12", source="press")
     add(camps, "camp-b", "300", "2018-09-10", source="ocha")
     add(camps, "camp-b", "900", "2018-09-12", source="press")
     report = check(camps, date(2018, 9, 17))
     assert [(d.site_id, d.low, d.high) for d in report.disagreements] == [
         ("camp-b", 300, 900),
-        ("camp-a", 1000, 1100),
+        ("camp-a", 1000, 1400),
     ]
     assert report.disagreements[0].spread == 3.0
     assert "OCHA 300" in report.disagreement_findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("about 42,000", "40,000-50,000"),  # inside the other's range
+        ("45,000", "45,000"),  # two sources, one number
+        ("1,000", "1,080"),  # within the 10 % tolerance
+        ("more than 20", "45"),  # "more than" allows it
+        ("at most 500", "300"),
+    ],
+)
+def test_figures_that_can_both_be_right_do_not_disagree(camps, first, second):
+    add(camps, "camp-a", first, "2018-09-10", source="ocha")
+    add(camps, "camp-a", second, "2018-09-12", source="press")
+    assert check(camps, date(2018, 9, 17)).disagreements == []
 
 
 def test_a_planned_departure_is_reported_to_follow_up(camps):

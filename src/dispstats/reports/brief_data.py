@@ -15,6 +15,7 @@ from dispstats.model.parse import format_dateref
 from dispstats.model.records import Figure, Site, Source, public_only
 from dispstats.series import RULE, Estimate, best_estimate
 from dispstats.series.checks import (
+    DEFAULT_TOLERANCE,
     Finding,
     disagreements,
     stale_findings,
@@ -92,6 +93,8 @@ class BriefData:
     site_names: dict[str, str] = field(default_factory=dict)
     history: dict[str, list[Figure]] = field(default_factory=dict)
     publishers: dict[str, str] = field(default_factory=dict)
+    # Figures this far apart (or nearer) do not disagree; said beside an empty table.
+    tolerance: float = DEFAULT_TOLERANCE
 
 
 def value_words(f: Figure) -> str:

@@ -136,7 +136,7 @@ def check(
         best_estimate(figures, sources, site_id, indicator, as_of, window_weeks, stale_weeks)
         for site_id, indicator in pairs
     ]
-    found = disagreements(estimates)
+    found = disagreements(estimates, tolerance)
     return CheckReport(
         as_of,
         stale_findings(estimates),

@@ -63,14 +63,44 @@ class Disagreement:
         return float("inf") if self.low == 0 else self.high / self.low
 
 
-def disagreements(estimates: Sequence[Estimate]) -> list[Disagreement]:
-    """Where two or more figures share an estimate's window, most disagreeing first."""
-    found = [
-        Disagreement(e.site_id, e.indicator, (e.figure, *e.competitors), e.low, e.high)
-        for e in estimates
-        if e.figure is not None and e.competitors
-    ]
+def disagreements(
+    estimates: Sequence[Estimate], tolerance: float = DEFAULT_TOLERANCE
+) -> list[Disagreement]:
+    """Where figures in an estimate's window cannot all be right, most disagreeing first.
+
+    Two figures disagree when what each says (a number, a range, "at least", "at most"),
+    widened by `tolerance` on both sides, leaves no value both allow: "about 42,000" lies
+    inside "40,000-50,000", and "more than 20" fits 45. A range's own width is no
+    disagreement, nor are two equal numbers.
+    """
+    found = []
+    for e in estimates:
+        if e.figure is None or not e.competitors:
+            continue
+        shown = (e.figure, *e.competitors)
+        numbers = [f for f in shown if f.quantity.low is not None]
+        if any(_apart(a, b, tolerance) for i, a in enumerate(numbers) for b in numbers[i + 1 :]):
+            found.append(Disagreement(e.site_id, e.indicator, shown, e.low, e.high))
     return sorted(found, key=lambda d: -d.spread)
+
+
+def bounds(f: Figure) -> tuple[float, float]:
+    """The values a figure allows: its number or range, open-ended for "at least" and
+    "more than", down to 0 for "at most" and "fewer than"."""
+    q = f.quantity
+    low, high = float(q.low), float(q.high)
+    if q.quantifier in ("at_least", "more_than"):
+        high = float("inf")
+    elif q.quantifier in ("at_most", "fewer_than"):
+        low = 0.0
+    return low, high
+
+
+def _apart(a: Figure, b: Figure, tolerance: float) -> bool:
+    (a_low, a_high), (b_low, b_high) = bounds(a), bounds(b)
+    return a_high * (1 + tolerance) < b_low * (1 - tolerance) or b_high * (
+        1 + tolerance
+    ) < a_low * (1 - tolerance)
 
 
 def disagreement_findings(
