@@ -7,7 +7,7 @@ import sys
 import click
 
 from dispstats.cli.app import UserError, cli, state_of
-from dispstats.cli.options import if_version_option
+from dispstats.cli.options import if_version_option, new_source_options
 from dispstats.cli.render import figure_json, figure_line, print_json
 from dispstats.errors import DispstatsError, InputError, NotFound
 from dispstats.model import vocab
@@ -169,16 +169,7 @@ def figure_options(func):
     help="Id of an existing source (or a publisher with one source). "
     "With --publisher: the id for the new source.",
 )
-@click.option("--publisher", help="Create a new source by this publisher with the figure.")
-@click.option(
-    "--publisher-type",
-    help="New source: un, ngo, government, party to conflict, media, local network.",
-)
-@click.option("--title", help="New source: title of the report or article.")
-@click.option("--url", help="New source: web address.")
-@click.option("--published", help="New source: publication date.")
-@click.option("--accessed", help="New source: date you read it.")
-@click.option("--reliability", help="New source: Admiralty grade A-F (F: cannot be judged).")
+@new_source_options
 @click.option("--role", help="automatic (default), recommended or triangulation.")
 @click.option(
     "--interactive/--no-interactive",

@@ -11,7 +11,7 @@ from dispstats.cli.options import (
     stale_weeks_option,
     window_weeks_option,
 )
-from dispstats.cli.render import figure_json, print_json, print_table, value_words
+from dispstats.cli.render import count_words, figure_json, print_json, print_table, value_words
 from dispstats.model import vocab
 from dispstats.model.parse import format_dateref, parse_choice, parse_dateref
 from dispstats.series import RULE, Estimate, estimate
@@ -214,7 +214,7 @@ def check_command(ctx, as_of, stale_weeks, window_weeks, tolerance, as_json):
             }
         )
         return
-    click.echo(f"Check as of {report.as_of}: {len(report.findings)} finding(s)")
+    click.echo(f"Check as of {report.as_of}: {count_words(len(report.findings), 'finding')}")
     for title, found in (
         ("Stale estimates", report.stale),
         ("Where sources disagree", report.disagreement_findings),

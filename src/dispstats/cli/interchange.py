@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from dispstats.cli.app import UserError, cli, state_of
-from dispstats.cli.render import print_json
+from dispstats.cli.options import NEW_SOURCE_KEYS, new_source_options
+from dispstats.cli.render import count_words, print_json
 
 SHOWN_ERRORS = 20
 
@@ -20,20 +21,7 @@ SHOWN_ERRORS = 20
     help="Source of every row without a #meta+source or #org+name cell (source id, or a "
     "publisher with one source). With --publisher: the id for the new source.",
 )
-@click.option(
-    "--publisher",
-    help="Describe a new source for the rows without a source cell (with --title, --url, "
-    "--published ...), created with the figures.",
-)
-@click.option(
-    "--publisher-type",
-    help="New source: un, ngo, government, party to conflict, media, local network.",
-)
-@click.option("--title", help="New source: title of the report or dataset.")
-@click.option("--url", help="New source: web address.")
-@click.option("--published", help="New source: publication date.")
-@click.option("--accessed", help="New source: date you downloaded it.")
-@click.option("--reliability", help="New source: Admiralty grade A-F (F: cannot be judged).")
+@new_source_options
 @click.option(
     "--date",
     "reference",
@@ -117,9 +105,7 @@ def import_command(ctx, file, *, max_rows, max_mb, as_json, reference, **given):
     from dispstats.model.tables import Limits
     from dispstats.store.importer import ImportOptions, import_file
 
-    source_keys = ("publisher", "publisher_type", "title", "url", "published", "accessed",
-                   "reliability")  # fmt: skip
-    new_source = {key: given.pop(key) for key in source_keys}
+    new_source = {key: given.pop(key) for key in NEW_SOURCE_KEYS}
     options = ImportOptions(
         **given,
         reference=reference,
@@ -172,9 +158,9 @@ def _print_report(report) -> None:
     echo = click.echo
     what = "Checked" if report.dry_run else "Read"
     echo(
-        f"{what} {report.file}: {_count(report.rows_read, 'row')}, "
-        f"{_count(report.figures_read, 'figure')}"
-        + (f" ({_count(report.blank_rows, 'blank row')} skipped)" if report.blank_rows else "")
+        f"{what} {report.file}: {count_words(report.rows_read, 'row')}, "
+        f"{count_words(report.figures_read, 'figure')}"
+        + (f" ({count_words(report.blank_rows, 'blank row')} skipped)" if report.blank_rows else "")
     )
     for note in report.notes:
         click.secho(f"Note: {note}", fg="yellow", err=True)
@@ -186,8 +172,8 @@ def _print_report(report) -> None:
         echo(f"  ... and {len(report.ignored_columns) - SHOWN_ERRORS:,} more (--json lists all)")
     if report.errors:
         click.secho(
-            f"{_count(report.rejected_rows, 'row')} refused "
-            f"({_count(len(report.errors), 'problem')}):",
+            f"{count_words(report.rejected_rows, 'row')} refused "
+            f"({count_words(len(report.errors), 'problem')}):",
             fg="red",
             err=True,
         )
@@ -218,8 +204,8 @@ def _print_report(report) -> None:
             else (f" (#{report.first_id}-#{report.last_id})")
         )
     echo(
-        f"{verb} {_count(report.added, 'figure')}{ids}; "
-        f"{_count(report.duplicates, 'duplicate')} not added"
+        f"{verb} {count_words(report.added, 'figure')}{ids}; "
+        f"{count_words(report.duplicates, 'duplicate')} not added"
         + (f"; new sites: {', '.join(report.sites_created[:10])}" if report.sites_created else "")
         + (
             f"; new sources: {', '.join(report.sources_created[:10])}"
@@ -227,7 +213,3 @@ def _print_report(report) -> None:
             else ""
         )
     )
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"

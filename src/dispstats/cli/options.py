@@ -51,3 +51,32 @@ def output_option(what: str, folder: bool = False):
         type=click.Path(dir_okay=folder, file_okay=not folder, path_type=Path),
         help=what,
     )
+
+
+# A new source described on the command line, as `add` and `import` take it.
+NEW_SOURCE_KEYS = (
+    "publisher", "publisher_type", "title", "url", "published", "accessed", "reliability"
+)  # fmt: skip
+_NEW_SOURCE_OPTIONS = (
+    click.option(
+        "--publisher",
+        help="Create a new source by this publisher (described by the options below), stored "
+        "with the figures.",
+    ),
+    click.option(
+        "--publisher-type",
+        help="New source: un, ngo, government, party to conflict, media, local network.",
+    ),
+    click.option("--title", help="New source: title of the report, article or dataset."),
+    click.option("--url", help="New source: web address."),
+    click.option("--published", help="New source: publication date."),
+    click.option("--accessed", help="New source: date you read or downloaded it."),
+    click.option("--reliability", help="New source: Admiralty grade A-F (F: cannot be judged)."),
+)
+
+
+def new_source_options(func):
+    """--publisher, --publisher-type, --title, --url, --published, --accessed, --reliability."""
+    for option in reversed(_NEW_SOURCE_OPTIONS):
+        func = option(func)
+    return func

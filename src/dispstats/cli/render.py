@@ -14,6 +14,11 @@ from dispstats.model.records import Figure, Site, Source
 from dispstats.model.vocab import RELIABILITY, label
 
 
+def count_words(n: int, word: str, plural: str | None = None) -> str:
+    """ "1 key site", "2 key sites": a count with its noun in the right number."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
+
+
 def value_words(figure: Figure) -> str:
     """ "about 45,000 people", "70,000–80,000 people", "unquantified"."""
     q = figure.quantity

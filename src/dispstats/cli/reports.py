@@ -8,6 +8,7 @@ import click
 
 from dispstats.cli.app import cli, state_of
 from dispstats.cli.options import output_option, public_option
+from dispstats.cli.render import count_words
 from dispstats.model.parse import parse_dateref
 
 
@@ -86,8 +87,9 @@ def brief(ctx, week, as_of, sites, top, title, organisation, lang, public, templ
         top,
     )
     click.echo(
-        f"Wrote {result.path} ({result.data.week}, {len(result.data.key_figures)} key "
-        f"sites, {len(result.data.sources)} sources)"
+        f"Wrote {result.path} ({result.data.week}, "
+        f"{count_words(len(result.data.key_figures), 'key site')}, "
+        f"{count_words(len(result.data.sources), 'source')})"
     )
 
 
