@@ -371,8 +371,8 @@ def _levels(checked: Checked, base, stated, plan: ColumnPlan) -> None:
     rows = base["row"].to_numpy()
     column = plan.label("admin_level") if "admin_level" in plan.fields else keys[0]
     for code, position in first.items():
-        line = {k: _none(combos.iloc[int(position)][k]) for k in keys}
-        cell = _none(combos.iloc[int(position)]["_stated"])
+        line = {k: none_if_missing(combos.iloc[int(position)][k]) for k in keys}
+        cell = none_if_missing(combos.iloc[int(position)]["_stated"])
         try:
             level = row_level(line, stated_level(cell) if cell else None)
         except InputError as exc:
@@ -401,8 +401,9 @@ def _deepest_levels(checked: Checked, base, keys: list[str], plan: ColumnPlan) -
     put(base, "level", levels)
 
 
-def _none(value):
-    return None if value is None or value != value else value  # NaN from groupby keys
+def none_if_missing(value):
+    """None for None and NaN (pandas gives NaN for missing groupby keys), else the value."""
+    return None if value is None or value != value else value
 
 
 def _part_labels(frame, plan: ColumnPlan):

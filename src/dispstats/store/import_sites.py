@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from dispstats.errors import InputError
 from dispstats.model import vocab
-from dispstats.model.bulk import SITE_KEYS, Checked, put
+from dispstats.model.bulk import SITE_KEYS, Checked, none_if_missing, put
 from dispstats.model.fields import site_from_fields
 from dispstats.model.hxl import ColumnPlan
 from dispstats.model.places import LEVEL_NAMES, PLACE_KEYS, Place, chain
@@ -132,7 +132,7 @@ def resolve_sites(
     stated_parents = "site_parent_id" in plan.fields
     for positions in refs.groupby(keys, dropna=False, sort=False).indices.values():
         first = frame.iloc[positions[0]]
-        line = {k: _none(first[k]) for k in (*context, "level")}
+        line = {k: none_if_missing(first[k]) for k in (*context, "level")}
         if line["level"] is None:  # the row's place could not be read: already refused
             continue
         try:
@@ -150,10 +150,6 @@ def resolve_sites(
 def _column(exc: InputError, plan: ColumnPlan, default: str) -> str:
     key = "site_" + (exc.field or "")
     return plan.label(key) if key in plan.fields else default
-
-
-def _none(value):
-    return None if value is None or value != value else value  # NaN from groupby keys
 
 
 def _place_line(

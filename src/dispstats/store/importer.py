@@ -235,7 +235,7 @@ def _resolve_sources(
     new: list[Source] = [given] if given is not None and given.id not in known else []
     column = plan.label("source_id") if "source_id" in plan.fields else "--source"
     _source_ids_by_publisher(frame, stored)
-    _source_ids_by_reference(checked, frame, stored, known, column)
+    _source_ids_by_reference(frame, stored, known)
     missing = frame["source_id"].isna().to_numpy()
     if missing.any():
         checked.fail(
@@ -270,29 +270,27 @@ def _source_ids_by_publisher(frame, stored: list[Source]) -> None:
     """Rows that name only a publisher: its one source in the store, else a new source id
     made from its name."""
     only_publisher = frame["source_id"].isna() & frame["source_publisher"].notna()
-    if not only_publisher.any():
-        return
-    ids = {}
-    for publisher in frame.loc[only_publisher, "source_publisher"].unique():
-        try:
-            ids[publisher] = find_source(stored, publisher).id
-        except DispstatsError:
-            ids[publisher] = slugify(publisher)
-    frame.loc[only_publisher, "source_id"] = frame.loc[only_publisher, "source_publisher"].map(ids)
+    _ids_from_store(frame, only_publisher, "source_publisher", stored, slugify)
 
 
-def _source_ids_by_reference(checked, frame, stored, known, column) -> None:
+def _source_ids_by_reference(frame, stored: list[Source], known: set[str]) -> None:
     """A #meta+source cell that is not a source id may name a publisher with one source."""
     given = frame["source_id"].notna() & ~frame["source_id"].isin(known)
-    if not given.any():
+    _ids_from_store(frame, given, "source_id", stored, lambda ref: ref)
+
+
+def _ids_from_store(frame, rows, key: str, stored: list[Source], otherwise) -> None:
+    """Set source_id of `rows` from their `key` cell: the source it names in the store (by id
+    or as its one publisher), else `otherwise(cell)`. Each distinct cell is looked up once."""
+    if not rows.any():
         return
     ids = {}
-    for ref in frame.loc[given, "source_id"].unique():
+    for ref in frame.loc[rows, key].unique():
         try:
             ids[ref] = find_source(stored, ref).id
         except DispstatsError:
-            ids[ref] = ref
-    frame.loc[given, "source_id"] = frame.loc[given, "source_id"].map(ids)
+            ids[ref] = otherwise(ref)
+    frame.loc[rows, "source_id"] = frame.loc[rows, key].map(ids)
 
 
 def _source_column(exc: InputError, plan: ColumnPlan) -> str:
