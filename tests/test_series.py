@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from dispstats.model.records import Site, Source
-from dispstats.series import check, weekly_changes, weekly_series
+from dispstats.series import check, latest_changes, weekly_series
 from dispstats.series.weekly import week_ends
 from dispstats.store.entry import add_figure
 
@@ -90,20 +90,34 @@ def test_a_week_value_is_flagged_stale_once_the_figure_is_too_old(camps):
 def test_a_new_figure_from_the_same_publisher_is_a_change_of_that_source(camps):
     add(camps, "camp-a", "1,000", "2018-09-12", source="ocha")
     add(camps, "camp-a", "1,500", "2018-09-18", source="ocha-2")
-    (change,) = weekly_changes(camps, ["camp-a"], week_of=date(2018, 9, 18))
+    (change,) = latest_changes(camps, ["camp-a"], as_of=date(2018, 9, 23))
     assert (change.cause, change.absolute, change.relative) == ("same_source", 500, 0.5)
 
 
-def test_another_source_winning_is_reported_as_a_source_switch(camps):
+def test_the_change_is_from_the_estimate_before_the_current_figure_even_weeks_earlier(camps):
+    # The brief's "previous estimate was" and the workbook's Summary use this one definition:
+    # a figure dated last week still shows the change it made, not "no change since last week".
+    add(camps, "camp-a", "50,000", "2018-01-15", source="ocha")
+    add(camps, "camp-a", "about 45,000", "2018-09-16", source="ocha-2")
+    (change,) = latest_changes(camps, ["camp-a"], as_of=date(2018, 9, 30))
+    assert (change.before.figure.low, change.after.figure.low, change.absolute) == (
+        50000,
+        45000,
+        -5000,
+    )
+
+
+def test_a_change_to_or_from_a_range_is_given_by_its_ends_never_by_a_midpoint(camps):
     add(camps, "camp-a", "1,000", "2018-09-12", source="ocha")
     add(camps, "camp-a", "800-1,200", "2018-09-18", source="press")
-    (change,) = weekly_changes(camps, ["camp-a"], week_of=date(2018, 9, 18))
-    assert (change.cause, change.absolute) == ("source_switch", 0)
+    (change,) = latest_changes(camps, ["camp-a"], as_of=date(2018, 9, 23))
+    assert (change.cause, change.low, change.high) == ("source_switch", -200, 200)
+    assert change.absolute is None and change.relative is None
 
 
-def test_a_site_with_only_this_weeks_figure_has_a_first_change_and_others_none(camps):
+def test_a_site_with_only_one_figure_has_a_first_change_and_others_none(camps):
     add(camps, "camp-b", "300", "2018-09-18")
-    changes = weekly_changes(camps, week_of=date(2018, 9, 18))
+    changes = latest_changes(camps, as_of=date(2018, 9, 18))
     assert [(c.site_id, c.cause, c.absolute) for c in changes] == [("camp-b", "first", None)]
 
 

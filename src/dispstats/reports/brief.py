@@ -133,9 +133,15 @@ def render_html(
         undefined=StrictUndefined,
         finalize=clip,
     )
+    env.globals["plural"] = plural
     return env.get_template("brief.html").render(
         d=data, charts=charts, lang=lang, version=__version__
     )
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """The template's words for a count: `many` may hold %(n)s for the number."""
+    return one if n == 1 else many % {"n": f"{n:,}"}
 
 
 def render_brief(
@@ -210,15 +216,26 @@ def _charts(store: Store, data: BriefData, end_day: date, folder: Path) -> list[
         # Two years at most: a weekly brief shows the trend, the store keeps the rest.
         since = end_day - timedelta(weeks=CHART_WEEKS)
         history = [f for f in data.history[k.site.id] if f.ref.start > since]
+        if not history:  # an empty chart over years would read as "nothing happened"
+            last = k.estimate.figure.ref.start
+            charts.append(
+                {
+                    "name": k.site.name,
+                    "note": f"No population figure for {k.site.name} in the two years to "
+                    f"{end_day.day} {end_day:%b %Y}; the last one is of {last.day} {last:%b %Y}, "
+                    "so no chart.",
+                }
+            )
+            continue
         first = history[0].ref.start if history else end_day
         weeks = min(CHART_WEEKS, (end_day - first).days // 7 + 2)
         ends = [end_day - timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
         weekly = weekly_estimates(history, sources, [k.site.id], "population", ends)[k.site.id]
         if len(history) + len(weekly) <= SVG_MAX_POINTS:
             svg = population_chart(history, weekly, data.publishers, end_day)
-            charts.append({"name": k.site.name, "svg": svg, "src": None})
+            charts.append({"name": k.site.name, "svg": svg, "src": None, "note": None})
         else:
             path = folder / f"chart-{n}.png"
             path.write_bytes(population_chart(history, weekly, data.publishers, end_day, "png"))
-            charts.append({"name": k.site.name, "svg": None, "src": path.as_uri()})
+            charts.append({"name": k.site.name, "svg": None, "src": path.as_uri(), "note": None})
     return charts

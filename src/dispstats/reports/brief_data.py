@@ -22,7 +22,7 @@ from dispstats.series.checks import (
     stock_flow_findings,
 )
 from dispstats.series.estimate import DEFAULT_STALE_WEEKS, DEFAULT_WINDOW_WEEKS
-from dispstats.series.weekly import week_label
+from dispstats.series.weekly import previous_estimate, week_label
 from dispstats.store import FigureFilter, Store
 
 KEY_SITES = 6
@@ -66,6 +66,8 @@ class KeyFigure:
     best: Cited
     others: list[Cited]
     earlier: list[Cited]
+    # Said on the card when an analyst's recommendation, not the rule, chose the figure.
+    recommended: str | None = None
 
 
 @dataclass
@@ -95,6 +97,10 @@ class BriefData:
     publishers: dict[str, str] = field(default_factory=dict)
     # Figures this far apart (or nearer) do not disagree; said beside an empty table.
     tolerance: float = DEFAULT_TOLERANCE
+    stale_weeks: int = DEFAULT_STALE_WEEKS
+    # When nothing was reported for the week: the newest figures on record, to say so plainly.
+    quiet: bool = False
+    newest: list[Cited] = field(default_factory=list)
 
 
 def value_words(f: Figure) -> str:
@@ -181,6 +187,7 @@ def gather(
         public=public,
         has_restricted=has_restricted and not public,
         method=RULE.format(window=window_weeks),
+        stale_weeks=stale_weeks,
         site_names={s.id: s.name for s in all_sites},
         publishers={s.id: s.publisher for s in sources.values()},
     )
@@ -205,6 +212,7 @@ def gather(
                 cite(e.figure),
                 [cite(f) for f in e.competitors],
                 [cite(f) for f in e.earlier],
+                recommended_words(e, public),
             )
         )
         data.history[site_id] = sorted(
@@ -219,7 +227,11 @@ def gather(
             key=lambda f: f.ref.start,
         )
 
-    _highlights(data, all_figures, sources, sites, estimate_of, cite, use, week_start)
+    def previous(f: Figure) -> Estimate:
+        return previous_estimate(all_figures, sources, f, window_weeks, stale_weeks)
+
+    _highlights(data, all_figures, sources, sites, previous, cite, use, week_start)
+    _quiet_week(data, all_figures, cite, use, week_start)
     flows = [
         m
         for m in all_figures
@@ -284,7 +296,37 @@ def _ends(m: Figure) -> tuple[str | None, str | None]:
     return m.site_id, m.destination_site_id
 
 
-def _highlights(data, all_figures, sources, sites, estimate_of, cite, use, week_start):
+def recommended_words(e: Estimate, public: bool) -> str | None:
+    """ "Recommended by amina: only count based on a registration" when an analyst's choice
+    won the rule (a public brief does not name who; the reason is the analyst's, kept in the
+    figure's history)."""
+    if e.reason != "recommended" or e.figure is None:
+        return None
+    f = e.figure
+    who = "an analyst" if public else f.entered_by
+    words = f"Recommended by {who}, not chosen by the rule"
+    if f.revision == "recommendation" and f.reason:
+        return f"{words}: {f.reason}"
+    return f"{words} (see the history of figure {f.id})"
+
+
+NEWEST_SHOWN = 5
+
+
+def _quiet_week(data: BriefData, all_figures, cite, use, week_start: date) -> None:
+    """A week with nothing reported says so, with the newest figures on record and their dates
+    (a brief of an old store must not read as if its figures were this week's)."""
+    numbers = [f for f in all_figures if not f.is_retracted and f.quantity.low is not None]
+    if data.highlights or any(f.ref.end >= week_start for f in numbers):
+        return
+    data.quiet = True
+    newest = sorted(numbers, key=lambda f: (f.ref.start, f.id), reverse=True)[:NEWEST_SHOWN]
+    for f in newest:
+        use(f)
+    data.newest = [cite(f) for f in newest]
+
+
+def _highlights(data, all_figures, sources, sites, previous, cite, use, week_start):
     """Sentences about what was reported during the brief's week, each with its footnotes.
 
     A figure is new this week when its source was published during the week (or, without a
@@ -302,7 +344,7 @@ def _highlights(data, all_figures, sources, sites, estimate_of, cite, use, week_
         c = cite(f)
         place = sites[f.site_id].name
         if f.indicator == "population" and f.quantity.low is not None:
-            before = estimate_of(f.site_id, f.ref.start - timedelta(days=1))
+            before = previous(f)
             text = f"{c.publisher} reports {c.words} people at {place} ({c.when})"
             notes_used = [c.note]
             if before.figure is not None:

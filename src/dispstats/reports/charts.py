@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from dispstats.model.records import Figure
 from dispstats.series.estimate import Estimate
@@ -18,6 +18,12 @@ MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 COLOURS = ("#1f5f8b", "#c2501e", "#3a8a3a", "#7a4e9e", "#b8860b", "#555555", "#a02c5a")
 BEST_COLOUR = "#222222"
 BAND_COLOUR = "#9dbbd6"
+RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "dispstats",
+    "font.size": 8,
+    "font.family": "DejaVu Sans",
+}
 
 
 def population_chart(
@@ -27,82 +33,17 @@ def population_chart(
     as_of: date,
     image_format: str = "svg",
 ) -> str | bytes:
-    """Population over time: one marker style per publisher (ranges as bars), the weekly
-    best-estimate line, and a band where sources in the window disagree.
+    """Population over time: one marker style per publisher (a range drawn from its low to its
+    high end, never as a midpoint), the weekly best estimate (two lines bounding a band while
+    it is a range, one line while it is a number), and a band where sources in the window
+    disagree.
 
     Returns SVG text (image_format "svg") or PNG bytes at 150 dpi ("png").
     """
     from matplotlib import rc_context
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-    from matplotlib.figure import Figure as Canvas
-    from matplotlib.ticker import FuncFormatter
 
-    with rc_context(
-        {
-            "svg.fonttype": "none",
-            "svg.hashsalt": "dispstats",
-            "font.size": 8,
-            "font.family": "DejaVu Sans",
-        }
-    ):
-        canvas = Canvas(figsize=(6.7, 2.5))
-        # Fixed margins (room for "1,000,000" on the left, the legend on the right): a layout
-        # engine would draw every chart twice.
-        canvas.subplots_adjust(left=0.105, right=0.775, bottom=0.12, top=0.96)
-        ax = canvas.subplots()
-        points = [e for e in weekly if e.figure is not None]
-        if points:
-            days = [e.as_of for e in points]
-            ax.fill_between(
-                days,
-                [e.low for e in points],
-                [e.high for e in points],
-                step="post",
-                color=BAND_COLOUR,
-                alpha=0.45,
-                linewidth=0,
-                label="range across sources",
-            )
-            ax.step(
-                days,
-                [(e.figure.quantity.low + e.figure.quantity.high) / 2 for e in points],
-                where="post",
-                color=BEST_COLOUR,
-                linewidth=1.4,
-                label="best estimate",
-            )
-        order = list(dict.fromkeys(publishers.get(f.source_id, f.source_id) for f in history))
-        for n, publisher in enumerate(order):
-            mine = [f for f in history if publishers.get(f.source_id, f.source_id) == publisher]
-            style = {"color": COLOURS[n % len(COLOURS)], "marker": MARKERS[n % len(MARKERS)]}
-            ax.plot(
-                [f.ref.start for f in mine],
-                [(f.quantity.low + f.quantity.high) / 2 for f in mine],
-                linestyle="none",
-                markersize=5,
-                label=chart_label(publisher),
-                **style,
-            )
-            ranges = [f for f in mine if f.quantity.is_range]
-            if ranges:  # a reported range as a bar from its low to its high
-                ax.vlines(
-                    [f.ref.start for f in ranges],
-                    [f.quantity.low for f in ranges],
-                    [f.quantity.high for f in ranges],
-                    color=style["color"],
-                    linewidth=1,
-                )
-        ax.axvline(as_of, color="#999999", linewidth=0.8, linestyle=":")
-        ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        locator = AutoDateLocator(minticks=3, maxticks=8)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        ax.set_ylabel("people")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=7)
+    with rc_context(RC):
+        canvas = population_canvas(history, weekly, publishers, as_of)
         if image_format == "png":
             png = io.BytesIO()
             canvas.savefig(png, format="png", dpi=150)
@@ -111,6 +52,126 @@ def population_chart(
         canvas.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]
+
+
+def population_canvas(
+    history: Sequence[Figure],
+    weekly: Sequence[Estimate],
+    publishers: Mapping[str, str],
+    as_of: date,
+):
+    """The chart's matplotlib figure, drawn but not saved (see population_chart)."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure as Canvas
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    with rc_context(RC):
+        canvas = Canvas(figsize=(6.7, 2.5))
+        # Fixed margins (room for "1,000,000" on the left, the legend on the right): a layout
+        # engine would draw every chart twice.
+        canvas.subplots_adjust(left=0.115, right=0.775, bottom=0.12, top=0.96)
+        ax = canvas.subplots()
+        points = [e for e in weekly if e.figure is not None]
+        if points:
+            _draw_best(ax, points)
+        order = list(dict.fromkeys(publishers.get(f.source_id, f.source_id) for f in history))
+        for n, publisher in enumerate(order):
+            mine = [f for f in history if publishers.get(f.source_id, f.source_id) == publisher]
+            style = {"color": COLOURS[n % len(COLOURS)], "marker": MARKERS[n % len(MARKERS)]}
+            single = [f for f in mine if not f.quantity.is_range]
+            ranges = [f for f in mine if f.quantity.is_range]
+            # A range's two ends carry the marker; the line between them is the range.
+            ax.plot(
+                [f.ref.start for f in single] + [f.ref.start for f in ranges for _ in "lh"],
+                [f.quantity.low for f in single]
+                + [v for f in ranges for v in (f.quantity.low, f.quantity.high)],
+                linestyle="none",
+                markersize=5,
+                label=chart_label(publisher),
+                **style,
+            )
+            if ranges:
+                ax.vlines(
+                    [f.ref.start for f in ranges],
+                    [f.quantity.low for f in ranges],
+                    [f.quantity.high for f in ranges],
+                    color=style["color"],
+                    linewidth=1.2,
+                )
+        ax.axvline(as_of, color="#999999", linewidth=0.8, linestyle=":")
+        highest = max([f.quantity.high for f in history] + [e.high or 0 for e in points] + [1])
+        # Headroom above the highest value, so a range's top end is never cut by the frame.
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, min_n_ticks=3))
+        ax.set_ylim(0, highest * 1.12)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        start = [points[0].as_of - timedelta(weeks=1)] if points else []
+        _date_axis(ax, [f.ref.start for f in history] + start + [as_of])
+        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.set_ylabel("people")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=7)
+    return canvas
+
+
+def _draw_best(ax, points: Sequence[Estimate]) -> None:
+    """Each week's value over the week it ends (steps "pre"; the first week drawn from its
+    start), so the newest week shows as a step, not as a point of no width."""
+    days = [points[0].as_of - timedelta(weeks=1), *(e.as_of for e in points)]
+    points = [points[0], *points]
+    ax.fill_between(
+        days,
+        [e.low for e in points],
+        [e.high for e in points],
+        step="pre",
+        color=BAND_COLOUR,
+        alpha=0.45,
+        linewidth=0,
+        label="range across sources",
+    )
+    lows = [e.figure.quantity.low for e in points]
+    highs = [e.figure.quantity.high for e in points]
+    single = lows == highs
+    if not single:
+        ax.fill_between(days, lows, highs, step="pre", color=BEST_COLOUR, alpha=0.18, linewidth=0)
+        ax.step(days, highs, where="pre", color=BEST_COLOUR, linewidth=1.0)
+    ax.step(
+        days,
+        lows,
+        where="pre",
+        color=BEST_COLOUR,
+        linewidth=1.4 if single else 1.0,
+        label="best estimate",
+    )
+
+
+def _date_axis(ax, days: Sequence[date]) -> None:
+    """Ticks that say their year: the first tick and every new year carry it ("Sep 2016",
+    "Jan 2017"), so no tick reads as a month of an unknown year."""
+    from matplotlib.dates import AutoDateLocator, num2date
+    from matplotlib.ticker import FuncFormatter
+
+    first, last = min(days), max(days)
+    if first == last:  # one day: a week either side, so the axis has a span
+        first, last = first - timedelta(days=7), last + timedelta(days=7)
+    margin = max((last - first) * 0.03, timedelta(days=1))
+    ax.set_xlim(first - margin, last + margin)
+    locator = AutoDateLocator(minticks=3, maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    ticks = [num2date(t).date() for t in locator()]
+    months = all(t.day == 1 for t in ticks)
+    years = months and all(t.month == 1 for t in ticks)
+
+    def label(value, position) -> str:
+        day = num2date(value).date()
+        if years:
+            return str(day.year)
+        before = [t for t in ticks if t < day]
+        new_year = not before or before[-1].year != day.year
+        text = f"{day:%b}" if months else f"{day.day} {day:%b}"
+        return f"{text} {day.year}" if new_year else text
+
+    ax.xaxis.set_major_formatter(FuncFormatter(label))
 
 
 def chart_label(text: str, limit: int = 40) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from dispstats.model import vocab
@@ -29,7 +29,7 @@ from dispstats.series.estimate import (
     Estimate,
     best_estimate,
 )
-from dispstats.series.weekly import Change, change_between, series_frame, week_ends
+from dispstats.series.weekly import Change, series_frame, week_ends
 from dispstats.store import FigureFilter, Store
 
 if TYPE_CHECKING:
@@ -78,28 +78,29 @@ def weekly_series(
     return series_frame(estimates, sources)
 
 
-def weekly_changes(
+def latest_changes(
     store: Store,
     site_refs: Sequence[str] = (),
     indicator: str = "population",
-    week_of: date | None = None,
+    as_of: date | None = None,
 ) -> list[Change]:
-    """Per site (default: every site), the change from the previous week's end to this one's."""
-    from dispstats.series.weekly import week_end
+    """Per site with an estimate (default: every site), the change its current figure made
+    from the previous estimate (see Change)."""
+    from dispstats.series.weekly import latest_change
 
     sites = store.find_sites(site_refs) if site_refs else store.sites()
-    this_end = week_end(week_of or date.today())
-    previous_end = this_end - timedelta(weeks=1)
+    when = as_of or date.today()
     sources = {s.id: s for s in store.sources()}
     figures = store.figures(
-        FigureFilter(site_ids=[s.id for s in sites], indicator=indicator, date_to=this_end)
+        FigureFilter(site_ids=[s.id for s in sites], indicator=indicator, date_to=when)
     )
     changes = []
     for site in sites:
-        before = best_estimate(figures, sources, site.id, indicator, previous_end)
-        after = best_estimate(figures, sources, site.id, indicator, this_end)
-        if after.figure is not None:
-            changes.append(change_between(before, after, sources))
+        change = latest_change(
+            figures, sources, best_estimate(figures, sources, site.id, indicator, when)
+        )
+        if change is not None:
+            changes.append(change)
     return changes
 
 
@@ -155,6 +156,6 @@ __all__ = [
     "best_estimate",
     "check",
     "estimate",
-    "weekly_changes",
+    "latest_changes",
     "weekly_series",
 ]

@@ -33,13 +33,19 @@ def _n(value: float | int | None) -> str:
     return "?" if value is None else f"{round(value):,}"
 
 
+def _span(f: Figure) -> str:
+    """A figure's number or range, never one end of a range standing for it."""
+    q = f.quantity
+    return _n(q.low) if q.low == q.high else f"{_n(q.low)}–{_n(q.high)}"
+
+
 def stale_findings(estimates: Sequence[Estimate]) -> list[Finding]:
     """Estimates whose winning figure is older than their threshold."""
     return [
         Finding(
             "stale",
             e.site_id,
-            f"{e.site_id} {e.indicator}: {_n(e.figure.quantity.high)} was last confirmed "
+            f"{e.site_id} {e.indicator}: {_span(e.figure)} was last confirmed "
             f"{e.age_weeks} weeks ago ({e.figure.ref.end.isoformat()})",
             (e.figure.id,),
         )

@@ -129,11 +129,18 @@ def series_frame(
 
 @dataclass(frozen=True)
 class Change:
-    """How a site's best estimate moved between two dates, and why.
+    """How a site's best estimate moved from the previous estimate to the current one, and why.
+
+    The previous estimate is the best estimate on the day before the current figure's
+    reference period starts: what was known of the site before that figure. The brief's "This
+    week" and the workbook's Summary both use this one definition.
 
     `cause` is "first" (nothing before), "unchanged" (same figure), "same_source" (the same
     publisher gave a new figure) or "source_switch" (another publisher's figure now wins: the
     change may come from counting differently, not from people moving).
+
+    A range moves by its two ends; no midpoint is made up: `absolute` and `relative` exist
+    only when both estimates are single numbers.
     """
 
     site_id: str
@@ -143,21 +150,56 @@ class Change:
     cause: str
 
     @property
-    def absolute(self) -> float | None:
+    def low(self) -> int | None:
+        """Change of the low ends (of the single numbers, when they are)."""
         if self.before.figure is None or self.after.figure is None:
             return None
-        return _central(self.after.figure) - _central(self.before.figure)
+        return self.after.figure.quantity.low - self.before.figure.quantity.low
+
+    @property
+    def high(self) -> int | None:
+        if self.before.figure is None or self.after.figure is None:
+            return None
+        return self.after.figure.quantity.high - self.before.figure.quantity.high
+
+    @property
+    def absolute(self) -> int | None:
+        return self.low if self.low == self.high else None
 
     @property
     def relative(self) -> float | None:
-        if self.absolute is None or _central(self.before.figure) == 0:
+        if self.absolute is None or not self.before.figure.quantity.low:
             return None
-        return self.absolute / _central(self.before.figure)
+        return self.absolute / self.before.figure.quantity.low
 
 
-def _central(f: Figure) -> float:
-    """The middle of a range (the value itself for a single number)."""
-    return (f.quantity.low + f.quantity.high) / 2
+def previous_estimate(
+    figures: Sequence[Figure],
+    sources: Mapping[str, Source],
+    figure: Figure,
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+    stale_weeks: int = DEFAULT_STALE_WEEKS,
+) -> Estimate:
+    """The best estimate of `figure`'s site and indicator on the day before its reference
+    period starts: what the figure changed."""
+    day = figure.ref.start - timedelta(days=1)
+    return best_estimate(
+        figures, sources, figure.site_id, figure.indicator, day, window_weeks, stale_weeks
+    )
+
+
+def latest_change(
+    figures: Sequence[Figure],
+    sources: Mapping[str, Source],
+    current: Estimate,
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+    stale_weeks: int = DEFAULT_STALE_WEEKS,
+) -> Change | None:
+    """The change that the current estimate's figure made (None when there is no figure)."""
+    if current.figure is None:
+        return None
+    before = previous_estimate(figures, sources, current.figure, window_weeks, stale_weeks)
+    return change_between(before, current, sources)
 
 
 def change_between(before: Estimate, after: Estimate, sources: Mapping[str, Source]) -> Change:
