@@ -16,7 +16,16 @@ from dispstats.store.entry import add_figure
 from .conftest import RESTRICTED_MARKS, TODAY, require_tool
 
 W38_END = date(2018, 9, 23)
-SHEETS = ["Readme", "Summary", "Figures", "Weekly series", "Movements", "Sources", "History"]
+SHEETS = [
+    "Readme",
+    "Summary",
+    "Charts",
+    "Figures",
+    "Weekly series",
+    "Movements",
+    "Sources",
+    "History",
+]
 
 
 @pytest.fixture
@@ -82,12 +91,13 @@ def test_the_summary_has_native_charts_drawn_from_the_workbook_data(workbook_pat
     line, bars = (etree.fromstring(x.encode()) for x in xml)
     assert line.find(".//c:lineChart", ns) is not None
     refs = [f.text for f in line.iterfind(".//c:val//c:f", ns)]
-    assert refs and all(r.startswith("'Summary'!$B$") for r in refs)
+    assert refs and all(r.startswith("Charts!$B$") for r in refs)
     # No invented curves between weekly values, and an axis that starts at zero.
-    assert [s.get("val") for s in line.iterfind(".//c:ser/c:smooth", ns)] == ["0"]
+    assert len(list(line.iterfind(".//c:ser", ns))) == 1
+    assert all(s.get("val") == "0" for s in line.iterfind(".//c:ser/c:smooth", ns))
     assert line.find(".//c:valAx/c:scaling/c:min", ns).get("val") == "0"
     assert bars.find(".//c:barChart", ns) is not None
-    assert bars.find(".//c:cat//c:f", ns).text.startswith("'Summary'!$A$")
+    assert bars.find(".//c:cat//c:f", ns).text.startswith("Charts!$A$")
 
 
 @pytest.mark.parametrize(
@@ -207,3 +217,58 @@ def test_readme_rows_are_tall_enough_for_their_text_and_labels_fit(workbook_path
         if isinstance(text, str) and len(text) > 150:
             height = sheet.row_dimensions[row[0].row].height
             assert height and height >= 30, (row[0].row, text[:40])
+
+
+def test_the_summary_change_is_the_one_the_brief_states(workbook_path, demo_sqlite):
+    from dispstats.reports.brief_data import gather
+
+    sheet = load_workbook(workbook_path)["Summary"]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert (row["Previous estimate (low)"], row["Best estimate (low)"]) == (50000, 45000)
+    assert (row["Change (low end)"], row["Change (high end)"]) == (-5000, -5000)
+    assert row["Change comes from"] == "another publisher's figure"
+    brief = gather(demo_sqlite, W38_END)
+    assert any("previous estimate was about 50,000" in t for t, _ in brief.highlights)
+
+
+def test_numbers_have_separators_and_reference_dates_are_dates_shown_to_their_precision(
+    workbook_path,
+):
+    book = load_workbook(workbook_path)
+    figures = book["Figures"]
+    header = [c.value for c in figures[1]]
+    rows = {r[0].value: r for r in figures.iter_rows(min_row=3)}
+    unhcr = rows[1]  # "about 85,000", October 2016
+    assert unhcr[header.index("Value (low)")].number_format == "#,##0"
+    reference = unhcr[header.index("Reference date")]
+    assert reference.value == datetime(2016, 10, 1) and reference.number_format == "mmm yyyy"
+    assert rows[4][header.index("Reference date")].number_format == "yyyy-mm-dd"  # a day
+    for name, column in (("Weekly series", 5), ("Movements", 8)):
+        cells = [r[column - 1] for r in book[name].iter_rows(min_row=3) if r[column - 1].value]
+        assert cells and all(c.number_format == "#,##0" for c in cells), name
+    summary = book["Summary"]
+    assert summary["G2"].number_format == "yyyy-mm-dd" and summary["H2"].value == "day"
+
+
+def test_columns_fit_their_content_and_publisher_types_are_words(workbook_path):
+    sources = load_workbook(workbook_path)["Sources"]
+    header = [c.value for c in sources[1]]
+    types = [
+        r[header.index("Publisher type")] for r in sources.iter_rows(min_row=3, values_only=True)
+    ]
+    assert "party to the conflict" in types and "party_to_conflict" not in types
+    for column, longest in (("A", "hammurabi-2018-09-17"), ("B", "Hammurabi's Justice")):
+        assert sources.column_dimensions[column].width >= len(longest)
+
+
+def test_sheets_print_at_full_size_with_their_headers_on_every_page(workbook_path):
+    book = load_workbook(workbook_path)
+    for name in ("Figures", "Weekly series", "Movements", "Sources", "History"):
+        sheet = book[name]
+        assert sheet.print_title_rows.replace("$", "") == "1:2", name
+        assert sheet.page_setup.orientation == "landscape"
+        assert not sheet.sheet_properties.pageSetUpPr or not (
+            sheet.sheet_properties.pageSetUpPr.fitToPage
+        ), name  # never shrunk to one page width
+    assert book["Summary"].print_title_rows.replace("$", "") == "1:1"

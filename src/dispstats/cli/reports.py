@@ -107,7 +107,7 @@ def export() -> None:
 @output_option("Workbook to write (default: reports/dispstats-<date>.xlsx).")
 @click.pass_context
 def export_xlsx_command(ctx, sites, date_from, date_to, public, output):
-    """Excel workbook: Readme, Summary with native charts, Figures (with HXL row), Weekly
+    """Excel workbook: Readme, Summary, Charts (native), Figures (with HXL row), Weekly
     series, Movements, Sources, History. Text never becomes a formula.
 
     \b

@@ -1,22 +1,23 @@
-"""The Excel export for partners: Readme, Summary (with native charts), Figures (with an HXL
+"""The Excel export for partners: Readme, Summary, Charts (native), Figures (with an HXL
 row), Weekly series, Movements, Sources, History.
 
-Written with openpyxl in write-only mode (rows are streamed; lxml makes it fast). Every string
-is written as text, so nothing from data can become a formula. Columns and their meanings come
-from model/columns.py, the same mapping as every other format.
+Written with XlsxWriter in constant-memory mode (see reports/xlsx_sheet.py): rows stream to
+disk, every text stays text, numbers and dates carry formats, and sheets print readably.
+Columns and their meanings come from model/columns.py, the same mapping as every other format.
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from dispstats import __version__
 from dispstats.errors import InputError
+from dispstats.model import vocab
 from dispstats.model.columns import (
     FIGURE_COLUMNS,
     SITE_COLUMNS,
@@ -25,13 +26,14 @@ from dispstats.model.columns import (
     figure_row,
     source_row,
 )
+from dispstats.model.parse import format_dateref
 from dispstats.model.records import Figure, public_only
+from dispstats.reports.xlsx_sheet import Formats, Progress, Reference, Sheet, open_workbook
 from dispstats.series import RULE
-from dispstats.series.estimate import best_estimate
-from dispstats.series.weekly import change_between, week_ends, week_label
+from dispstats.series.estimate import Estimate, best_estimate
+from dispstats.series.weekly import latest_change, week_ends, week_label
 from dispstats.store import FigureFilter, Store
 
-Progress = Callable[[int, int], None]
 CHART_SITES = 5
 SERIES_SITES = 20
 SERIES_WEEKS = 26
@@ -40,7 +42,21 @@ EXTRA_FIGURE_COLUMNS = (
     Column("publisher", "Publisher", "#org+reporting+name", "Publisher of the source"),
     Column("url", "URL", "#meta+url", "Web address of the source, where public"),
 )
-FORMATS = {date: "yyyy-mm-dd", datetime: "yyyy-mm-dd hh:mm", int: "#,##0"}
+# Column kinds (reports/xlsx_sheet.py NUMBER_FORMATS) of the figure columns.
+FIGURE_KINDS = {
+    "id": "id",
+    "version": "id",
+    "low": "count",
+    "high": "count",
+    "reference": "reference",
+    "ref_start": "day",
+    "ref_end": "day",
+    "excerpt": "wrap",
+    "confidence_note": "wrap",
+    "reason": "wrap",
+    "entered_at": "datetime",
+}
+SOURCE_KINDS = {"published": "day", "accessed": "day", "title": "wrap"}
 
 
 @dataclass
@@ -50,86 +66,8 @@ class ExportResult:
     seconds: float = 0.0
 
 
-class _Sheet:
-    """A write-only sheet with typed cells: text stays text, dates are dates, numbers numbers."""
-
-    def __init__(self, workbook, title: str):
-        self.ws = workbook.create_sheet(title)
-        self.rows = 0
-        # Printed or converted to PDF, each sheet is landscape and one page wide.
-        self.ws.page_setup.orientation = "landscape"
-        self.ws.page_setup.paperSize = "9"  # A4
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
-        self.ws.page_setup.fitToWidth = 1
-        self.ws.page_setup.fitToHeight = 0
-
-    def cell(self, value: object, bold: bool = False, wrap: bool = False):
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Alignment, Font
-
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)  # Excel has no time zones
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)  # 45000.0 (a range's middle) reads and formats as 45,000
-        cell = WriteOnlyCell(self.ws, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-        elif type(value) in FORMATS:
-            cell.number_format = FORMATS[type(value)]
-        if bold:
-            cell.font = Font(bold=True)
-        if wrap:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        return cell
-
-    def append(
-        self,
-        values: Iterable[object],
-        bold: bool = False,
-        wrap: bool = False,
-        formatted: bool = False,
-    ) -> None:
-        """One row. `formatted` (small sheets) gives numbers thousands separators; big sheets
-        take the fast path of plain values."""
-        if bold or wrap or formatted:
-            self.ws.append([self.cell(v, bold, wrap) for v in values])
-        else:
-            # Plain values are write-only mode's fast path (dates get a date format on their
-            # own); only text that openpyxl would take for a formula needs a cell object.
-            self.ws.append([self._plain(v) for v in values])
-        self.rows += 1
-
-    def _plain(self, value: object):
-        if isinstance(value, str):
-            return self.cell(value) if value.startswith("=") else value
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            return value.astimezone(UTC).replace(tzinfo=None)
-        return value
-
-    def table(
-        self,
-        columns: Sequence[Column],
-        rows: Iterable[Sequence[object]],
-        progress: Progress | None = None,
-        total: int = 0,
-    ) -> int:
-        """A header row, an HXL row, then the data; frozen below the tags, with a filter."""
-        from openpyxl.utils import get_column_letter
-
-        widths = [len(c.header) + 2 for c in columns]
-        for n, width in enumerate(widths, 1):
-            self.ws.column_dimensions[get_column_letter(n)].width = min(max(width, 10), 45)
-        self.ws.freeze_panes = "A3"
-        self.append([c.header for c in columns], bold=True)
-        self.append([c.hxl for c in columns])
-        count = 0
-        for count, row in enumerate(rows, 1):
-            self.append(row)
-            if progress and count % 2000 == 0:
-                progress(count, total)
-        last = get_column_letter(len(columns))
-        self.ws.auto_filter.ref = f"A2:{last}{count + 2}"
-        return count
+def reference_cell(f: Figure) -> Reference:
+    return Reference(f.ref.start, f.ref.precision, format_dateref(f.ref))
 
 
 def export_xlsx(
@@ -146,8 +84,6 @@ def export_xlsx(
     Dates select figures whose reference period overlaps them; the Summary is as of `date_to`
     (default today). With `public`, restricted sites and figures are left out everywhere.
     """
-    from openpyxl import Workbook
-
     if not output.parent.is_dir():
         raise InputError(f"folder {output.parent} does not exist", field="output")
     started = time.perf_counter()
@@ -171,61 +107,55 @@ def export_xlsx(
     exported = {f.id for f in figures}
     figures = [f for f in figures if not f.is_retracted]
 
-    workbook = Workbook(write_only=True)
-    props = workbook.properties
-    props.title = f"dispstats export as of {as_of.isoformat()}"
-    props.creator = f"dispstats {__version__}"
-    props.subject = "Displacement figures as reported by their sources"
-    props.created = datetime.now(UTC).replace(tzinfo=None)
-    rows: dict[str, int] = {}
+    workbook = open_workbook(output)
+    workbook.set_properties(
+        {
+            "title": f"dispstats export as of {as_of.isoformat()}",
+            "author": f"dispstats {__version__}",
+            "subject": "Displacement figures as reported by their sources",
+            "created": datetime.now(UTC).replace(tzinfo=None),
+        }
+    )
+    formats = Formats(workbook)
 
-    readme = _Sheet(workbook, "Readme")
-    summary = _Sheet(workbook, "Summary")
+    def sheet(title: str, repeat_columns: int = 1) -> Sheet:
+        return Sheet(workbook, formats, title, repeat_columns=repeat_columns)
+
+    rows: dict[str, int] = {}
+    readme, summary = sheet("Readme", 0), sheet("Summary", 2)
     by_site: dict[str, list[Figure]] = defaultdict(list)
     for f in figures:
         by_site[f.site_id].append(f)
-    rows["Summary"] = _summary(summary, by_site, sites, sources, as_of)
+    estimates = _summary(summary, by_site, sites, sources, as_of)
+    rows["Summary"] = len(estimates)
+    _charts(workbook, sheet("Charts"), estimates, by_site, sites, sources, as_of)
 
-    figure_sheet = _Sheet(workbook, "Figures")
     columns = [*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS]
-    rows["Figures"] = figure_sheet.table(
-        columns, (figure_values(f, sites, sources, public) for f in figures), progress, len(figures)
+    kinds = [FIGURE_KINDS.get(c.key, "text") for c in columns]
+    rows["Figures"] = sheet("Figures").table(
+        columns,
+        kinds,
+        (figure_values(f, sites, sources, public) for f in figures),
+        progress,
+        len(figures),
     )
-
-    series_sheet = _Sheet(workbook, "Weekly series")
-    rows["Weekly series"] = _weekly(series_sheet, by_site, sites, sources, as_of)
-
-    movement_sheet = _Sheet(workbook, "Movements")
-    flows = [f for f in figures if f.is_flow]
-    rows["Movements"] = movement_sheet.table(
-        [*FIGURE_COLUMNS[:4], *EXTRA_FIGURE_COLUMNS[:2], *FIGURE_COLUMNS[4:16]],
-        (
-            [
-                *list(figure_row(f).values())[:4],
-                *site_and_publisher(f, sites, sources),
-                *list(figure_row(f).values())[4:16],
-            ]
-            for f in flows
-        ),
-    )
-
-    source_sheet = _Sheet(workbook, "Sources")
+    rows["Weekly series"] = _weekly(sheet("Weekly series", 2), by_site, sites, sources, as_of)
+    rows["Movements"] = _movements(sheet("Movements"), figures, sites, sources)
     listed = [s for s in sources.values() if not public or s.id in used_sources]
-    rows["Sources"] = source_sheet.table(
-        SOURCE_COLUMNS, (list(source_row(s).values()) for s in listed)
+    rows["Sources"] = sheet("Sources").table(
+        SOURCE_COLUMNS,
+        [SOURCE_KINDS.get(c.key, "text") for c in SOURCE_COLUMNS],
+        (source_values(s) for s in listed),
     )
-
-    history_sheet = _Sheet(workbook, "History")
     # Figures that were revised, with all their versions; streamed, not held in memory.
     versions = (v for v in store.iter_versions(revised_only=True) if v.id in exported)
     if public:  # an earlier version may have been restricted, or its excerpt
         versions = (shown for v in versions for shown in public_only(all_sites, [v])[1])
-    rows["History"] = history_sheet.table(
-        columns, (figure_values(v, sites, sources, public) for v in versions), progress
+    rows["History"] = sheet("History").table(
+        columns, kinds, (figure_values(v, sites, sources, public) for v in versions), progress
     )
-
     _readme(readme, as_of, public, has_restricted, rows, len(all_sites))
-    workbook.save(output)
+    workbook.close()
     return ExportResult(output, rows, time.perf_counter() - started)
 
 
@@ -243,118 +173,167 @@ def figure_values(f: Figure, sites, sources, public: bool) -> list[object]:
     row = figure_row(f)
     if public:
         row["entered_by"] = None  # who entered a figure is internal
+    row["reference"] = reference_cell(f)
+    for key in ("quantifier", "movement_status"):
+        row[key] = vocab.label(row[key]) or None
     source = sources.get(f.source_id)
     return [*row.values(), *site_and_publisher(f, sites, sources), source.url if source else None]
 
 
-def _summary(sheet: _Sheet, by_site, sites, sources, as_of: date) -> int:
-    """Latest best estimate per site, change since last week, staleness; then the chart data
-    (weekly values of the largest sites; people moving per route) and two native charts."""
-    from openpyxl.chart import BarChart, LineChart, Reference
+def source_values(s) -> list[object]:
+    row = source_row(s)
+    row["publisher_type"] = vocab.label(row["publisher_type"])
+    return list(row.values())
 
-    header = [
-        "Site id",
-        "Site name",
-        "Best estimate (low)",
-        "Best estimate (high)",
-        "Quantifier",
-        "Publisher",
-        "Reference date",
-        "Figure id",
-        "Change since last week",
-        "Change (%)",
-        "Change comes from",
-        "Weeks old",
-        "Stale",
-        "Other sources (low)",
-        "Other sources (high)",
-    ]
-    for n, title in enumerate(header):  # wide enough for the header on one line
-        sheet.ws.column_dimensions[chr(65 + n)].width = max(len(title) + 3, 12)
-    sheet.ws.column_dimensions["B"].width = 30
-    sheet.ws.freeze_panes = "A2"
-    sheet.append(header, bold=True)
+
+def _movements(sheet: Sheet, figures, sites, sources) -> int:
+    columns = [*FIGURE_COLUMNS[:4], *EXTRA_FIGURE_COLUMNS[:2], *FIGURE_COLUMNS[4:16]]
+    kinds = [FIGURE_KINDS.get(c.key, "text") for c in columns]
+
+    def values(f: Figure) -> list[object]:
+        row = figure_values(f, sites, sources, public=False)
+        return [*row[:4], *site_and_publisher(f, sites, sources), *row[4:16]]
+
+    return sheet.table(columns, kinds, (values(f) for f in figures if f.is_flow))
+
+
+SUMMARY_COLUMNS = (
+    ("Site id", "text"),
+    ("Site name", "text"),
+    ("Best estimate (low)", "count"),
+    ("Best estimate (high)", "count"),
+    ("Quantifier", "text"),
+    ("Publisher", "text"),
+    ("Reference date", "reference"),
+    ("Reference precision", "text"),
+    ("Figure id", "id"),
+    ("Previous estimate (low)", "count"),
+    ("Previous estimate (high)", "count"),
+    ("Previous reference date", "reference"),
+    ("Change (low end)", "count"),
+    ("Change (high end)", "count"),
+    ("Change (%)", "percent"),
+    ("Change comes from", "text"),
+    ("Weeks old", "count"),
+    ("Stale", "text"),
+    ("Other sources (low)", "count"),
+    ("Other sources (high)", "count"),
+)
+CAUSES = {
+    "first": "first figure",
+    "unchanged": "no change",
+    "same_source": "new figure, same publisher",
+    "source_switch": "another publisher's figure",
+}
+
+
+def _summary(sheet: Sheet, by_site, sites, sources, as_of: date) -> list[Estimate]:
+    """Latest best estimate per site with the change its figure made from the previous
+    estimate (the brief's definition), staleness and the other sources' range."""
+    sheet.set_kinds([kind for _, kind in SUMMARY_COLUMNS])
+    sheet.ws.freeze_panes(1, 2)
+    sheet.ws.repeat_rows(0)
+    sheet.header([name for name, _ in SUMMARY_COLUMNS])
     estimates = []
     for site_id, figures in sorted(by_site.items()):
         e = best_estimate(figures, sources, site_id, "population", as_of)
         if e.figure is None:
             continue
-        before = best_estimate(figures, sources, site_id, "population", as_of - timedelta(7))
-        change = change_between(before, e, sources)
+        change = latest_change(figures, sources, e)
+        before = change.before.figure
         source = sources.get(e.figure.source_id)
-        causes = {
-            "first": "first figure",
-            "unchanged": "no change",
-            "same_source": "new figure, same publisher",
-            "source_switch": "another publisher's figure",
-        }
+        q = e.figure.quantity
         sheet.append(
             [
                 site_id,
-                sites[site_id].name if site_id in sites else site_id,
-                e.figure.quantity.low,
-                e.figure.quantity.high,
-                e.figure.quantity.quantifier,
+                _site_name(sites, site_id),
+                q.low,
+                q.high,
+                vocab.label(q.quantifier),
                 source.publisher if source else e.figure.source_id,
-                e.figure.ref.start,
+                reference_cell(e.figure),
+                e.figure.ref.precision,
                 e.figure.id,
-                change.absolute,
+                before.quantity.low if before else None,
+                before.quantity.high if before else None,
+                reference_cell(before) if before else None,
+                change.low,
+                change.high,
                 None if change.relative is None else round(change.relative * 100, 1),
-                causes[change.cause],
+                CAUSES[change.cause],
                 e.age_weeks,
                 "stale" if e.is_stale else "",
                 e.low,
                 e.high,
-            ],
-            formatted=True,
+            ]
         )
         estimates.append(e)
-    count = len(estimates)
-    sheet.ws.auto_filter.ref = f"A1:O{count + 1}"
+    sheet.ws.autofilter(0, 0, len(estimates), len(SUMMARY_COLUMNS) - 1)
+    sheet.fit_columns()
+    return estimates
 
-    # Chart data below the table: weeks down, the largest sites across.
+
+# Rows the two charts cover at the top of the Charts sheet; their data starts below.
+CHART_ROWS = 30
+
+
+def _charts(workbook, sheet: Sheet, estimates, by_site, sites, sources, as_of) -> None:
+    """Two native charts at the top (weekly best estimates of the largest sites; people
+    moving per route), the data they draw below them, one page wide when printed."""
+    sheet.ws.set_portrait()
+    sheet.ws.fit_to_pages(1, 0)
+    sheet.rows = CHART_ROWS
+    _weekly_chart(workbook, sheet, estimates, by_site, sites, sources, as_of, "A1")
+    _route_chart(workbook, sheet, by_site, sites, "A16")
+    sheet.fit_columns()
+
+
+def _weekly_chart(workbook, sheet, estimates, by_site, sites, sources, as_of, at) -> None:
+    """Chart data below the table (weeks down, the largest sites across) and a line chart of
+    it. A site whose best estimate is a range in any week gets a low-end and a high-end
+    series: a range is never charted as its midpoint."""
     largest = sorted(estimates, key=lambda e: -(e.figure.quantity.high or 0))[:CHART_SITES]
+    if not largest:
+        return
     ends = week_ends(as_of, SERIES_WEEKS)
-    sheet.append([])
-    sheet.append(
-        ["Chart data: weekly best estimate (middle of a range) of the largest sites"], bold=True
-    )
-    first_row = sheet.rows + 1
-    sheet.append(
-        ["Week", *[sites[e.site_id].name if e.site_id in sites else e.site_id for e in largest]],
-        bold=True,
-    )
-    for end in ends:
-        values = []
-        for e in largest:
-            w = best_estimate(by_site[e.site_id], sources, e.site_id, "population", end)
-            q = w.figure.quantity if w.figure else None
-            values.append((q.low + q.high) / 2 if q else None)
-        sheet.append([week_label(end), *values], formatted=True)
-    if largest:
-        chart = LineChart()
-        chart.title = "Population, weekly best estimate"
-        chart.y_axis.title = "people"
-        chart.x_axis.title = "ISO week"
-        chart.height, chart.width = 8, 18
-        data = Reference(
-            sheet.ws,
-            min_col=2,
-            max_col=1 + len(largest),
-            min_row=first_row,
-            max_row=first_row + len(ends),
+    weekly = {
+        e.site_id: [best_estimate(by_site[e.site_id], sources, e.site_id, "population", end)
+                    for end in ends]
+        for e in largest
+    }  # fmt: skip
+    series: list[tuple[str, list[int | None]]] = []
+    for e in largest:
+        name = _site_name(sites, e.site_id)
+        lows = [w.figure.quantity.low if w.figure else None for w in weekly[e.site_id]]
+        highs = [w.figure.quantity.high if w.figure else None for w in weekly[e.site_id]]
+        if lows == highs:
+            series.append((name, lows))
+        else:
+            series += [(f"{name} (low end)", lows), (f"{name} (high end)", highs)]
+    sheet.blank()
+    sheet.title_row("Chart data: weekly best estimate of the largest sites (ranges by their ends)")
+    first_row = sheet.rows
+    sheet.header(["Week", *(name for name, _ in series)])
+    for n, end in enumerate(ends):
+        sheet.append([week_label(end), *(values[n] for _, values in series)], sheet.formats.count)
+    chart = workbook.add_chart({"type": "line"})
+    for col in range(1, len(series) + 1):
+        chart.add_series(
+            {
+                "name": [sheet.name, first_row, col],
+                "categories": [sheet.name, first_row + 1, 0, first_row + len(ends), 0],
+                "values": [sheet.name, first_row + 1, col, first_row + len(ends), col],
+                "marker": {"type": "circle", "size": 4},
+            }
         )
-        chart.add_data(data, titles_from_data=True)
-        for series in chart.series:
-            series.smooth = False  # openpyxl smooths lines by default: it invents bumps
-        chart.y_axis.scaling.min = 0  # a cut axis would exaggerate every change
-        chart.y_axis.numFmt = "#,##0"
-        chart.set_categories(
-            Reference(sheet.ws, min_col=1, min_row=first_row + 1, max_row=first_row + len(ends))
-        )
-        _show_axes(chart)
-        sheet.ws.add_chart(chart, "Q2")
+    chart.set_title({"name": "Population, weekly best estimate"})
+    chart.set_y_axis({"name": "people", "min": 0, "num_format": "#,##0"})
+    chart.set_x_axis({"name": "ISO week"})
+    chart.set_size({"width": 640, "height": 290})
+    sheet.ws.insert_chart(at, chart)
 
+
+def _route_chart(workbook, sheet, by_site, sites, at) -> None:
     routes: dict[str, int] = defaultdict(int)
     for figures in by_site.values():
         for f in figures:
@@ -363,53 +342,48 @@ def _summary(sheet: _Sheet, by_site, sites, sources, as_of: date) -> int:
                 origin = f.origin_site_id if inbound else f.site_id
                 dest = f.site_id if inbound else f.destination_site_id
                 routes[f"{_site_name(sites, origin)} → {_site_name(sites, dest)}"] += f.quantity.low
-    if routes:
-        sheet.append([])
-        sheet.append(["Chart data: people moving per route (low ends, all statuses)"], bold=True)
-        route_row = sheet.rows + 1
-        sheet.append(["Route", "People"], bold=True)
-        top = sorted(routes.items(), key=lambda r: -r[1])[:10]
-        for route, people in top:
-            sheet.append([route, people], formatted=True)
-        bars = BarChart()
-        bars.type = "bar"
-        bars.title = "Movements by route"
-        bars.height, bars.width = 7, 18
-        bars.add_data(
-            Reference(sheet.ws, min_col=2, min_row=route_row, max_row=route_row + len(top)),
-            titles_from_data=True,
-        )
-        bars.set_categories(
-            Reference(sheet.ws, min_col=1, min_row=route_row + 1, max_row=route_row + len(top))
-        )
-        bars.legend = None
-        bars.y_axis.numFmt = "#,##0"
-        _show_axes(bars)
-        sheet.ws.add_chart(bars, "Q20")
-    return count
+    if not routes:
+        return
+    sheet.blank()
+    sheet.title_row("Chart data: people moving per route (low ends, all statuses)")
+    route_row = sheet.rows
+    sheet.header(["Route", "People"])
+    top = sorted(routes.items(), key=lambda r: -r[1])[:10]
+    for route, people in top:
+        sheet.append([route, people], sheet.formats.count)
+    bars = workbook.add_chart({"type": "bar"})
+    bars.add_series(
+        {
+            "name": [sheet.name, route_row, 1],
+            "categories": [sheet.name, route_row + 1, 0, route_row + len(top), 0],
+            "values": [sheet.name, route_row + 1, 1, route_row + len(top), 1],
+        }
+    )
+    bars.set_title({"name": "Movements by route"})
+    bars.set_legend({"none": True})
+    bars.set_x_axis({"min": 0, "num_format": "#,##0"})
+    bars.set_size({"width": 640, "height": 280})
+    sheet.ws.insert_chart(at, bars)
 
 
-def _show_axes(chart) -> None:
-    # openpyxl 3.1 leaves `delete` unset, and some readers then hide the axes.
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
+WEEKLY_COLUMNS = (
+    (Column("site_id", "Site id", "#loc+code", ""), "text"),
+    (Column("site_name", "Site name", "#loc+name", ""), "text"),
+    (Column("week", "ISO week", "#date+week", ""), "text"),
+    (Column("week_end", "Week ends", "#date", ""), "day"),
+    (Column("low", "Best estimate (low)", "#affected+idps+ind+min", ""), "count"),
+    (Column("high", "Best estimate (high)", "#affected+idps+ind+max", ""), "count"),
+    (Column("figure_id", "Figure id", "#meta+id", ""), "id"),
+    (Column("publisher", "Publisher", "#org+reporting+name", ""), "text"),
+    (Column("reference", "Figure's reference date", "#date+reported", ""), "reference"),
+    (Column("precision", "Reference precision", "#meta+precision", ""), "text"),
+    (Column("age", "Days old", "#meta+age", ""), "count"),
+    (Column("stale", "Stale", "#meta+stale", ""), "text"),
+)
 
 
-def _weekly(sheet: _Sheet, by_site, sites, sources, as_of: date) -> int:
+def _weekly(sheet: Sheet, by_site, sites, sources, as_of: date) -> int:
     """Best estimate of the largest sites at the end of each of the last 26 weeks (long form)."""
-    columns = [
-        Column("site_id", "Site id", "#loc+code", ""),
-        Column("site_name", "Site name", "#loc+name", ""),
-        Column("week", "ISO week", "#date+week", ""),
-        Column("week_end", "Week ends", "#date", ""),
-        Column("low", "Best estimate (low)", "#affected+idps+ind+min", ""),
-        Column("high", "Best estimate (high)", "#affected+idps+ind+max", ""),
-        Column("figure_id", "Figure id", "#meta+id", ""),
-        Column("publisher", "Publisher", "#org+reporting+name", ""),
-        Column("reference", "Figure's reference date", "#date+reported", ""),
-        Column("age", "Days old", "#meta+age", ""),
-        Column("stale", "Stale", "#meta+stale", ""),
-    ]
     sizes = {}
     for site_id, figures in by_site.items():
         e = best_estimate(figures, sources, site_id, "population", as_of)
@@ -426,37 +400,39 @@ def _weekly(sheet: _Sheet, by_site, sites, sources, as_of: date) -> int:
                 source = sources.get(f.source_id) if f else None
                 yield [
                     site_id,
-                    sites[site_id].name if site_id in sites else site_id,
+                    _site_name(sites, site_id),
                     week_label(end),
                     end,
                     f.quantity.low if f else None,
                     f.quantity.high if f else None,
                     f.id if f else None,
                     source.publisher if source else None,
-                    f.ref.start if f else None,
+                    reference_cell(f) if f else None,
+                    f.ref.precision if f else None,
                     e.age_days,
                     "stale" if e.is_stale else "",
                 ]
 
-    return sheet.table(columns, values())
+    columns = [c for c, _ in WEEKLY_COLUMNS]
+    return sheet.table(columns, [k for _, k in WEEKLY_COLUMNS], values())
 
 
-def _readme(sheet: _Sheet, as_of, public, has_restricted, rows, n_sites) -> None:
+def _readme(sheet: Sheet, as_of, public, has_restricted, rows, n_sites) -> None:
     described_columns = (*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS, *SOURCE_COLUMNS, *SITE_COLUMNS)
-    # Wide enough for every "header  #hashtag" label on one line: a wrapped label would overlap
-    # the next row, as write-only sheets set no row heights.
     label_width = max(len(f"{c.header}  {c.hxl}") for c in described_columns)
     widths = (max(34, label_width + 2), 90)
-    sheet.ws.column_dimensions["A"].width, sheet.ws.column_dimensions["B"].width = widths
+    sheet.ws.set_column(0, 0, widths[0], sheet.formats.wrap)
+    sheet.ws.set_column(1, 1, widths[1], sheet.formats.wrap)
+    sheet.ws.set_portrait()
+    sheet.ws.fit_to_pages(1, 0)  # two text columns: one page wide reads at full size
 
     def line(values: list, bold: bool = False) -> None:
-        # Write-only sheets leave row heights to the reader, and LibreOffice then draws wrapped
-        # text over the next row: give long rows the height of their lines.
-        cells = zip(values, widths, strict=False)  # a one-cell row has no second width
+        # Rows get the height of their wrapped lines: not every reader computes it.
+        cells = zip(values, widths, strict=False)
         lines = max((-(-len(str(v)) // int(w * 1.2)) for v, w in cells if v), default=1)
         if lines > 1:
-            sheet.ws.row_dimensions[sheet.rows + 1].height = 15 * lines
-        sheet.append(values, bold, wrap=True)
+            sheet.ws.set_row(sheet.rows, 15 * lines)
+        sheet.append(values, sheet.formats.bold if bold else None)
 
     line(["dispstats export"], bold=True)
     line(["As of", as_of])
@@ -475,6 +451,14 @@ def _readme(sheet: _Sheet, as_of, public, has_restricted, rows, n_sites) -> None
     line(["Best-estimate rule", RULE.format(window=8)])
     line(
         [
+            "Change",
+            "The change a site's current figure made from the previous estimate: the best "
+            "estimate on the day before that figure's reference date (as in the brief). A range "
+            "changes by its two ends; no midpoint is made up.",
+        ]
+    )
+    line(
+        [
             "Licence",
             "Each figure remains subject to the terms of its source; cite the "
             "source (Sources sheet) when you re-use a figure.",
@@ -491,9 +475,13 @@ def _readme(sheet: _Sheet, as_of, public, has_restricted, rows, n_sites) -> None
     line(["Sheet", "Rows and meaning"], bold=True)
     described = {
         "Summary": "One row per site: latest best estimate (population) as of the date above, "
-        "change since the previous week and where it comes from, staleness, the "
-        "range of other sources; below it, the data of the two charts.",
-        "Figures": "Every figure (current version), one row each; row 2 holds HXL hashtags.",
+        "the previous estimate and the change from it, where the change comes from, "
+        "staleness, the range of other sources.",
+        "Charts": "Weekly best estimates of the largest sites and people moving per route, as "
+        "native charts; the data they draw is below them.",
+        "Figures": "Every figure (current version), one row each; row 2 holds HXL hashtags. "
+        "A reference date is the first day of its period, shown to its precision (a month "
+        "as 'Oct 2016'); Reference start and end give the period's days.",
         "Weekly series": "Best estimate at the end of each of the last 26 ISO weeks for the "
         "20 largest sites, with the figure and publisher behind each value.",
         "Movements": "Arrivals, departures, returns and relocations, with origin, destination "

@@ -1,0 +1,225 @@
+"""Sheets written with XlsxWriter in constant-memory mode: rows stream to disk, numbers and dates
+take their column's format, columns are sized to their content, and every sheet prints as a
+person can read it (A4 landscape at full size, header rows and first columns repeated on every
+page, gridlines, page numbers) rather than shrunk to one page width.
+
+Every text is written as text: the workbook is opened with strings_to_formulas, _urls and
+_numbers off, so nothing from data can become a formula, a link or a number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from dispstats.model.columns import Column
+
+Progress = Callable[[int, int], None]
+
+# Number formats by the kind of a column's values.
+NUMBER_FORMATS = {
+    "count": "#,##0",
+    "id": "0",
+    "percent": "0.0",
+    "day": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+}
+# A reference date is its period's first day, shown to its precision.
+PRECISION_FORMATS = {"day": "yyyy-mm-dd", "week": "yyyy-mm-dd", "month": "mmm yyyy", "year": "yyyy"}
+MIN_WIDTH, MAX_WIDTH, WRAP_WIDTH = 8, 60, 50
+# Widths come from the first rows: enough to see the content's shape, cheap for 1M rows.
+MEASURED_ROWS = 2000
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A figure's reference date for a cell: the period's first day and its precision."""
+
+    start: date
+    precision: str
+    text: str
+
+
+def open_workbook(path):
+    import xlsxwriter
+
+    return xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_date_format": NUMBER_FORMATS["day"],
+            "remove_timezone": True,
+        },
+    )
+
+
+class Formats:
+    """The workbook's cell formats, made once (XlsxWriter keeps one per distinct style)."""
+
+    def __init__(self, workbook):
+        add = workbook.add_format
+        self.header = add({"bold": True, "bg_color": "#E4ECF3", "bottom": 1, "text_wrap": True,
+                           "valign": "top"})  # fmt: skip
+        self.hxl = add({"italic": True, "font_color": "#555555"})
+        self.bold = add({"bold": True})
+        self.wrap = add({"text_wrap": True, "valign": "top"})
+        self.kinds = {kind: add({"num_format": f}) for kind, f in NUMBER_FORMATS.items()}
+        self.kinds["wrap"] = self.wrap
+        self.count = self.kinds["count"]
+        self.precisions = {p: add({"num_format": f}) for p, f in PRECISION_FORMATS.items()}
+
+
+class Sheet:
+    """One worksheet, written top to bottom (constant-memory mode cannot go back a row)."""
+
+    def __init__(self, workbook, formats: Formats, title: str, *, repeat_columns: int = 1):
+        self.ws = workbook.add_worksheet(title)
+        self.name = title
+        self.formats = formats
+        self.rows = 0
+        self.widths: dict[int, int] = {}
+        self.kinds: dict[int, str] = {}
+        self._fitted = False
+        self.header_widths: dict[int, int] = {}
+        self.ws.set_landscape()
+        self.ws.set_paper(9)  # A4
+        self.ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+        self.ws.hide_gridlines(0)  # gridlines printed: rows of numbers are read across
+        self.ws.print_across()  # a wide sheet's pages in reading order
+        self.ws.set_footer(f"&L{_footer_text(title)}&RPage &P of &N")
+        if repeat_columns:
+            self.ws.repeat_columns(0, repeat_columns - 1)
+
+    # --- writing ------------------------------------------------------------------------
+
+    def set_kinds(self, kinds: Sequence[str]) -> None:
+        """Each column's kind (count, id, day, datetime, percent, reference, text, wrap): the
+        column format numbers and dates take without a format of their own."""
+        for n, kind in enumerate(kinds):
+            self.kinds[n] = kind
+            self.ws.set_column(n, n, None, self.formats.kinds.get(kind))
+
+    def header(self, names: Sequence[str]) -> None:
+        """The header row, wrapped in at most two lines: each column at least as wide as half
+        its header (and its longest word), so the content decides the rest."""
+        self.header_widths = {n: _header_width(name) for n, name in enumerate(names)}
+        if any(len(name) + 2 > self.header_widths[n] for n, name in enumerate(names)):
+            self.ws.set_row(self.rows, 30)  # set now: constant memory cannot go back a row
+        self.append(names, self.formats.header, measure=False)
+
+    def append(self, values: Sequence[object], cell_format=None, measure: bool = True) -> None:
+        row = self.rows
+        plain = [_plain(v) for v in values]
+        self.ws.write_row(row, 0, plain, cell_format)
+        for n, value in enumerate(values):
+            if isinstance(value, Reference):
+                self._reference(row, n, value)
+        if measure and row < MEASURED_ROWS and not self._fitted:
+            self._measure(values)
+        self.rows += 1
+
+    def _reference(self, row: int, col: int, ref: Reference) -> None:
+        if ref.precision in PRECISION_FORMATS:
+            self.ws.write_datetime(row, col, ref.start, self.formats.precisions[ref.precision])
+        else:  # a period from one day to another has no single-date form: its words
+            self.ws.write_string(row, col, _clean(ref.text))
+
+    def _measure(self, values: Sequence[object]) -> None:
+        for n, value in enumerate(values):
+            width = _width(value)
+            if width > self.widths.get(n, 0):
+                self.widths[n] = width
+
+    def title_row(self, text: str) -> None:
+        self.append([text], self.formats.bold)
+
+    def blank(self) -> None:
+        self.rows += 1
+
+    def table(
+        self,
+        columns: Sequence[Column],
+        kinds: Sequence[str],
+        rows: Iterable[Sequence[object]],
+        progress: Progress | None = None,
+        total: int = 0,
+    ) -> int:
+        """A header row, an HXL row, then the data; frozen below the tags, with a filter, the
+        two top rows printed on every page."""
+        self.set_kinds(kinds)
+        self.ws.freeze_panes(2, 0)
+        self.ws.repeat_rows(0, 1)
+        self.header([c.header for c in columns])
+        self.append([c.hxl for c in columns], self.formats.hxl)
+        count = 0
+        for count, row in enumerate(rows, 1):
+            self.append(row)
+            if progress and count % 2000 == 0:
+                progress(count, total)
+        self.ws.autofilter(1, 0, count + 1, len(columns) - 1)
+        self.fit_columns()
+        return count
+
+    def fit_columns(self) -> None:
+        """Widths from the content written so far (and the header), long text wrapped at
+        WRAP_WIDTH. Rows written after this keep these widths."""
+        for n in sorted(set(self.widths) | set(self.header_widths)):
+            kind = self.kinds.get(n)
+            wide = max(self.widths.get(n, 0), self.header_widths.get(n, 0), MIN_WIDTH)
+            if wide > WRAP_WIDTH and kind in (None, "text", "wrap"):
+                self.ws.set_column(n, n, WRAP_WIDTH, self.formats.wrap)
+            else:
+                self.ws.set_column(n, n, min(wide, MAX_WIDTH), self.formats.kinds.get(kind))
+        self._fitted = True
+
+
+# XML cannot carry most control characters; XlsxWriter escapes them as _xHHHH_, which not
+# every reader decodes in inline strings. A carriage return is a line break; the rest go.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _clean(text: str) -> str:
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, str):
+        return _clean(value)
+    if isinstance(value, Reference):
+        return None  # written with its own format by Sheet._reference
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)  # Excel has no time zones
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _width(value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, Reference):
+        return max(10, len(value.text))
+    if isinstance(value, datetime):
+        return 17
+    if isinstance(value, date):
+        return 11
+    if isinstance(value, int | float):
+        return len(f"{value:,}") + 2
+    text = str(value)
+    return max((len(line) for line in text.splitlines()), default=0) + 2
+
+
+def _header_width(name: str) -> int:
+    longest_word = max((len(word) for word in name.split()), default=0)
+    return max(longest_word, -(-len(name) // 2)) + 3
+
+
+def _footer_text(title: str) -> str:
+    return title.replace("&", "&&")
