@@ -54,5 +54,14 @@ class Conflict(DispstatsError):
     """The write would clash with what is already stored (a duplicate id, a figure that changed)."""
 
 
+class DuplicateFigure(Conflict):
+    """A new figure says exactly what one on record says (same site, indicator, reference
+    date, source and value). `existing` is that figure."""
+
+    def __init__(self, message: str, existing):
+        self.existing = existing
+        super().__init__(message)
+
+
 class StoreError(DispstatsError):
     """The database could not be opened or used (missing schema, permissions, lost connection)."""

@@ -4,8 +4,10 @@ library's errors into one red line with exit code 1."""
 from __future__ import annotations
 
 import os
+import sys
 
 import click
+from click.exceptions import NoArgsIsHelpError
 
 from dispstats import __version__
 from dispstats.errors import DispstatsError
@@ -21,6 +23,28 @@ class UserError(click.ClickException):
 
 
 class DispstatsGroup(click.Group):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """As click's, but a usage error (unknown flag or command, missing option) is one line
+        with its "did you mean" and exit code 1, like every other error."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except NoArgsIsHelpError as exc:  # a group named alone: its help is the answer
+            click.echo(exc.format_message())
+            sys.exit(0)
+        except click.UsageError as exc:
+            where = f" See '{exc.ctx.command_path} --help'." if exc.ctx else ""
+            click.secho(f"Error: {exc.format_message()}{where}", err=True, fg="red")
+            sys.exit(1)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.secho("Aborted: nothing was written.", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)

@@ -9,7 +9,7 @@ import click
 from dispstats.cli.app import UserError, cli, state_of
 from dispstats.cli.options import if_version_option, new_source_options
 from dispstats.cli.render import figure_json, figure_line, print_json
-from dispstats.errors import DispstatsError, InputError, NotFound
+from dispstats.errors import DispstatsError, DuplicateFigure, InputError, NotFound
 from dispstats.model import vocab
 from dispstats.model.parse import parse_dateref, parse_quantity
 from dispstats.store import Store, entry
@@ -176,9 +176,21 @@ def figure_options(func):
     default=None,
     help="Ask for missing fields. Default: ask only when run in a terminal.",
 )
+@click.option(
+    "--allow-duplicate",
+    is_flag=True,
+    help="Store it even if a figure with the same site, indicator, date, source and value is "
+    "on record (the source really reported it twice).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the stored figure as JSON.")
 @click.pass_context
-def add(ctx: click.Context, interactive: bool | None, as_json: bool, **fields) -> None:
+def add(
+    ctx: click.Context,
+    interactive: bool | None,
+    allow_duplicate: bool,
+    as_json: bool,
+    **fields,
+) -> None:
     """Record one figure exactly as its source reported it.
 
     Run in a terminal with fields missing, it asks for them (sites and sources by name, with
@@ -196,9 +208,18 @@ def add(ctx: click.Context, interactive: bool | None, as_json: bool, **fields) -
           --publisher-type "party to conflict" --published 2018-09-17 --reliability D
     """
     store = state_of(ctx).store()
-    if _interactive(interactive):
+    asking = _interactive(interactive)
+    if asking:
         _prompt_missing(store, fields)
-    figure = entry.add_figure(store, fields)
+    try:
+        figure = entry.add_figure(store, fields, allow_duplicate=allow_duplicate)
+    except DuplicateFigure as exc:
+        if not asking:
+            raise
+        click.echo(f"Already on record: {figure_line(exc.existing)}")
+        if not click.confirm("Store this figure again anyway?", default=False):
+            raise UserError("nothing was added: the figure is already on record") from None
+        figure = entry.add_figure(store, fields, allow_duplicate=True)
     if as_json:
         print_json(figure_json(figure))
     else:
@@ -212,22 +233,58 @@ def add(ctx: click.Context, interactive: bool | None, as_json: bool, **fields) -
 @click.option("--source", help="Another source id.")
 @click.option("--role", help="automatic, recommended or triangulation.")
 @click.option("--reason", required=True, help="Why the figure is corrected (kept in history).")
+@click.option(
+    "--keep-excerpt",
+    is_flag=True,
+    help="With a new --value: the figure's excerpt still supports it (else give --excerpt).",
+)
 @if_version_option
 @click.pass_context
 def correct(
-    ctx: click.Context, figure_id: int, reason: str, expected_version: int | None, **changes
+    ctx: click.Context,
+    figure_id: int,
+    reason: str,
+    keep_excerpt: bool,
+    expected_version: int | None,
+    **changes,
 ) -> None:
     """Correct a figure: a new version with the changed fields; the old one stays in history.
 
+    A new value needs the source's words for it (--excerpt) or --keep-excerpt. Correcting a
+    restricted figure to --sensitivity public lists what it carries into public outputs.
+
     \b
     Examples:
-      dispstats correct 4 --value "about 42,000" --reason "OCHA revised its estimate"
+      dispstats correct 4 --value "about 42,000" --excerpt "some 42,000 people" \\
+          --reason "OCHA revised its estimate"
       dispstats correct 5 --status completed --date 2018-09-30 --reason "Buses left" \\
           --if-version 1
     """
     store = state_of(ctx).store()
-    figure = entry.correct_figure(store, figure_id, reason, changes, expected_version)
+    before = store.figure(figure_id)
+    figure = entry.correct_figure(
+        store, figure_id, reason, changes, expected_version, keep_excerpt=keep_excerpt
+    )
     click.echo(f"Corrected, now version {figure.version}: {figure_line(figure)}")
+    if carried := entry.declassified_fields(before, figure):
+        click.echo("Now public. Public outputs will show, carried from the restricted version:")
+        for key in carried:
+            click.echo(f"  {DECLASSIFIED_LABELS[key]}: “{getattr(figure, key)}”")
+    if before.sensitivity == "restricted" and figure.sensitivity == "public":
+        if figure.excerpt and figure.excerpt_sensitivity == "restricted":
+            click.echo("  The excerpt stays withheld (its own sensitivity is restricted).")
+        click.echo(
+            "  The reasons of its restricted versions stay internal; this correction's reason "
+            "is public."
+        )
+
+
+DECLASSIFIED_LABELS = {
+    "excerpt": "Excerpt",
+    "confidence_note": "Confidence note",
+    "population_group": "Population group",
+    "value_text": "Value as reported",
+}
 
 
 @cli.command()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from dispstats.errors import Conflict, InputError
+from dispstats.errors import Conflict, DuplicateFigure, InputError
 from dispstats.model import vocab
 from dispstats.model.fields import (
     clean_text,
@@ -26,7 +26,7 @@ from dispstats.model.parse import (
 )
 from dispstats.model.records import Figure, Site, Source
 from dispstats.store.lookup import find_site, normalise_name
-from dispstats.store.store import Store
+from dispstats.store.store import FigureFilter, Store
 
 TextFields = Mapping[str, str | bool | None]
 SOURCE_FIELDS = (
@@ -74,8 +74,17 @@ def new_source_from_fields(store: Store, fields: TextFields, today: date | None 
     return source_from_fields(f, today=today)
 
 
-def add_figure(store: Store, fields: TextFields, today: date | None = None) -> Figure:
+def add_figure(
+    store: Store,
+    fields: TextFields,
+    today: date | None = None,
+    *,
+    allow_duplicate: bool = False,
+) -> Figure:
     """Add one figure from text fields, creating its source in the same transaction if asked.
+
+    A figure identical to one on record (site, indicator, reference date, source, value) is
+    refused with DuplicateFigure unless `allow_duplicate` (a source that reported it twice).
 
     Fields: site, indicator, value (or unquantified=True), date, source, and optionally unit,
     destination, origin, status, group, excerpt, confidence, note, role, sensitivity. A new
@@ -131,7 +140,37 @@ def add_figure(store: Store, fields: TextFields, today: date | None = None) -> F
         },
         today=today,
     )
+    if new_source is None and not allow_duplicate:
+        _refuse_duplicate(store, figure)
     return store.add_figure(figure, new_source=new_source)
+
+
+def same_figure(store: Store, figure: Figure) -> Figure | None:
+    """A current, not retracted figure on record that says what `figure` says."""
+    on_record = store.figures(
+        FigureFilter(
+            site_ids=[figure.site_id],
+            indicator=figure.indicator,
+            source_id=figure.source_id,
+            date_from=figure.ref.start,
+            date_to=figure.ref.end,
+        )
+    )
+
+    def content(f: Figure) -> tuple:
+        return (f.ref, f.quantity, f.unit, f.origin_site_id, f.destination_site_id)
+
+    return next((f for f in on_record if content(f) == content(figure)), None)
+
+
+def _refuse_duplicate(store: Store, figure: Figure) -> None:
+    if (existing := same_figure(store, figure)) is not None:
+        raise DuplicateFigure(
+            f"figure {existing.id} already records this (same site, indicator, date, source "
+            f"and value: {existing.value_text or existing.quantity}); add --allow-duplicate "
+            "if the source really reported it twice",
+            existing,
+        )
 
 
 def figure_changes(store: Store, changes: TextFields, today: date | None = None) -> dict:
@@ -189,14 +228,46 @@ def correct_figure(
     changes: TextFields,
     expected_version: int | None = None,
     today: date | None = None,
+    *,
+    keep_excerpt: bool = False,
 ) -> Figure:
-    """Store a correction of a figure with the changed fields given as text."""
+    """Store a correction of a figure with the changed fields given as text.
+
+    A new value with the old excerpt would show the source's words for one number beside
+    another: refused unless the correction gives the new words (excerpt) or says the old ones
+    still hold (`keep_excerpt`)."""
     if not clean_text(reason):
         raise InputError("say why the figure is corrected (--reason)", field="reason")
-    store.figure(figure_id)  # a missing figure is reported before its changes are parsed
-    return store.correct(
-        figure_id, clean_text(reason), expected_version, **figure_changes(store, changes, today)
-    )
+    current = store.figure(figure_id)  # a missing figure is reported before its changes
+    fields = figure_changes(store, changes, today)
+    new_value = "quantity" in fields and fields["quantity"] != current.quantity
+    stale = expected_version is not None and expected_version != current.version
+    if new_value and not stale and current.excerpt and "excerpt" not in fields and not keep_excerpt:
+        raise InputError(
+            f"the value changes but the excerpt “{_shortened(current.excerpt)}” supports the "
+            "old one: give the source's words for the new value with --excerpt, or "
+            "--keep-excerpt if the old words still hold",
+            field="excerpt",
+        )
+    return store.correct(figure_id, clean_text(reason), expected_version, **fields)
+
+
+def declassified_fields(before: Figure, after: Figure) -> list[str]:
+    """Keys of the fields a correction to public carries over from a restricted version and
+    that public outputs will now show (an excerpt marked restricted stays withheld)."""
+    if not (before.sensitivity == "restricted" and after.sensitivity == "public"):
+        return []
+    carried = []
+    if after.excerpt and after.excerpt_sensitivity == "public":
+        carried.append("excerpt")
+    for key in ("confidence_note", "population_group", "value_text"):
+        if getattr(after, key):
+            carried.append(key)
+    return carried
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _free_id(base: str, taken: set[str]) -> str:

@@ -26,7 +26,7 @@ from dispstats.model.parse import DateRef, Quantity
 from dispstats.model.records import Figure, Site, Source
 from dispstats.store import lookup
 from dispstats.store.engine import make_engine, resolve_url, sqlite_path
-from dispstats.store.migrate import is_current, stored_revision, upgrade
+from dispstats.store.migrate import check_not_newer, is_current, stored_revision, upgrade
 from dispstats.store.schema import (
     SCHEMA_REVISION,
     figure_versions,
@@ -88,6 +88,7 @@ class Store:
                 f"{engine.url.render_as_string(hide_password=True)} is not a "
                 f"dispstats store: run 'dispstats init' to create one"
             )
+        check_not_newer(revision)
         if not is_current(revision):
             raise StoreError(
                 f"the store's schema is at revision {revision}, this dispstats "

@@ -1,0 +1,155 @@
+"""Entry that cannot mislead: a new value needs its words, a figure on record is not added
+twice silently, declassifying says what it publishes, usage errors and a newer store read as
+one clear line. Through the command line, on SQLite and PostgreSQL."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from dispstats.cli import cli
+from dispstats.store import Store
+from dispstats.store.demo import load_demo
+
+from .test_cli import assert_clean_failure
+
+
+@pytest.fixture
+def on_both(db_url: str):
+    """Run a command line on the demo store, on SQLite and on PostgreSQL."""
+    with Store.init(db_url)[0] as store:
+        load_demo(store)
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(cli, ["--db", db_url, *args], input=input)
+
+    return invoke
+
+
+def _versions(run, figure_id: str) -> int:
+    return run("history", figure_id).output.count("\nv") + 1
+
+
+def test_a_new_value_needs_the_sources_words_or_keep_excerpt(on_both):
+    refused = on_both("correct", "4", "--value", "about 42,000", "--reason", "revised")
+    assert_clean_failure(refused, "--excerpt", "--keep-excerpt", "approximately 45,000")
+    assert _versions(on_both, "4") == 1  # nothing written
+    given = on_both(
+        "correct", "4", "--value", "about 42,000", "--excerpt", "some 42,000 people",
+        "--reason", "revised",
+    )  # fmt: skip
+    assert given.exit_code == 0, given.output
+    assert "some 42,000 people" in on_both("show", "4").output
+    kept = on_both("correct", "4", "--value", "41,000", "--keep-excerpt", "--reason", "again")
+    assert kept.exit_code == 0, kept.output
+    # A correction that leaves the value alone needs neither.
+    assert on_both("correct", "4", "--confidence", "high", "--reason", "checked").exit_code == 0
+
+
+ADD_AGAIN = (
+    "add", "--site", "Rukban", "--indicator", "population", "--value", "about 45,000",
+    "--date", "2018-09-16", "--source", "ocha-2018-09",
+)  # fmt: skip
+
+
+def test_adding_a_figure_already_on_record_is_refused_unless_allowed(on_both):
+    before = on_both("list", "--json").output
+    refused = on_both(*ADD_AGAIN)
+    assert_clean_failure(refused, "figure 4 already records this", "--allow-duplicate")
+    assert on_both("list", "--json").output == before
+    # A different value, date or source is a new figure.
+    assert on_both(*ADD_AGAIN[:-1], "un-2018-01").exit_code == 0
+    allowed = on_both(*ADD_AGAIN, "--allow-duplicate")
+    assert allowed.exit_code == 0 and "Added #8" in allowed.output
+
+
+def test_in_a_terminal_adding_a_duplicate_asks_first(run):
+    declined = run(*ADD_AGAIN, "--interactive", input="n\n")
+    assert declined.exit_code == 1
+    assert "Already on record: #4" in declined.output and "nothing was added" in declined.output
+    accepted = run(*ADD_AGAIN, "--interactive", input="y\n")
+    assert accepted.exit_code == 0 and "Added #7" in accepted.output
+
+
+def _restricted_then_declassified(run) -> None:
+    steps = [
+        ("add", "--site", "Rukban", "--indicator", "population", "--value", "47,500",
+         "--date", "2018-09-18", "--source", "ocha-2018-09", "--sensitivity", "restricted",
+         "--excerpt", "47,500 counted at the berm", "--note", "camp committee list"),
+        ("correct", "7", "--value", "47,800", "--keep-excerpt",
+         "--reason", "informant Abu Zaid recounted the eastern sector"),
+    ]  # fmt: skip
+    for step in steps:
+        result = run(*step)
+        assert result.exit_code == 0, result.output
+
+
+def test_declassifying_says_what_public_outputs_will_show(on_both):
+    _restricted_then_declassified(on_both)
+    result = on_both(
+        "correct", "7", "--sensitivity", "public", "--reason", "cleared for release by OCHA"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Now public" in result.output
+    assert "Excerpt: “47,500 counted at the berm”" in result.output
+    assert "Confidence note: “camp committee list”" in result.output
+    assert "reasons of its restricted versions stay internal" in result.output
+
+
+def test_public_outputs_never_show_the_reason_of_a_restricted_version(on_both, tmp_path):
+    _restricted_then_declassified(on_both)
+    assert on_both("correct", "7", "--sensitivity", "public", "--reason", "cleared").exit_code == 0
+    csv, xlsx = tmp_path / "p.csv", tmp_path / "p.xlsx"
+    assert on_both("export", "hxl", "--public", "-o", str(csv)).exit_code == 0
+    assert (
+        on_both("export", "xlsx", "--to", "2018-09-23", "--public", "-o", str(xlsx)).exit_code == 0
+    )
+    text = csv.read_text(encoding="utf-8")
+    cells = [
+        str(v)
+        for sheet in load_workbook(xlsx).worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for v in row
+        if v is not None
+    ]
+    for output in (text, " ".join(cells)):
+        assert "47,800" in output or "47800" in output  # the declassified figure is there
+        assert "Abu Zaid" not in output and "eastern sector" not in output
+    assert "cleared" in " ".join(cells)  # the declassifying reason is public by design
+
+
+def test_usage_errors_are_one_line_with_exit_code_1_and_a_suggestion(run):
+    cases = [
+        (("add", "--sit", "Rukban"), "Did you mean one of: '--site'"),
+        (("correct", "4", "--value", "3"), "Missing option '--reason'"),
+        (("lst",), "Did you mean 'list'?"),
+        (("--dbb", "x", "list"), "Did you mean '--db'?"),
+    ]
+    for args, phrase in cases:
+        result = CliRunner().invoke(cli, list(args))
+        assert result.exit_code == 1, (args, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: ") and phrase in lines[0], args
+        assert "--help" in lines[0]
+
+
+def test_a_store_written_by_a_newer_dispstats_is_named_and_left_alone(tmp_path):
+    db = tmp_path / "newer.db"
+    Store.init(str(db))[0].close()
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0042'")
+    for args in (["list"], ["init"]):
+        result = CliRunner().invoke(cli, ["--db", str(db), *args])
+        assert_clean_failure(result, "written by a newer dispstats (schema 0042", "upgrade")
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            ("0042",)
+        ]
+
+
+def test_naming_a_command_group_alone_prints_its_help(tmp_path: Path):
+    result = CliRunner().invoke(cli, ["site"])
+    assert result.exit_code == 0 and "Add, list and show sites" in result.output
