@@ -252,7 +252,9 @@ def test_in_a_terminal_an_unknown_source_is_described_as_a_new_one(run, sqlite_d
 
 
 def test_correct_retract_and_history_keep_every_version(run):
-    corrected = run("correct", "4", "--value", "about 42,000", "--keep-excerpt", "--reason", "OCHA")
+    corrected = run(
+        "correct", "4", "--value", "about 42,000", "--keep-excerpt", "--reason", "OCHA revised"
+    )
     assert corrected.exit_code == 0
     assert run("retract", "4", "--reason", "wrong camp").exit_code == 0
     result = run("history", "4", "--json")
