@@ -103,7 +103,7 @@ def test_add_stores_a_figure_given_by_flags(run, sqlite_db):
         "--no-interactive",
     )
     assert result.exit_code == 0, result.output
-    assert "Added #7 · rukban · population · about 44,000 people · 2018-09-20" in result.output
+    assert "Added #7 · Rukban · population · about 44,000 people · 2018-09-20" in result.output
     with Store.open(str(sqlite_db)) as store:
         stored = store.figure(7)
     assert (stored.quantity.low, stored.excerpt) == (44000, "some 44,000 people")

@@ -462,3 +462,14 @@ def test_count_tags_mean_what_the_readme_table_says(tag, expected):
         assert (meaning.indicator, meaning.unit, meaning.part, meaning.group) == expected
     attributes = tag.split("+")[1:]
     assert f"`{tag}" in readme or all(f"+{a}" in readme for a in attributes), tag
+
+
+def test_imported_sites_named_in_another_script_get_readable_ids(iom_store, tmp_path):
+    path = tmp_path / "arabic.csv"
+    path.write_text(
+        "Site,P-code,Date,IDPs\n#loc+name,#loc+pcode,#date+reported,#affected+idps\n"
+        "مخيم الهول,SY0801C01,2019-04-01,70000\nالركبان,,2019-04-01,40000\n",
+        encoding="utf-8",
+    )
+    import_file(iom_store, path, ImportOptions(today=TODAY, source="iom-dtm", create_sites=True))
+    assert {s.id for s in iom_store.sites()} == {"sy0801c01", "lrkbn"}

@@ -153,3 +153,77 @@ def test_a_store_written_by_a_newer_dispstats_is_named_and_left_alone(tmp_path):
 def test_naming_a_command_group_alone_prints_its_help(tmp_path: Path):
     result = CliRunner().invoke(cli, ["site"])
     assert result.exit_code == 0 and "Add, list and show sites" in result.output
+
+
+def _with_restricted(run) -> None:
+    steps = [
+        ("site", "add", "Hidden Enclave", "--kind", "camp", "--sensitivity", "restricted"),
+        ("add", "--site", "Rukban", "--indicator", "population", "--value", "987,654",
+         "--date", "2018-09-20", "--source", "ocha-2018-09", "--sensitivity", "restricted"),
+        ("add", "--site", "Hidden Enclave", "--indicator", "population", "--value", "12,345",
+         "--date", "2018-09-20", "--source", "ocha-2018-09"),
+    ]  # fmt: skip
+    for step in steps:
+        result = run(*step)
+        assert result.exit_code == 0, result.output
+
+
+def test_public_views_show_on_screen_what_a_public_output_contains(on_both):
+    _with_restricted(on_both)
+    views = [
+        ("list", "--public"),
+        ("list", "--public", "--json"),
+        ("estimate", "Rukban", "--as-of", "2018-09-23", "--public"),
+        ("estimate", "Rukban", "--as-of", "2018-09-23", "--public", "--json"),
+        ("series", "Rukban", "--end", "2018-09-23", "--weeks", "2", "--public", "--json"),
+        ("check", "--as-of", "2018-09-23", "--public", "--json"),
+    ]
+    for args in views:
+        result = on_both(*args)
+        assert result.exit_code == 0, (args, result.output)
+        for secret in ("987", "12,345", "12345", "Hidden", "hidden-enclave"):
+            assert secret not in result.output, (args, secret)
+    best = on_both("estimate", "Rukban", "--as-of", "2018-09-23", "--public")
+    assert "about 45,000 people" in best.output  # the public figure, not the newer restricted
+    internal = on_both("estimate", "Rukban", "--as-of", "2018-09-23")
+    assert "987,654" in internal.output
+
+
+def test_public_views_answer_a_restricted_name_or_figure_as_an_unknown_one(on_both):
+    _with_restricted(on_both)
+
+    def answer(*args: str, name: str) -> tuple[int, str]:
+        result = on_both(*args)
+        return result.exit_code, result.output.replace(name, "NAME")
+
+    for command in (("estimate",), ("series",)):
+        hidden = answer(*command, "Hidden Enclave", "--public", name="Hidden Enclave")
+        assert hidden == answer(*command, "Zzzzzz Qqqqq", "--public", name="Zzzzzz Qqqqq")
+        assert hidden[0] == 1 and "Hidden" not in hidden[1]
+    restricted = answer("show", "7", "--public", name="7")
+    assert restricted == answer("show", "999", "--public", name="999")
+    shown = on_both("show", "4", "--public")
+    assert shown.exit_code == 0 and "Entered" not in shown.output
+
+
+def test_the_terminal_names_sites_and_every_column_has_a_header(run):
+    listed = run("list", "--site", "Rukban").output
+    assert "│ Rukban " in listed and "│ rukban " not in listed
+    assert "to Euphrates Shield area (northern Aleppo)" in run("list").output
+    series = run("series", "Rukban", "--weeks", "2", "--end", "2018-09-23").output
+    header = next(line for line in series.splitlines() if "Week" in line)
+    assert [h.strip() for h in header.strip("┃ ").split("┃")] == [
+        "Site", "Week", "Value", "Source", "Reference", "Age", "Stale",
+    ]  # fmt: skip
+    assert (
+        "Rukban · population · as of 2018-09-23"
+        in run("estimate", "Rukban", "--as-of", "2018-09-23").output
+    )
+
+
+def test_a_name_without_latin_letters_gets_a_readable_id(run):
+    plain = run("site", "add", "مخيم الهول")
+    assert plain.exit_code == 0 and "(id mkhym-lhwl)" in plain.output
+    coded = run("site", "add", "الحسكة", "--pcode", "SY08")
+    assert coded.exit_code == 0 and "(id sy08)" in coded.output
+    assert "(id bab-al-salam)" in run("site", "add", "Bab al-Salam").output

@@ -8,7 +8,7 @@ import click
 
 from dispstats.cli.app import UserError, cli, state_of
 from dispstats.cli.options import if_version_option, new_source_options
-from dispstats.cli.render import figure_json, figure_line, print_json
+from dispstats.cli.render import figure_json, figure_line, print_json, site_labels
 from dispstats.errors import DispstatsError, DuplicateFigure, InputError, NotFound
 from dispstats.model import vocab
 from dispstats.model.parse import parse_dateref, parse_quantity
@@ -216,7 +216,7 @@ def add(
     except DuplicateFigure as exc:
         if not asking:
             raise
-        click.echo(f"Already on record: {figure_line(exc.existing)}")
+        click.echo(f"Already on record: {figure_line(exc.existing, names=_names(store))}")
         if not click.confirm("Store this figure again anyway?", default=False):
             raise UserError("nothing was added: the figure is already on record") from None
         figure = entry.add_figure(store, fields, allow_duplicate=True)
@@ -224,7 +224,7 @@ def add(
         print_json(figure_json(figure))
     else:
         sources = {figure.source_id: store.source(figure.source_id)}
-        click.echo(f"Added {figure_line(figure, sources)}")
+        click.echo(f"Added {figure_line(figure, sources, _names(store))}")
 
 
 @cli.command()
@@ -265,7 +265,9 @@ def correct(
     figure = entry.correct_figure(
         store, figure_id, reason, changes, expected_version, keep_excerpt=keep_excerpt
     )
-    click.echo(f"Corrected, now version {figure.version}: {figure_line(figure)}")
+    click.echo(
+        f"Corrected, now version {figure.version}: {figure_line(figure, names=_names(store))}"
+    )
     if carried := entry.declassified_fields(before, figure):
         click.echo("Now public. Public outputs will show, carried from the restricted version:")
         for key in carried:
@@ -277,6 +279,10 @@ def correct(
             "  The reasons of its restricted versions stay internal; this correction's reason "
             "is public."
         )
+
+
+def _names(store: Store) -> dict[str, str]:
+    return site_labels(store.sites())
 
 
 DECLASSIFIED_LABELS = {

@@ -8,10 +8,18 @@ from dispstats.cli.app import cli, state_of
 from dispstats.cli.options import (
     if_version_option,
     indicator_option,
+    public_view_option,
     stale_weeks_option,
     window_weeks_option,
 )
-from dispstats.cli.render import count_words, figure_json, print_json, print_table, value_words
+from dispstats.cli.render import (
+    count_words,
+    figure_json,
+    print_json,
+    print_table,
+    site_labels,
+    value_words,
+)
 from dispstats.model import vocab
 from dispstats.model.parse import format_dateref, parse_choice, parse_dateref
 from dispstats.series import RULE, Estimate, estimate
@@ -28,9 +36,10 @@ def _indicator(text: str) -> str:
 @click.option("--as-of", help="Date of the estimate (default: today).")
 @window_weeks_option
 @stale_weeks_option
+@public_view_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def estimate_command(ctx, site_ref, indicator, as_of, window_weeks, stale_weeks, as_json):
+def estimate_command(ctx, site_ref, indicator, as_of, window_weeks, stale_weeks, public, as_json):
     """The best estimate for a site as of a date, why it won, and the other estimates.
 
     \b
@@ -40,17 +49,22 @@ def estimate_command(ctx, site_ref, indicator, as_of, window_weeks, stale_weeks,
     """
     store = state_of(ctx).store()
     when = parse_dateref(as_of, "as-of").end if as_of else None
-    result = estimate(store, site_ref, _indicator(indicator), when, window_weeks, stale_weeks)
+    result = estimate(
+        store, site_ref, _indicator(indicator), when, window_weeks, stale_weeks, public=public
+    )
     publishers = {s.id: s.publisher for s in store.sources()}
     if as_json:
-        print_json(estimate_json(result, window_weeks))
+        print_json(estimate_json(result, window_weeks, public))
     else:
-        for line in estimate_lines(result, publishers, window_weeks):
+        name = site_labels(store.sites()).get(result.site_id, result.site_id)
+        for line in estimate_lines(result, publishers, window_weeks, name):
             click.echo(line)
 
 
-def estimate_lines(e: Estimate, publishers: dict[str, str], window_weeks: int) -> list[str]:
-    """The estimate in words, one line each."""
+def estimate_lines(
+    e: Estimate, publishers: dict[str, str], window_weeks: int, name: str | None = None
+) -> list[str]:
+    """The estimate in words, one line each (the site by `name`, else by id)."""
 
     def cite(f) -> str:
         return (
@@ -58,7 +72,7 @@ def estimate_lines(e: Estimate, publishers: dict[str, str], window_weeks: int) -
             f"{format_dateref(f.ref)} (#{f.id})"
         )
 
-    lines = [f"{e.site_id} · {e.indicator} · as of {e.as_of.isoformat()}"]
+    lines = [f"{name or e.site_id} · {e.indicator} · as of {e.as_of.isoformat()}"]
     if e.figure is None:
         lines.append("No figure on or before this date.")
     else:
@@ -82,21 +96,21 @@ def estimate_lines(e: Estimate, publishers: dict[str, str], window_weeks: int) -
     return lines
 
 
-def estimate_json(e: Estimate, window_weeks: int) -> dict:
+def estimate_json(e: Estimate, window_weeks: int, public: bool = False) -> dict:
     return {
         "site_id": e.site_id,
         "indicator": e.indicator,
         "as_of": e.as_of,
-        "figure": figure_json(e.figure) if e.figure else None,
+        "figure": figure_json(e.figure, public) if e.figure else None,
         "reason": e.reason,
         "reason_text": REASONS.get(e.reason or "", None),
         "low": e.low,
         "high": e.high,
         "age_days": e.age_days,
         "stale": e.is_stale,
-        "competitors": [figure_json(f) for f in e.competitors],
-        "earlier": [figure_json(f) for f in e.earlier],
-        "reports": [figure_json(f) for f in e.reports],
+        "competitors": [figure_json(f, public) for f in e.competitors],
+        "earlier": [figure_json(f, public) for f in e.earlier],
+        "reports": [figure_json(f, public) for f in e.reports],
         "rule": RULE.format(window=window_weeks),
     }
 
@@ -131,9 +145,10 @@ def recommend(ctx, figure_id: int, reason: str | None, expected_version: int | N
     help="How many ISO weeks, ending with the week of --end.",
 )
 @click.option("--end", help="A day in the last week shown (default: today).")
+@public_view_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per site-week).")
 @click.pass_context
-def series_command(ctx, site_refs, indicator, weeks, end, as_json):
+def series_command(ctx, site_refs, indicator, weeks, end, public, as_json):
     """Weekly best estimates for sites: the value at each week's end, carried forward from the
     last figure (never interpolated), with its source and age.
 
@@ -146,7 +161,7 @@ def series_command(ctx, site_refs, indicator, weeks, end, as_json):
 
     store = state_of(ctx).store()
     last = parse_dateref(end, "end").end if end else None
-    frame = weekly_series(store, site_refs, _indicator(indicator), weeks, last)
+    frame = weekly_series(store, site_refs, _indicator(indicator), weeks, last, public=public)
     if as_json:
         records = frame.astype(object).where(frame.notna(), None).to_dict("records")
         print_json(records)
@@ -156,17 +171,18 @@ def series_command(ctx, site_refs, indicator, weeks, end, as_json):
     def cell(value) -> str:
         return "" if pd.isna(value) else str(value)
 
+    names = site_labels(store.sites())
     print_table(
-        ["Site", "Week", "Value", "Source", "Reference", "Age", ""],
+        ["Site", "Week", "Value", "Source", "Reference", "Age", "Stale"],
         [
             [
-                r.site_id,
+                names.get(r.site_id, r.site_id),
                 r.week,
                 "no figure yet" if pd.isna(r.low) else _series_value(r),
                 cell(r.publisher),
                 cell(r.reference),
                 "" if pd.isna(r.age_days) else f"{r.age_days} d",
-                "STALE" if r.stale else "",
+                "stale" if r.stale else "",
             ]
             for r in frame.itertuples()
         ],
@@ -190,9 +206,10 @@ def _series_value(row) -> str:
     show_default=True,
     help="Relative change that counts as a rise or drop in stock-flow checks.",
 )
+@public_view_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def check_command(ctx, as_of, stale_weeks, window_weeks, tolerance, as_json):
+def check_command(ctx, as_of, stale_weeks, window_weeks, tolerance, public, as_json):
     """Findings to look at: stale estimates, sources that disagree, and movements that do not
     square with the population figures (planned ones, to follow up).
 
@@ -203,7 +220,7 @@ def check_command(ctx, as_of, stale_weeks, window_weeks, tolerance, as_json):
     from dispstats.series import check
 
     when = parse_dateref(as_of, "as-of").end if as_of else None
-    report = check(state_of(ctx).store(), when, stale_weeks, window_weeks, tolerance)
+    report = check(state_of(ctx).store(), when, stale_weeks, window_weeks, tolerance, public=public)
     if as_json:
         print_json(
             {

@@ -43,6 +43,14 @@ public_option = click.option(
 )
 
 
+public_view_option = click.option(
+    "--public",
+    is_flag=True,
+    help="Show only what a public output would: public sites and figures, restricted "
+    "excerpts withheld (a restricted name or figure is answered as an unknown one).",
+)
+
+
 def output_option(what: str, folder: bool = False):
     """-o/--output: a file (or, with `folder`, a folder) to write; `what` says which."""
     return click.option(

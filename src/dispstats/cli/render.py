@@ -30,19 +30,34 @@ def value_words(figure: Figure) -> str:
     return f"{words} {figure.unit}"
 
 
-def figure_line(figure: Figure, sources: dict[str, Source] | None = None) -> str:
+def site_labels(sites: Iterable[Site]) -> dict[str, str]:
+    """How the terminal names each site: its name, with its id only when another site has
+    the same name."""
+    sites = list(sites)
+    counts: dict[str, int] = {}
+    for s in sites:
+        counts[s.name.casefold()] = counts.get(s.name.casefold(), 0) + 1
+    return {s.id: s.name if counts[s.name.casefold()] == 1 else f"{s.name} ({s.id})" for s in sites}
+
+
+def figure_line(
+    figure: Figure,
+    sources: dict[str, Source] | None = None,
+    names: dict[str, str] | None = None,
+) -> str:
     """One line naming a figure: id, site, indicator, value, date, movement and source."""
+    names = names or {}
     parts = [
         f"#{figure.id}",
-        figure.site_id,
+        names.get(figure.site_id, figure.site_id),
         figure.indicator,
         value_words(figure),
         format_dateref(figure.ref),
     ]
     if figure.destination_site_id:
-        parts.append(f"to {figure.destination_site_id}")
+        parts.append(f"to {names.get(figure.destination_site_id, figure.destination_site_id)}")
     if figure.origin_site_id:
-        parts.append(f"from {figure.origin_site_id}")
+        parts.append(f"from {names.get(figure.origin_site_id, figure.origin_site_id)}")
     if figure.movement_status:
         parts.append(label(figure.movement_status))
     source = (sources or {}).get(figure.source_id)
@@ -52,11 +67,20 @@ def figure_line(figure: Figure, sources: dict[str, Source] | None = None) -> str
     return " · ".join(parts)
 
 
-def figure_details(figure: Figure, source: Source | None) -> list[tuple[str, str]]:
-    """Label/value pairs for `dispstats show`."""
+def figure_details(
+    figure: Figure, source: Source | None, sites: dict[str, Site] | None = None
+) -> list[tuple[str, str]]:
+    """Label/value pairs for `dispstats show` (sites named with their ids)."""
+    sites = sites or {}
+
+    def site(site_id: str | None) -> str:
+        if not site_id:
+            return ""
+        return f"{sites[site_id].name} ({site_id})" if site_id in sites else site_id
+
     pairs = [
         ("Figure", f"{figure.id} (version {figure.version}, {figure.revision})"),
-        ("Site", figure.site_id),
+        ("Site", site(figure.site_id)),
         ("Indicator", figure.indicator),
         ("Value", value_words(figure)),
         ("As reported", figure.value_text or ""),
@@ -65,8 +89,8 @@ def figure_details(figure: Figure, source: Source | None) -> list[tuple[str, str
             f"{format_dateref(figure.ref)} ({figure.ref.precision}: "
             f"{figure.ref.start} to {figure.ref.end})",
         ),
-        ("Origin", figure.origin_site_id or ""),
-        ("Destination", figure.destination_site_id or ""),
+        ("Origin", site(figure.origin_site_id)),
+        ("Destination", site(figure.destination_site_id)),
         ("Movement", label(figure.movement_status)),
         ("Group", figure.population_group or ""),
         ("Source", _source_words(source) if source else figure.source_id),
@@ -129,8 +153,11 @@ def _json_default(value: object) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def figure_json(figure: Figure) -> dict:
-    return figure_row(figure)
+def figure_json(figure: Figure, public: bool = False) -> dict:
+    row = figure_row(figure)
+    if public:
+        row["entered_by"] = None  # who entered a figure is internal, as in every public output
+    return row
 
 
 def site_json(site: Site) -> dict:

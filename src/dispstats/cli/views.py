@@ -6,7 +6,9 @@ import click
 
 from dispstats.cli.app import cli, state_of
 from dispstats.cli.entry import site, source
+from dispstats.cli.options import public_view_option
 from dispstats.cli.render import (
+    count_words,
     figure_details,
     figure_json,
     figure_line,
@@ -14,11 +16,13 @@ from dispstats.cli.render import (
     print_pairs,
     print_table,
     site_json,
+    site_labels,
     source_json,
     value_words,
 )
 from dispstats.model import vocab
 from dispstats.model.parse import format_dateref, parse_choice, parse_dateref
+from dispstats.model.records import public_only
 from dispstats.store import FigureFilter
 
 
@@ -33,10 +37,19 @@ from dispstats.store import FigureFilter
     "--to", "date_to", help="Only figures whose reference period starts on or before this date."
 )
 @click.option("--include-retracted", is_flag=True, help="Also list withdrawn figures.")
+@public_view_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per figure).")
 @click.pass_context
 def list_(
-    ctx: click.Context, sites, indicator, source, date_from, date_to, include_retracted, as_json
+    ctx: click.Context,
+    sites,
+    indicator,
+    source,
+    date_from,
+    date_to,
+    include_retracted,
+    public,
+    as_json,
 ) -> None:
     """List figures (their current versions) by site, indicator and date.
 
@@ -48,7 +61,7 @@ def list_(
     """
     store = state_of(ctx).store()
     where = FigureFilter(
-        site_ids=[site.id for site in store.find_sites(sites)],
+        site_ids=[site.id for site in store.find_sites(sites, public=public)],
         indicator=parse_choice(indicator, "indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS)
         if indicator
         else None,
@@ -57,9 +70,12 @@ def list_(
         date_to=parse_dateref(date_to, "to").end if date_to else None,
         include_retracted=include_retracted,
     )
+    all_sites = store.sites()
     figures = store.figures(where)
+    if public:
+        all_sites, figures = public_only(all_sites, figures)
     if as_json:
-        print_json([figure_json(f) for f in figures])
+        print_json([figure_json(f, public) for f in figures])
         return
     if not figures:
         click.echo(
@@ -69,33 +85,34 @@ def list_(
         )
         return
     publishers = {s.id: s.publisher for s in store.sources()}
+    names = site_labels(all_sites)
     print_table(
         ["Id", "Site", "Indicator", "Value", "Date", "Movement", "Source", "Conf."],
         [
             [
                 str(f.id) + ("" if f.version == 1 else f" v{f.version}"),
-                f.site_id,
+                names.get(f.site_id, f.site_id),
                 f.indicator,
                 value_words(f) + (" (retracted)" if f.is_retracted else ""),
                 format_dateref(f.ref),
-                _movement(f),
+                _movement(f, names),
                 publishers.get(f.source_id, f.source_id),
                 f.confidence,
             ]
             for f in figures
         ],
-        title=f"{len(figures)} figure{'s' if len(figures) != 1 else ''}",
+        title=count_words(len(figures), "figure") + (" (public only)" if public else ""),
     )
 
 
-def _movement(figure) -> str:
+def _movement(figure, names: dict[str, str]) -> str:
     if not figure.is_flow:
         return ""
     ends = []
     if figure.origin_site_id:
-        ends.append(f"from {figure.origin_site_id}")
+        ends.append(f"from {names.get(figure.origin_site_id, figure.origin_site_id)}")
     if figure.destination_site_id:
-        ends.append(f"to {figure.destination_site_id}")
+        ends.append(f"to {names.get(figure.destination_site_id, figure.destination_site_id)}")
     if figure.movement_status:
         ends.append(f"({vocab.label(figure.movement_status)})")
     return " ".join(ends)
@@ -103,9 +120,10 @@ def _movement(figure) -> str:
 
 @cli.command()
 @click.argument("figure_id", type=int)
+@public_view_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def show(ctx: click.Context, figure_id: int, as_json: bool) -> None:
+def show(ctx: click.Context, figure_id: int, public: bool, as_json: bool) -> None:
     """Show a figure's current version with its source and excerpt.
 
     \b
@@ -113,11 +131,15 @@ def show(ctx: click.Context, figure_id: int, as_json: bool) -> None:
       dispstats show 4
     """
     store = state_of(ctx).store()
-    figure = store.figure(figure_id)
+    figure = store.figure(figure_id, public=public)
     if as_json:
-        print_json(figure_json(figure))
+        print_json(figure_json(figure, public))
         return
-    print_pairs(figure_details(figure, store.source(figure.source_id)))
+    sites = {s.id: s for s in store.sites()}
+    details = figure_details(figure, store.source(figure.source_id), sites)
+    if public:  # as a public output shows it: who entered it is internal
+        details = [(k, v) for k, v in details if k != "Entered"]
+    print_pairs(details)
 
 
 @cli.command()
@@ -131,7 +153,9 @@ def history(ctx: click.Context, figure_id: int, as_json: bool) -> None:
     Example:
       dispstats history 4
     """
-    versions = state_of(ctx).store().history(figure_id)
+    store = state_of(ctx).store()
+    versions = store.history(figure_id)
+    names = site_labels(store.sites())
     if as_json:
         print_json([figure_json(v) for v in versions])
         return
@@ -139,7 +163,7 @@ def history(ctx: click.Context, figure_id: int, as_json: bool) -> None:
         reason = f" — {v.reason}" if v.reason else ""
         click.echo(
             f"v{v.version} {v.revision:<14} {v.entered_at:%Y-%m-%d %H:%M} UTC "
-            f"{v.entered_by}: {figure_line(v)}{reason}"
+            f"{v.entered_by}: {figure_line(v, names=names)}{reason}"
         )
 
 

@@ -472,6 +472,16 @@ def parse_url(text: str, field: str = "url") -> str:
 
 
 def slugify(text: str) -> str:
-    """A lower-case id made of letters, digits and hyphens ("OCHA 2018/09" -> "ocha-2018-09")."""
+    """A lower-case id made of letters, digits and hyphens ("OCHA 2018/09" -> "ocha-2018-09").
+    Other scripts are transliterated ("الركبان" -> "lrkbn", "Côte" -> "cote"), so an id can be
+    read and typed."""
+    if not text.isascii():
+        from anyascii import anyascii
+
+        text = anyascii(text)
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug or "item"
+
+
+def has_latin_letter(text: str) -> bool:
+    return re.search(r"[A-Za-z]", text) is not None

@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from dispstats.model import vocab
+from dispstats.model.records import Figure, public_only
 from dispstats.series.checks import (
     DEFAULT_TOLERANCE,
     Disagreement,
@@ -43,11 +44,15 @@ def estimate(
     as_of: date | None = None,
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
+    *,
+    public: bool = False,
 ) -> Estimate:
-    """The best estimate for a site (found by name, alias or id) as of a date (default today)."""
-    site = store.find_site(site_ref)
+    """The best estimate for a site (found by name, alias or id) as of a date (default today).
+    With `public`, from public sites and figures only, as a public output computes it."""
+    (site,) = store.find_sites([site_ref], public=public)
     as_of = as_of or date.today()
     figures = store.figures(FigureFilter(site_ids=[site.id], indicator=indicator, date_to=as_of))
+    figures = _visible(store, figures, public)
     sources = {s.id: s for s in store.sources()}
     return best_estimate(figures, sources, site.id, indicator, as_of, window_weeks, stale_weeks)
 
@@ -60,6 +65,8 @@ def weekly_series(
     end: date | None = None,
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
+    *,
+    public: bool = False,
 ) -> pd.DataFrame:
     """Best estimate per site at the end of each of the last `weeks` ISO weeks up to `end`.
 
@@ -68,9 +75,10 @@ def weekly_series(
     """
     from dispstats.series.weekly import weekly_estimates
 
-    site_ids = [site.id for site in store.find_sites(site_refs)]
+    site_ids = [site.id for site in store.find_sites(site_refs, public=public)]
     ends = week_ends(end or date.today(), weeks)
     figures = store.figures(FigureFilter(site_ids=site_ids, indicator=indicator, date_to=ends[-1]))
+    figures = _visible(store, figures, public)
     sources = {s.id: s for s in store.sources()}
     estimates = weekly_estimates(
         figures, sources, site_ids, indicator, ends, window_weeks, stale_weeks
@@ -125,10 +133,16 @@ def check(
     stale_weeks: int = DEFAULT_STALE_WEEKS,
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     tolerance: float = DEFAULT_TOLERANCE,
+    *,
+    public: bool = False,
 ) -> CheckReport:
-    """Staleness and disagreement of every site's stock indicators, and stock-flow findings."""
+    """Staleness and disagreement of every site's stock indicators, and stock-flow findings
+    (with `public`, of public sites and figures only)."""
     as_of = as_of or date.today()
+    sites = store.sites()
     figures = store.figures(FigureFilter(date_to=as_of))
+    if public:
+        sites, figures = public_only(sites, figures)
     sources = {s.id: s for s in store.sources()}
     pairs = sorted(
         {(f.site_id, f.indicator) for f in figures if f.indicator in vocab.STOCK_INDICATORS}
@@ -138,13 +152,19 @@ def check(
         for site_id, indicator in pairs
     ]
     found = disagreements(estimates, tolerance)
+    names = {s.id: s.name for s in sites}
     return CheckReport(
         as_of,
-        stale_findings(estimates),
+        stale_findings(estimates, names),
         found,
-        disagreement_findings(found, sources),
-        stock_flow_findings(figures, sources, store.sites(), as_of, tolerance),
+        disagreement_findings(found, sources, names),
+        stock_flow_findings(figures, sources, sites, as_of, tolerance),
     )
+
+
+def _visible(store: Store, figures: list[Figure], public: bool) -> list[Figure]:
+    """The figures a public output may use (all of them when not public)."""
+    return public_only(store.sites(), figures)[1] if public else figures
 
 
 __all__ = [

@@ -39,13 +39,18 @@ def _span(f: Figure) -> str:
     return _n(q.low) if q.low == q.high else f"{_n(q.low)}–{_n(q.high)}"
 
 
-def stale_findings(estimates: Sequence[Estimate]) -> list[Finding]:
-    """Estimates whose winning figure is older than their threshold."""
+def stale_findings(
+    estimates: Sequence[Estimate], names: Mapping[str, str] | None = None
+) -> list[Finding]:
+    """Estimates whose winning figure is older than their threshold (sites named by `names`,
+    else by id)."""
+    names = names or {}
     return [
         Finding(
             "stale",
             e.site_id,
-            f"{e.site_id} {e.indicator}: {_span(e.figure)} was last confirmed "
+            f"{names.get(e.site_id, e.site_id)} {e.indicator}: {_span(e.figure)} was last "
+            "confirmed "
             f"{e.age_weeks} weeks ago ({e.figure.ref.end.isoformat()})",
             (e.figure.id,),
         )
@@ -110,8 +115,11 @@ def _apart(a: Figure, b: Figure, tolerance: float) -> bool:
 
 
 def disagreement_findings(
-    found: Sequence[Disagreement], sources: Mapping[str, Source]
+    found: Sequence[Disagreement],
+    sources: Mapping[str, Source],
+    names: Mapping[str, str] | None = None,
 ) -> list[Finding]:
+    names = names or {}
     out = []
     for d in found:
         sides = "; ".join(
@@ -124,7 +132,8 @@ def disagreement_findings(
             Finding(
                 "disagreement",
                 d.site_id,
-                f"{d.site_id} {d.indicator}: sources disagree, {_n(d.low)} to "
+                f"{names.get(d.site_id, d.site_id)} {d.indicator}: sources disagree, "
+                f"{_n(d.low)} to "
                 f"{_n(d.high)} ({d.spread:.1f}x): {sides}",
                 tuple(f.id for f in d.figures),
                 "info",

@@ -19,6 +19,7 @@ from dispstats.model.fields import (
 )
 from dispstats.model.parse import (
     Quantity,
+    has_latin_letter,
     parse_choice,
     parse_dateref,
     parse_quantity,
@@ -53,7 +54,10 @@ def add_site(store: Store, fields: TextFields) -> Site:
                     f"({site.id}); to add another site of that name, give it an "
                     f"--id of its own"
                 )
-        f["id"] = _free_id(slugify(str(f.get("name") or "")), {s.id for s in existing})
+        # A name in another script makes a poor id even transliterated: the p-code is better.
+        name_text = str(f.get("name") or "")
+        base = name_text if has_latin_letter(name_text) else clean_text(f.get("pcode")) or name_text
+        f["id"] = _free_id(slugify(base), {s.id for s in existing})
     if clean_text(f.get("parent_id")):
         f["parent_id"] = find_site(existing, str(f["parent_id"])).id
     return store.add_site(site_from_fields(f))

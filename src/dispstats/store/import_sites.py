@@ -18,6 +18,7 @@ from dispstats.model import vocab
 from dispstats.model.bulk import SITE_KEYS, Checked, none_if_missing, put
 from dispstats.model.fields import site_from_fields
 from dispstats.model.hxl import ColumnPlan
+from dispstats.model.parse import has_latin_letter, slugify
 from dispstats.model.places import LEVEL_NAMES, PLACE_KEYS, Place, chain
 from dispstats.model.records import Site
 from dispstats.store.lookup import normalise_name
@@ -219,7 +220,7 @@ def _new_site(index: SiteIndex, place: Place, line: dict, parent: Site | None) -
         fields["kind"], location_type = kind_of(line["site_kind"])
         fields["location_type"] = line["site_location_type"] or location_type
         name = place.name or line["site_id"] or line["site_pcode"]
-        wanted = line["site_id"] or _slug(name) or (line["site_pcode"] or "").lower()
+        wanted = line["site_id"] or _readable_id(name or "", line["site_pcode"])
     else:
         fields["kind"] = "country" if place.level == "country" else "admin_area"
         name = place.name or place.code
@@ -234,6 +235,14 @@ def _new_site(index: SiteIndex, place: Place, line: dict, parent: Site | None) -
     given_parent = line.get("site_parent_id") if place.level == "loc" else None
     parent_id = given_parent or (parent.id if parent else None)
     return replace(site, parent_id=parent_id) if parent_id else site
+
+
+def _readable_id(name: str, pcode: str | None) -> str:
+    """A name's id; for a name in another script its p-code, else its transliteration
+    ("الركبان" -> "lrkbn"), never a meaningless "site-2"."""
+    if has_latin_letter(name):
+        return _slug(name)
+    return (pcode or "").lower() or slugify(name)
 
 
 def _slug(name: str) -> str:

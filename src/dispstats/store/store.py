@@ -23,7 +23,7 @@ from sqlalchemy.sql import Select
 from dispstats.errors import Conflict, InputError, NotFound, StoreError
 from dispstats.model import vocab
 from dispstats.model.parse import DateRef, Quantity
-from dispstats.model.records import Figure, Site, Source
+from dispstats.model.records import Figure, Site, Source, public_only
 from dispstats.store import lookup
 from dispstats.store.engine import make_engine, resolve_url, sqlite_path
 from dispstats.store.migrate import check_not_newer, is_current, stored_revision, upgrade
@@ -378,10 +378,17 @@ class Store:
         """The source named by id, or by a publisher that has exactly one source."""
         return lookup.find_source(self.sources(), ref)
 
-    def figure(self, figure_id: int) -> Figure:
-        """The current version of a figure (a retraction, if it was withdrawn)."""
+    def figure(self, figure_id: int, *, public: bool = False) -> Figure:
+        """The current version of a figure (a retraction, if it was withdrawn). With `public`,
+        as a public output shows it: a restricted one is answered as a missing one."""
         with self._read() as connection:
-            return self._current(connection, figure_id)
+            figure = self._current(connection, figure_id)
+        if public:
+            shown = public_only(self.sites(), [figure])[1]
+            if not shown:
+                raise NotFound(f"no figure {figure_id}")
+            figure = shown[0]
+        return figure
 
     def _current(self, connection: Connection, figure_id: int) -> Figure:
         row = (
