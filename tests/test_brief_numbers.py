@@ -136,3 +136,19 @@ def test_the_previous_estimate_in_the_brief_is_the_one_the_change_is_from(demo_s
     text = next(t for t, _ in data.highlights if "Rukban" in t)
     assert "about 45,000 people at Rukban" in text
     assert "previous estimate was about 50,000 (United Nations" in text
+
+
+def test_brief_template_copies_the_templates_and_never_overwrites(tmp_path):
+    from click.testing import CliRunner
+
+    from dispstats.cli import cli
+
+    folder = tmp_path / "look"
+    first = CliRunner().invoke(cli, ["brief-template", str(folder)])
+    assert first.exit_code == 0, first.output
+    css = folder / "brief.css"
+    assert "@page" in css.read_text()
+    css.write_text("/* mine */")
+    again = CliRunner().invoke(cli, ["brief-template", str(folder)])
+    assert again.exit_code == 1 and "already exists; nothing was copied" in again.output
+    assert css.read_text() == "/* mine */"

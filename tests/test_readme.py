@@ -51,3 +51,32 @@ def test_a_missing_checking_tool_skips_locally_and_fails_under_ci(monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match=r"\.ci/run installs it"):
         require_tool("no-such-tool-dispstats", "nothing-here")
+
+
+def tour_commands() -> list[list[str]]:
+    """The tour's command lines, continuation lines joined, comments dropped, as argv lists."""
+    import shlex
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    tour = text[text.index("## A short tour") :]
+    block = re.search(r"```sh\n(.+?)\n```", tour, flags=re.DOTALL).group(1)
+    lines = block.replace("\\\n", " ").splitlines()
+    return [shlex.split(line, comments=True) for line in lines if line.strip()]
+
+
+def test_the_readme_tour_runs_as_written_on_a_new_store(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISPSTATS_DB", raising=False)
+    runner = CliRunner()
+    commands = tour_commands()
+    assert len(commands) > 20 and all(argv[0] == "dispstats" for argv in commands)
+    for argv in commands:
+        result = runner.invoke(cli, argv[1:])
+        assert result.exit_code == 0, f"{' '.join(argv)}\n{result.output}"
+    assert (tmp_path / "team.db").exists()
+    assert (tmp_path / "my-look" / "brief.css").exists()
+    for made in ("brief-2018-W38.pdf", "brief-2018-W38-public.pdf", "figures.csv",
+                 "dispstats-2018-09-23.xlsx", "rukban-public.xlsx"):  # fmt: skip
+        assert (tmp_path / "reports" / made).stat().st_size > 1000, made
+    history = runner.invoke(cli, ["history", "1"]).output
+    assert "OCHA revised its estimate" in history

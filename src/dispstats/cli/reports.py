@@ -93,6 +93,25 @@ def brief(ctx, week, as_of, sites, top, title, organisation, lang, public, templ
     )
 
 
+@cli.command("brief-template")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def brief_template(folder: Path) -> None:
+    """Copy the brief's template (brief.html, brief.css) into FOLDER to change its look;
+    then pass the folder to `dispstats brief --template-dir`. Existing files are never
+    overwritten.
+
+    \b
+    Example:
+      dispstats brief-template my-look
+      dispstats brief --week 2018-W38 --template-dir my-look
+    """
+    from dispstats.reports.brief import copy_templates
+
+    copied = copy_templates(folder)
+    click.echo(f"Copied {', '.join(p.name for p in copied)} into {folder}: edit them, then "
+               f"pass --template-dir {folder} to dispstats brief.")  # fmt: skip
+
+
 @cli.group()
 def export() -> None:
     """Export figures for partners: Excel workbook, HXL-tagged CSV, Frictionless data

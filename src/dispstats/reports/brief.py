@@ -84,6 +84,28 @@ def clip(value: object) -> object:
     return value
 
 
+TEMPLATE_FILES = ("brief.html", "brief.css")
+
+
+def copy_templates(folder: Path) -> list[Path]:
+    """Copy the built-in brief.html and brief.css into `folder` (made if missing) to edit and
+    pass as --template-dir. Never overwrites: an existing file there is refused, nothing
+    copied."""
+    if not folder.parent.is_dir():
+        raise InputError(f"folder {folder.parent} does not exist", field="folder")
+    targets = [folder / name for name in TEMPLATE_FILES]
+    if taken := [t for t in targets if t.exists()]:
+        raise InputError(
+            f"{', '.join(str(t) for t in taken)} already exists; nothing was copied (move it "
+            "away, or edit it and pass the folder as --template-dir)",
+            field="folder",
+        )
+    folder.mkdir(exist_ok=True)
+    for target in targets:
+        target.write_bytes((TEMPLATES / target.name).read_bytes())
+    return targets
+
+
 def _template_errors(template_dir: Path | None, render):
     """A broken override template is the user's own file: one line naming it, no traceback."""
     from jinja2 import TemplateError
