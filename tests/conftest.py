@@ -152,15 +152,14 @@ RESTRICTED_MARKS = (
 )
 
 
-@pytest.fixture
-def with_restricted(demo_sqlite):
-    """The demo store plus a restricted site (with coordinates) whose only source and excerpt
+def add_restricted(store: Store) -> Store:
+    """To the demo store: a restricted site (with coordinates) whose only source and excerpt
     are its own, a restricted figure at the public site Rukban, and a public figure there whose
     excerpt is restricted."""
     from dispstats.model.records import Site, Source
     from dispstats.store.entry import add_figure
 
-    demo_sqlite.add_site(
+    store.add_site(
         Site(
             "secret",
             "Secret Camp Zeta",
@@ -169,9 +168,9 @@ def with_restricted(demo_sqlite):
             longitude=38.456,
         )
     )
-    demo_sqlite.add_source(Source("insider", "Insider Network", "local_network"))
+    store.add_source(Source("insider", "Insider Network", "local_network"))
     add_figure(
-        demo_sqlite,
+        store,
         {
             "site": "secret",
             "indicator": "population",
@@ -183,7 +182,7 @@ def with_restricted(demo_sqlite):
         today=TODAY,
     )
     add_figure(
-        demo_sqlite,
+        store,
         {
             "site": "Rukban",
             "indicator": "population",
@@ -195,7 +194,7 @@ def with_restricted(demo_sqlite):
         today=TODAY,
     )
     add_figure(  # a public number whose supporting words are confidential
-        demo_sqlite,
+        store,
         {
             "site": "Rukban",
             "indicator": "households",
@@ -207,7 +206,22 @@ def with_restricted(demo_sqlite):
         },
         today=TODAY,
     )
-    return demo_sqlite
+    return store
+
+
+@pytest.fixture
+def with_restricted(demo_sqlite):
+    """The demo store on SQLite with `add_restricted`'s data."""
+    return add_restricted(demo_sqlite)
+
+
+@pytest.fixture
+def restricted_db(db_url: str) -> str:
+    """The demo store with `add_restricted`'s data, on SQLite and on PostgreSQL (the --db)."""
+    with Store.init(db_url)[0] as store:
+        load_demo(store)
+        add_restricted(store)
+    return db_url
 
 
 @pytest.fixture

@@ -54,13 +54,13 @@ OUTPUTS = {
 
 @pytest.mark.parametrize("name", sorted(OUTPUTS))
 def test_public_outputs_hold_nothing_restricted_and_internal_ones_say_they_do(
-    with_restricted, sqlite_db, tmp_path, name
+    restricted_db, tmp_path, name
 ):
     args, filename, notice = OUTPUTS[name]
     runner = CliRunner()
     public, internal = tmp_path / f"public-{filename}", tmp_path / f"internal-{filename}"
     for out, extra in ((public, ["--public"]), (internal, [])):
-        result = runner.invoke(cli, ["--db", str(sqlite_db), *args, *extra, "-o", str(out)])
+        result = runner.invoke(cli, ["--db", restricted_db, *args, *extra, "-o", str(out)])
         assert result.exit_code == 0, result.output
     public_text, public_first = everything_in(public)
     assert [m for m in RESTRICTED_MARKS if m in public_text] == []
@@ -98,14 +98,14 @@ def test_a_restricted_excerpt_can_be_set_at_the_command_line(run):
 # --- references and ranking follow the one public rule (leaks found by trying) ----------------
 
 
-def _restricted_parent_store(path: Path) -> Path:
+def _restricted_parent_store(db: str) -> str:
     from datetime import date
 
     from dispstats.model.records import Site, Source
     from dispstats.store import Store
     from dispstats.store.entry import add_figure
 
-    with Store.init(str(path))[0] as store:
+    with Store.init(db)[0] as store:
         store.add_records(
             [
                 Site("hidden-enclave", "Hidden Enclave", kind="zone", sensitivity="restricted"),
@@ -124,13 +124,13 @@ def _restricted_parent_store(path: Path) -> Path:
                  "source": "ocha-x", "sensitivity": sensitivity},
                 today=date(2024, 6, 1),
             )  # fmt: skip
-    return path
+    return db
 
 
-def test_public_hxl_never_names_a_restricted_parent(tmp_path):
-    db = _restricted_parent_store(tmp_path / "store.db")
+def test_public_hxl_never_names_a_restricted_parent(db_url, tmp_path):
+    db = _restricted_parent_store(db_url)
     out = tmp_path / "public.csv"
-    result = CliRunner().invoke(cli, ["--db", str(db), "export", "hxl", "--public", "-o", str(out)])
+    result = CliRunner().invoke(cli, ["--db", db, "export", "hxl", "--public", "-o", str(out)])
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "Open Camp" in text and "41000" in text
@@ -138,14 +138,14 @@ def test_public_hxl_never_names_a_restricted_parent(tmp_path):
     assert "987" not in text
 
 
-def test_a_newer_restricted_figure_neither_hides_nor_changes_a_public_site(tmp_path):
+def test_a_newer_restricted_figure_neither_hides_nor_changes_a_public_site(db_url):
     from datetime import date
 
     from dispstats.reports.brief_data import gather
     from dispstats.store import Store
 
-    db = _restricted_parent_store(tmp_path / "store.db")
-    with Store.open(str(db)) as store:
+    db = _restricted_parent_store(db_url)
+    with Store.open(db) as store:
         public = gather(store, date(2024, 5, 19), public=True)
         internal = gather(store, date(2024, 5, 19))
     (key,) = public.key_figures
@@ -161,12 +161,12 @@ def test_a_newer_restricted_figure_neither_hides_nor_changes_a_public_site(tmp_p
         ["export", "xlsx", "--public", "-o", "{out}/x.xlsx"],
     ],
 )
-def test_public_outputs_answer_a_restricted_name_as_an_unknown_one(tmp_path, command):
-    db = _restricted_parent_store(tmp_path / "store.db")
+def test_public_outputs_answer_a_restricted_name_as_an_unknown_one(db_url, tmp_path, command):
+    db = _restricted_parent_store(db_url)
     args = [a.format(out=tmp_path) for a in command]
 
     def answer(site: str) -> tuple[int, str]:
-        result = CliRunner().invoke(cli, ["--db", str(db), *args, "--sites", site])
+        result = CliRunner().invoke(cli, ["--db", db, *args, "--sites", site])
         return result.exit_code, result.output.replace(site, "NAME")
 
     for restricted in ("Hidden Enclave", "hidden-enclave", "Hidden Enclav"):
