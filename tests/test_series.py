@@ -244,3 +244,15 @@ def test_demo_series_on_the_command_line(run):
         ("2018-W37", 45000, "ocha-2018-09"),
         ("2018-W38", 45000, "ocha-2018-09"),
     ]
+
+
+def test_a_range_read_at_its_ends_is_not_a_rise_and_findings_never_quote_a_midpoint(camps):
+    add(camps, "camp-a", "40,000-50,000", "2018-08-01", source="ocha")
+    add(camps, "camp-a", "48,000", "2018-09-01", source="ocha-2")  # inside the range
+    add(camps, "camp-b", "1,000-2,000", "2018-08-01", source="ocha")
+    add(camps, "camp-b", "9,000", "2018-09-01", source="ocha-2")  # a rise, whichever end
+    findings = check(camps, as_of=date(2018, 9, 30)).stock_flow
+    rises = [f for f in findings if f.kind == "rise_without_arrivals"]
+    assert [f.site_id for f in rises] == ["camp-b"]
+    assert "from 1,000–2,000 (2018-08-01) to 9,000" in rises[0].message
+    assert "1,500" not in rises[0].message

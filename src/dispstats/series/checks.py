@@ -211,30 +211,31 @@ def stock_flow_findings(
         expected = m.quantity.low * (1 - tolerance)
         origin_after = pop_at(origin, as_of)
         if origin_before and origin_after and origin_after.figure.id != origin_before.figure.id:
-            drop = _mid(origin_before.figure) - _mid(origin_after.figure)
-            # No more people can leave than were there: that case is reported above.
-            if drop < min(expected, _mid(origin_before.figure) * (1 - tolerance)):
+            # The largest drop the figures allow (a range read at its ends, never its middle);
+            # no more people can leave than were there: that case is reported above.
+            before_q, after_q = origin_before.figure.quantity, origin_after.figure.quantity
+            drop = before_q.high - after_q.low
+            if drop < min(expected, before_q.high * (1 - tolerance)):
                 out.append(
                     Finding(
                         "no_drop_at_origin",
                         origin,
                         f"{what} (completed) but the population there went from "
-                        f"{_n(_mid(origin_before.figure))} to "
-                        f"{_n(_mid(origin_after.figure))}",
+                        f"{_span(origin_before.figure)} to {_span(origin_after.figure)}",
                         (m.id, origin_before.figure.id, origin_after.figure.id),
                     )
                 )
         dest_before, dest_after = pop_at(destination, before_day), pop_at(destination, as_of)
         if dest_before and dest_after and dest_after.figure.id != dest_before.figure.id:
-            rise = _mid(dest_after.figure) - _mid(dest_before.figure)
+            # The largest rise the figures allow.
+            rise = dest_after.figure.quantity.high - dest_before.figure.quantity.low
             if rise < expected:
                 out.append(
                     Finding(
                         "no_rise_at_destination",
                         destination,
                         f"{what} (completed) but the population there went from "
-                        f"{_n(_mid(dest_before.figure))} to "
-                        f"{_n(_mid(dest_after.figure))}",
+                        f"{_span(dest_before.figure)} to {_span(dest_after.figure)}",
                         (m.id, dest_before.figure.id, dest_after.figure.id),
                     )
                 )
@@ -249,10 +250,6 @@ def _ends(m: Figure) -> tuple[str | None, str | None]:
     return m.site_id, m.destination_site_id
 
 
-def _mid(f: Figure) -> float:
-    return (f.quantity.low + f.quantity.high) / 2
-
-
 def _rises_without_arrivals(live, population, sources, names, tolerance):
     inflows: dict[str, list[Figure]] = defaultdict(list)
     for m in live:
@@ -265,7 +262,8 @@ def _rises_without_arrivals(live, population, sources, names, tolerance):
         dates = sorted({f.ref.start for f in population if f.site_id == site_id})
         steps = [best_estimate(population, sources, site_id, "population", d) for d in dates]
         for before, after in pairwise(steps):
-            old, new = _mid(before.figure), _mid(after.figure)
+            # The smallest rise the figures allow: a range's width is not a rise.
+            old, new = before.figure.quantity.high, after.figure.quantity.low
             if old <= 0 or (new - old) / old <= tolerance:
                 continue
             arrived = [
@@ -279,8 +277,9 @@ def _rises_without_arrivals(live, population, sources, names, tolerance):
                         "rise_without_arrivals",
                         site_id,
                         f"{names.get(site_id, site_id)} population rose from "
-                        f"{_n(old)} ({before.figure.ref}) to {_n(new)} "
-                        f"({after.figure.ref}) with no arrivals or returns recorded",
+                        f"{_span(before.figure)} ({before.figure.ref}) to "
+                        f"{_span(after.figure)} ({after.figure.ref}) with no arrivals or "
+                        "returns recorded",
                         (before.figure.id, after.figure.id),
                     )
                 )
