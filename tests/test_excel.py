@@ -244,6 +244,10 @@ def test_numbers_have_separators_and_reference_dates_are_dates_shown_to_their_pr
     reference = unhcr[header.index("Reference date")]
     assert reference.value == datetime(2016, 10, 1) and reference.number_format == "mmm yyyy"
     assert rows[4][header.index("Reference date")].number_format == "yyyy-mm-dd"  # a day
+    assert unhcr[header.index("Entered at")].number_format == "yyyy-mm-dd hh:mm"
+    readme = {r[0].value: r[1] for r in book["Readme"].iter_rows() if r[0].value}
+    assert readme["Generated"].number_format == "yyyy-mm-dd hh:mm"
+    assert readme["Summary"].value.startswith("1 row. ")
     for name, column in (("Weekly series", 5), ("Movements", 8)):
         cells = [r[column - 1] for r in book[name].iter_rows(min_row=3) if r[column - 1].value]
         assert cells and all(c.number_format == "#,##0" for c in cells), name

@@ -417,14 +417,19 @@ def _weekly(sheet: Sheet, by_site, sites, sources, as_of: date) -> int:
     return sheet.table(columns, [k for _, k in WEEKLY_COLUMNS], values())
 
 
+def _rows(n: int | None) -> str:
+    if n is None:
+        return ""
+    return f"{n:,} row. " if n == 1 else f"{n:,} rows. "
+
+
 def _readme(sheet: Sheet, as_of, public, has_restricted, rows, n_sites) -> None:
     described_columns = (*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS, *SOURCE_COLUMNS, *SITE_COLUMNS)
     label_width = max(len(f"{c.header}  {c.hxl}") for c in described_columns)
-    widths = (max(34, label_width + 2), 90)
+    widths = (max(34, label_width + 2), 56)  # both on one A4 landscape page
     sheet.ws.set_column(0, 0, widths[0], sheet.formats.wrap)
     sheet.ws.set_column(1, 1, widths[1], sheet.formats.wrap)
-    sheet.ws.set_portrait()
-    sheet.ws.fit_to_pages(1, 0)  # two text columns: one page wide reads at full size
+    sheet.ws.repeat_rows(0)  # its title on every page
 
     def line(values: list, bold: bool = False) -> None:
         # Rows get the height of their wrapped lines: not every reader computes it.
@@ -491,7 +496,7 @@ def _readme(sheet: Sheet, as_of, public, has_restricted, rows, n_sites) -> None:
         "recommended, with who entered it, when and why.",
     }
     for name, text in described.items():
-        line([name, f"{rows.get(name, 0):,} rows. {text}"])
+        line([name, f"{_rows(rows.get(name))}{text}"])
     line([])
     line(["Column", "Meaning (Figures and History sheets)"], bold=True)
     for c in (*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS):

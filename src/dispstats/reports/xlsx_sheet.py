@@ -52,7 +52,6 @@ def open_workbook(path):
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
-            "default_date_format": NUMBER_FORMATS["day"],
             "remove_timezone": True,
         },
     )
@@ -119,6 +118,10 @@ class Sheet:
         for n, value in enumerate(values):
             if isinstance(value, Reference):
                 self._reference(row, n, value)
+            elif isinstance(value, date) and self.kinds.get(n) not in ("day", "datetime"):
+                # A date outside a date column (the Readme's "As of") carries its own format.
+                kind = "datetime" if isinstance(value, datetime) else "day"
+                self.ws.write_datetime(row, n, plain[n], self.formats.kinds[kind])
         if measure and row < MEASURED_ROWS and not self._fitted:
             self._measure(values)
         self.rows += 1
