@@ -21,6 +21,7 @@ from dispstats.model.hxl import REFERENCE_KEYS, ColumnPlan
 from dispstats.model.parse import (
     DateRef,
     Quantity,
+    counted,
     parse_choice,
     parse_dateref,
     parse_quantity,
@@ -232,7 +233,9 @@ def read_figures(
         long = pd.concat(parts, ignore_index=True) if parts else base.iloc[0:0]
         empty = len(base) - int(pd.Series(long["row"]).nunique()) if len(base) else 0
         if empty:
-            checked.notes.append(f"{empty:,} row(s) have no count in any count column")
+            checked.notes.append(
+                counted(empty, "row has", "rows have") + " no count in any count column"
+            )
         long = long.sort_values("row", kind="stable").reset_index(drop=True)
     _units(checked, long, plan)
     if excel_errors:
@@ -630,8 +633,8 @@ def _reference(checked, base, text, plan, today, given: str | None = None) -> No
     if serial[codes].any():
         example = uniques[int(np.flatnonzero(serial)[0])]
         checked.notes.append(
-            f"{int(serial[codes].sum()):,} reference date(s) were Excel day numbers (e.g. "
-            f"{example} = {_excel_serial(example)}) and were read as dates"
+            counted(int(serial[codes].sum()), "reference date was an", "reference dates were")
+            + f" Excel day number (e.g. {example} = {_excel_serial(example)}), read as a date"
         )
     for key, part in (("ref_start", "start"), ("ref_end", "end"), ("ref_precision", "precision")):
         values = [getattr(r, part) if r else None for r in refs] + [None]

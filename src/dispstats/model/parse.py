@@ -471,6 +471,11 @@ def parse_url(text: str, field: str = "url") -> str:
     )
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """ "1 row has", "3 rows have": a count with its words in the right number."""
+    return f"{n:,} {one if n == 1 else many}"
+
+
 def slugify(text: str) -> str:
     """A lower-case id made of letters, digits and hyphens ("OCHA 2018/09" -> "ocha-2018-09").
     Other scripts are transliterated ("الركبان" -> "lrkbn", "Côte" -> "cote"), so an id can be

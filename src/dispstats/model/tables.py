@@ -22,6 +22,7 @@ from pathlib import Path
 
 from dispstats.errors import InputError
 from dispstats.model.hxl import looks_like_hashtag_row
+from dispstats.model.parse import counted
 
 # Where the hashtag (or mapped header) row may be, as libhxl looks for it.
 HEADER_SEARCH_ROWS = 25
@@ -373,16 +374,21 @@ def _read_xlsx(path: Path, mapping, sheet: str | None, limits: Limits) -> Table:
     uncomputed = _computed_values(path, title, rows, formulas, header_row) if formulas else {}
     if formulas:
         notes.append(
-            f"{len(formulas):,} formula cell(s) read as the values Excel saved for them "
-            "(never evaluated)"
+            counted(len(formulas), "formula cell", "formula cells")
+            + " read as the values Excel saved for them (never evaluated)"
         )
     merged, left_alone = _fill_merged(path, worksheet_path, rows, header_row)
     if merged:
-        notes.append(f"{merged:,} cell(s) of merged ranges took the value of their merged cell")
+        notes.append(
+            counted(merged, "cell", "cells")
+            + " of merged ranges took the value of their merged cell"
+        )
     if left_alone:
         notes.append(
-            f"{left_alone:,} merged range(s) span rows of different admin areas and were not "
-            "filled: their empty cells stay empty"
+            counted(left_alone, "merged range spans", "merged ranges span")
+            + " rows of different admin areas and "
+            + ("was not filled: its" if left_alone == 1 else "were not filled: their")
+            + " empty cells stay empty"
         )
     hashtags, headers = _tags_and_headers(rows, found, mapping)
     data = rows[header_row:]

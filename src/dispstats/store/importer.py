@@ -29,7 +29,7 @@ from dispstats.model.bulk import (
 from dispstats.model.columns import as_spreadsheet_text
 from dispstats.model.fields import source_from_fields
 from dispstats.model.hxl import ColumnPlan, plan_columns
-from dispstats.model.parse import slugify
+from dispstats.model.parse import counted, slugify
 from dispstats.model.parts import combine_parts
 from dispstats.model.records import Site, Source
 from dispstats.model.tables import Limits, Table, read_mapping, read_table
@@ -206,14 +206,17 @@ def _combine(checked: Checked, plan: ColumnPlan, report: ImportReport) -> None:
     if combined.sums:
         by = ", ".join(plan.tags[p].text for p in plan.parts) or "count columns by cause"
         report.notes.append(
-            f"{combined.sums:,} figure(s) are the sum of {combined.summed_rows:,} rows of one "
+            counted(combined.sums, "figure is", "figures are")
+            + f" the sum of {combined.summed_rows:,} rows of one "
             f"source for one place and date that differ by {by} (e.g. "
             f"{'; '.join(combined.examples)}); each figure's value text shows its parts"
         )
     if combined.copies:
         report.notes.append(
-            f"{combined.copies:,} row(s) repeat another row of the file exactly and were "
-            "counted once"
+            counted(combined.copies, "row repeats", "rows repeat")
+            + " another row of the file exactly and "
+            + ("was" if combined.copies == 1 else "were")
+            + " counted once"
         )
 
 
