@@ -332,7 +332,9 @@ def test_sites_and_sources_are_added_listed_and_shown(run):
 
 
 def _all_commands(group: click.Group, prefix=()):
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # loads the lazily imported commands
+        command = group.get_command(ctx, name)
         yield (*prefix, name), command
         if isinstance(command, click.Group):
             yield from _all_commands(command, (*prefix, name))
@@ -345,6 +347,33 @@ def test_every_command_has_help_with_an_example(path):
     result = CliRunner().invoke(cli, [*path, "--help"])
     assert result.exit_code == 0
     assert "Example" in result.output, f"dispstats {' '.join(path)} --help has no example"
+
+
+def test_help_lists_every_command_in_its_own_words_without_importing_it():
+    from dispstats.cli.app import LAZY_COMMANDS, short_help
+
+    listed = dict(_all_commands(cli))
+    for name, (_, words) in LAZY_COMMANDS.items():
+        assert words == short_help(listed[(name,)].get_short_help_str(limit=1000), 62), name
+    assert {path[0] for path in listed} == set(LAZY_COMMANDS)
+
+
+def test_help_imports_no_command_module_and_no_database_library():
+    script = """
+import sys
+from dispstats.cli import cli
+try:
+    cli(["--help"], standalone_mode=False)
+finally:
+    loaded = sorted(m for m in sys.modules if m.startswith(("dispstats", "sqlalchemy", "rich")))
+    print("LOADED:" + ",".join(loaded))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    loaded = done.stdout.split("LOADED:")[1].strip().split(",")
+    assert set(loaded) <= {
+        "dispstats", "dispstats.cli", "dispstats.cli.app", "dispstats.errors",
+        "dispstats.store", "dispstats.store.filters", "dispstats.store.location",
+    }, loaded  # fmt: skip
 
 
 def test_add_does_not_import_heavy_libraries(sqlite_db):

@@ -1,12 +1,7 @@
-"""The command line: thin click commands over the library (parse, call, print)."""
+"""The command line: thin click commands over the library (parse, call, print).
 
-from dispstats.cli import (  # noqa: F401 - registers the commands
-    entry,
-    estimates,
-    interchange,
-    reports,
-    views,
-)
+Command modules are imported when their command runs (see app.LAZY_COMMANDS)."""
+
 from dispstats.cli.app import cli
 
 

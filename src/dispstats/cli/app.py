@@ -11,8 +11,7 @@ from click.exceptions import NoArgsIsHelpError
 
 from dispstats import __version__
 from dispstats.errors import DispstatsError
-from dispstats.store import Store
-from dispstats.store.engine import ENV_VAR
+from dispstats.store.location import ENV_VAR
 
 
 class UserError(click.ClickException):
@@ -22,7 +21,58 @@ class UserError(click.ClickException):
         click.secho(f"Error: {self.format_message()}", err=True, fg="red", file=file)
 
 
+# Where each command lives, and its one-line help: `dispstats --help` lists commands without
+# importing them (and SQLAlchemy, pandas, weasyprint behind them); a command's module is
+# imported when it runs. A test keeps these lines equal to the commands' own.
+LAZY_COMMANDS = {
+    "add": ("entry", "Record one figure exactly as its source reported it."),
+    "brief": ("reports", "Render the weekly PDF brief: key figures with footnotes..."),
+    "brief-template": ("reports", "Copy the brief's template (brief.html, brief.css) into..."),
+    "check": ("estimates", "Findings to look at: stale estimates, sources that..."),
+    "correct": ("entry", "Correct a figure: a new version with the changed fields..."),
+    "estimate": ("estimates", "The best estimate for a site as of a date, why it won, and..."),
+    "export": ("reports", "Export figures for partners: Excel workbook, HXL-tagged..."),
+    "history": ("views", "Show every version of a figure: the original, corrections..."),
+    "import": ("interchange", "Import figures from an HXL-tagged CSV or XLSX file..."),
+    "init": ("entry", "Create the store, or upgrade an existing one to this..."),
+    "list": ("views", "List figures (their current versions) by site, indicator..."),
+    "recommend": ("estimates", "Mark a figure as recommended: among figures of its date it..."),
+    "retract": ("entry", "Withdraw a figure."),
+    "series": ("estimates", "Weekly best estimates for sites: the value at each week's..."),
+    "show": ("views", "Show a figure's current version with its source and excerpt."),
+    "site": ("views", "Add, list and show sites (camps, settlements, zones..."),
+    "source": ("views", "Add, list and show sources (who reported figures, where..."),
+}
+
+
+def short_help(text: str, limit: int) -> str:
+    """`text` cut at a word to at most `limit` characters, "..." marking the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 3].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "..."
+
+
 class DispstatsGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(LAZY_COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, name: str):
+        if name not in self.commands and name in LAZY_COMMANDS:
+            import importlib
+
+            # The module registers its commands on this group as it is imported.
+            importlib.import_module(f"dispstats.cli.{LAZY_COMMANDS[name][0]}")
+        return self.commands.get(name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from LAZY_COMMANDS: no command module is imported for --help."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)  # as click does
+        rows = [(n, short_help(LAZY_COMMANDS[n][1], limit)) for n in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """As click's, but a usage error (unknown flag or command, missing option) is one line
         with its "did you mean" and exit code 1, like every other error."""
@@ -71,10 +121,13 @@ class State:
 
     def __init__(self, db: str | None):
         self.db = db
-        self._store: Store | None = None
+        self._store = None
 
-    def store(self) -> Store:
+    def store(self):
+        """The store (dispstats.store.Store), opened on first use."""
         if self._store is None:
+            from dispstats.store import Store
+
             self._store = Store.open(self.db)
         return self._store
 

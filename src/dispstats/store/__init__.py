@@ -1,5 +1,24 @@
-"""The store layer: SQLite by default, PostgreSQL by URL; append-only; Alembic migrations."""
+"""The store layer: SQLite by default, PostgreSQL by URL; append-only; Alembic migrations.
 
-from dispstats.store.store import FigureFilter, Store
+`Store` (SQLAlchemy) is imported on first use, so modules that need only `FigureFilter` or
+where the store is (store.location) start without a database library."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dispstats.store.filters import FigureFilter
+
+if TYPE_CHECKING:
+    from dispstats.store.store import Store
+
+
+def __getattr__(name: str):
+    if name == "Store":
+        from dispstats.store.store import Store
+
+        return Store
+    raise AttributeError(f"module 'dispstats.store' has no attribute {name!r}")
+
 
 __all__ = ["FigureFilter", "Store"]

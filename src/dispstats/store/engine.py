@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-DEFAULT_PATH = "dispstats.db"
-ENV_VAR = "DISPSTATS_DB"
-# How long a writer waits for another one to finish before giving up, in milliseconds.
-BUSY_TIMEOUT_MS = 30_000
+from dispstats.store.location import BUSY_TIMEOUT_MS, DEFAULT_PATH, ENV_VAR, resolve_url
 
-
-def resolve_url(db: str | None = None) -> str:
-    """The SQLAlchemy URL for `db` (a path or a URL), else $DISPSTATS_DB, else ./dispstats.db."""
-    db = db or os.environ.get(ENV_VAR) or DEFAULT_PATH
-    if "://" in db:
-        return db
-    return f"sqlite:///{Path(db).expanduser().resolve()}"
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "DEFAULT_PATH",
+    "ENV_VAR",
+    "make_engine",
+    "resolve_url",
+    "sqlite_path",
+]
 
 
 def sqlite_path(url: str) -> Path | None:

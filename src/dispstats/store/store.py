@@ -12,7 +12,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
@@ -26,6 +26,7 @@ from dispstats.model.parse import DateRef, Quantity
 from dispstats.model.records import Figure, Site, Source, public_only
 from dispstats.store import lookup
 from dispstats.store.engine import make_engine, resolve_url, sqlite_path
+from dispstats.store.filters import FigureFilter
 from dispstats.store.migrate import check_not_newer, is_current, stored_revision, upgrade
 from dispstats.store.schema import (
     SCHEMA_REVISION,
@@ -35,18 +36,6 @@ from dispstats.store.schema import (
     sites,
     sources,
 )
-
-
-@dataclass(frozen=True)
-class FigureFilter:
-    """Which figures to list; dates select figures whose reference period overlaps them."""
-
-    site_ids: Sequence[str] = ()
-    indicator: str | None = None
-    source_id: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    include_retracted: bool = False
 
 
 class Store:
@@ -421,8 +410,9 @@ class Store:
             raise NotFound(f"no figure {figure_id}")
         return [_figure_from_row(r) for r in rows]
 
-    def figures(self, where: FigureFilter = FigureFilter()) -> list[Figure]:
+    def figures(self, where: FigureFilter | None = None) -> list[Figure]:
         """Current versions of figures matching `where`, oldest reference date first."""
+        where = where or FigureFilter()
         query = _current_versions()
         v = figure_versions.c
         if where.site_ids:
