@@ -5,14 +5,11 @@ Alembic is imported only by `upgrade`, so everyday commands do not pay for it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import Connection, Engine, inspect, text
 
-from dispstats.errors import StoreError
-from dispstats.store.schema import SCHEMA_REVISION
+from dispstats.store.revision import MIGRATIONS, check_not_newer
 
-MIGRATIONS = Path(__file__).with_name("migrations")
+__all__ = ["check_not_newer", "stored_revision", "upgrade"]
 
 
 def upgrade(engine: Engine) -> str | None:
@@ -37,22 +34,3 @@ def stored_revision(connection: Connection) -> str | None:
     if not inspect(connection).has_table("alembic_version"):
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def is_current(revision: str | None) -> bool:
-    return revision == SCHEMA_REVISION
-
-
-def known_revisions() -> set[str]:
-    """The revisions this dispstats has migrations for (their files are named by them)."""
-    return {p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py")}
-
-
-def check_not_newer(revision: str | None) -> None:
-    """A revision this dispstats does not know was written by a newer one: say so."""
-    if revision is not None and revision not in known_revisions():
-        raise StoreError(
-            f"this store was written by a newer dispstats (schema {revision}; this one "
-            f"knows up to {SCHEMA_REVISION}): upgrade dispstats (pip install -U dispstats) "
-            "to use it; nothing was changed"
-        )

@@ -20,8 +20,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-# The schema version this code reads and writes; migrations/versions has one file per value.
-SCHEMA_REVISION = "0003"
+from dispstats.store.revision import SCHEMA_REVISION
+
+__all__ = ["SCHEMA_REVISION", "figure_versions", "figures", "metadata", "site_aliases", "sites",
+           "sources"]  # fmt: skip
 
 metadata = MetaData()
 

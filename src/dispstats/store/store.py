@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, exists, func, insert, select, text
@@ -22,14 +22,23 @@ from sqlalchemy.sql import Select
 
 from dispstats.errors import Conflict, InputError, NotFound, StoreError
 from dispstats.model import vocab
-from dispstats.model.parse import DateRef, Quantity
 from dispstats.model.records import Figure, Site, Source, public_only
 from dispstats.store import lookup
 from dispstats.store.engine import make_engine, resolve_url, sqlite_path
 from dispstats.store.filters import FigureFilter
-from dispstats.store.migrate import check_not_newer, is_current, stored_revision, upgrade
+from dispstats.store.migrate import stored_revision, upgrade
+from dispstats.store.revision import check_openable
+from dispstats.store.rows import (
+    figure_from_row,
+    parents_first,
+    site_from_row,
+    source_from_row,
+    version_values,
+)
+from dispstats.store.rows import (
+    now as utc_now,
+)
 from dispstats.store.schema import (
-    SCHEMA_REVISION,
     figure_versions,
     figures,
     site_aliases,
@@ -72,17 +81,7 @@ class Store:
         engine = make_engine(url)
         with _database_errors(url), engine.connect() as connection:
             revision = stored_revision(connection)
-        if revision is None:
-            raise StoreError(
-                f"{engine.url.render_as_string(hide_password=True)} is not a "
-                f"dispstats store: run 'dispstats init' to create one"
-            )
-        check_not_newer(revision)
-        if not is_current(revision):
-            raise StoreError(
-                f"the store's schema is at revision {revision}, this dispstats "
-                f"expects {SCHEMA_REVISION}: run 'dispstats init' to upgrade"
-            )
+        check_openable(revision, engine.url.render_as_string(hide_password=True))
         return cls(engine)
 
     def close(self) -> None:
@@ -151,7 +150,7 @@ class Store:
         new_figures = list(new_figures)
 
         def work(connection: Connection) -> list[Figure]:
-            who, now = self.current_user(connection), _now()
+            who, now = self.current_user(connection), utc_now()
             self._insert_sites_and_sources(connection, new_sites, new_sources, who, now)
             _check_references(connection, new_figures)
             return [self._insert_new_figure(connection, f, who, now) for f in new_figures]
@@ -170,7 +169,7 @@ class Store:
         from dispstats.store import bulk
 
         def work(connection: Connection) -> list[int]:
-            who, now = self.current_user(connection), _now()
+            who, now = self.current_user(connection), utc_now()
             self._insert_sites_and_sources(connection, new_sites, new_sources, who, now)
             return bulk.insert_figures(connection, frame, who, now, progress)
 
@@ -192,7 +191,7 @@ class Store:
         now: datetime,
     ) -> None:
         _check_ids_free(connection, new_sites, new_sources)
-        for site in _parents_first(new_sites):
+        for site in parents_first(new_sites):
             self._insert_site(connection, site, who, now)
         for source in new_sources:
             connection.execute(
@@ -227,7 +226,7 @@ class Store:
             entered_by=who,
             entered_at=now,
         )
-        connection.execute(insert(figure_versions).values(**_version_values(stored)))
+        connection.execute(insert(figure_versions).values(**version_values(stored)))
         return stored
 
     def revise(
@@ -259,7 +258,7 @@ class Store:
                     f"{figure_id}' and try again"
                 )
             _check_references(connection, [current.revised(**changes)] if changes else [])
-            who, now = self.current_user(connection), _now()
+            who, now = self.current_user(connection), utc_now()
             new = current.revised(
                 **changes,
                 version=current.version + 1,
@@ -270,7 +269,7 @@ class Store:
             )
             try:
                 with connection.begin_nested():
-                    connection.execute(insert(figure_versions).values(**_version_values(new)))
+                    connection.execute(insert(figure_versions).values(**version_values(new)))
             except IntegrityError:
                 raise Conflict(
                     f"figure {figure_id} changed since you read it: someone else revised it "
@@ -314,7 +313,7 @@ class Store:
         aliases = connection.execute(
             select(site_aliases.c.alias).where(site_aliases.c.site_id == site_id)
         ).scalars()
-        return _site_from_row(row, tuple(aliases))
+        return site_from_row(row, tuple(aliases))
 
     def sites(self) -> list[Site]:
         """All sites, by name."""
@@ -324,7 +323,7 @@ class Store:
             for site_id, alias in alias_rows:
                 aliases.setdefault(site_id, []).append(alias)
             rows = connection.execute(select(sites).order_by(sites.c.name)).mappings()
-            return [_site_from_row(r, tuple(aliases.get(r["id"], ()))) for r in rows]
+            return [site_from_row(r, tuple(aliases.get(r["id"], ()))) for r in rows]
 
     def find_site(self, ref: str) -> Site:
         """The site named by id, p-code, name or alias (case and accents ignored).
@@ -353,7 +352,7 @@ class Store:
             )
         if row is None:
             raise NotFound(f"no source with id '{source_id}'")
-        return _source_from_row(row)
+        return source_from_row(row)
 
     def sources(self) -> list[Source]:
         """All sources, newest publication first."""
@@ -361,7 +360,7 @@ class Store:
             rows = connection.execute(
                 select(sources).order_by(sources.c.published.desc(), sources.c.id)
             ).mappings()
-            return [_source_from_row(r) for r in rows]
+            return [source_from_row(r) for r in rows]
 
     def find_source(self, ref: str) -> Source:
         """The source named by id, or by a publisher that has exactly one source."""
@@ -392,7 +391,7 @@ class Store:
         )
         if row is None:
             raise NotFound(f"no figure {figure_id}")
-        return _figure_from_row(row)
+        return figure_from_row(row)
 
     def history(self, figure_id: int) -> list[Figure]:
         """Every version of a figure, oldest first; raises NotFound."""
@@ -408,7 +407,7 @@ class Store:
             )
         if not rows:
             raise NotFound(f"no figure {figure_id}")
-        return [_figure_from_row(r) for r in rows]
+        return [figure_from_row(r) for r in rows]
 
     def figures(self, where: FigureFilter | None = None) -> list[Figure]:
         """Current versions of figures matching `where`, oldest reference date first."""
@@ -429,7 +428,7 @@ class Store:
             query = query.where(v.revision != "retraction")
         query = query.order_by(v.ref_start, v.site_id, v.indicator, v.figure_id)
         with self._read() as connection:
-            return [_figure_from_row(r) for r in connection.execute(query).mappings()]
+            return [figure_from_row(r) for r in connection.execute(query).mappings()]
 
     def iter_versions(self, revised_only: bool = False) -> Iterator[Figure]:
         """Every version of every figure in the order stored, read in batches (large stores);
@@ -442,7 +441,7 @@ class Store:
         with self._read() as connection:
             result = connection.execution_options(yield_per=5000).execute(query)
             for row in result.mappings():
-                yield _figure_from_row(row)
+                yield figure_from_row(row)
 
     def latest_as_of(
         self,
@@ -503,7 +502,7 @@ class Store:
                             *([v.c.sensitivity == "public"] if public else []),
                         )
                         rows = connection.execute(query).mappings()
-                        out += [_figure_from_row(r) for r in rows]
+                        out += [figure_from_row(r) for r in rows]
         return sorted(out, key=lambda f: (f.site_id, f.indicator, f.id))
 
     def has_restricted(self) -> bool:
@@ -552,98 +551,6 @@ def _is_current(table):
 
 def _current_versions() -> Select:
     return select(figure_versions).where(_is_current(figure_versions))
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-# Figure attributes stored under the same name; the others are spelled out below.
-_SAME_NAME_FIELDS = (
-    "version",
-    "revision",
-    "reason",
-    "site_id",
-    "indicator",
-    "unit",
-    "value_text",
-    "origin_site_id",
-    "destination_site_id",
-    "movement_status",
-    "population_group",
-    "source_id",
-    "excerpt",
-    "excerpt_sensitivity",
-    "confidence",
-    "confidence_note",
-    "role",
-    "sensitivity",
-    "entered_by",
-    "entered_at",
-)
-
-
-def _version_values(f: Figure) -> dict:
-    return {name: getattr(f, name) for name in _SAME_NAME_FIELDS} | {
-        "figure_id": f.id,
-        "low": f.quantity.low,
-        "high": f.quantity.high,
-        "quantifier": f.quantity.quantifier,
-        "ref_start": f.ref.start,
-        "ref_end": f.ref.end,
-        "ref_precision": f.ref.precision,
-    }
-
-
-def _figure_from_row(r) -> Figure:
-    same = {name: r[name] for name in _SAME_NAME_FIELDS}
-    return Figure(
-        **same | {"entered_at": _as_utc(r["entered_at"])},
-        id=r["figure_id"],
-        quantity=Quantity(r["low"], r["high"], r["quantifier"]),
-        ref=DateRef(r["ref_start"], r["ref_end"], r["ref_precision"]),
-    )
-
-
-def _as_utc(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every stored moment is UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
-def _site_from_row(r, aliases: tuple[str, ...]) -> Site:
-    fields = {k: r[k] for k in Site.__dataclass_fields__ if k != "aliases"}
-    return Site(**fields, aliases=aliases)
-
-
-def _source_from_row(r) -> Source:
-    return Source(**{k: r[k] for k in Source.__dataclass_fields__})
-
-
-def _parents_first(new_sites: list[Site]) -> list[Site]:
-    """Order new sites so a parent given in the same batch is stored before its children."""
-    by_id = {s.id: s for s in new_sites}
-    ordered: list[Site] = []
-    seen: set[str] = set()
-
-    def visit(site: Site, path: tuple[str, ...]) -> None:
-        if site.id in seen:
-            return
-        if site.id in path:
-            raise InputError(
-                f"sites {' -> '.join((*path, site.id))} form a loop of parents",
-                field="parent",
-                value=site.parent_id,
-            )
-        if site.parent_id in by_id:
-            visit(by_id[site.parent_id], (*path, site.id))
-        seen.add(site.id)
-        ordered.append(site)
-
-    for site in new_sites:
-        visit(site, ())
-    return ordered
 
 
 def _check_ids_free(

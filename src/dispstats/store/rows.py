@@ -1,0 +1,102 @@
+"""Stored rows <-> records, and the rules every write path shares (the SQLAlchemy store and
+the SQLite entry path): no database library here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from dispstats.errors import InputError
+from dispstats.model.parse import DateRef, Quantity
+from dispstats.model.records import Figure, Site, Source
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+# Figure attributes stored under the same name; the others are spelled out below.
+SAME_NAME_FIELDS = (
+    "version",
+    "revision",
+    "reason",
+    "site_id",
+    "indicator",
+    "unit",
+    "value_text",
+    "origin_site_id",
+    "destination_site_id",
+    "movement_status",
+    "population_group",
+    "source_id",
+    "excerpt",
+    "excerpt_sensitivity",
+    "confidence",
+    "confidence_note",
+    "role",
+    "sensitivity",
+    "entered_by",
+    "entered_at",
+)
+
+
+def version_values(f: Figure) -> dict:
+    return {name: getattr(f, name) for name in SAME_NAME_FIELDS} | {
+        "figure_id": f.id,
+        "low": f.quantity.low,
+        "high": f.quantity.high,
+        "quantifier": f.quantity.quantifier,
+        "ref_start": f.ref.start,
+        "ref_end": f.ref.end,
+        "ref_precision": f.ref.precision,
+    }
+
+
+def figure_from_row(r) -> Figure:
+    same = {name: r[name] for name in SAME_NAME_FIELDS}
+    return Figure(
+        **same | {"entered_at": as_utc(r["entered_at"])},
+        id=r["figure_id"],
+        quantity=Quantity(r["low"], r["high"], r["quantifier"]),
+        ref=DateRef(r["ref_start"], r["ref_end"], r["ref_precision"]),
+    )
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; every stored moment is UTC.
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def site_from_row(r, aliases: tuple[str, ...]) -> Site:
+    fields = {k: r[k] for k in Site.__dataclass_fields__ if k != "aliases"}
+    return Site(**fields, aliases=aliases)
+
+
+def source_from_row(r) -> Source:
+    return Source(**{k: r[k] for k in Source.__dataclass_fields__})
+
+
+def parents_first(new_sites: list[Site]) -> list[Site]:
+    """Order new sites so a parent given in the same batch is stored before its children."""
+    by_id = {s.id: s for s in new_sites}
+    ordered: list[Site] = []
+    seen: set[str] = set()
+
+    def visit(site: Site, path: tuple[str, ...]) -> None:
+        if site.id in seen:
+            return
+        if site.id in path:
+            raise InputError(
+                f"sites {' -> '.join((*path, site.id))} form a loop of parents",
+                field="parent",
+                value=site.parent_id,
+            )
+        if site.parent_id in by_id:
+            visit(by_id[site.parent_id], (*path, site.id))
+        seen.add(site.id)
+        ordered.append(site)
+
+    for site in new_sites:
+        visit(site, ())
+    return ordered
