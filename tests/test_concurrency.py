@@ -23,11 +23,15 @@ from dispstats.store.entry import add_figure
 PER_PROCESS = 200
 
 
-def enter_figures(db: str, analyst: int, start_at: float) -> tuple[int, int]:
-    """One analyst's session: separate `add` transactions, as the CLI makes them.
+def enter_figures(db: str, analyst: int, start_at: float, path: str) -> tuple[int, int]:
+    """One analyst's session: separate `add` transactions, as the CLI makes them (path
+    "entry": the CLI's own choice, sqlite3 for a SQLite file; "store": SQLAlchemy always).
     Returns (stored, errors)."""
+    from dispstats.store.lite import LiteStore
+
     stored = errors = 0
-    with Store.open(db) as store:
+    opened = (LiteStore.open(db) if path == "entry" else None) or Store.open(db)
+    with opened as store:
         while time.time() < start_at:
             time.sleep(0.001)
         for n in range(PER_PROCESS):
@@ -55,13 +59,13 @@ def demo_at(db_url: str) -> int:
         return store.counts()["figures"]
 
 
-@pytest.mark.parametrize("processes", [2, 8])
-def test_analysts_adding_200_figures_each_at_once_lose_nothing(db_url, processes):
+@pytest.mark.parametrize(("processes", "path"), [(2, "store"), (8, "entry")])
+def test_analysts_adding_200_figures_each_at_once_lose_nothing(db_url, processes, path):
     before = demo_at(db_url)
     context = multiprocessing.get_context("spawn")
     start_at = time.time() + 1.0 + 0.4 * processes  # all start together, after spawning
     with context.Pool(processes) as pool:
-        done = pool.starmap(enter_figures, [(db_url, a, start_at) for a in range(processes)])
+        done = pool.starmap(enter_figures, [(db_url, a, start_at, path) for a in range(processes)])
     with Store.open(db_url) as store:
         mine = [f for f in store.figures() if (f.excerpt or "").startswith("analyst")]
         total = store.counts()["figures"]

@@ -131,6 +131,15 @@ class State:
             self._store = Store.open(self.db)
         return self._store
 
+    def entry_store(self):
+        """For add, list and show: a SQLite file through the standard library's sqlite3
+        (store.lite, no SQLAlchemy to import), any other store as `store()` opens it."""
+        if self._store is None:
+            from dispstats.store.lite import LiteStore
+
+            self._store = LiteStore.open(self.db)
+        return self._store or self.store()
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,8 +13,10 @@ from dispstats.cli.render import figure_json, figure_line, print_json, site_labe
 from dispstats.errors import DispstatsError, DuplicateFigure, InputError, NotFound
 from dispstats.model import vocab
 from dispstats.model.parse import parse_dateref, parse_quantity
-from dispstats.store import Store, entry
-from dispstats.store.demo import load_demo
+from dispstats.store import entry
+
+if TYPE_CHECKING:
+    from dispstats.store import Store
 
 
 @cli.command()
@@ -40,6 +43,9 @@ def init(ctx: click.Context, demo: bool, roles: bool) -> None:
       dispstats --db team.db init
       DISPSTATS_DB=postgresql+psycopg://me@dbhost/displacement dispstats init --roles
     """
+    from dispstats.store import Store
+    from dispstats.store.demo import load_demo
+
     store, before = Store.init(state_of(ctx).db)
     with store:
         if before is None:
@@ -207,7 +213,7 @@ def add(
           --date 2018-09-17 --publisher "Hammurabi's Justice" \\
           --publisher-type "party to conflict" --published 2018-09-17 --reliability D
     """
-    store = state_of(ctx).store()
+    store = state_of(ctx).entry_store()
     asking = _interactive(interactive)
     if asking:
         _prompt_missing(store, fields)

@@ -59,7 +59,7 @@ def list_(
       dispstats list --site Rukban --indicator population --from 2018-01-01
       dispstats list --json > figures.json
     """
-    store = state_of(ctx).store()
+    store = state_of(ctx).entry_store()
     where = FigureFilter(
         site_ids=[site.id for site in store.find_sites(sites, public=public)],
         indicator=parse_choice(indicator, "indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS)
@@ -130,7 +130,7 @@ def show(ctx: click.Context, figure_id: int, public: bool, as_json: bool) -> Non
     Example:
       dispstats show 4
     """
-    store = state_of(ctx).store()
+    store = state_of(ctx).entry_store()
     figure = store.figure(figure_id, public=public)
     if as_json:
         print_json(figure_json(figure, public))

@@ -31,10 +31,12 @@ from dispstats.series.estimate import (
     best_estimate,
 )
 from dispstats.series.weekly import Change, series_frame, week_ends
-from dispstats.store import FigureFilter, Store
+from dispstats.store.filters import FigureFilter
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from dispstats.store import Store
 
 
 def estimate(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 from dispstats.errors import Conflict, DuplicateFigure, InputError
 from dispstats.model import vocab
@@ -26,8 +27,11 @@ from dispstats.model.parse import (
     slugify,
 )
 from dispstats.model.records import Figure, Site, Source
+from dispstats.store.filters import FigureFilter
 from dispstats.store.lookup import find_site, normalise_name
-from dispstats.store.store import FigureFilter, Store
+
+if TYPE_CHECKING:
+    from dispstats.store.store import Store
 
 TextFields = Mapping[str, str | bool | None]
 SOURCE_FIELDS = (

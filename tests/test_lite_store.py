@@ -1,0 +1,119 @@
+"""The SQLite entry path (store.lite, the standard library's sqlite3) reads and writes exactly
+what the SQLAlchemy store does: the same records from the same rows, the same rows from the
+same figures, the same refusals."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+
+from dispstats.errors import Conflict, NotFound, StoreError
+from dispstats.model.records import Source
+from dispstats.store import FigureFilter, Store
+from dispstats.store.entry import add_figure
+from dispstats.store.lite import LiteStore
+
+from .conftest import TODAY, add_restricted
+
+FILTERS = [
+    FigureFilter(),
+    FigureFilter(site_ids=["rukban"]),
+    FigureFilter(indicator="population", date_to=date(2018, 1, 31)),
+    FigureFilter(source_id="ocha-2018-09", date_from=date(2018, 9, 1)),
+    FigureFilter(include_retracted=True),
+    FigureFilter(site_ids=["rukban", "secret"], date_from=date(2017, 6, 15)),
+]
+
+
+@pytest.fixture
+def both(sqlite_db):
+    store = Store.open(str(sqlite_db))
+    add_restricted(store)
+    store.correct(4, "checked", confidence="high")
+    store.retract(2, "duplicate")
+    lite = LiteStore.open(str(sqlite_db))
+    yield store, lite
+    lite.close()
+    store.close()
+
+
+def test_every_read_answers_as_the_sqlalchemy_store_does(both):
+    store, lite = both
+    assert lite.sites() == store.sites()
+    assert lite.sources() == store.sources()
+    assert lite.source("unhcr-2016-10") == store.source("unhcr-2016-10")
+    for where in FILTERS:
+        assert lite.figures(where) == store.figures(where), where
+    for figure_id in (1, 2, 4, 7, 8, 9):
+        for public in (False, True):
+            try:
+                expected = store.figure(figure_id, public=public)
+            except NotFound as exc:
+                with pytest.raises(NotFound, match=str(exc)):
+                    lite.figure(figure_id, public=public)
+            else:
+                assert lite.figure(figure_id, public=public) == expected
+    assert lite.find_sites(["al-rukban"]) == store.find_sites(["al-rukban"])
+    with pytest.raises(NotFound):
+        lite.find_sites(["Secret Camp Zeta"], public=True)
+
+
+def _rows(path, table: str) -> list[tuple]:
+    with sqlite3.connect(path) as connection:
+        cursor = connection.execute(f"SELECT * FROM {table} ORDER BY 1")
+        names = [d[0] for d in cursor.description]
+        keep = [i for i, n in enumerate(names) if n not in ("entered_at", "row_id")]
+        return [tuple(r[i] for i in keep) for r in cursor.fetchall()]
+
+
+def test_a_figure_added_through_either_path_is_stored_in_the_same_rows(tmp_path):
+    fields = {
+        "site": "Rukban", "indicator": "departures", "value": "between 2,000 and 2,500",
+        "date": "2018-09", "destination": "syr-euphrates-shield", "status": "planned",
+        "group": "Qaryatayn tribe", "excerpt": "up to 2,500 people", "note": "one source",
+        "publisher": "Hammurabi's Justice", "publisher_type": "party to conflict",
+        "published": "2018-09-17", "reliability": "D", "source": "hj-2",
+    }  # fmt: skip
+    from dispstats.store.demo import load_demo
+
+    paths = {}
+    for name in ("full", "lite"):
+        path = tmp_path / f"{name}.db"
+        with Store.init(str(path))[0] as store:
+            load_demo(store)
+        opened = Store.open(str(path)) if name == "full" else LiteStore.open(str(path))
+        with opened as store:
+            stored = add_figure(store, fields, today=TODAY)
+            assert store.figure(stored.id).excerpt == "up to 2,500 people"
+        paths[name] = path
+    for table in ("figures", "figure_versions", "sources", "sites"):
+        assert _rows(paths["lite"], table) == _rows(paths["full"], table), table
+    # The SQLAlchemy store reads back what the entry path wrote, entry time included.
+    with Store.open(str(paths["lite"])) as store, LiteStore.open(str(paths["lite"])) as lite:
+        assert store.figures() == lite.figures()
+
+
+def test_refusals_are_the_same(both):
+    store, lite = both
+    figure = store.figure(4)
+    for target in (store, lite):
+        with pytest.raises(NotFound, match="no site with id 'nowhere'"):
+            target.add_figure(figure.revised(id=None, site_id="nowhere"))
+        with pytest.raises(Conflict, match="a source with id 'ocha-2018-09' exists already"):
+            target.add_figure(
+                figure.revised(id=None), new_source=Source("ocha-2018-09", "OCHA", "un")
+            )
+    assert len(lite.figures()) == len(store.figures())  # nothing written by either
+
+
+def test_only_a_plain_sqlite_file_takes_the_entry_path(tmp_path):
+    assert LiteStore.open("postgresql+psycopg://u@h/db") is None
+    assert LiteStore.open(f"sqlite:///{tmp_path}/x.db?mode=ro") is None
+    with pytest.raises(StoreError, match="no dispstats store at"):
+        LiteStore.open(str(tmp_path / "missing.db"))
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    with pytest.raises(StoreError, match="is not a dispstats store"):
+        LiteStore.open(str(empty))
