@@ -1,172 +1,56 @@
 """The series layer: best estimates, weekly series, changes, staleness, disagreement and
 stock-flow checks, computed from the store's figures. No output concerns here.
 
-The functions here take a Store; the rules they apply live in estimate.py, weekly.py and
-checks.py and work on plain lists of records.
+Names are loaded from their modules on first use (estimate.py, checks.py, weekly.py, and
+from_store.py for the functions that take a Store), so that a command needing one constant
+does not import them all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+import importlib
 from typing import TYPE_CHECKING
 
-from dispstats.model import vocab
-from dispstats.model.records import Figure, public_only
-from dispstats.series.checks import (
-    DEFAULT_TOLERANCE,
-    Disagreement,
-    Finding,
-    disagreement_findings,
-    disagreements,
-    stale_findings,
-    stock_flow_findings,
-)
-from dispstats.series.estimate import (
-    DEFAULT_STALE_WEEKS,
-    DEFAULT_WINDOW_WEEKS,
-    RULE,
-    Estimate,
-    best_estimate,
-)
-from dispstats.series.weekly import Change, series_frame, week_ends
-from dispstats.store.filters import FigureFilter
+_WHERE = {
+    "RULE": "estimate",
+    "Estimate": "estimate",
+    "best_estimate": "estimate",
+    "Finding": "checks",
+    "Change": "weekly",
+    "CheckReport": "from_store",
+    "check": "from_store",
+    "latest_changes": "from_store",
+    "weekly_series": "from_store",
+}
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from dispstats.store import Store
-
-
-def estimate(
-    store: Store,
-    site_ref: str,
-    indicator: str = "population",
-    as_of: date | None = None,
-    window_weeks: int = DEFAULT_WINDOW_WEEKS,
-    stale_weeks: int = DEFAULT_STALE_WEEKS,
-    *,
-    public: bool = False,
-) -> Estimate:
-    """The best estimate for a site (found by name, alias or id) as of a date (default today).
-    With `public`, from public sites and figures only, as a public output computes it."""
-    (site,) = store.find_sites([site_ref], public=public)
-    as_of = as_of or date.today()
-    figures = store.figures(FigureFilter(site_ids=[site.id], indicator=indicator, date_to=as_of))
-    figures = _visible(store, figures, public)
-    sources = {s.id: s for s in store.sources()}
-    return best_estimate(figures, sources, site.id, indicator, as_of, window_weeks, stale_weeks)
-
-
-def weekly_series(
-    store: Store,
-    site_refs: Sequence[str],
-    indicator: str = "population",
-    weeks: int = 12,
-    end: date | None = None,
-    window_weeks: int = DEFAULT_WINDOW_WEEKS,
-    stale_weeks: int = DEFAULT_STALE_WEEKS,
-    *,
-    public: bool = False,
-) -> pd.DataFrame:
-    """Best estimate per site at the end of each of the last `weeks` ISO weeks up to `end`.
-
-    One row per site and week (see weekly.SERIES_COLUMNS), oldest week first; values are
-    carried forward from the last figure, with its age, never interpolated.
-    """
-    from dispstats.series.weekly import weekly_estimates
-
-    site_ids = [site.id for site in store.find_sites(site_refs, public=public)]
-    ends = week_ends(end or date.today(), weeks)
-    figures = store.figures(FigureFilter(site_ids=site_ids, indicator=indicator, date_to=ends[-1]))
-    figures = _visible(store, figures, public)
-    sources = {s.id: s for s in store.sources()}
-    estimates = weekly_estimates(
-        figures, sources, site_ids, indicator, ends, window_weeks, stale_weeks
+    from dispstats.series.checks import Finding
+    from dispstats.series.estimate import RULE, Estimate, best_estimate
+    from dispstats.series.from_store import (
+        CheckReport,
+        check,
+        latest_changes,
+        weekly_series,
     )
-    return series_frame(estimates, sources)
+    from dispstats.series.weekly import Change
 
 
-def latest_changes(
-    store: Store,
-    site_refs: Sequence[str] = (),
-    indicator: str = "population",
-    as_of: date | None = None,
-) -> list[Change]:
-    """Per site with an estimate (default: every site), the change its current figure made
-    from the previous estimate (see Change)."""
-    from dispstats.series.weekly import latest_change
-
-    sites = store.find_sites(site_refs) if site_refs else store.sites()
-    when = as_of or date.today()
-    sources = {s.id: s for s in store.sources()}
-    figures = store.figures(
-        FigureFilter(site_ids=[s.id for s in sites], indicator=indicator, date_to=when)
-    )
-    changes = []
-    for site in sites:
-        change = latest_change(
-            figures, sources, best_estimate(figures, sources, site.id, indicator, when)
-        )
-        if change is not None:
-            changes.append(change)
-    return changes
+# The submodule estimate.py is loaded first: importing it later would set the package's
+# `estimate` to the module, hiding the function below.
+from dispstats.series import estimate as _rules  # noqa: E402, F401
 
 
-@dataclass(frozen=True)
-class CheckReport:
-    """Everything `dispstats check` reports, as of one date."""
+def estimate(*args, **kwargs):
+    """The best estimate for a site as of a date (see from_store.estimate)."""
+    from dispstats.series.from_store import estimate as from_store_estimate
 
-    as_of: date
-    stale: list[Finding]
-    disagreements: list[Disagreement]
-    disagreement_findings: list[Finding]
-    stock_flow: list[Finding]
-
-    @property
-    def findings(self) -> list[Finding]:
-        return [*self.stale, *self.disagreement_findings, *self.stock_flow]
+    return from_store_estimate(*args, **kwargs)
 
 
-def check(
-    store: Store,
-    as_of: date | None = None,
-    stale_weeks: int = DEFAULT_STALE_WEEKS,
-    window_weeks: int = DEFAULT_WINDOW_WEEKS,
-    tolerance: float = DEFAULT_TOLERANCE,
-    *,
-    public: bool = False,
-) -> CheckReport:
-    """Staleness and disagreement of every site's stock indicators, and stock-flow findings
-    (with `public`, of public sites and figures only)."""
-    as_of = as_of or date.today()
-    sites = store.sites()
-    figures = store.figures(FigureFilter(date_to=as_of))
-    if public:
-        sites, figures = public_only(sites, figures)
-    sources = {s.id: s for s in store.sources()}
-    pairs = sorted(
-        {(f.site_id, f.indicator) for f in figures if f.indicator in vocab.STOCK_INDICATORS}
-    )
-    estimates = [
-        best_estimate(figures, sources, site_id, indicator, as_of, window_weeks, stale_weeks)
-        for site_id, indicator in pairs
-    ]
-    found = disagreements(estimates, tolerance)
-    names = {s.id: s.name for s in sites}
-    return CheckReport(
-        as_of,
-        stale_findings(estimates, names),
-        found,
-        disagreement_findings(found, sources, names),
-        stock_flow_findings(figures, sources, sites, as_of, tolerance),
-    )
-
-
-def _visible(store: Store, figures: list[Figure], public: bool) -> list[Figure]:
-    """The figures a public output may use (all of them when not public)."""
-    return public_only(store.sites(), figures)[1] if public else figures
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"dispstats.series.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'dispstats.series' has no attribute {name!r}")
 
 
 __all__ = [
