@@ -152,3 +152,21 @@ def test_brief_template_copies_the_templates_and_never_overwrites(tmp_path):
     again = CliRunner().invoke(cli, ["brief-template", str(folder)])
     assert again.exit_code == 1 and "already exists; nothing was copied" in again.output
     assert css.read_text() == "/* mine */"
+
+
+def test_old_figures_of_a_source_published_this_week_are_not_this_weeks_news(
+    demo_sqlite, monkeypatch
+):
+    from dispstats.reports import brief_data
+
+    add_figure(
+        demo_sqlite,
+        {"site": "Rukban", "indicator": "population", "value": "61,000", "date": "2017-01-10",
+         "source": "ocha-2018-09"},
+        today=TODAY,
+    )  # fmt: skip
+    texts = [t for t, _ in gather(demo_sqlite, W38).highlights]
+    assert len(texts) == 2 and not any("61,000" in t for t in texts)
+    monkeypatch.setattr(brief_data, "MAX_HIGHLIGHTS", 1)
+    capped = gather(demo_sqlite, W38)
+    assert capped.more_highlights == 1 and "Hammurabi" in capped.highlights[0][0]  # the newest

@@ -29,6 +29,7 @@ KEY_SITES = 6
 # A brief is read in minutes: longer lists are cut, saying how many more there are.
 MAX_FINDINGS = 25
 MAX_MOVEMENTS = 60
+MAX_HIGHLIGHTS = 25
 
 
 class Notes:
@@ -89,6 +90,7 @@ class BriefData:
     findings: list[tuple[Finding, list[int]]] = field(default_factory=list)
     more_findings: int = 0
     more_movements: int = 0
+    more_highlights: int = 0
     sources: list[tuple[int, Source]] = field(default_factory=list)
     method: str = ""
     figures_used: list[Figure] = field(default_factory=list)
@@ -230,7 +232,8 @@ def gather(
     def previous(f: Figure) -> Estimate:
         return previous_estimate(all_figures, sources, f, window_weeks, stale_weeks)
 
-    _highlights(data, all_figures, sources, sites, previous, cite, use, week_start)
+    since = as_of - timedelta(weeks=window_weeks)
+    _highlights(data, all_figures, sources, sites, previous, cite, use, (week_start, since))
     _quiet_week(data, all_figures, cite, use, week_start)
     flows = [
         m
@@ -326,20 +329,31 @@ def _quiet_week(data: BriefData, all_figures, cite, use, week_start: date) -> No
     data.newest = [cite(f) for f in newest]
 
 
-def _highlights(data, all_figures, sources, sites, previous, cite, use, week_start):
+def _highlights(data, all_figures, sources, sites, previous, cite, use, period):
     """Sentences about what was reported during the brief's week, each with its footnotes.
 
     A figure is new this week when its source was published during the week (or, without a
-    publication date, when its reference date falls in the week).
+    publication date, when its reference date falls in the week), and its reference date is
+    in the comparison window (`period` = week start, window start). The newest
+    MAX_HIGHLIGHTS are sentences; the brief says how many more there are.
     """
+    week_start, since = period
 
     def is_new(f: Figure) -> bool:
         source = sources.get(f.source_id)
         day = source.published if source and source.published else f.ref.start
         return week_start <= day <= data.as_of
 
-    new = [f for f in all_figures if is_new(f) and not f.is_retracted and f.site_id in sites]
-    for f in sorted(new, key=lambda f: (f.ref.start, f.id)):
+    # A source published this week with a year of history is news for its recent figures;
+    # the older ones are in the charts and the attached CSV, not sentences.
+    new = [
+        f
+        for f in all_figures
+        if is_new(f) and not f.is_retracted and f.site_id in sites and f.ref.start > since
+    ]
+    new.sort(key=lambda f: (f.ref.start, f.id))
+    data.more_highlights = max(0, len(new) - MAX_HIGHLIGHTS)
+    for f in new[-MAX_HIGHLIGHTS:] if data.more_highlights else new:
         use(f)
         c = cite(f)
         place = sites[f.site_id].name
@@ -352,7 +366,8 @@ def _highlights(data, all_figures, sources, sites, previous, cite, use, week_sta
                 use(before.figure)
                 change = "a different source" if b.publisher != c.publisher else "the same source"
                 text += f"; the previous estimate was {b.words} ({b.publisher}, {b.when}, {change})"
-                notes_used.append(b.note)
+                if b.note not in notes_used:  # one source cited once
+                    notes_used.append(b.note)
             data.highlights.append((text + ".", notes_used))
         elif f.is_flow:
             what = movement_sentence(f, c.words, sites)
