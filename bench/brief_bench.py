@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from dispstats.cli.render import count_words
 from dispstats.reports.brief import render_brief
 from dispstats.store import Store
 from series_bench import AS_OF, build
@@ -99,8 +100,9 @@ def main() -> None:
             split = "  ".join(f"{k} {v:.2f}" for k, v in result.timings.items())
             print(
                 f"{name:<14} {split}  total {sum(result.timings.values()):.2f}  "
-                f"({len(result.data.key_figures)} key sites, {len(result.data.movements)} "
-                f"movements, {len(result.data.figures_used)} figures used)"
+                f"({count_words(len(result.data.key_figures), 'key site')}, "
+                f"{count_words(len(result.data.movements), 'movement')}, "
+                f"{count_words(len(result.data.figures_used), 'figure')} used)"
             )
 
 
