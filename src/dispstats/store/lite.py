@@ -17,12 +17,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from dispstats.errors import Conflict, NotFound, StoreError
-from dispstats.model.records import Figure, Site, Source, public_only
+from dispstats.model.records import Figure, Site, Source
 from dispstats.store import lookup
 from dispstats.store.filters import FigureFilter
 from dispstats.store.location import BUSY_TIMEOUT_MS, resolve_url, sqlite_file
-from dispstats.store.revision import check_openable
+from dispstats.store.revision import check_openable, no_store_at
 from dispstats.store.rows import (
+    as_public,
     figure_from_row,
     now,
     site_from_row,
@@ -58,10 +59,7 @@ class LiteStore:
         if path is None:
             return None
         if not path.exists():
-            raise StoreError(
-                f"no dispstats store at {path}: create it with 'dispstats init' "
-                f"(or point --db / DISPSTATS_DB at an existing one)"
-            )
+            raise no_store_at(path)
         store = cls(path)
         try:
             with store._errors():
@@ -103,10 +101,7 @@ class LiteStore:
         return lookup.find_site(self.sites(), ref)
 
     def find_sites(self, refs: Sequence[str], *, public: bool = False) -> list[Site]:
-        all_sites = self.sites()
-        if public:
-            all_sites = [s for s in all_sites if s.sensitivity == "public"]
-        return [lookup.find_site(all_sites, ref) for ref in refs]
+        return lookup.find_sites(self.sites(), refs, public=public)
 
     def source(self, source_id: str) -> Source:
         with self._errors():
@@ -133,12 +128,7 @@ class LiteStore:
         if row is None:
             raise NotFound(f"no figure {figure_id}")
         figure = _figure(row)
-        if public:
-            shown = public_only(self.sites(), [figure])[1]
-            if not shown:
-                raise NotFound(f"no figure {figure_id}")
-            figure = shown[0]
-        return figure
+        return as_public(figure, self.sites()) if public else figure
 
     def figures(self, where: FigureFilter | None = None) -> list[Figure]:
         """Current versions of figures matching `where`, oldest reference date first."""

@@ -11,6 +11,14 @@ from dispstats.errors import Conflict, NotFound
 from dispstats.model.records import Site, Source
 
 
+def find_sites(all_sites: Sequence[Site], refs: Sequence[str], *, public: bool = False):
+    """Several sites by name, alias or id. With `public`, among public sites only: a
+    restricted name is answered as an unknown one, with no suggestion drawn from it."""
+    if public:
+        all_sites = [s for s in all_sites if s.sensitivity == "public"]
+    return [find_site(all_sites, ref) for ref in refs]
+
+
 def normalise_name(text: str) -> str:
     """Case, accents, punctuation and spacing ignored: "Al-Rukbān" -> "al rukban"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

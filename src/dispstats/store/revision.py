@@ -40,3 +40,10 @@ def check_openable(revision: str | None, where: str) -> None:
             f"the store's schema is at revision {revision}, this dispstats "
             f"expects {SCHEMA_REVISION}: run 'dispstats init' to upgrade"
         )
+
+
+def no_store_at(path: Path) -> StoreError:
+    return StoreError(
+        f"no dispstats store at {path}: create it with 'dispstats init' "
+        f"(or point --db / DISPSTATS_DB at an existing one)"
+    )

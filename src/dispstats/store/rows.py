@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dispstats.errors import InputError
+from dispstats.errors import InputError, NotFound
 from dispstats.model.parse import DateRef, Quantity
-from dispstats.model.records import Figure, Site, Source
+from dispstats.model.records import Figure, Site, Source, public_only
 
 
 def now() -> datetime:
@@ -100,3 +100,11 @@ def parents_first(new_sites: list[Site]) -> list[Site]:
     for site in new_sites:
         visit(site, ())
     return ordered
+
+
+def as_public(figure: Figure, sites: list[Site]) -> Figure:
+    """A figure as a public output shows it; a restricted one is answered as a missing one."""
+    shown = public_only(sites, [figure])[1]
+    if not shown:
+        raise NotFound(f"no figure {figure.id}")
+    return shown[0]

@@ -22,13 +22,14 @@ from sqlalchemy.sql import Select
 
 from dispstats.errors import Conflict, InputError, NotFound, StoreError
 from dispstats.model import vocab
-from dispstats.model.records import Figure, Site, Source, public_only
+from dispstats.model.records import Figure, Site, Source
 from dispstats.store import lookup
 from dispstats.store.engine import make_engine, resolve_url, sqlite_path
 from dispstats.store.filters import FigureFilter
 from dispstats.store.migrate import stored_revision, upgrade
-from dispstats.store.revision import check_openable
+from dispstats.store.revision import check_openable, no_store_at
 from dispstats.store.rows import (
+    as_public,
     figure_from_row,
     parents_first,
     site_from_row,
@@ -74,10 +75,7 @@ class Store:
         url = resolve_url(db)
         path = sqlite_path(url)
         if path is not None and not path.exists():
-            raise StoreError(
-                f"no dispstats store at {path}: create it with 'dispstats init' "
-                f"(or point --db / DISPSTATS_DB at an existing one)"
-            )
+            raise no_store_at(path)
         engine = make_engine(url)
         with _database_errors(url), engine.connect() as connection:
             revision = stored_revision(connection)
@@ -337,10 +335,7 @@ class Store:
         """Several sites by name, alias or id, reading the site list once. With `public`,
         among public sites only: a restricted name is answered as an unknown one, with no
         suggestion drawn from restricted names."""
-        all_sites = self.sites()
-        if public:
-            all_sites = [s for s in all_sites if s.sensitivity == "public"]
-        return [lookup.find_site(all_sites, ref) for ref in refs]
+        return lookup.find_sites(self.sites(), refs, public=public)
 
     def source(self, source_id: str) -> Source:
         """The source with this exact id; raises NotFound."""
@@ -371,12 +366,7 @@ class Store:
         as a public output shows it: a restricted one is answered as a missing one."""
         with self._read() as connection:
             figure = self._current(connection, figure_id)
-        if public:
-            shown = public_only(self.sites(), [figure])[1]
-            if not shown:
-                raise NotFound(f"no figure {figure_id}")
-            figure = shown[0]
-        return figure
+        return as_public(figure, self.sites()) if public else figure
 
     def _current(self, connection: Connection, figure_id: int) -> Figure:
         row = (
