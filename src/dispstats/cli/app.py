@@ -122,6 +122,7 @@ class State:
     def __init__(self, db: str | None):
         self.db = db
         self._store = None
+        self._lite = None
 
     def store(self):
         """The store (dispstats.store.Store), opened on first use."""
@@ -134,15 +135,16 @@ class State:
     def entry_store(self):
         """For add, list and show: a SQLite file through the standard library's sqlite3
         (store.lite, no SQLAlchemy to import), any other store as `store()` opens it."""
-        if self._store is None:
+        if self._lite is None and self._store is None:
             from dispstats.store.lite import LiteStore
 
-            self._store = LiteStore.open(self.db)
-        return self._store or self.store()
+            self._lite = LiteStore.open(self.db)
+        return self._lite or self.store()
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
+        for opened in (self._lite, self._store):
+            if opened is not None:
+                opened.close()
 
 
 @click.group(
