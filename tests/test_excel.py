@@ -276,3 +276,14 @@ def test_sheets_print_at_full_size_with_their_headers_on_every_page(workbook_pat
             sheet.sheet_properties.pageSetUpPr.fitToPage
         ), name  # never shrunk to one page width
     assert book["Summary"].print_title_rows.replace("$", "") == "1:1"
+
+
+def test_rows_of_wrapped_text_are_tall_enough_for_it(workbook_path):
+    sources = load_workbook(workbook_path)["Sources"]
+    header = [c.value for c in sources[1]]
+    title = header.index("Title")
+    for row in sources.iter_rows(min_row=3):
+        text = row[title].value or ""
+        if len(text) > 120:  # three lines at the column's width
+            assert (sources.row_dimensions[row[0].row].height or 0) >= 45, text[:40]
+        assert row[title].alignment.wrap_text and row[title].alignment.vertical == "top"

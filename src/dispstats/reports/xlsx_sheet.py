@@ -67,10 +67,17 @@ class Formats:
         self.hxl = add({"italic": True, "font_color": "#555555"})
         self.bold = add({"bold": True})
         self.wrap = add({"text_wrap": True, "valign": "top"})
-        self.kinds = {kind: add({"num_format": f}) for kind, f in NUMBER_FORMATS.items()}
+        # Cells sit at the top of their row, level with the first line of a wrapped neighbour.
+        top = {"valign": "top"}
+        self.kinds = {kind: add({"num_format": f, **top}) for kind, f in NUMBER_FORMATS.items()}
         self.kinds["wrap"] = self.wrap
+        self.kinds["text"] = add(top)
         self.count = self.kinds["count"]
-        self.precisions = {p: add({"num_format": f}) for p, f in PRECISION_FORMATS.items()}
+        self.precisions = {p: add({"num_format": f, **top}) for p, f in PRECISION_FORMATS.items()}
+
+    def of(self, kind: str | None):
+        """The column format of a kind (text for anything without a number format)."""
+        return self.kinds.get(kind or "text", self.kinds["text"])
 
 
 class Sheet:
@@ -85,6 +92,7 @@ class Sheet:
         self.kinds: dict[int, str] = {}
         self._fitted = False
         self.header_widths: dict[int, int] = {}
+        self.wrapped: list[int] = []
         self.ws.set_landscape()
         self.ws.set_paper(9)  # A4
         self.ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
@@ -101,7 +109,9 @@ class Sheet:
         column format numbers and dates take without a format of their own."""
         for n, kind in enumerate(kinds):
             self.kinds[n] = kind
-            self.ws.set_column(n, n, None, self.formats.kinds.get(kind))
+            width = WRAP_WIDTH if kind == "wrap" else None
+            self.ws.set_column(n, n, width, self.formats.of(kind))
+        self.wrapped = [n for n, kind in enumerate(kinds) if kind == "wrap"]
 
     def header(self, names: Sequence[str]) -> None:
         """The header row, wrapped in at most two lines: each column at least as wide as half
@@ -114,6 +124,13 @@ class Sheet:
     def append(self, values: Sequence[object], cell_format=None, measure: bool = True) -> None:
         row = self.rows
         plain = [_plain(v) for v in values]
+        if measure and self.wrapped:
+            # Not every reader sizes a row to its wrapped text (LibreOffice draws it over the
+            # next row): the row gets the height of its longest wrapped cell, set now because
+            # constant memory cannot go back a row.
+            lines = max(_lines(plain[n]) for n in self.wrapped if n < len(plain))
+            if lines > 1:
+                self.ws.set_row(row, 15 * lines)
         self.ws.write_row(row, 0, plain, cell_format)
         for n, value in enumerate(values):
             if isinstance(value, Reference):
@@ -169,15 +186,14 @@ class Sheet:
         return count
 
     def fit_columns(self) -> None:
-        """Widths from the content written so far (and the header), long text wrapped at
-        WRAP_WIDTH. Rows written after this keep these widths."""
+        """Widths from the content written so far (and the header), at most MAX_WIDTH; "wrap"
+        columns keep WRAP_WIDTH (their rows' heights were set for it)."""
         for n in sorted(set(self.widths) | set(self.header_widths)):
             kind = self.kinds.get(n)
+            if kind == "wrap":
+                continue
             wide = max(self.widths.get(n, 0), self.header_widths.get(n, 0), MIN_WIDTH)
-            if wide > WRAP_WIDTH and kind in (None, "text", "wrap"):
-                self.ws.set_column(n, n, WRAP_WIDTH, self.formats.wrap)
-            else:
-                self.ws.set_column(n, n, min(wide, MAX_WIDTH), self.formats.kinds.get(kind))
+            self.ws.set_column(n, n, min(wide, MAX_WIDTH), self.formats.of(kind))
         self._fitted = True
 
 
@@ -217,6 +233,17 @@ def _width(value: object) -> int:
         return len(f"{value:,}") + 2
     text = str(value)
     return max((len(line) for line in text.splitlines()), default=0) + 2
+
+
+# Characters of ordinary text per unit of column width, as LibreOffice and Excel draw it.
+CHARS_PER_WIDTH = 1.15
+
+
+def _lines(value: object) -> int:
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = int(WRAP_WIDTH * CHARS_PER_WIDTH)
+    return sum(-(-len(part) // per_line) or 1 for part in value.split("\n"))
 
 
 def _header_width(name: str) -> int:
