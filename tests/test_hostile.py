@@ -142,6 +142,8 @@ def test_the_workbook_has_no_formula_cell_and_keeps_the_text(hostile_store, tmp_
                     values.add(cell.value)
     for item in HOSTILE:
         assert stored(item["text"]) in values, item["id"]
+    heights = [d.height for s in workbook.worksheets for d in s.row_dimensions.values()]
+    assert max(h or 0 for h in heights) <= 409  # Excel's tallest row, whatever the text
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         cells = " ".join(archive.read(n).decode() for n in names if n.startswith("xl/worksheets/"))

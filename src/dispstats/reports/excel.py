@@ -28,7 +28,14 @@ from dispstats.model.columns import (
 )
 from dispstats.model.parse import format_dateref
 from dispstats.model.records import Figure, public_only
-from dispstats.reports.xlsx_sheet import Formats, Progress, Reference, Sheet, open_workbook
+from dispstats.reports.xlsx_sheet import (
+    MAX_ROW_HEIGHT,
+    Formats,
+    Progress,
+    Reference,
+    Sheet,
+    open_workbook,
+)
 from dispstats.series import RULE
 from dispstats.series.estimate import Estimate, best_estimate
 from dispstats.series.weekly import latest_change, week_ends, week_label
@@ -436,7 +443,7 @@ def _readme(sheet: Sheet, as_of, public, has_restricted, rows, n_sites) -> None:
         cells = zip(values, widths, strict=False)
         lines = max((-(-len(str(v)) // int(w * 1.2)) for v, w in cells if v), default=1)
         if lines > 1:
-            sheet.ws.set_row(sheet.rows, 15 * lines)
+            sheet.ws.set_row(sheet.rows, min(15 * lines, MAX_ROW_HEIGHT))
         sheet.append(values, sheet.formats.bold if bold else None)
 
     line(["dispstats export"], bold=True)

@@ -29,6 +29,7 @@ NUMBER_FORMATS = {
 # A reference date is its period's first day, shown to its precision.
 PRECISION_FORMATS = {"day": "yyyy-mm-dd", "week": "yyyy-mm-dd", "month": "mmm yyyy", "year": "yyyy"}
 MIN_WIDTH, MAX_WIDTH, WRAP_WIDTH = 8, 60, 50
+MAX_ROW_HEIGHT = 409
 # Widths come from the first rows: enough to see the content's shape, cheap for 1M rows.
 MEASURED_ROWS = 2000
 
@@ -129,8 +130,8 @@ class Sheet:
             # next row): the row gets the height of its longest wrapped cell, set now because
             # constant memory cannot go back a row.
             lines = max(_lines(plain[n]) for n in self.wrapped if n < len(plain))
-            if lines > 1:
-                self.ws.set_row(row, 15 * lines)
+            if lines > 1:  # Excel's tallest row is 409 points; the cell keeps all its text
+                self.ws.set_row(row, min(15 * lines, MAX_ROW_HEIGHT))
         self.ws.write_row(row, 0, plain, cell_format)
         for n, value in enumerate(values):
             if isinstance(value, Reference):
