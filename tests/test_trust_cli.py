@@ -74,6 +74,12 @@ def test_in_a_terminal_adding_a_duplicate_asks_first(run):
     assert accepted.exit_code == 0 and "Added #7" in accepted.output
 
 
+def _run_all(run, steps) -> None:
+    for step in steps:
+        result = run(*step)
+        assert result.exit_code == 0, (step, result.output)
+
+
 def _restricted_then_declassified(run) -> None:
     steps = [
         ("add", "--site", "Rukban", "--indicator", "population", "--value", "47,500",
@@ -82,9 +88,7 @@ def _restricted_then_declassified(run) -> None:
         ("correct", "7", "--value", "47,800", "--keep-excerpt",
          "--reason", "informant Abu Zaid recounted the eastern sector"),
     ]  # fmt: skip
-    for step in steps:
-        result = run(*step)
-        assert result.exit_code == 0, result.output
+    _run_all(run, steps)
 
 
 def test_declassifying_says_what_public_outputs_will_show(on_both):
@@ -163,9 +167,7 @@ def _with_restricted(run) -> None:
         ("add", "--site", "Hidden Enclave", "--indicator", "population", "--value", "12,345",
          "--date", "2018-09-20", "--source", "ocha-2018-09"),
     ]  # fmt: skip
-    for step in steps:
-        result = run(*step)
-        assert result.exit_code == 0, result.output
+    _run_all(run, steps)
 
 
 def test_public_views_show_on_screen_what_a_public_output_contains(on_both):

@@ -274,11 +274,13 @@ def correct(
     click.echo(
         f"Corrected, now version {figure.version}: {figure_line(figure, names=_names(store))}"
     )
-    if carried := entry.declassified_fields(before, figure):
+    carried = entry.declassified_fields(before, figure)
+    if carried is not None:
         click.echo("Now public. Public outputs will show, carried from the restricted version:")
         for key in carried:
             click.echo(f"  {DECLASSIFIED_LABELS[key]}: “{getattr(figure, key)}”")
-    if before.sensitivity == "restricted" and figure.sensitivity == "public":
+        if not carried:
+            click.echo("  no excerpt, note, group or reported wording")
         if figure.excerpt and figure.excerpt_sensitivity == "restricted":
             click.echo("  The excerpt stays withheld (its own sensitivity is restricted).")
         click.echo(

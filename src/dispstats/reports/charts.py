@@ -74,30 +74,7 @@ def population_canvas(
         points = [e for e in weekly if e.figure is not None]
         if points:
             _draw_best(ax, points)
-        order = list(dict.fromkeys(publishers.get(f.source_id, f.source_id) for f in history))
-        for n, publisher in enumerate(order):
-            mine = [f for f in history if publishers.get(f.source_id, f.source_id) == publisher]
-            style = {"color": COLOURS[n % len(COLOURS)], "marker": MARKERS[n % len(MARKERS)]}
-            single = [f for f in mine if not f.quantity.is_range]
-            ranges = [f for f in mine if f.quantity.is_range]
-            # A range's two ends carry the marker; the line between them is the range.
-            ax.plot(
-                [f.ref.start for f in single] + [f.ref.start for f in ranges for _ in "lh"],
-                [f.quantity.low for f in single]
-                + [v for f in ranges for v in (f.quantity.low, f.quantity.high)],
-                linestyle="none",
-                markersize=5,
-                label=chart_label(publisher),
-                **style,
-            )
-            if ranges:
-                ax.vlines(
-                    [f.ref.start for f in ranges],
-                    [f.quantity.low for f in ranges],
-                    [f.quantity.high for f in ranges],
-                    color=style["color"],
-                    linewidth=1.2,
-                )
+        _draw_reports(ax, history, publishers)
         ax.axvline(as_of, color="#999999", linewidth=0.8, linestyle=":")
         highest = max([f.quantity.high for f in history] + [e.high or 0 for e in points] + [1])
         # Headroom above the highest value, so a range's top end is never cut by the frame.
@@ -112,6 +89,33 @@ def population_canvas(
         ax.set_ylabel("people")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=7)
     return canvas
+
+
+def _draw_reports(ax, history: Sequence[Figure], publishers: Mapping[str, str]) -> None:
+    """One marker style per publisher; a range is a bar with the marker at both ends."""
+    order = list(dict.fromkeys(publishers.get(f.source_id, f.source_id) for f in history))
+    for n, publisher in enumerate(order):
+        mine = [f for f in history if publishers.get(f.source_id, f.source_id) == publisher]
+        style = {"color": COLOURS[n % len(COLOURS)], "marker": MARKERS[n % len(MARKERS)]}
+        single = [f for f in mine if not f.quantity.is_range]
+        ranges = [f for f in mine if f.quantity.is_range]
+        ax.plot(
+            [f.ref.start for f in single] + [f.ref.start for f in ranges for _ in "lh"],
+            [f.quantity.low for f in single]
+            + [v for f in ranges for v in (f.quantity.low, f.quantity.high)],
+            linestyle="none",
+            markersize=5,
+            label=chart_label(publisher),
+            **style,
+        )
+        if ranges:
+            ax.vlines(
+                [f.ref.start for f in ranges],
+                [f.quantity.low for f in ranges],
+                [f.quantity.high for f in ranges],
+                color=style["color"],
+                linewidth=1.2,
+            )
 
 
 def _draw_best(ax, points: Sequence[Estimate]) -> None:

@@ -27,7 +27,7 @@ from dispstats.model.columns import (
     source_row,
 )
 from dispstats.model.parse import format_dateref
-from dispstats.model.records import Figure, public_only
+from dispstats.model.records import Figure, Site, Source, public_only
 from dispstats.reports.xlsx_sheet import (
     MAX_ROW_HEIGHT,
     Formats,
@@ -71,6 +71,45 @@ class ExportResult:
     path: Path
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+
+
+@dataclass
+class _Estimates:
+    """The exported figures by site and the population estimates the sheets share, each
+    worked out once: as of the export's date, and at the end of each of its last weeks."""
+
+    by_site: dict[str, list[Figure]]
+    sites: dict[str, Site]
+    sources: dict[str, Source]
+    as_of: date
+    _current: dict[str, Estimate] = field(default_factory=dict)
+    _weekly: dict[str, list[Estimate]] = field(default_factory=dict)
+
+    @property
+    def ends(self) -> list[date]:
+        return week_ends(self.as_of, SERIES_WEEKS)
+
+    def current(self, site_id: str) -> Estimate:
+        if site_id not in self._current:
+            self._current[site_id] = self._at(site_id, self.as_of)
+        return self._current[site_id]
+
+    def weekly(self, site_id: str) -> list[Estimate]:
+        if site_id not in self._weekly:
+            self._weekly[site_id] = [self._at(site_id, end) for end in self.ends]
+        return self._weekly[site_id]
+
+    def largest(self, n: int) -> list[str]:
+        """The n sites with the highest current estimates (ranges by their high end; ties by
+        id)."""
+        sized = [s for s in self.by_site if self.current(s).figure is not None]
+        return sorted(sized, key=lambda s: (-self.current(s).figure.quantity.high, s))[:n]
+
+    def name(self, site_id: str | None) -> str:
+        return _site_name(self.sites, site_id)
+
+    def _at(self, site_id: str, day: date) -> Estimate:
+        return best_estimate(self.by_site[site_id], self.sources, site_id, "population", day)
 
 
 def reference_cell(f: Figure) -> Reference:
@@ -133,9 +172,9 @@ def export_xlsx(
     by_site: dict[str, list[Figure]] = defaultdict(list)
     for f in figures:
         by_site[f.site_id].append(f)
-    estimates = _summary(summary, by_site, sites, sources, as_of)
-    rows["Summary"] = len(estimates)
-    _charts(workbook, sheet("Charts"), estimates, by_site, sites, sources, as_of)
+    shared = _Estimates(by_site, sites, sources, as_of)
+    rows["Summary"] = _summary(summary, shared)
+    _charts(workbook, sheet("Charts"), shared)
 
     columns = [*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS]
     kinds = [FIGURE_KINDS.get(c.key, "text") for c in columns]
@@ -146,7 +185,7 @@ def export_xlsx(
         progress,
         len(figures),
     )
-    rows["Weekly series"] = _weekly(sheet("Weekly series", 2), by_site, sites, sources, as_of)
+    rows["Weekly series"] = _weekly(sheet("Weekly series", 2), shared)
     rows["Movements"] = _movements(sheet("Movements"), figures, sites, sources)
     listed = [s for s in sources.values() if not public or s.id in used_sources]
     rows["Sources"] = sheet("Sources").table(
@@ -234,26 +273,26 @@ CAUSES = {
 }
 
 
-def _summary(sheet: Sheet, by_site, sites, sources, as_of: date) -> list[Estimate]:
+def _summary(sheet: Sheet, shared: _Estimates) -> int:
     """Latest best estimate per site with the change its figure made from the previous
     estimate (the brief's definition), staleness and the other sources' range."""
     sheet.set_kinds([kind for _, kind in SUMMARY_COLUMNS])
     sheet.ws.freeze_panes(1, 2)
     sheet.ws.repeat_rows(0)
     sheet.header([name for name, _ in SUMMARY_COLUMNS])
-    estimates = []
-    for site_id, figures in sorted(by_site.items()):
-        e = best_estimate(figures, sources, site_id, "population", as_of)
+    count = 0
+    for site_id, figures in sorted(shared.by_site.items()):
+        e = shared.current(site_id)
         if e.figure is None:
             continue
-        change = latest_change(figures, sources, e)
+        change = latest_change(figures, shared.sources, e)
         before = change.before.figure
-        source = sources.get(e.figure.source_id)
+        source = shared.sources.get(e.figure.source_id)
         q = e.figure.quantity
         sheet.append(
             [
                 site_id,
-                _site_name(sites, site_id),
+                shared.name(site_id),
                 q.low,
                 q.high,
                 vocab.label(q.quantifier),
@@ -274,45 +313,41 @@ def _summary(sheet: Sheet, by_site, sites, sources, as_of: date) -> list[Estimat
                 e.high,
             ]
         )
-        estimates.append(e)
-    sheet.ws.autofilter(0, 0, len(estimates), len(SUMMARY_COLUMNS) - 1)
+        count += 1
+    sheet.ws.autofilter(0, 0, count, len(SUMMARY_COLUMNS) - 1)
     sheet.fit_columns()
-    return estimates
+    return count
 
 
 # Rows the two charts cover at the top of the Charts sheet; their data starts below.
 CHART_ROWS = 30
 
 
-def _charts(workbook, sheet: Sheet, estimates, by_site, sites, sources, as_of) -> None:
+def _charts(workbook, sheet: Sheet, shared: _Estimates) -> None:
     """Two native charts at the top (weekly best estimates of the largest sites; people
     moving per route), the data they draw below them, one page wide when printed."""
     sheet.ws.set_portrait()
     sheet.ws.fit_to_pages(1, 0)
     sheet.rows = CHART_ROWS
-    _weekly_chart(workbook, sheet, estimates, by_site, sites, sources, as_of, "A1")
-    _route_chart(workbook, sheet, by_site, sites, "A16")
+    _weekly_chart(workbook, sheet, shared, "A1")
+    _route_chart(workbook, sheet, shared, "A16")
     sheet.fit_columns()
 
 
-def _weekly_chart(workbook, sheet, estimates, by_site, sites, sources, as_of, at) -> None:
+def _weekly_chart(workbook, sheet: Sheet, shared: _Estimates, at: str) -> None:
     """Chart data below the table (weeks down, the largest sites across) and a line chart of
     it. A site whose best estimate is a range in any week gets a low-end and a high-end
     series: a range is never charted as its midpoint."""
-    largest = sorted(estimates, key=lambda e: -(e.figure.quantity.high or 0))[:CHART_SITES]
+    largest = shared.largest(CHART_SITES)
     if not largest:
         return
-    ends = week_ends(as_of, SERIES_WEEKS)
-    weekly = {
-        e.site_id: [best_estimate(by_site[e.site_id], sources, e.site_id, "population", end)
-                    for end in ends]
-        for e in largest
-    }  # fmt: skip
+    ends = shared.ends
     series: list[tuple[str, list[int | None]]] = []
-    for e in largest:
-        name = _site_name(sites, e.site_id)
-        lows = [w.figure.quantity.low if w.figure else None for w in weekly[e.site_id]]
-        highs = [w.figure.quantity.high if w.figure else None for w in weekly[e.site_id]]
+    for site_id in largest:
+        name = shared.name(site_id)
+        weekly = shared.weekly(site_id)
+        lows = [w.figure.quantity.low if w.figure else None for w in weekly]
+        highs = [w.figure.quantity.high if w.figure else None for w in weekly]
         if lows == highs:
             series.append((name, lows))
         else:
@@ -340,15 +375,15 @@ def _weekly_chart(workbook, sheet, estimates, by_site, sites, sources, as_of, at
     sheet.ws.insert_chart(at, chart)
 
 
-def _route_chart(workbook, sheet, by_site, sites, at) -> None:
+def _route_chart(workbook, sheet: Sheet, shared: _Estimates, at: str) -> None:
     routes: dict[str, int] = defaultdict(int)
-    for figures in by_site.values():
+    for figures in shared.by_site.values():
         for f in figures:
             if f.is_flow and f.quantity.low is not None and not f.is_retracted:
                 inbound = f.indicator in ("arrivals", "returns")
                 origin = f.origin_site_id if inbound else f.site_id
                 dest = f.site_id if inbound else f.destination_site_id
-                routes[f"{_site_name(sites, origin)} → {_site_name(sites, dest)}"] += f.quantity.low
+                routes[f"{shared.name(origin)} → {shared.name(dest)}"] += f.quantity.low
     if not routes:
         return
     sheet.blank()
@@ -389,25 +424,17 @@ WEEKLY_COLUMNS = (
 )
 
 
-def _weekly(sheet: Sheet, by_site, sites, sources, as_of: date) -> int:
+def _weekly(sheet: Sheet, shared: _Estimates) -> int:
     """Best estimate of the largest sites at the end of each of the last 26 weeks (long form)."""
-    sizes = {}
-    for site_id, figures in by_site.items():
-        e = best_estimate(figures, sources, site_id, "population", as_of)
-        if e.figure is not None:
-            sizes[site_id] = e.figure.quantity.high
-    chosen = sorted(sizes, key=lambda s: -sizes[s])[:SERIES_SITES]
-    ends = week_ends(as_of, SERIES_WEEKS)
 
     def values():
-        for site_id in chosen:
-            for end in ends:
-                e = best_estimate(by_site[site_id], sources, site_id, "population", end)
+        for site_id in shared.largest(SERIES_SITES):
+            for end, e in zip(shared.ends, shared.weekly(site_id), strict=True):
                 f = e.figure
-                source = sources.get(f.source_id) if f else None
+                source = shared.sources.get(f.source_id) if f else None
                 yield [
                     site_id,
-                    _site_name(sites, site_id),
+                    shared.name(site_id),
                     week_label(end),
                     end,
                     f.quantity.low if f else None,

@@ -260,18 +260,18 @@ def correct_figure(
     return store.correct(figure_id, clean_text(reason), expected_version, **fields)
 
 
-def declassified_fields(before: Figure, after: Figure) -> list[str]:
-    """Keys of the fields a correction to public carries over from a restricted version and
-    that public outputs will now show (an excerpt marked restricted stays withheld)."""
+def declassified_fields(before: Figure, after: Figure) -> list[str] | None:
+    """For a correction from restricted to public, the keys of the fields it carries over
+    that public outputs will now show (an excerpt marked restricted stays withheld); None
+    for any other correction."""
     if not (before.sensitivity == "restricted" and after.sensitivity == "public"):
-        return []
+        return None
     carried = []
     if after.excerpt and after.excerpt_sensitivity == "public":
         carried.append("excerpt")
-    for key in ("confidence_note", "population_group", "value_text"):
-        if getattr(after, key):
-            carried.append(key)
-    return carried
+    return carried + [
+        key for key in ("confidence_note", "population_group", "value_text") if getattr(after, key)
+    ]
 
 
 def _shortened(text: str, limit: int = 60) -> str:
