@@ -18,7 +18,7 @@ from pathlib import Path
 
 from dispstats.errors import Conflict, NotFound, StoreError
 from dispstats.model.records import Figure, Site, Source
-from dispstats.store import lookup
+from dispstats.store import latest, lookup
 from dispstats.store.filters import FigureFilter
 from dispstats.store.location import BUSY_TIMEOUT_MS, resolve_url, sqlite_file
 from dispstats.store.revision import check_openable, no_store_at
@@ -195,6 +195,7 @@ class LiteStore:
             entered_at=moment,
         )
         self._insert_row("figure_versions", version_values(stored))
+        latest.refresh(self._db.execute, [(stored.site_id, stored.indicator)])
         return stored
 
     def _insert_row(self, table: str, values: dict) -> None:

@@ -2,7 +2,9 @@
 
 - dispstats_reader: can read everything (list, estimate, export, render briefs).
 - dispstats_editor: can also add figures, sources, sites and new versions. It gets INSERT but
-  never UPDATE or DELETE, so the database itself keeps the store append-only.
+  never UPDATE or DELETE, so the database itself keeps the store append-only. The one
+  exception is latest_figures, which holds no record of its own: it is derived from the
+  figures, and every write replaces the rows of the series it touched.
 
 People log in as their own roles and are made members: GRANT dispstats_editor TO alice;
 Their role name is then what `entered_by` records.
@@ -13,7 +15,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from dispstats.errors import InputError
-from dispstats.store.schema import metadata
+from dispstats.store.schema import latest_figures, metadata
 from dispstats.store.store import Store
 
 READER = "dispstats_reader"
@@ -33,6 +35,7 @@ def role_statements(schema: str, quote) -> list[str]:
         f"GRANT USAGE ON SCHEMA {quote(schema)} TO {READER}, {EDITOR}",
         f"GRANT SELECT ON {tables}, {quote(schema)}.alembic_version TO {READER}, {EDITOR}",
         f"GRANT INSERT ON {tables} TO {EDITOR}",
+        f"GRANT DELETE ON {quote(schema)}.{quote(latest_figures.name)} TO {EDITOR}",
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {quote(schema)} TO {EDITOR}",
     ]
 

@@ -3,7 +3,7 @@ the SQLite entry path): no database library here."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from dispstats.errors import InputError, NotFound
 from dispstats.model.parse import DateRef, Quantity
@@ -52,13 +52,30 @@ def version_values(f: Figure) -> dict:
 
 
 def figure_from_row(r) -> Figure:
-    same = {name: r[name] for name in SAME_NAME_FIELDS}
-    return Figure(
-        **same | {"entered_at": as_utc(r["entered_at"])},
-        id=r["figure_id"],
-        quantity=Quantity(r["low"], r["high"], r["quantifier"]),
-        ref=DateRef(r["ref_start"], r["ref_end"], r["ref_precision"]),
-    )
+    """The figure of a stored version row. Not validated again: every write path validated it
+    (Figure.__post_init__) before storing, and reads of a million rows should not pay twice."""
+    fields = {name: r[name] for name in SAME_NAME_FIELDS}
+    fields["entered_at"] = as_utc(fields["entered_at"])
+    fields["id"] = r["figure_id"]
+    fields["quantity"] = Quantity(r["low"], r["high"], r["quantifier"])
+    fields["ref"] = DateRef(r["ref_start"], r["ref_end"], r["ref_precision"])
+    figure = object.__new__(Figure)
+    figure.__dict__.update(fields)  # a frozen dataclass's fields, set as its __init__ would
+    return figure
+
+
+_VERSION_DATES = ("ref_start", "ref_end")
+
+
+def stored_dates(values: dict) -> dict:
+    """A version row read through the SQLite driver has its dates as ISO text (as SQLAlchemy
+    writes them); as dates, like every other read. Values already dates are kept."""
+    for name in _VERSION_DATES:
+        if isinstance(values[name], str):
+            values[name] = date.fromisoformat(values[name])
+    if isinstance(values["entered_at"], str):
+        values["entered_at"] = datetime.fromisoformat(values["entered_at"])
+    return values
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

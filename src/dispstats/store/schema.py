@@ -22,8 +22,8 @@ from sqlalchemy import (
 
 from dispstats.store.revision import SCHEMA_REVISION
 
-__all__ = ["SCHEMA_REVISION", "figure_versions", "figures", "metadata", "site_aliases", "sites",
-           "sources"]  # fmt: skip
+__all__ = ["SCHEMA_REVISION", "figure_versions", "figures", "latest_figures", "metadata",
+           "site_aliases", "sites", "sources"]  # fmt: skip
 
 metadata = MetaData()
 
@@ -116,4 +116,17 @@ figure_versions = Table(
     # "Latest figure per site and indicator as of a date" is an index seek.
     Index("ix_figure_versions_site_indicator_ref", "site_id", "indicator", "ref_start"),
     Index("ix_figure_versions_source", "source_id"),
+)
+
+# 0004: for each site and indicator, the current figures of the newest reference date (scope
+# "all"), and the same over public figures ("public"). Derived from figure_versions and kept in
+# step with it by store/latest.py in every write's transaction; `init` rebuilds it.
+latest_figures = Table(
+    "latest_figures",
+    metadata,
+    Column("scope", String(8), primary_key=True),
+    Column("site_id", String(64), primary_key=True),
+    Column("indicator", String(16), primary_key=True),
+    Column("row_id", Integer, ForeignKey("figure_versions.row_id"), primary_key=True),
+    Column("ref_start", Date, nullable=False),
 )

@@ -21,9 +21,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, Program
 from sqlalchemy.sql import Select
 
 from dispstats.errors import Conflict, InputError, NotFound, StoreError
-from dispstats.model import vocab
 from dispstats.model.records import Figure, Site, Source
-from dispstats.store import lookup
+from dispstats.store import latest, lookup
 from dispstats.store.engine import make_engine, resolve_url, sqlite_path
 from dispstats.store.filters import FigureFilter
 from dispstats.store.migrate import stored_revision, upgrade
@@ -34,6 +33,7 @@ from dispstats.store.rows import (
     parents_first,
     site_from_row,
     source_from_row,
+    stored_dates,
     version_values,
 )
 from dispstats.store.rows import (
@@ -59,7 +59,8 @@ class Store:
 
     @classmethod
     def init(cls, db: str | None = None) -> tuple[Store, str | None]:
-        """Create the store, or upgrade its schema; returns it and the revision it was at."""
+        """Create the store, or upgrade its schema; returns it and the revision it was at.
+        The derived latest_figures table is rebuilt from the figures, whatever wrote them."""
         url = resolve_url(db)
         path = sqlite_path(url)
         if path is not None and not path.parent.is_dir():
@@ -67,7 +68,9 @@ class Store:
         engine = make_engine(url)
         with _database_errors(url):
             before = upgrade(engine)
-        return cls(engine), before
+        store = cls(engine)
+        store.rebuild_latest()
+        return store, before
 
     @classmethod
     def open(cls, db: str | None = None) -> Store:
@@ -84,6 +87,15 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def rebuild_latest(self) -> None:
+        """Rebuild the latest_figures table (see store/latest.py) from the figures."""
+        self._transaction(
+            lambda connection: latest.rebuild(
+                lambda sql, params: connection.execute(text(sql), params),
+                postgres=connection.dialect.name == "postgresql",
+            )
+        )
 
     def __enter__(self) -> Store:
         return self
@@ -151,7 +163,9 @@ class Store:
             who, now = self.current_user(connection), utc_now()
             self._insert_sites_and_sources(connection, new_sites, new_sources, who, now)
             _check_references(connection, new_figures)
-            return [self._insert_new_figure(connection, f, who, now) for f in new_figures]
+            stored = [self._insert_new_figure(connection, f, who, now) for f in new_figures]
+            _refresh_latest(connection, [(f.site_id, f.indicator) for f in stored])
+            return stored
 
         return new_sites, new_sources, self._transaction(work)
 
@@ -169,7 +183,10 @@ class Store:
         def work(connection: Connection) -> list[int]:
             who, now = self.current_user(connection), utc_now()
             self._insert_sites_and_sources(connection, new_sites, new_sources, who, now)
-            return bulk.insert_figures(connection, frame, who, now, progress)
+            ids = bulk.insert_figures(connection, frame, who, now, progress)
+            pairs = frame[["site_id", "indicator"]].drop_duplicates().itertuples(index=False)
+            _refresh_latest(connection, [tuple(pair) for pair in pairs])
+            return ids
 
         return self._transaction(work)
 
@@ -273,6 +290,9 @@ class Store:
                     f"figure {figure_id} changed since you read it: someone else revised it "
                     f"at the same moment; look at 'dispstats history {figure_id}' and try again"
                 ) from None
+            _refresh_latest(
+                connection, [(current.site_id, current.indicator), (new.site_id, new.indicator)]
+            )
             return new
 
         return self._transaction(work)
@@ -447,53 +467,52 @@ class Store:
         replaces them.
 
         A figure's reference date here is the start of its period: a figure for September
-        2018 counts as known from 1 September. Each site and indicator costs one backward
-        seek on the (site, indicator, reference date) index.
+        2018 counts as known from 1 September. The newest figures of every series are read
+        from the latest_figures table in one query; only a series whose newest figure is
+        after `as_of` costs a backward seek on the (site, indicator, reference date) index.
         """
-        v, x = figure_versions, figure_versions.alias("x")
-        indicators = [indicator] if indicator else list(vocab.INDICATORS)
         out: list[Figure] = []
+        behind: dict[str, list[str]] = defaultdict(list)
         with self._read() as connection:
-            for name in indicators:
-                # First the newest date per site, driven from the sites table so that each
-                # site is one backward seek (a join would let the planner scan all versions).
-                newest = (
-                    select(x.c.ref_start)
-                    .where(
-                        x.c.site_id == sites.c.id,
-                        x.c.indicator == name,
-                        x.c.ref_start <= as_of,
-                        x.c.revision != "retraction",
-                        _is_current(x),
-                        *([x.c.sensitivity == "public"] if public else []),
-                    )
-                    .order_by(x.c.ref_start.desc())
-                    .limit(1)
-                    .correlate(sites)
-                    .scalar_subquery()
-                )
-                per_site = select(sites.c.id, newest)
-                if site_ids:
-                    per_site = per_site.where(sites.c.id.in_(site_ids))
-                # Then those figures: sites grouped by their newest date, so each lookup is
-                # an exact match on the (site, indicator, date) index.
-                by_date: dict[date, list[str]] = defaultdict(list)
-                for site_id, newest_date in connection.execute(per_site):
-                    if newest_date is not None:
-                        by_date[newest_date].append(site_id)
-                for newest_date, site_group in by_date.items():
-                    for chunk in range(0, len(site_group), 500):
-                        query = select(v).where(
-                            v.c.site_id.in_(site_group[chunk : chunk + 500]),
-                            v.c.indicator == name,
-                            v.c.ref_start == newest_date,
-                            v.c.revision != "retraction",
-                            _is_current(v),
-                            *([v.c.sensitivity == "public"] if public else []),
-                        )
-                        rows = connection.execute(query).mappings()
-                        out += [figure_from_row(r) for r in rows]
+            for row in self._newest_rows(connection, indicator, site_ids, public):
+                if row["ref_start"] <= as_of:
+                    out.append(figure_from_row(row))
+                else:
+                    behind[row["indicator"]].append(row["site_id"])
+            for name, site_group in behind.items():
+                out += _latest_by_seek(connection, as_of, name, sorted(set(site_group)), public)
         return sorted(out, key=lambda f: (f.site_id, f.indicator, f.id))
+
+    @staticmethod
+    def _newest_rows(
+        connection: Connection, indicator: str | None, site_ids: Sequence[str], public: bool
+    ) -> Iterator[dict]:
+        # Through the driver: SQLAlchemy's row processing would cost more than the query.
+        mark = "%s" if connection.dialect.paramstyle in ("format", "pyformat") else "?"
+        sql = (
+            "SELECT v.* FROM latest_figures l JOIN figure_versions v ON v.row_id = l.row_id "
+            f"WHERE l.scope = {mark}"
+        )
+        params: list = ["public" if public else "all"]
+        if indicator:
+            sql += f" AND l.indicator = {mark}"
+            params.append(indicator)
+        wanted = sorted(set(site_ids))
+        for chunk in range(0, len(wanted), 500) if wanted else [None]:
+            if chunk is None:
+                query, args = sql, params
+            else:  # stay under the bound-parameter limits
+                some = wanted[chunk : chunk + 500]
+                query = f"{sql} AND l.site_id IN ({', '.join(mark for _ in some)})"
+                args = [*params, *some]
+            cursor = connection.connection.driver_connection.cursor()
+            try:
+                cursor.execute(query, args)
+                names = [d[0] for d in cursor.description]
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+            yield from (stored_dates(dict(zip(names, row, strict=True))) for row in rows)
 
     def has_restricted(self) -> bool:
         """Whether any site, figure version or excerpt is restricted. Any version counts, not
@@ -529,6 +548,58 @@ class Store:
 
 
 # --- rows <-> records --------------------------------------------------------------------------
+
+
+def _latest_by_seek(
+    connection: Connection, as_of: date, indicator: str, site_ids: list[str], public: bool
+) -> list[Figure]:
+    """latest_as_of for series whose newest figure is after `as_of`: one backward seek per
+    site for its newest date on or before it, then those figures, grouped by date."""
+    v, x = figure_versions, figure_versions.alias("x")
+    counts = [v.c.revision != "retraction", _is_current(v)]
+    if public:
+        counts.append(v.c.sensitivity == "public")
+    out: list[Figure] = []
+    for chunk in range(0, len(site_ids), 500):
+        # Driven from the sites table so that each site is one backward seek (a join would
+        # let the planner scan all versions).
+        newest = (
+            select(x.c.ref_start)
+            .where(
+                x.c.site_id == sites.c.id,
+                x.c.indicator == indicator,
+                x.c.ref_start <= as_of,
+                x.c.revision != "retraction",
+                _is_current(x),
+                *([x.c.sensitivity == "public"] if public else []),
+            )
+            .order_by(x.c.ref_start.desc())
+            .limit(1)
+            .correlate(sites)
+            .scalar_subquery()
+        )
+        per_site = select(sites.c.id, newest).where(sites.c.id.in_(site_ids[chunk : chunk + 500]))
+        by_date: dict[date, list[str]] = defaultdict(list)
+        for site_id, newest_date in connection.execute(per_site):
+            if newest_date is not None:
+                by_date[newest_date].append(site_id)
+        for newest_date, site_group in by_date.items():
+            query = select(v).where(
+                v.c.site_id.in_(site_group),
+                v.c.indicator == indicator,
+                v.c.ref_start == newest_date,
+                *counts,
+            )
+            out += [figure_from_row(r) for r in connection.execute(query).mappings()]
+    return out
+
+
+def _refresh_latest(connection: Connection, pairs: list[tuple[str, str]]) -> None:
+    latest.refresh(
+        lambda sql, params: connection.execute(text(sql), params),
+        pairs,
+        postgres=connection.dialect.name == "postgresql",
+    )
 
 
 def _is_current(table):

@@ -1,0 +1,32 @@
+"""What every bench script prints: one line per job of issue 13's table, as
+"dispstats <job>: <time>, baseline <name>: <time>, ratio <r>", both measured in the same run."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+
+def median_time(work: Callable[[], object], repeat: int) -> tuple[float, object]:
+    """The median wall time of `repeat` runs of `work`, and what the last run returned."""
+    runs, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = work()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs), result
+
+
+def seconds(value: float) -> str:
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def report(job: str, ours: float, baseline: str, base: float, note: str = "") -> None:
+    """ours and base in seconds; the ratio is ours / base (below 1: faster than the
+    baseline). A rate line passes its times per run, so the ratio reads the same way."""
+    line = (
+        f"dispstats {job}: {seconds(ours)}, baseline {baseline}: {seconds(base)}, "
+        f"ratio {ours / base:.2f}"
+    )
+    print(line + (f"  ({note})" if note else ""), flush=True)

@@ -1,0 +1,178 @@
+"""The latest_figures table always holds what it stands for: for every site and indicator, the
+current, not retracted figures with the newest reference date (and the same over public
+figures), whatever mix of adds, imports, corrections that move a figure, retractions and
+recommendations wrote the store, through either store path. `latest_as_of` built on it gives
+what a scan of all figures gives, for any date."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from dispstats.model.parse import DateRef, Quantity
+from dispstats.model.records import Figure, Site, Source
+from dispstats.store import Store
+from dispstats.store.filters import FigureFilter
+from dispstats.store.lite import LiteStore
+from dispstats.store.rows import version_values
+
+START = date(2024, 1, 1)
+SITES = ["a", "b", "c"]
+INDICATORS = ["population", "households"]
+
+new_figure = st.tuples(
+    st.sampled_from(SITES),
+    st.sampled_from(INDICATORS),
+    st.integers(0, 12),  # day
+    st.sampled_from(["public", "public", "restricted"]),
+)
+operation = st.one_of(
+    st.tuples(st.just("add"), new_figure),
+    st.tuples(st.just("lite-add"), new_figure),
+    st.tuples(st.just("import"), st.lists(new_figure, min_size=1, max_size=4)),
+    st.tuples(st.just("correct"), st.integers(0, 50), new_figure),
+    st.tuples(st.just("retract"), st.integers(0, 50)),
+    st.tuples(st.just("recommend"), st.integers(0, 50)),
+)
+
+
+def _figure(site: str, indicator: str, day: int, sensitivity: str) -> Figure:
+    when = START + timedelta(days=day)
+    return Figure(
+        site_id=site,
+        indicator=indicator,
+        unit="households" if indicator == "households" else "people",
+        quantity=Quantity(100 + day, 100 + day),
+        value_text=str(100 + day),
+        ref=DateRef(when, when),
+        source_id="ocha",
+        sensitivity=sensitivity,
+    )
+
+
+def _apply(store: Store, db: str, operations) -> None:
+    ids: list[int] = []
+    for kind, *args in operations:
+        if kind == "add":
+            ids.append(store.add_figure(_figure(*args[0])).id)
+        elif kind == "lite-add":
+            with LiteStore.open(db) as lite:
+                ids.append(lite.add_figure(_figure(*args[0])).id)
+        elif kind == "import":
+            rows = [version_values(_figure(*spec)) for spec in args[0]]
+            ids += store.add_bulk([], [], pd.DataFrame(rows))
+        elif ids:
+            figure_id = ids[args[0] % len(ids)]
+            current = store.figure(figure_id)
+            if current.is_retracted:
+                continue
+            if kind == "correct":
+                site, indicator, day, sensitivity = args[1]
+                moved = _figure(site, indicator, day, sensitivity)
+                store.correct(
+                    figure_id,
+                    "re-read",
+                    site_id=site,
+                    indicator=indicator,
+                    unit=moved.unit,
+                    ref=moved.ref,
+                    sensitivity=sensitivity,
+                )
+            elif kind == "retract":
+                store.retract(figure_id, "withdrawn")
+            else:
+                store.recommend(figure_id)
+
+
+def _table(store: Store) -> dict[tuple[str, str, str], set[int]]:
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT l.scope, l.site_id, l.indicator, v.figure_id FROM latest_figures l "
+                "JOIN figure_versions v ON v.row_id = l.row_id"
+            )
+        )
+        found: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+        for scope, site, indicator, figure_id in rows:
+            found[(scope, site, indicator)].add(figure_id)
+    return dict(found)
+
+
+def _newest(figures: list[Figure], as_of: date | None = None) -> dict[tuple, set[int]]:
+    """The definition, by a scan of every current figure."""
+    newest: dict[tuple, date] = {}
+    for f in figures:
+        if as_of is None or f.ref.start <= as_of:
+            pair = (f.site_id, f.indicator)
+            newest[pair] = max(newest.get(pair, f.ref.start), f.ref.start)
+    found: dict[tuple, set[int]] = defaultdict(set)
+    for f in figures:
+        if newest.get((f.site_id, f.indicator)) == f.ref.start:
+            found[(f.site_id, f.indicator)].add(f.id)
+    return dict(found)
+
+
+def _expected(store: Store) -> dict[tuple[str, str, str], set[int]]:
+    current = store.figures(FigureFilter())
+    expected = {}
+    for scope, figures in (
+        ("all", current),
+        ("public", [f for f in current if f.sensitivity == "public"]),
+    ):
+        for pair, ids in _newest(figures).items():
+            expected[(scope, *pair)] = ids
+    return expected
+
+
+def _new_store(path: Path) -> Store:
+    store, _ = Store.init(str(path))
+    store.add_records(
+        [Site(s, s.upper()) for s in SITES], [Source("ocha", "OCHA", "un", reliability="B")]
+    )
+    return store
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(operation, min_size=1, max_size=12))
+def test_the_table_equals_the_newest_figures_after_any_writes(operations):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "s.db"
+        with _new_store(path) as store:
+            _apply(store, str(path), operations)
+            assert _table(store) == _expected(store)
+            current = store.figures(FigureFilter())
+            public = [f for f in current if f.sensitivity == "public"]
+            for day in (-1, 3, 7, 12):
+                as_of = START + timedelta(days=day)
+                for flag, figures in ((False, current), (True, public)):
+                    got = defaultdict(set)
+                    for f in store.latest_as_of(as_of, public=flag):
+                        got[(f.site_id, f.indicator)].add(f.id)
+                    assert dict(got) == _newest(figures, as_of)
+
+
+def test_init_rebuilds_the_table_to_what_the_writes_kept(db_url):
+    store, _ = Store.init(db_url)
+    with store:
+        store.add_records(
+            [Site(s, s.upper()) for s in SITES], [Source("ocha", "OCHA", "un", reliability="B")]
+        )
+        first = store.add_figure(_figure("a", "population", 5, "public"))
+        store.add_figure(_figure("a", "population", 5, "restricted"))
+        store.add_figure(_figure("b", "population", 2, "public"))
+        # Moving a figure from a to c: a's newest becomes the restricted one alone.
+        store.correct(first.id, "it was camp C", site_id="c")
+        kept = _table(store)
+        assert kept == _expected(store)
+        assert kept[("public", "c", "population")] == {first.id}
+        assert ("public", "a", "population") not in kept
+    again, _ = Store.init(db_url)
+    with again:
+        assert _table(again) == kept
