@@ -450,3 +450,21 @@ def test_ctrl_c_says_nothing_unfinished_was_written(run, monkeypatch):
     monkeypatch.setattr(LiteStore, "figures", interrupted)
     result = run("list")
     assert result.exit_code == 130 and "Interrupted" in result.output
+
+
+def test_site_and_source_subcommands_are_all_there_whichever_module_loaded_first():
+    import subprocess
+    import sys
+
+    # A fresh interpreter: entry (which makes the groups) imported before views.
+    code = (
+        "import dispstats.cli.entry\n"
+        "from click.testing import CliRunner\n"
+        "from dispstats.cli import cli\n"
+        "r = CliRunner().invoke(cli, ['source', 'show', '--help'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "r = CliRunner().invoke(cli, ['site', 'list', '--help'])\n"
+        "assert r.exit_code == 0, r.output\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

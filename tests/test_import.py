@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dispstats.errors import InputError
-from dispstats.model.records import Source
+from dispstats.model.records import Site, Source
 from dispstats.reports.hxl import export_hxl_csv
 from dispstats.store import FigureFilter, Store
 from dispstats.store.importer import ImportOptions, import_file
@@ -353,3 +353,29 @@ def test_the_command_line_round_trip(run, tmp_path):
     assert "Added 6 figures (#1-#6)" in result.output
     again = run("import", str(exported), db=fresh)
     assert "Added 0 figures; 6 duplicates not added" in again.output
+
+
+def test_values_shared_by_every_imported_row_are_stored_exactly(db_url, tmp_path):
+    # A bulk write puts a value every row shares into the statement itself: quotes and SQL
+    # in it must come back as text, and nothing else may change.
+    store, _ = Store.init(db_url)
+    group = "O'Brien's IDPs'); DROP TABLE figures; --"
+    rows = "".join(f'Rukban,2018-09-{day:02d},"4{day},000",{group}\n' for day in (2, 9, 16))
+    path = tmp_path / "shared.csv"
+    header = "#loc+name,#date+reported,#affected+idps+ind,#meta+group\n"
+    path.write_text(header + rows)
+    with store:
+        store.add_records(
+            [Site("rukban", "Rukban")], [Source("ocha", "OCHA", "un", reliability="B")]
+        )
+        one = tmp_path / "one.csv"
+        one.write_text(header + rows.splitlines(keepends=True)[0])
+        assert import_file(store, one, options(source="ocha")).added == 1
+        assert import_file(store, path, options(source="ocha")).added == 2
+        stored = store.figures()
+        assert [f.population_group for f in stored] == [group] * 3
+        assert [f.quantity.low for f in stored] == [42_000, 49_000, 416_000]
+        assert {(f.version, f.revision, f.role, f.sensitivity) for f in stored} == {
+            (1, "original", "automatic", "public")
+        }
+        assert len({f.entered_by for f in stored}) == 1 and stored[0].entered_at is not None

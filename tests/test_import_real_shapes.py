@@ -416,7 +416,7 @@ def test_import_describes_a_new_source_inline_as_add_does(run, tmp_path):
         "Columns left out (2):\n  #affected+idps+ind+newdisp+conflict (column 5)" in result.output
     )
     shown = run("source", "show", "idmc-2024-05-14")
-    assert shown.exit_code == 0 and "IDMC country displacement data" in shown.output
+    assert shown.exit_code == 0 and "IDMC country displacement data" in shown.output, shown.output
 
 
 def test_source_details_without_a_publisher_are_one_clear_line(run):

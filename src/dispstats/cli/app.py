@@ -58,11 +58,15 @@ class DispstatsGroup(click.Group):
         return sorted(set(LAZY_COMMANDS) | set(self.commands))
 
     def get_command(self, ctx: click.Context, name: str):
-        if name not in self.commands and name in LAZY_COMMANDS:
-            import importlib
+        if name in LAZY_COMMANDS:
+            module = f"dispstats.cli.{LAZY_COMMANDS[name][0]}"
+            # The module registers its commands on this group as it is imported. Imported
+            # even when the command is there already: `site` and `source` are made in entry
+            # (with `add`), and views adds their `list` and `show`.
+            if module not in sys.modules:
+                import importlib
 
-            # The module registers its commands on this group as it is imported.
-            importlib.import_module(f"dispstats.cli.{LAZY_COMMANDS[name][0]}")
+                importlib.import_module(module)
         return self.commands.get(name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
