@@ -22,12 +22,29 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from common import report
 from dispstats.cli.render import count_words
 from dispstats.reports.brief import render_brief
 from dispstats.store import Store
 from series_bench import AS_OF, build
 
 IMPORTS = "import weasyprint, matplotlib.figure, jinja2, sqlalchemy"
+# Issue 13's baseline for the demo brief: the plainest script that draws one chart with
+# matplotlib and lays out one page around it with weasyprint.
+PLAIN_SCRIPT = """
+import io, sys
+import matplotlib
+matplotlib.use("Agg")
+from matplotlib import pyplot
+import weasyprint
+figure, axes = pyplot.subplots(figsize=(6, 2.5))
+axes.plot(range(12), [45000 - 300 * week for week in range(12)])
+svg = io.StringIO()
+figure.savefig(svg, format="svg")
+rows = "".join(f"<tr><td>Site {n}</td><td>{n * 1000:,}</td></tr>" for n in range(6))
+html = f"<h1>Weekly brief</h1>{svg.getvalue()}<table>{rows}</table>"
+weasyprint.HTML(string=html).write_pdf(sys.argv[1])
+"""
 
 
 def wall(cmd: list[str]) -> float:
@@ -53,6 +70,7 @@ def main() -> None:
         out = str(Path(folder) / "brief.pdf")
         commands = {
             "baseline: imports only": [python, "-c", IMPORTS],
+            "baseline: plain script": [python, "-c", PLAIN_SCRIPT, out],
             "brief, demo (2018-W38)": [
                 python,
                 "-m",
@@ -84,11 +102,14 @@ def main() -> None:
         for _ in range(args.runs):
             for name, cmd in commands.items():
                 times[name].append(wall(cmd))
-        base = statistics.median(times["baseline: imports only"])
+        median = {name: statistics.median(runs) for name, runs in times.items()}
         print(f"whole process, medians of {args.runs} interleaved runs")
-        for name, runs in times.items():
-            median = statistics.median(runs)
-            print(f"{name:<32} {median:6.2f} s   {median / base:5.2f}x baseline")
+        plain = "plain weasyprint+matplotlib script (one chart, one page)"
+        report("brief, demo (2018-W38)", median["brief, demo (2018-W38)"], plain,
+               median["baseline: plain script"])  # fmt: skip
+        imports = f"imports only ({IMPORTS})"
+        for name in ("brief, demo (2018-W38)", "brief, 936k figures, 10 sites"):
+            report(name, median[name], imports, median["baseline: imports only"])
         print("\nin-process split (one warm render each), seconds:")
         for name, db, week, top in (
             ("demo", demo, date(2018, 9, 17), 6),

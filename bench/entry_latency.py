@@ -17,6 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+from common import report
+
 
 def wall(cmd: list[str]) -> float:
     start = time.perf_counter()
@@ -67,13 +70,8 @@ def main() -> None:
             timings["--help"].append(wall([python, "-m", "dispstats", "--help"]))
     base = statistics.median(timings["baseline"])
     print(f"runs: {runs} each, interleaved; medians of whole-process wall time")
-    print(f"baseline  python -c 'import sqlite3'   {base * 1000:7.1f} ms")
     for name in ("add", "list", "show", "--help"):
-        median = statistics.median(timings[name])
-        print(
-            f"dispstats {name:<28} {median * 1000:7.1f} ms   "
-            f"{median / base:5.1f}x baseline   (+{(median - base) * 1000:.0f} ms)"
-        )
+        report(name, statistics.median(timings[name]), "python -c 'import sqlite3'", base)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from common import report
 from series_bench import build
 
 CHILD = """
@@ -79,13 +80,13 @@ def main() -> None:
     export_peak = statistics.median(r["peak_mb"] for r in results["export"])
     pandas_peak = statistics.median(r["peak_mb"] for r in results["pandas"])
     print(f"{rows:,} figures, medians of {args.runs} runs (each its own process)")
-    print(
-        f"baseline pandas to_excel(openpyxl), Figures rows only  {base:6.2f} s   1.00x  "
-        f"peak {pandas_peak:5.0f} MB"
-    )
-    print(
-        f"dispstats export_xlsx, read + all 7 sheets          {export:6.2f} s  "
-        f"{base / export:5.2f}x faster  peak {export_peak:5.0f} MB"
+    report(
+        "export xlsx, read + all sheets",
+        export,
+        "pandas to_excel (openpyxl), Figures rows only",
+        base,
+        f"{base / export:.2f}x faster; peaks {export_peak:.0f} MB against pandas "
+        f"{pandas_peak:.0f} MB",
     )
     print(
         f"memory growth of the export over reading the figures: {export_peak - read_peak:.0f} MB "
