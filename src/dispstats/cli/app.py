@@ -42,6 +42,7 @@ LAZY_COMMANDS = {
     "show": ("views", "Show a figure's current version with its source and excerpt."),
     "site": ("views", "Add, list and show sites (camps, settlements, zones..."),
     "source": ("views", "Add, list and show sources (who reported figures, where..."),
+    "totals": ("estimates", "Totals up the site hierarchy: each parent's children's..."),
 }
 
 

@@ -53,12 +53,78 @@ def estimate_command(ctx, site_ref, indicator, as_of, window_weeks, stale_weeks,
         store, site_ref, _indicator(indicator), when, window_weeks, stale_weeks, public=public
     )
     publishers = {s.id: s.publisher for s in store.sources()}
+    total = _total_of(store, result, stale_weeks, public)
     if as_json:
-        print_json(estimate_json(result, window_weeks, public))
-    else:
-        name = site_labels(store.sites()).get(result.site_id, result.site_id)
-        for line in estimate_lines(result, publishers, window_weeks, name):
+        data = estimate_json(result, window_weeks, public)
+        print_json(data | {"total": total_json(total, public) if total else None})
+        return
+    names = site_labels(store.sites())
+    for line in estimate_lines(result, publishers, window_weeks, names.get(result.site_id)):
+        click.echo(line)
+    if total is not None:
+        for line in total_lines(total, names, stale_weeks):
             click.echo(line)
+
+
+def _total_of(store, e: Estimate, stale_weeks: int, public: bool):
+    """The total of the site's children, when it has any."""
+    from dispstats.series import site_estimates
+
+    found = site_estimates(store, e.indicator, e.as_of, stale_weeks=stale_weeks, public=public)
+    return found.site_total(e.site_id) if found.children.get(e.site_id) else None
+
+
+def total_lines(total, names: dict[str, str], stale_weeks: int) -> list[str]:
+    """A parent's total in words: the sum, its coverage, the children stale or unreported."""
+    lines = [
+        f"Total of its {count_words(total.children, 'site')}: "
+        + (f"{_range(total.low, total.high)}" if total.parts else "no figure from any of them")
+        + f" ({total.recent} of {total.children} reported in the last "
+        f"{stale_weeks} weeks)"
+    ]
+    if total.public:
+        lines.append("  public figures only: excluding restricted sites")
+    for part in total.parts:
+        stale = " — STALE" if part.is_stale else ""
+        how = "" if part.estimate else " (total of its own sites)"
+        lines.append(
+            f"  {names.get(part.site_id, part.site_id)}: {_range(part.low, part.high)}{how}{stale}"
+        )
+    for site_id in total.unreported:
+        lines.append(f"  {names.get(site_id, site_id)}: no figure")
+    if total.own is not None:
+        lines.append("  The site's own figure above is shown beside the total, not replaced.")
+    return lines
+
+
+def _range(low: int, high: int) -> str:
+    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+
+
+def total_json(total, public: bool = False) -> dict:
+    return {
+        "area": total.area,
+        "level": total.level,
+        "indicator": total.indicator,
+        "as_of": total.as_of,
+        "low": total.low if total.parts else None,
+        "high": total.high if total.parts else None,
+        "children": total.children,
+        "reported_recently": total.recent,
+        "parts": [
+            {
+                "site_id": p.site_id,
+                "low": p.low,
+                "high": p.high,
+                "stale": p.is_stale,
+                "figure_ids": [f.id for f in p.figures],
+            }
+            for p in total.parts
+        ],
+        "unreported": list(total.unreported),
+        "own_figure": figure_json(total.own.figure, public) if total.own else None,
+        "excluding_restricted_sites": public,
+    }
 
 
 def estimate_lines(
@@ -236,6 +302,7 @@ def check_command(ctx, as_of, stale_weeks, window_weeks, tolerance, public, as_j
         ("Stale estimates", report.stale),
         ("Where sources disagree", report.disagreement_findings),
         ("Movements and stock-flow", report.stock_flow),
+        ("Parents against their sites' total", report.totals),
     ):
         click.echo(f"\n{title}:")
         if not found:
@@ -243,3 +310,78 @@ def check_command(ctx, as_of, stale_weeks, window_weeks, tolerance, public, as_j
         for f in found:
             refs = ", ".join(f"#{i}" for i in f.figure_ids)
             click.echo(f"  [{f.severity}] {f.message} ({refs})")
+
+
+@cli.command("totals")
+@click.option(
+    "--by",
+    type=click.Choice(["site", "admin1", "admin2", "country"]),
+    default="site",
+    show_default=True,
+    help="Parents to total: sites with child sites, or the admin areas (p-codes) and "
+    "countries (ISO3) that sites name.",
+)
+@click.option("--country", help="Only areas in this country (ISO3, e.g. SYR).")
+@indicator_option
+@click.option("--as-of", help="Date of the estimates (default: today).")
+@stale_weeks_option
+@public_view_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def totals_command(ctx, by, country, indicator, as_of, stale_weeks, public, as_json):
+    """Totals up the site hierarchy: each parent's children's best estimates added up (ranges
+    as ranges), with how many reported recently, beside the parent's own figure.
+
+    Each child counts once: by its own best estimate, else by the total of its own children.
+
+    \b
+    Examples:
+      dispstats totals --as-of 2018-09-17
+      dispstats totals --by admin1 --country SYR --as-of 2018-W38
+    """
+    from dispstats.series import hierarchy_totals, site_estimates
+
+    store = state_of(ctx).store()
+    when = parse_dateref(as_of, "as-of").end if as_of else None
+    code = country.strip().upper() if country else None
+    found = site_estimates(store, _indicator(indicator), when, stale_weeks=stale_weeks,
+                           public=public)  # fmt: skip
+    totals = hierarchy_totals(store, by, country=code, indicator=found.indicator,
+                              as_of=found.as_of, public=public)  # fmt: skip
+    if as_json:
+        print_json([total_json(t, public) for t in totals])
+        return
+    if not totals:
+        where = f" in {code}" if code else ""
+        click.echo(f"No {'site with child sites' if by == 'site' else by + ' area'}{where}.")
+        return
+    names = site_labels(store.sites())
+    area_names = _area_names(store.sites(), by)
+    print_table(
+        ["Area", "Total of its sites", "Reported recently", "Stale", "No figure", "Own figure"],
+        [
+            [
+                (names if by == "site" else area_names).get(t.area, t.area),
+                _range(t.low, t.high) if t.parts else "no figure",
+                f"{t.recent} of {t.children}",
+                ", ".join(names.get(i, i) for i in t.stale),
+                ", ".join(names.get(i, i) for i in t.unreported),
+                value_words(t.own.figure) if t.own else "",
+            ]
+            for t in totals
+        ],
+        title=f"{found.indicator} as of {found.as_of}"
+        + (" (public figures only: excluding restricted sites)" if public else ""),
+    )
+
+
+def _area_names(sites, by: str) -> dict[str, str]:
+    """An admin area's name as the sites give it, with its code: "Homs (SY04)"."""
+    if by in ("site", "country"):
+        return {}
+    code, name = (f"{by}_pcode", f"{by}_name")
+    return {
+        getattr(s, code): f"{getattr(s, name)} ({getattr(s, code)})"
+        for s in sites
+        if getattr(s, code) and getattr(s, name)
+    }

@@ -1,4 +1,5 @@
-"""The series layer: best estimates, weekly series, changes, staleness, disagreement and
+"""The series layer: best estimates, weekly series, changes, totals up the site
+hierarchy, staleness, disagreement and
 stock-flow checks, computed from the store's figures. No output concerns here.
 
 Names are loaded from their modules on first use (estimate.py, checks.py, weekly.py, and
@@ -21,6 +22,9 @@ _WHERE = {
     "check": "from_store",
     "latest_changes": "from_store",
     "weekly_series": "from_store",
+    "hierarchy_totals": "from_store",
+    "site_estimates": "from_store",
+    "Total": "totals",
 }
 
 if TYPE_CHECKING:
@@ -29,9 +33,12 @@ if TYPE_CHECKING:
     from dispstats.series.from_store import (
         CheckReport,
         check,
+        hierarchy_totals,
         latest_changes,
+        site_estimates,
         weekly_series,
     )
+    from dispstats.series.totals import Total
     from dispstats.series.weekly import Change
 
 
@@ -59,9 +66,12 @@ __all__ = [
     "CheckReport",
     "Estimate",
     "Finding",
+    "Total",
     "best_estimate",
     "check",
     "estimate",
+    "hierarchy_totals",
     "latest_changes",
+    "site_estimates",
     "weekly_series",
 ]

@@ -33,7 +33,7 @@ def _n(value: float | int | None) -> str:
     return "?" if value is None else f"{round(value):,}"
 
 
-def _span(f: Figure) -> str:
+def span(f: Figure) -> str:
     """A figure's number or range, never one end of a range standing for it."""
     q = f.quantity
     return _n(q.low) if q.low == q.high else f"{_n(q.low)}–{_n(q.high)}"
@@ -49,7 +49,7 @@ def stale_findings(
         Finding(
             "stale",
             e.site_id,
-            f"{names.get(e.site_id, e.site_id)} {e.indicator}: {_span(e.figure)} was last "
+            f"{names.get(e.site_id, e.site_id)} {e.indicator}: {span(e.figure)} was last "
             "confirmed "
             f"{e.age_weeks} weeks ago ({e.figure.ref.end.isoformat()})",
             (e.figure.id,),
@@ -221,7 +221,7 @@ def stock_flow_findings(
                         "no_drop_at_origin",
                         origin,
                         f"{what} (completed) but the population there went from "
-                        f"{_span(origin_before.figure)} to {_span(origin_after.figure)}",
+                        f"{span(origin_before.figure)} to {span(origin_after.figure)}",
                         (m.id, origin_before.figure.id, origin_after.figure.id),
                     )
                 )
@@ -235,7 +235,7 @@ def stock_flow_findings(
                         "no_rise_at_destination",
                         destination,
                         f"{what} (completed) but the population there went from "
-                        f"{_span(dest_before.figure)} to {_span(dest_after.figure)}",
+                        f"{span(dest_before.figure)} to {span(dest_after.figure)}",
                         (m.id, dest_before.figure.id, dest_after.figure.id),
                     )
                 )
@@ -277,8 +277,8 @@ def _rises_without_arrivals(live, population, sources, names, tolerance):
                         "rise_without_arrivals",
                         site_id,
                         f"{names.get(site_id, site_id)} population rose from "
-                        f"{_span(before.figure)} ({before.figure.ref}) to "
-                        f"{_span(after.figure)} ({after.figure.ref}) with no arrivals or "
+                        f"{span(before.figure)} ({before.figure.ref}) to "
+                        f"{span(after.figure)} ({after.figure.ref}) with no arrivals or "
                         "returns recorded",
                         (before.figure.id, after.figure.id),
                     )

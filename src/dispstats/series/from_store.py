@@ -26,6 +26,7 @@ from dispstats.series.estimate import (
     Estimate,
     best_estimate,
 )
+from dispstats.series.totals import Estimates, Total, total_findings
 from dispstats.series.weekly import Change, series_frame, week_ends
 from dispstats.store.filters import FigureFilter
 
@@ -110,6 +111,53 @@ def latest_changes(
     return changes
 
 
+def site_estimates(
+    store: Store,
+    indicator: str = "population",
+    as_of: date | None = None,
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+    stale_weeks: int = DEFAULT_STALE_WEEKS,
+    *,
+    public: bool = False,
+) -> Estimates:
+    """Every site's best estimate of `indicator` as of a date (default today), with the site
+    tree: what totals are computed from (with `public`, from public data only)."""
+    as_of = as_of or date.today()
+    sites = store.sites()
+    figures = store.figures(FigureFilter(indicator=indicator, date_to=as_of))
+    if public:
+        sites, figures = public_only(sites, figures)
+    sources = {s.id: s for s in store.sources()}
+    return Estimates.of(
+        sites, figures, sources, indicator, as_of,
+        window_weeks=window_weeks, stale_weeks=stale_weeks, public=public,
+    )  # fmt: skip
+
+
+def hierarchy_totals(
+    store: Store,
+    by: str = "site",
+    *,
+    site_refs: Sequence[str] = (),
+    country: str | None = None,
+    indicator: str = "population",
+    as_of: date | None = None,
+    public: bool = False,
+) -> list[Total]:
+    """Totals up the hierarchy: of the given parent sites (default: every site with
+    children) when `by` is "site", else of every admin1, admin2 or country code the sites
+    name (within `country`, an ISO3)."""
+    found = site_estimates(store, indicator, as_of, public=public)
+    if by == "site":
+        parents = (
+            [s.id for s in store.find_sites(site_refs, public=public)]
+            if site_refs
+            else found.parents()
+        )
+        return [found.site_total(site_id) for site_id in parents]
+    return [found.area_total(by, code) for code in found.areas(by, country)]
+
+
 @dataclass(frozen=True)
 class CheckReport:
     """Everything `dispstats check` reports, as of one date."""
@@ -119,10 +167,11 @@ class CheckReport:
     disagreements: list[Disagreement]
     disagreement_findings: list[Finding]
     stock_flow: list[Finding]
+    totals: list[Finding]
 
     @property
     def findings(self) -> list[Finding]:
-        return [*self.stale, *self.disagreement_findings, *self.stock_flow]
+        return [*self.stale, *self.disagreement_findings, *self.stock_flow, *self.totals]
 
 
 def check(
@@ -157,6 +206,15 @@ def check(
         found,
         disagreement_findings(found, sources, names),
         stock_flow_findings(figures, sources, sites, as_of, tolerance),
+        [
+            finding
+            for indicator in sorted({i for _, i in pairs})
+            for finding in total_findings(
+                Estimates.of(sites, figures, sources, indicator, as_of, stale_weeks=stale_weeks),
+                tolerance,
+                names,
+            )
+        ],
     )
 
 

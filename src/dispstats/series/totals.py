@@ -1,0 +1,253 @@
+"""Totals up the site hierarchy: the sum of a parent's children's best estimates as of a date.
+
+A parent is a site with children (a zone and its camps), or an admin area or country that
+sites name by p-code or ISO3. Each child counts once: by its own best estimate when it has
+one, else by the total of its own children (a zone inside a governorate); a child with
+neither is listed as unreported. Ranges add as ranges (low + low, high + high). The parent's
+own figure is kept beside the total, never replaced by it; a disagreement between the two is
+a finding (`total_disagreements`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from dispstats.model.records import Figure, Site, Source
+from dispstats.series.checks import Finding, span
+from dispstats.series.estimate import (
+    DEFAULT_STALE_WEEKS,
+    DEFAULT_WINDOW_WEEKS,
+    Estimate,
+    best_estimate,
+)
+
+# What `totals_by` groups sites by: the Site attribute holding each level's code.
+LEVEL_CODES = {"admin1": "admin1_pcode", "admin2": "admin2_pcode", "country": "country_iso3"}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One child's share of a total: its own best estimate, or its children's total."""
+
+    site_id: str
+    estimate: Estimate | None = None
+    subtotal: Total | None = None
+
+    @property
+    def low(self) -> int:
+        return self.estimate.figure.quantity.low if self.estimate else self.subtotal.low
+
+    @property
+    def high(self) -> int:
+        return self.estimate.figure.quantity.high if self.estimate else self.subtotal.high
+
+    @property
+    def is_stale(self) -> bool:
+        """Its figure, or any figure its subtotal counts, is older than the stale threshold."""
+        if self.estimate:
+            return self.estimate.is_stale
+        return bool(self.subtotal.stale)
+
+    @property
+    def figures(self) -> list[Figure]:
+        if self.estimate:
+            return [self.estimate.figure]
+        return self.subtotal.figures
+
+
+@dataclass(frozen=True)
+class Total:
+    """The total of a parent's children as of a date, with its coverage.
+
+    `area` is the parent's site id (level "site"), p-code (admin1, admin2) or ISO3 (country).
+    `own` is the best estimate of the parent's own figures, if it has any. `public`: computed
+    from public sites and figures only.
+    """
+
+    area: str
+    level: str
+    indicator: str
+    as_of: date
+    parts: tuple[Part, ...]
+    unreported: tuple[str, ...] = ()
+    own: Estimate | None = None
+    public: bool = False
+
+    @property
+    def low(self) -> int:
+        return sum(p.low for p in self.parts)
+
+    @property
+    def high(self) -> int:
+        return sum(p.high for p in self.parts)
+
+    @property
+    def children(self) -> int:
+        return len(self.parts) + len(self.unreported)
+
+    @property
+    def recent(self) -> int:
+        """Children counted by figures none of which is stale."""
+        return sum(1 for p in self.parts if not p.is_stale)
+
+    @property
+    def stale(self) -> tuple[str, ...]:
+        return tuple(p.site_id for p in self.parts if p.is_stale)
+
+    @property
+    def figures(self) -> list[Figure]:
+        """Every figure the total adds up, children's children included."""
+        return [f for p in self.parts for f in p.figures]
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """The best estimate of every site with a figure, and the site tree, for totals."""
+
+    sites: Mapping[str, Site]
+    children: Mapping[str, list[str]]
+    by_site: Mapping[str, Estimate]
+    indicator: str
+    as_of: date
+    public: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        sites: Sequence[Site],
+        figures: Iterable[Figure],
+        sources: Mapping[str, Source],
+        indicator: str,
+        as_of: date,
+        *,
+        window_weeks: int = DEFAULT_WINDOW_WEEKS,
+        stale_weeks: int = DEFAULT_STALE_WEEKS,
+        public: bool = False,
+    ) -> Estimates:
+        by_site_figures: dict[str, list[Figure]] = defaultdict(list)
+        for f in figures:
+            if f.indicator == indicator:
+                by_site_figures[f.site_id].append(f)
+        by_site = {}
+        for site_id, own in by_site_figures.items():
+            found = best_estimate(
+                own, sources, site_id, indicator, as_of, window_weeks, stale_weeks
+            )
+            if found.figure is not None:
+                by_site[site_id] = found
+        children: dict[str, list[str]] = defaultdict(list)
+        for s in sorted(sites, key=lambda s: (s.name.casefold(), s.id)):
+            if s.parent_id:
+                children[s.parent_id].append(s.id)
+        return cls({s.id: s for s in sites}, children, by_site, indicator, as_of, public)
+
+    def part(self, site_id: str) -> Part | None:
+        """How a site counts in its parent's total, or None when nothing about it is known."""
+        if site_id in self.by_site:
+            return Part(site_id, estimate=self.by_site[site_id])
+        if self.children.get(site_id):
+            subtotal = self.site_total(site_id)
+            if subtotal.parts:
+                return Part(site_id, subtotal=subtotal)
+        return None
+
+    def site_total(self, site_id: str) -> Total:
+        """The total of a site's children (the parent_id tree)."""
+        return self._total(site_id, "site", self.children.get(site_id, []), site_id)
+
+    def area_total(self, level: str, code: str) -> Total:
+        """The total of the sites that name this admin area (or country) code. The sites
+        counted are those whose parent is not counted already; a site that is the area itself
+        (its p-code is the code) gives the own figure, and its children count."""
+        attribute = LEVEL_CODES[level]
+        members = [s for s in self.sites.values() if getattr(s, attribute) == code]
+        itself = [s.id for s in members if (s.pcode or s.country_iso3) == code and _is_area(s)]
+        inside = {s.id for s in members if s.id not in itself}
+        top = [
+            s.id
+            for s in sorted(members, key=lambda s: (s.name.casefold(), s.id))
+            if s.id in inside and s.parent_id not in inside
+        ]
+        return self._total(code, level, top, itself[0] if len(itself) == 1 else None)
+
+    def _total(self, area: str, level: str, child_ids: list[str], own_id: str | None) -> Total:
+        parts, unreported = [], []
+        for child in child_ids:
+            part = self.part(child)
+            if part is None:
+                unreported.append(child)
+            else:
+                parts.append(part)
+        own = self.by_site.get(own_id) if own_id else None
+        return Total(
+            area, level, self.indicator, self.as_of, tuple(parts), tuple(unreported), own,
+            self.public,
+        )  # fmt: skip
+
+    def parents(self) -> list[str]:
+        """Sites with children, by name."""
+        return [
+            s.id
+            for s in sorted(self.sites.values(), key=lambda s: (s.name.casefold(), s.id))
+            if self.children.get(s.id)
+        ]
+
+    def areas(self, level: str, country: str | None = None) -> list[str]:
+        """The codes of `level` that sites name (within `country`, an ISO3), sorted."""
+        attribute = LEVEL_CODES[level]
+        return sorted(
+            {
+                getattr(s, attribute)
+                for s in self.sites.values()
+                if getattr(s, attribute) and (country is None or s.country_iso3 == country)
+            }
+        )
+
+
+def _is_area(site: Site) -> bool:
+    return site.kind in ("admin_area", "country")
+
+
+def total_findings(
+    estimates: Estimates, tolerance: float, names: Mapping[str, str]
+) -> list[Finding]:
+    """A finding for each parent site whose own figure and children's total disagree."""
+    found = []
+    for parent in estimates.parents():
+        total = estimates.site_total(parent)
+        if not disagrees(total, tolerance):
+            continue
+        own = total.own.figure
+        found.append(
+            Finding(
+                "total_disagrees",
+                parent,
+                f"{names.get(parent, parent)}: its own {total.indicator} figure "
+                f"({span(own)}, {own.ref}) and the total of its sites "
+                f"({_range(total.low, total.high)}, {total.recent} of {total.children} "
+                f"reported recently) differ by more than {tolerance:.0%}",
+                (own.id, *(f.id for f in total.figures)),
+            )
+        )
+    return found
+
+
+def _range(low: int, high: int) -> str:
+    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+
+
+def disagrees(total: Total, tolerance: float) -> bool:
+    """A parent's own figure and its children's total contradict each other: the children
+    add up to more than the parent (beyond the tolerance), or every child reported recently
+    and they add up to less. A partial total below the parent's figure is no contradiction:
+    the children not reported are the difference."""
+    if total.own is None or not total.parts:
+        return False
+    own = total.own.figure.quantity
+    if total.low > own.high * (1 + tolerance):
+        return True
+    complete = not total.unreported and total.recent == len(total.parts)
+    return complete and total.high < own.low * (1 - tolerance)
