@@ -246,3 +246,37 @@ def test_as_of_cuts_the_figures_at_that_day_within_its_week(run, tmp_path):
     assert "3,000" not in text and "Hammurabi" not in text  # reported on the 17th
     both = run("brief", "--week", "2018-W38", "--as-of", "2018-09-17", "-o", str(out))
     assert both.exit_code == 1 and "not both" in both.output
+
+
+def test_the_demo_brief_totals_the_55_km_zone_with_rukban_and_its_coverage(demo_brief):
+    text = pdf_text(demo_brief.path)
+    assert "Totals by area" in text
+    assert "55-km At Tanf deconfliction zone 45,0001 1 of 1 none none" in text
+    assert demo_brief.data.totals[0]["notes"] == [1]  # the Rukban figure's footnote
+
+
+def test_a_public_brief_totals_public_sites_only_and_says_so(with_restricted, tmp_path):
+    with_restricted.add_site(
+        Site("hidden", "Hidden Camp", parent_id="syr-55km-zone", sensitivity="restricted")
+    )
+    add_figure(
+        with_restricted,
+        {
+            "site": "hidden",
+            "indicator": "population",
+            "value": "6,543",
+            "date": "2018-09-16",
+            "source": "ocha-2018-09",
+            "excerpt": "hidden count",
+        },
+        today=TODAY,
+    )
+    internal = render_brief(with_restricted, tmp_path / "i.pdf", W38)
+    # Internally, Rukban's newest figure is the restricted 43,210 of 19 September.
+    assert internal.data.totals[0]["words"] == f"{43_210 + 6_543:,}"
+    public = render_brief(with_restricted, tmp_path / "p.pdf", W38, public=True)
+    text = pdf_text(public.path)
+    assert public.data.totals[0]["words"] == "45,000"
+    assert "Public figures only: excluding restricted sites." in text
+    for secret in ("49,753", "Hidden Camp", "6,543", "43,210"):
+        assert secret not in text

@@ -19,6 +19,7 @@ W38_END = date(2018, 9, 23)
 SHEETS = [
     "Readme",
     "Summary",
+    "Totals",
     "Charts",
     "Figures",
     "Weekly series",
@@ -51,6 +52,23 @@ def test_the_workbook_has_its_sheets_and_explains_itself(workbook_path):
     assert "Excerpt  #description+excerpt" in readme
     assert book.properties.title == "dispstats export as of 2018-09-23"
     assert book.properties.creator.startswith("dispstats")
+
+
+def test_totals_list_each_area_then_the_sites_it_adds_up_with_their_figures(workbook_path):
+    rows = list(load_workbook(workbook_path)["Totals"].iter_rows(values_only=True))
+    assert rows[1][:3] == ("#loc+name+parent", "#loc+code+parent", "#meta+row")
+    zone = [r for r in rows[2:] if r[1] == "syr-55km-zone"]
+    assert [(r[2], r[3], r[5], r[6], r[10]) for r in zone] == [
+        ("Total", None, 45_000, 45_000, "1 of 1"),
+        ("Site", "Rukban", 45_000, 45_000, None),
+    ]
+    assert zone[1][7] == "its best estimate" and zone[1][8] == datetime(2018, 9, 16)
+    homs = [r for r in rows[2:] if r[1] == "SY04"]
+    assert homs[0][:3] == ("Homs", "SY04", "Total") and homs[0][5] == 45_000
+    assert homs[1][3:8] == (
+        "55-km At Tanf deconfliction zone", "syr-55km-zone", 45_000, 45_000,
+        "the total of its sites",
+    )  # fmt: skip
 
 
 def test_figures_have_a_header_an_hxl_row_and_typed_values(workbook_path):

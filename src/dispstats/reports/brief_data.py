@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from dispstats.model import vocab
 from dispstats.model.parse import format_dateref
 from dispstats.model.records import Figure, Site, Source, public_only
-from dispstats.series import RULE, Estimate, best_estimate
+from dispstats.series import RULE, Estimate, best_estimate, site_estimates
 from dispstats.series.checks import (
     DEFAULT_TOLERANCE,
     Finding,
@@ -22,6 +22,7 @@ from dispstats.series.checks import (
     stock_flow_findings,
 )
 from dispstats.series.estimate import DEFAULT_STALE_WEEKS, DEFAULT_WINDOW_WEEKS
+from dispstats.series.totals import Estimates
 from dispstats.series.weekly import previous_estimate, week_label
 from dispstats.store import FigureFilter, Store
 
@@ -103,6 +104,7 @@ class BriefData:
     # When nothing was reported for the week: the newest figures on record, to say so plainly.
     quiet: bool = False
     newest: list[Cited] = field(default_factory=list)
+    totals: list[dict] = field(default_factory=list)
 
 
 def value_words(f: Figure) -> str:
@@ -229,6 +231,16 @@ def gather(
             key=lambda f: f.ref.start,
         )
 
+    parents = [sites[k].parent_id for k in key_ids if k in sites and sites[k].parent_id]
+    data.totals = area_totals(
+        site_estimates(
+            store, "population", as_of, window_weeks, stale_weeks, public=public, under=parents
+        ),
+        list(dict.fromkeys(parents)),
+        cite,
+        use,
+    )
+
     def previous(f: Figure) -> Estimate:
         return previous_estimate(all_figures, sources, f, window_weeks, stale_weeks)
 
@@ -291,6 +303,37 @@ def gather(
     data.sources = notes.listed()
     data.figures_used = sorted(used.values(), key=lambda f: (f.site_id, f.ref.start, f.id))
     return data
+
+
+def area_totals(estimates: Estimates, parents: list[str], cite, use) -> list[dict]:
+    """The totals table, largest first: for each area containing a key site, its sites' total
+    with every figure it adds up cited, the coverage, the sites stale or never reported, and
+    the area's own figure beside it."""
+    rows = []
+    for parent in parents:
+        total = estimates.site_total(parent)
+        if not total.parts:
+            continue
+        for f in total.figures:
+            use(f)
+        if total.own:
+            use(total.own.figure)
+        name = {s.id: s.name for s in estimates.sites.values()}
+        rows.append(
+            {
+                "area": name.get(parent, parent),
+                "words": f"{total.low:,}" if total.low == total.high
+                else f"{total.low:,}–{total.high:,}",
+                "notes": sorted({cite(f).note for f in total.figures}),
+                "recent": total.recent,
+                "children": total.children,
+                "stale": [name.get(i, i) for i in total.stale],
+                "unreported": [name.get(i, i) for i in total.unreported],
+                "own": cite(total.own.figure) if total.own else None,
+                "high": total.high,
+            }
+        )  # fmt: skip
+    return sorted(rows, key=lambda row: (-row["high"], row["area"]))
 
 
 def _ends(m: Figure) -> tuple[str | None, str | None]:

@@ -1,5 +1,5 @@
-"""The Excel export for partners: Readme, Summary, Charts (native), Figures (with an HXL
-row), Weekly series, Movements, Sources, History.
+"""The Excel export for partners: Readme, Summary, Totals, Charts (native), Figures (with an
+HXL row), Weekly series, Movements, Sources, History.
 
 Written with XlsxWriter in constant-memory mode (see reports/xlsx_sheet.py): rows stream to
 disk, every text stays text, numbers and dates carry formats, and sheets print readably.
@@ -26,18 +26,19 @@ from dispstats.model.columns import (
     figure_row,
     source_row,
 )
-from dispstats.model.parse import format_dateref
 from dispstats.model.records import Figure, Site, Source, public_only
 from dispstats.reports.xlsx_sheet import (
     MAX_ROW_HEIGHT,
     Formats,
     Progress,
-    Reference,
     Sheet,
     open_workbook,
+    reference_cell,
 )
+from dispstats.reports.xlsx_totals import totals_sheet
 from dispstats.series import RULE
 from dispstats.series.estimate import Estimate, best_estimate
+from dispstats.series.totals import Estimates
 from dispstats.series.weekly import latest_change, week_ends, week_label
 from dispstats.store import FigureFilter, Store
 
@@ -112,10 +113,6 @@ class _Estimates:
         return best_estimate(self.by_site[site_id], self.sources, site_id, "population", day)
 
 
-def reference_cell(f: Figure) -> Reference:
-    return Reference(f.ref.start, f.ref.precision, format_dateref(f.ref))
-
-
 def export_xlsx(
     store: Store,
     output: Path,
@@ -174,6 +171,11 @@ def export_xlsx(
         by_site[f.site_id].append(f)
     shared = _Estimates(by_site, sites, sources, as_of)
     rows["Summary"] = _summary(summary, shared)
+    rows["Totals"] = totals_sheet(
+        sheet("Totals", 2),
+        Estimates.of(all_sites, figures, sources, "population", as_of, public=public),
+        public,
+    )
     _charts(workbook, sheet("Charts"), shared)
 
     columns = [*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS]
@@ -516,6 +518,10 @@ def _readme(sheet: Sheet, as_of, public, has_restricted, rows, n_sites) -> None:
         "Summary": "One row per site: latest best estimate (population) as of the date above, "
         "the previous estimate and the change from it, where the change comes from, "
         "staleness, the range of other sources.",
+        "Totals": "Totals up the site hierarchy as of the date above: for each parent site "
+        "and admin 1 area, a Total row, then each site it adds up with the figure it counts "
+        "by (its own best estimate, else its own sites' total), sites with no figure, and the "
+        "area's own figure beside the total, never replacing it. Ranges add as ranges.",
         "Charts": "Weekly best estimates of the largest sites and people moving per route, as "
         "native charts; the data they draw is below them.",
         "Figures": "Every figure (current version), one row each; row 2 holds HXL hashtags. "

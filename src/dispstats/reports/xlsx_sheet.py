@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from dispstats.model.columns import Column
+from dispstats.model.parse import format_dateref
+from dispstats.model.records import Figure
 
 Progress = Callable[[int, int], None]
 
@@ -41,6 +43,11 @@ class Reference:
     start: date
     precision: str
     text: str
+
+
+def reference_cell(f: Figure) -> Reference:
+    """A figure's reference date as a cell: its period's first day, shown to its precision."""
+    return Reference(f.ref.start, f.ref.precision, format_dateref(f.ref))
 
 
 def open_workbook(path):

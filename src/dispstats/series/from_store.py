@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from dispstats.model import vocab
-from dispstats.model.records import Figure, public_only
+from dispstats.model.records import Figure, Site, public_only
 from dispstats.series.checks import (
     DEFAULT_TOLERANCE,
     Disagreement,
@@ -119,19 +119,42 @@ def site_estimates(
     stale_weeks: int = DEFAULT_STALE_WEEKS,
     *,
     public: bool = False,
+    under: Sequence[str] = (),
 ) -> Estimates:
     """Every site's best estimate of `indicator` as of a date (default today), with the site
-    tree: what totals are computed from (with `public`, from public data only)."""
+    tree: what totals are computed from (with `public`, from public data only). With `under`
+    (site ids), only those sites' and their descendants' figures are read."""
     as_of = as_of or date.today()
     sites = store.sites()
-    figures = store.figures(FigureFilter(indicator=indicator, date_to=as_of))
     if public:
-        sites, figures = public_only(sites, figures)
+        sites = public_only(sites, [])[0]
+    where = FigureFilter(indicator=indicator, date_to=as_of)
+    if under:
+        where = FigureFilter(
+            site_ids=_descendants(sites, under), indicator=indicator, date_to=as_of
+        )
+    figures = store.figures(where)
+    if public:
+        figures = public_only(store.sites(), figures)[1]
     sources = {s.id: s for s in store.sources()}
     return Estimates.of(
         sites, figures, sources, indicator, as_of,
         window_weeks=window_weeks, stale_weeks=stale_weeks, public=public,
     )  # fmt: skip
+
+
+def _descendants(sites: Sequence[Site], roots: Sequence[str]) -> list[str]:
+    children: dict[str, list[str]] = {}
+    for s in sites:
+        if s.parent_id:
+            children.setdefault(s.parent_id, []).append(s.id)
+    found, todo = list(dict.fromkeys(roots)), list(roots)
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.append(child)
+                todo.append(child)
+    return found
 
 
 def hierarchy_totals(
