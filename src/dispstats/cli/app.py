@@ -36,6 +36,7 @@ LAZY_COMMANDS = {
     "import": ("interchange", "Import figures from an HXL-tagged CSV or XLSX file..."),
     "init": ("entry", "Create the store, or upgrade an existing one to this..."),
     "list": ("views", "List figures (their current versions) by site, indicator..."),
+    "map": ("reports", "Draw the brief's map alone: key sites as circles sized by..."),
     "recommend": ("estimates", "Mark a figure as recommended: among figures of its date it..."),
     "retract": ("entry", "Withdraw a figure."),
     "series": ("estimates", "Weekly best estimates for sites: the value at each week's..."),

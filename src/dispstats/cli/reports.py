@@ -1,4 +1,4 @@
-"""Commands that publish: brief."""
+"""Commands that publish: brief, map, brief-template, export."""
 
 from __future__ import annotations
 
@@ -91,6 +91,52 @@ def brief(ctx, week, as_of, sites, top, title, organisation, lang, public, templ
         f"{count_words(len(result.data.key_figures), 'key site')}, "
         f"{count_words(len(result.data.sources), 'source')})"
     )
+
+
+@cli.command("map")
+@click.option("--week", help="The ISO week, e.g. 2018-W38 (default: last week).")
+@click.option("--as-of", help="Figures as of this day (instead of --week's Sunday).")
+@click.option("--sites", "sites", multiple=True, help="Key sites (name or id); repeatable.")
+@click.option("--top", type=click.IntRange(1, 50), default=6, show_default=True,
+              help="Without --sites: how many of the largest sites are key sites.")  # fmt: skip
+@public_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write: .png, .svg or .pdf.",
+)
+@click.pass_context
+def map_command(ctx, week, as_of, sites, top, public, output):
+    """Draw the brief's map alone: key sites as circles sized by their best estimate (hollow
+    when stale), movements as arrows (planned dashed), country outlines, a scale bar. Works
+    offline; places without coordinates are listed.
+
+    \b
+    Example:
+      dispstats map --week 2018-W38 -o reports/map-2018-W38.png
+    """
+    from dispstats.errors import InputError
+    from dispstats.reports.brief import render_map
+
+    if week and as_of:
+        raise InputError("give --week or --as-of, not both", field="week")
+    shown = render_map(
+        state_of(ctx).store(),
+        output,
+        parse_dateref(week, "week").end if week else None,
+        parse_dateref(as_of, "as-of").end if as_of else None,
+        sites=list(sites) or None,
+        public=public,
+        top=top,
+    )
+    click.echo(
+        f"Wrote {output} ({count_words(len(shown.places), 'place')}, "
+        f"{count_words(len(shown.moves), 'movement')})"
+    )
+    if shown.not_on_map:
+        click.echo(f"Not on the map (no coordinates): {', '.join(shown.not_on_map)}")
 
 
 @cli.command("brief-template")

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from dispstats import __version__
 from dispstats.errors import InputError
 from dispstats.model.columns import FIGURE_COLUMNS, figure_row
+from dispstats.model.records import public_only
 from dispstats.reports.brief_data import BriefData, gather
 from dispstats.reports.hxl import csv_cell
 from dispstats.series.weekly import week_end, weekly_estimates
@@ -143,7 +144,11 @@ def figures_csv(data: BriefData) -> str:
 
 
 def render_html(
-    data: BriefData, charts: list[dict], template_dir: Path | None, lang: str = "en"
+    data: BriefData,
+    charts: list[dict],
+    template_dir: Path | None,
+    lang: str = "en",
+    brief_map: dict | None = None,
 ) -> str:
     """The brief as HTML (templates from `template_dir` override the package's)."""
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
@@ -157,7 +162,7 @@ def render_html(
     )
     env.globals["plural"] = plural
     return env.get_template("brief.html").render(
-        d=data, charts=charts, lang=lang, version=__version__
+        d=data, charts=charts, lang=lang, version=__version__, map=brief_map
     )
 
 
@@ -202,10 +207,13 @@ def render_brief(
     with tempfile.TemporaryDirectory(prefix="dispstats-charts-") as chart_folder:
         start = time.perf_counter()
         charts = _charts(store, data, end_day, Path(chart_folder))
+        brief_map = _map(store, data, end_day)
         timings["charts"] = time.perf_counter() - start
 
         start = time.perf_counter()
-        html = _template_errors(template_dir, lambda: render_html(data, charts, template_dir, lang))
+        html = _template_errors(
+            template_dir, lambda: render_html(data, charts, template_dir, lang, brief_map)
+        )
         roots = [TEMPLATES, Path(chart_folder), *([template_dir] if template_dir else [])]
         fetcher = make_fetcher(roots)
         base = (template_dir or TEMPLATES).resolve().as_uri() + "/"
@@ -226,6 +234,73 @@ def render_brief(
         )
         timings["write"] = time.perf_counter() - start
     return BriefResult(output, data, timings, fetcher.refused)
+
+
+def _map(store: Store, data: BriefData, end_day: date) -> dict | None:
+    """The brief's map as inline SVG with the places left off it, or None when no place has
+    coordinates."""
+    from dispstats.reports.maps import draw_map
+
+    shown = map_of(store, data, end_day)
+    if not shown.places:
+        return None
+    return {"svg": draw_map(shown), "not_on_map": shown.not_on_map}
+
+
+def map_of(store: Store, data: BriefData, end_day: date):
+    """What the brief's map shows: its key sites, the areas holding them and the movements it
+    lists, with the sites the brief may show (public ones only in a public brief)."""
+    from dispstats.reports.maps import map_data
+
+    sites = store.sites()
+    if data.public:
+        sites = public_only(sites, [])[0]
+    parents = [k.site.parent_id for k in data.key_figures if k.site.parent_id]
+    return map_data(
+        {s.id: s for s in sites},
+        [k.estimate for k in data.key_figures],
+        [(m["cited"].figure, m["cited"].words) for m in data.movements],
+        end_day,
+        others=parents,
+    )
+
+
+MAP_FORMATS = ("png", "svg", "pdf")
+
+
+def render_map(
+    store: Store,
+    output: Path,
+    week: date | None = None,
+    as_of: date | None = None,
+    *,
+    sites: list[str] | None = None,
+    public: bool = False,
+    top: int = 6,
+):
+    """Write the brief's map alone (PNG, SVG or PDF by the file's suffix); returns its
+    MapData (what it shows and which places have no coordinates)."""
+    from dispstats.reports.maps import draw_map
+
+    kind = output.suffix.lower().lstrip(".")
+    if kind not in MAP_FORMATS:
+        raise InputError(
+            f"cannot write a map as '{output.suffix or output.name}': name the file .png, .svg "
+            "or .pdf",
+            field="output",
+            value=str(output),
+        )
+    if not output.parent.is_dir():
+        raise InputError(f"folder {output.parent} does not exist", field="output")
+    end_day = as_of or week_end(week or date.today() - timedelta(days=7))
+    data = gather(store, end_day, sites, public=public, top=top)
+    shown = map_of(store, data, end_day)
+    drawn = draw_map(shown, kind)
+    if isinstance(drawn, str):
+        output.write_text(drawn, encoding="utf-8")
+    else:
+        output.write_bytes(drawn)
+    return shown
 
 
 def _charts(store: Store, data: BriefData, end_day: date, folder: Path) -> list[dict]:

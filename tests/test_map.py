@@ -1,0 +1,97 @@
+"""The map, in the brief and alone: key sites as circles by their best estimate, other places
+and movement ends, movements as arrows (planned dashed), country outlines, a scale bar, the
+data's date; places without coordinates listed; public maps from public sites only."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from dispstats.model.records import Site
+from dispstats.reports.brief import map_of, render_brief, render_map
+from dispstats.reports.brief_data import gather
+from dispstats.store.entry import add_figure
+
+from .conftest import RESTRICTED_MARKS
+from .test_brief import pdf_text
+
+W38_END = date(2018, 9, 23)
+
+
+def test_the_demo_brief_maps_rukban_the_zone_and_the_planned_departure(demo_sqlite, tmp_path):
+    result = render_brief(demo_sqlite, tmp_path / "b.pdf", as_of=W38_END)
+    shown = map_of(demo_sqlite, result.data, W38_END)
+    places = {p.site_id: p for p in shown.places}
+    assert (places["rukban"].low, places["rukban"].high) == (45_000, 45_000)
+    assert places["syr-55km-zone"].low is None  # an area, drawn as a place
+    planned = [m for m in shown.moves if m.words == "3,000"]
+    assert [(m.origin.site_id, m.destination.site_id, m.status) for m in planned] == [
+        ("syr-55km-zone", "syr-euphrates-shield", "planned")
+    ]
+    assert shown.not_on_map == []
+
+
+def test_the_map_svg_draws_its_parts_as_text_and_dashes(demo_sqlite, tmp_path):
+    from dispstats.reports.maps import draw_map
+
+    data = gather(demo_sqlite, W38_END)
+    svg = draw_map(map_of(demo_sqlite, data, W38_END))
+    for words in ("Rukban", "45,000", "3,000 (planned)", "SYRIA", "100 km",
+                  "Figures as of 23 Sep 2018", "40,000 people"):  # fmt: skip
+        assert words in svg, words
+    assert "stroke-dasharray" in svg  # the planned movement's arrow is dashed
+    assert "<image" not in svg and 'href="http' not in svg  # nothing to fetch
+
+
+def test_places_without_coordinates_are_listed_under_the_map(demo_sqlite, tmp_path):
+    demo_sqlite.add_site(Site("camp-x", "Camp X", parent_id="syr-55km-zone"))
+
+    add_figure(
+        demo_sqlite,
+        {
+            "site": "camp-x",
+            "indicator": "population",
+            "value": "900",
+            "date": "2018-09-20",
+            "source": "ocha-2018-09",
+            "excerpt": "900 people",
+        },
+        today=W38_END,
+    )
+    result = render_brief(demo_sqlite, tmp_path / "b.pdf", as_of=W38_END)
+    text = pdf_text(result.path)
+    assert "Not on the map (no coordinates): Camp X." in text
+
+
+def test_a_public_map_holds_no_restricted_site_or_coordinate(with_restricted, tmp_path):
+    with_restricted.add_site(
+        Site(
+            "hidden",
+            "Hidden Camp",
+            parent_id="syr-55km-zone",
+            sensitivity="restricted",
+            latitude=33.777,
+            longitude=38.555,
+        )
+    )
+    shown = render_map(with_restricted, tmp_path / "m.svg", as_of=W38_END, public=True)
+    shown_ids = {p.site_id for p in shown.places}
+    assert shown_ids == {"rukban", "syr-55km-zone", "syr-euphrates-shield"}
+    svg = (tmp_path / "m.svg").read_text(encoding="utf-8")
+    for secret in (*RESTRICTED_MARKS, "Hidden Camp", "43,210"):
+        assert secret not in svg, secret
+    internal = render_map(with_restricted, tmp_path / "i.svg", as_of=W38_END)
+    assert "secret" in {p.site_id for p in internal.places}
+
+
+def test_the_map_command_writes_png_svg_and_pdf_and_refuses_other_names(run, tmp_path):
+    for suffix, magic in ((".png", b"\x89PNG"), (".svg", b"<svg"), (".pdf", b"%PDF")):
+        out = tmp_path / f"map{suffix}"
+        result = run("map", "--week", "2018-W38", "-o", str(out))
+        assert result.exit_code == 0, result.output
+        assert re.search(r"Wrote .* \(3 places, 2 movements\)", result.output)
+        assert out.read_bytes().startswith(magic) or magic in out.read_bytes()[:400]
+    refused = run("map", "--week", "2018-W38", "-o", str(tmp_path / "map.jpg"))
+    assert refused.exit_code == 1
+    assert "name the file .png, .svg or .pdf" in refused.output
+    assert not (tmp_path / "map.jpg").exists()
