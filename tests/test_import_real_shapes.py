@@ -374,12 +374,22 @@ def test_every_figure_lands_at_a_place_its_own_row_names(tmp_path_factory, rows)
         reasons = {e.row: e.reason for e in report.errors}
         for number, row in enumerate(rows):
             # A row that names no place is refused; a row that names one is placed, unless
-            # its name fits two places (an area known by name and one known by code): then
-            # it is refused too, and nothing is guessed.
+            # its admin p-codes belong to another country than its own, or its name fits two
+            # places (an area known by name and one known by code): then it is refused too,
+            # and nothing is guessed.
             if not any(row.values()):
                 assert number not in placed and "no place given" in reasons[number + 2]
+            elif number not in placed and _mixes_countries(row):
+                assert "does not belong to" in reasons[number + 2], reasons[number + 2]
             elif number not in placed:
                 assert "names several sites" in reasons[number + 2], reasons[number + 2]
+
+
+def _mixes_countries(row: dict[str, str]) -> bool:
+    """A row whose admin p-codes begin with another country's letters than its #country."""
+    prefix = {"HTI": "HT", "TCD": "TD"}.get(row["#country+code"])
+    codes = [row["#adm1+code"], row["#adm2+code"]]
+    return bool(prefix) and any(code and not code.startswith(prefix) for code in codes)
 
 
 def test_a_merged_site_cell_never_spans_two_districts(iom_store, tmp_path):

@@ -6,6 +6,8 @@ import pytest
 
 from dispstats.errors import InputError
 from dispstats.model import vocab
+from dispstats.model.countries import check_pcode_country, parse_country
+from dispstats.model.fields import site_from_fields
 from dispstats.model.parse import (
     DateRef,
     Quantity,
@@ -15,7 +17,6 @@ from dispstats.model.parse import (
     parse_coordinate,
     parse_date,
     parse_dateref,
-    parse_iso3,
     parse_quantity,
     parse_reliability,
     parse_url,
@@ -233,7 +234,6 @@ def test_choices_accept_the_words_readers_see():
     ("parse", "good", "bad"),
     [
         (parse_reliability, ("b", "B"), ("G", "AB", "1")),
-        (parse_iso3, ("syr", "SYR"), ("SY", "SYRIA", "S1R")),
         (
             parse_url,
             ("https://reliefweb.int/x", "http://a.b/c?d=e"),
@@ -255,3 +255,36 @@ def test_coordinates_must_be_in_range():
         parse_coordinate("95", "latitude", 90)
     with pytest.raises(InputError, match="decimal degrees"):
         parse_coordinate("33N", "latitude", 90)
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [("SYR", "SYR"), ("syr", "SYR"), ("SY", "SYR"), ("Syria", "SYR"),
+     ("Syrian Arab Republic", "SYR"), ("jordan", "JOR"), ("XKX", "XKX")],
+)  # fmt: skip
+def test_a_country_is_read_by_iso3_iso2_or_name(text, iso3):
+    assert parse_country(text) == iso3
+
+
+@pytest.mark.parametrize("text", ["Syr1a", "ZZZ", "Atlantis", "S1R"])
+def test_an_unknown_country_is_refused_saying_what_would_do(text):
+    with pytest.raises(InputError, match=r"ISO3 code \(SYR\), ISO2 code \(SY\) or English"):
+        parse_country(text)
+
+
+def test_an_admin_pcode_of_another_country_is_refused():
+    check_pcode_country("SY04", "SYR", "admin1 pcode")
+    check_pcode_country("SYR04", "SYR", "admin1 pcode")
+    check_pcode_country("0405", "SYR", "admin1 pcode")  # no country letters: nothing to check
+    with pytest.raises(InputError, match=r"p-code JO02 does not belong to Syria \(SYR\)"):
+        check_pcode_country("JO02", "SYR", "admin1 pcode")
+
+
+def test_a_site_list_row_with_a_foreign_pcode_names_the_row_and_field():
+    with pytest.raises(InputError) as refused:
+        site_from_fields(
+            {"id": "camp", "name": "Camp", "country_iso3": "Jordan", "admin1_pcode": "SY04"},
+            row=7,
+        )
+    assert refused.value.row == 7 and refused.value.field == "admin1 pcode"
+    assert site_from_fields({"id": "c", "name": "C", "country_iso3": "sy"}).country_iso3 == "SYR"

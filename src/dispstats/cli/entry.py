@@ -332,7 +332,7 @@ def site() -> None:
 )
 @click.option("--alias", "aliases", multiple=True, help="Another name or spelling; repeatable.")
 @click.option("--pcode", help="The site's own p-code.")
-@click.option("--country", help="ISO3 country code, e.g. SYR.")
+@click.option("--country", help="Country: ISO3 (SYR), ISO2 (SY) or English name (Syria).")
 @click.option("--admin1", help="Admin 1 name (governorate).")
 @click.option("--admin1-pcode", help="Admin 1 p-code, e.g. SY04.")
 @click.option("--admin2", help="Admin 2 name (district).")

@@ -13,13 +13,13 @@ from typing import TypeVar
 
 from dispstats.errors import InputError
 from dispstats.model import vocab
+from dispstats.model.countries import check_pcode_country, parse_country
 from dispstats.model.parse import (
     Quantity,
     parse_choice,
     parse_coordinate,
     parse_date,
     parse_dateref,
-    parse_iso3,
     parse_quantity,
     parse_reliability,
     parse_url,
@@ -64,7 +64,7 @@ def site_from_fields(fields: Fields, row: int | None = None) -> Site:
             id=f.get("id") or "",
             name=f.get("name") or "",
             kind=parse_choice(f.get("kind") or "camp", "kind", vocab.SITE_KINDS),
-            country_iso3=parse_iso3(f["country_iso3"]) if f.get("country_iso3") else None,
+            country_iso3=parse_country(f["country_iso3"]) if f.get("country_iso3") else None,
             admin1_name=f.get("admin1_name"),
             admin1_pcode=f.get("admin1_pcode"),
             admin2_name=f.get("admin2_name"),
@@ -80,7 +80,13 @@ def site_from_fields(fields: Fields, row: int | None = None) -> Site:
             location_type=f.get("location_type"),
         )
 
-    return with_row(row, build)
+    def checked() -> Site:
+        site = build()
+        for name in ("admin1_pcode", "admin2_pcode"):
+            check_pcode_country(getattr(site, name), site.country_iso3, name.replace("_", " "))
+        return site
+
+    return with_row(row, checked)
 
 
 def source_from_fields(fields: Fields, row: int | None = None, today: date | None = None) -> Source:

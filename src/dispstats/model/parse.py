@@ -432,18 +432,6 @@ def parse_reliability(text: str, field: str = "reliability") -> str:
     )
 
 
-def parse_iso3(text: str, field: str = "country") -> str:
-    """An ISO 3166-1 alpha-3 country code such as SYR or JOR."""
-    s = str(text or "").strip().upper()
-    if re.fullmatch(r"[A-Z]{3}", s):
-        return s
-    raise InputError(
-        f"'{text}' is not an ISO3 country code; expected three letters such as SYR",
-        field=field,
-        value=text,
-    )
-
-
 def parse_coordinate(text: str | float, field: str, limit: float) -> float:
     """A latitude (limit 90) or longitude (limit 180) in decimal degrees."""
     try:
