@@ -47,7 +47,16 @@ def build(path: Path, sites: int = SITES, weeks: int = WEEKS) -> Store:
         return Store.open(str(path))
     store, _ = Store.init(str(path))
     store.add_records(
-        [Site(f"site-{n:04d}", f"Site {n}") for n in range(sites)],
+        # Spread over a grid in Syria, so that the brief bench draws its map too.
+        [
+            Site(
+                f"site-{n:04d}",
+                f"Site {n}",
+                latitude=32.5 + 0.15 * (n % 30),
+                longitude=36.0 + 0.12 * (n // 30 % 50),
+            )
+            for n in range(sites)
+        ],
         [Source(f"src-{k}", f"Publisher {k}", "un", reliability="ABC"[k]) for k in range(SOURCES)],
     )
     rng = random.Random(42)

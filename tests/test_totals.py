@@ -198,3 +198,10 @@ def test_estimate_of_a_parent_shows_its_sites_total_beside_its_own_figure(run):
     data = json.loads(run("estimate", "Rukban", "--as-of", "2018-09-17", "--json").output)
     assert data["total"] is None
     assert "totals" in run("--help").output
+
+
+def test_totals_take_a_country_by_name_and_refuse_an_unknown_one(run):
+    named = run("totals", "--by", "admin1", "--country", "Syria", "--as-of", "2018-09-17")
+    assert named.exit_code == 0 and "Homs (SY04)" in named.output
+    unknown = run("totals", "--by", "admin1", "--country", "Atlantis")
+    assert unknown.exit_code == 1 and "'Atlantis' is not a country" in unknown.output

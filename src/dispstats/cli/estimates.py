@@ -70,7 +70,11 @@ def _total_of(store, e: Estimate, stale_weeks: int, public: bool):
     """The total of the site's children, when it has any."""
     from dispstats.series import site_estimates
 
-    found = site_estimates(store, e.indicator, e.as_of, stale_weeks=stale_weeks, public=public)
+    if not any(s.parent_id == e.site_id for s in store.sites()):
+        return None
+    found = site_estimates(
+        store, e.indicator, e.as_of, stale_weeks=stale_weeks, public=public, under=[e.site_id]
+    )
     return found.site_total(e.site_id) if found.children.get(e.site_id) else None
 
 
@@ -339,15 +343,17 @@ def totals_command(ctx, by, country, indicator, as_of, stale_weeks, public, as_j
       dispstats totals --as-of 2018-09-17
       dispstats totals --by admin1 --country SYR --as-of 2018-W38
     """
-    from dispstats.series import hierarchy_totals, site_estimates
+    from datetime import date
+
+    from dispstats.model.countries import parse_country
+    from dispstats.series import hierarchy_totals
 
     store = state_of(ctx).store()
-    when = parse_dateref(as_of, "as-of").end if as_of else None
-    code = country.strip().upper() if country else None
-    found = site_estimates(store, _indicator(indicator), when, stale_weeks=stale_weeks,
-                           public=public)  # fmt: skip
-    totals = hierarchy_totals(store, by, country=code, indicator=found.indicator,
-                              as_of=found.as_of, public=public)  # fmt: skip
+    when = parse_dateref(as_of, "as-of").end if as_of else date.today()
+    code = parse_country(country, "country") if country else None
+    name = _indicator(indicator)
+    totals = hierarchy_totals(store, by, country=code, indicator=name, as_of=when,
+                              stale_weeks=stale_weeks, public=public)  # fmt: skip
     if as_json:
         print_json([total_json(t, public) for t in totals])
         return
@@ -370,7 +376,7 @@ def totals_command(ctx, by, country, indicator, as_of, stale_weeks, public, as_j
             ]
             for t in totals
         ],
-        title=f"{found.indicator} as of {found.as_of}"
+        title=f"{name} as of {when}"
         + (" (public figures only: excluding restricted sites)" if public else ""),
     )
 

@@ -232,14 +232,16 @@ def gather(
         )
 
     parents = [sites[k].parent_id for k in key_ids if k in sites and sites[k].parent_id]
-    data.totals = area_totals(
-        site_estimates(
-            store, "population", as_of, window_weeks, stale_weeks, public=public, under=parents
-        ),
-        list(dict.fromkeys(parents)),
-        cite,
-        use,
-    )
+    if parents:  # no area holds a key site: nothing to total, nothing to read
+        data.totals = area_totals(
+            site_estimates(
+                store, "population", as_of, window_weeks, stale_weeks, public=public,
+                under=parents,
+            ),
+            list(dict.fromkeys(parents)),
+            cite,
+            use,
+        )  # fmt: skip
 
     def previous(f: Figure) -> Estimate:
         return previous_estimate(all_figures, sources, f, window_weeks, stale_weeks)

@@ -195,26 +195,56 @@ def _countries(ax, box: tuple[float, float, float, float]) -> None:
 
 def _places(ax, places: Sequence[Place]) -> None:
     largest = max((p.high for p in places if p.high), default=0)
-    for p in places:
+    taken: list[tuple[float, float, float, float]] = []  # label boxes placed, in points
+    for p in places:  # largest first: their labels choose first
         if p.high:
             size = LARGEST_AREA * p.high / largest
             ax.scatter([p.lon], [p.lat], s=size, zorder=4, linewidths=1.2,
                        facecolors="none" if p.stale else CIRCLE, edgecolors=CIRCLE,
                        alpha=0.85)  # fmt: skip
             words = f"{p.low:,}" if p.low == p.high else f"{p.low:,}–{p.high:,}"
-            label = f"{p.name}\n{words}" + (" (stale)" if p.stale else "")
-            # Beside the circle, whatever its size: its radius in points, and a little room.
-            ax.annotate(chart_label(label, 60), (p.lon, p.lat),
-                        xytext=(math.sqrt(size) / 2 + 3, 0),
-                        textcoords="offset points", va="center", fontsize=7.5, zorder=5,
-                        fontweight="bold")  # fmt: skip
+            label = chart_label(f"{p.name}\n{words}" + (" (stale)" if p.stale else ""), 60)
+            style = {"fontsize": 7.5, "fontweight": "bold", "color": "#111111"}
+            gap = math.sqrt(size) / 2 + 3  # beside the circle, whatever its size
         else:
             ax.scatter([p.lon], [p.lat], marker="D", s=14, color="#555555", zorder=4)
-            ax.annotate(chart_label(p.name), (p.lon, p.lat), xytext=(-6, 0),
-                        textcoords="offset points", ha="right", va="center", fontsize=7,
-                        color="#333333", zorder=5)  # fmt: skip
+            label = chart_label(p.name)
+            style = {"fontsize": 7, "color": "#333333"}
+            gap = 6
+        dx, dy, ha, va = _free_spot(ax, (p.lon, p.lat), label, style["fontsize"], gap, taken)
+        ax.annotate(label, (p.lon, p.lat), xytext=(dx, dy), textcoords="offset points",
+                    ha=ha, va=va, zorder=5, **style)  # fmt: skip
     if largest:
         _size_legend(ax, largest)
+
+
+def _free_spot(ax, point, label: str, fontsize: float, gap: float, taken: list) -> tuple:
+    """Where a label goes: right, left, above or below its mark, the first side whose box
+    (estimated from the text's length) overlaps no label placed before; else the side that
+    overlaps least. The box is added to `taken`."""
+    lines = label.split("\n")
+    width = max(len(line) for line in lines) * fontsize * 0.62
+    height = len(lines) * fontsize * 1.25
+    x, y = ax.transData.transform(point) * 72 / ax.figure.dpi
+    sides = [
+        (gap, 0, "left", "center", (x + gap, y - height / 2)),
+        (-gap, 0, "right", "center", (x - gap - width, y - height / 2)),
+        (0, gap, "center", "bottom", (x - width / 2, y + gap)),
+        (0, -gap, "center", "top", (x - width / 2, y - gap - height)),
+    ]
+
+    def overlap(corner) -> float:
+        left, bottom = corner
+        return sum(
+            max(0.0, min(left + width, r) - max(left, l_))
+            * max(0.0, min(bottom + height, t) - max(bottom, b))
+            for l_, b, r, t in taken
+        )
+
+    best = min(sides, key=lambda side: overlap(side[4]))  # min keeps the first of equals
+    left, bottom = best[4]
+    taken.append((left, bottom, left + width, bottom + height))
+    return best[:4]
 
 
 def _size_legend(ax, largest: int) -> None:

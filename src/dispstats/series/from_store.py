@@ -165,12 +165,13 @@ def hierarchy_totals(
     country: str | None = None,
     indicator: str = "population",
     as_of: date | None = None,
+    stale_weeks: int = DEFAULT_STALE_WEEKS,
     public: bool = False,
 ) -> list[Total]:
     """Totals up the hierarchy: of the given parent sites (default: every site with
     children) when `by` is "site", else of every admin1, admin2 or country code the sites
     name (within `country`, an ISO3)."""
-    found = site_estimates(store, indicator, as_of, public=public)
+    found = site_estimates(store, indicator, as_of, stale_weeks=stale_weeks, public=public)
     if by == "site":
         parents = (
             [s.id for s in store.find_sites(site_refs, public=public)]
@@ -233,7 +234,7 @@ def check(
             finding
             for indicator in sorted({i for _, i in pairs})
             for finding in total_findings(
-                Estimates.of(sites, figures, sources, indicator, as_of, stale_weeks=stale_weeks),
+                Estimates.from_estimates(sites, estimates, indicator, as_of, public=public),
                 tolerance,
                 names,
             )

@@ -131,13 +131,26 @@ class Estimates:
         for f in figures:
             if f.indicator == indicator:
                 by_site_figures[f.site_id].append(f)
-        by_site = {}
-        for site_id, own in by_site_figures.items():
-            found = best_estimate(
-                own, sources, site_id, indicator, as_of, window_weeks, stale_weeks
-            )
-            if found.figure is not None:
-                by_site[site_id] = found
+        estimates = [
+            best_estimate(own, sources, site_id, indicator, as_of, window_weeks, stale_weeks)
+            for site_id, own in by_site_figures.items()
+        ]
+        return cls.from_estimates(sites, estimates, indicator, as_of, public=public)
+
+    @classmethod
+    def from_estimates(
+        cls,
+        sites: Sequence[Site],
+        estimates: Iterable[Estimate],
+        indicator: str,
+        as_of: date,
+        *,
+        public: bool = False,
+    ) -> Estimates:
+        """From best estimates already worked out (those of other indicators are ignored)."""
+        by_site = {
+            e.site_id: e for e in estimates if e.indicator == indicator and e.figure is not None
+        }
         children: dict[str, list[str]] = defaultdict(list)
         for s in sorted(sites, key=lambda s: (s.name.casefold(), s.id)):
             if s.parent_id:
