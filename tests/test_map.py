@@ -36,7 +36,8 @@ def test_the_map_svg_draws_its_parts_as_text_and_dashes(demo_sqlite, tmp_path):
 
     data = gather(demo_sqlite, W38_END)
     svg = draw_map(map_of(demo_sqlite, data, W38_END))
-    for words in ("Rukban", "45,000", "3,000 (planned)", "SYRIA", "100 km",
+    assert re.search(r">\d+ km<|\b(10|20|50|100|200|500) km\b", svg)  # the scale bar
+    for words in ("Rukban", "45,000", "3,000 (planned)", "SYRIA",
                   "Figures as of 23 Sep 2018", "40,000 people"):  # fmt: skip
         assert words in svg, words
     assert "stroke-dasharray" in svg  # the planned movement's arrow is dashed

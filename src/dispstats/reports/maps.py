@@ -27,6 +27,9 @@ COUNTRIES = Path(__file__).with_name("geo") / "countries.geojson"
 CIRCLE = "#1f5f8b"
 ARROW = "#c2501e"
 LAND, BORDER = "#f1f0ec", "#b9b6ae"
+# Inches: the page's text width, and a height that leaves room for the map on a brief's first
+# page below its key figures.
+SIZE = (6.7, 3.6)
 # A circle's area is proportional to its people: this many points² for the largest.
 LARGEST_AREA = 900.0
 
@@ -122,7 +125,7 @@ def draw_map(data: MapData, image_format: str = "svg") -> str | bytes:
 def _canvas(data: MapData):
     from matplotlib.figure import Figure as Canvas
 
-    canvas = Canvas(figsize=(6.7, 4.2))
+    canvas = Canvas(figsize=SIZE)
     ax = canvas.add_axes((0.01, 0.01, 0.98, 0.98))
     west, east, south, north = _extent(data.places)
     middle = math.cos(math.radians((south + north) / 2))
@@ -152,8 +155,8 @@ def _extent(places: Sequence[Place]) -> tuple[float, float, float, float]:
     lon0, lat0 = (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
     middle = math.cos(math.radians(lat0))
     height = span
-    width = max(span / middle, height * 6.7 / 4.2 / middle)
-    height = width * middle * 4.2 / 6.7
+    width = max(span / middle, height * SIZE[0] / SIZE[1] / middle)
+    height = width * middle * SIZE[1] / SIZE[0]
     return lon0 - width / 2, lon0 + width / 2, lat0 - height / 2, lat0 + height / 2
 
 
