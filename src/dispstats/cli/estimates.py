@@ -23,6 +23,7 @@ from dispstats.cli.render import (
 from dispstats.model import vocab
 from dispstats.model.parse import format_dateref, parse_choice, parse_dateref
 from dispstats.series import RULE, Estimate, estimate
+from dispstats.series.checks import span_words
 from dispstats.series.estimate import REASONS
 
 
@@ -82,7 +83,7 @@ def total_lines(total, names: dict[str, str], stale_weeks: int) -> list[str]:
     """A parent's total in words: the sum, its coverage, the children stale or unreported."""
     lines = [
         f"Total of its {count_words(total.children, 'site')}: "
-        + (f"{_range(total.low, total.high)}" if total.parts else "no figure from any of them")
+        + (span_words(total.low, total.high) if total.parts else "no figure from any of them")
         + f" ({total.recent} of {total.children} reported in the last "
         f"{stale_weeks} weeks)"
     ]
@@ -91,18 +92,13 @@ def total_lines(total, names: dict[str, str], stale_weeks: int) -> list[str]:
     for part in total.parts:
         stale = " — STALE" if part.is_stale else ""
         how = "" if part.estimate else " (total of its own sites)"
-        lines.append(
-            f"  {names.get(part.site_id, part.site_id)}: {_range(part.low, part.high)}{how}{stale}"
-        )
+        name = names.get(part.site_id, part.site_id)
+        lines.append(f"  {name}: {span_words(part.low, part.high)}{how}{stale}")
     for site_id in total.unreported:
         lines.append(f"  {names.get(site_id, site_id)}: no figure")
     if total.own is not None:
         lines.append("  The site's own figure above is shown beside the total, not replaced.")
     return lines
-
-
-def _range(low: int, high: int) -> str:
-    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
 
 
 def total_json(total, public: bool = False) -> dict:
@@ -361,14 +357,14 @@ def totals_command(ctx, by, country, indicator, as_of, stale_weeks, public, as_j
         where = f" in {code}" if code else ""
         click.echo(f"No {'site with child sites' if by == 'site' else by + ' area'}{where}.")
         return
-    names = site_labels(store.sites())
-    area_names = _area_names(store.sites(), by)
+    sites = store.sites()
+    names, area_names = site_labels(sites), _area_names(sites, by)
     print_table(
         ["Area", "Total of its sites", "Reported recently", "Stale", "No figure", "Own figure"],
         [
             [
                 (names if by == "site" else area_names).get(t.area, t.area),
-                _range(t.low, t.high) if t.parts else "no figure",
+                span_words(t.low, t.high) if t.parts else "no figure",
                 f"{t.recent} of {t.children}",
                 ", ".join(names.get(i, i) for i in t.stale),
                 ", ".join(names.get(i, i) for i in t.unreported),

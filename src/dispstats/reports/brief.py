@@ -171,6 +171,12 @@ def plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many % {"n": f"{n:,}"}
 
 
+def report_day(week: date | None, as_of: date | None) -> date:
+    """The day a brief's figures are as of: `as_of`, else the Sunday of `week`'s ISO week
+    (default: last week's)."""
+    return as_of or week_end(week or date.today() - timedelta(days=7))
+
+
 def render_brief(
     store: Store,
     output: Path,
@@ -198,7 +204,7 @@ def render_brief(
         raise InputError(f"folder {output.parent} does not exist", field="output")
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    end_day = as_of or week_end(week or date.today() - timedelta(days=7))
+    end_day = report_day(week, as_of)
     data = gather(store, end_day, sites, title, organisation, public, top=top)
     timings["data"] = time.perf_counter() - start
 
@@ -292,7 +298,7 @@ def render_map(
         )
     if not output.parent.is_dir():
         raise InputError(f"folder {output.parent} does not exist", field="output")
-    end_day = as_of or week_end(week or date.today() - timedelta(days=7))
+    end_day = report_day(week, as_of)
     data = gather(store, end_day, sites, public=public, top=top)
     shown = map_of(store, data, end_day)
     drawn = draw_map(shown, kind)

@@ -18,6 +18,7 @@ from dispstats.series.checks import (
     DEFAULT_TOLERANCE,
     Finding,
     disagreements,
+    span_words,
     stale_findings,
     stock_flow_findings,
 )
@@ -312,6 +313,7 @@ def area_totals(estimates: Estimates, parents: list[str], cite, use) -> list[dic
     with every figure it adds up cited, the coverage, the sites stale or never reported, and
     the area's own figure beside it."""
     rows = []
+    name = {s.id: s.name for s in estimates.sites.values()}
     for parent in parents:
         total = estimates.site_total(parent)
         if not total.parts:
@@ -320,12 +322,10 @@ def area_totals(estimates: Estimates, parents: list[str], cite, use) -> list[dic
             use(f)
         if total.own:
             use(total.own.figure)
-        name = {s.id: s.name for s in estimates.sites.values()}
         rows.append(
             {
                 "area": name.get(parent, parent),
-                "words": f"{total.low:,}" if total.low == total.high
-                else f"{total.low:,}–{total.high:,}",
+                "words": span_words(total.low, total.high),
                 "notes": sorted({cite(f).note for f in total.figures}),
                 "recent": total.recent,
                 "children": total.children,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from dispstats.model.records import Figure, Site
 from dispstats.reports.charts import RC, chart_label
+from dispstats.series.checks import span_words
 from dispstats.series.estimate import Estimate
 
 COUNTRIES = Path(__file__).with_name("geo") / "countries.geojson"
@@ -205,8 +206,9 @@ def _places(ax, places: Sequence[Place]) -> None:
             ax.scatter([p.lon], [p.lat], s=size, zorder=4, linewidths=1.2,
                        facecolors="none" if p.stale else CIRCLE, edgecolors=CIRCLE,
                        alpha=0.85)  # fmt: skip
-            words = f"{p.low:,}" if p.low == p.high else f"{p.low:,}–{p.high:,}"
-            label = chart_label(f"{p.name}\n{words}" + (" (stale)" if p.stale else ""), 60)
+            label = chart_label(
+                f"{p.name}\n{span_words(p.low, p.high)}" + (" (stale)" if p.stale else ""), 60
+            )
             style = {"fontsize": 7.5, "fontweight": "bold", "color": "#111111"}
             gap = math.sqrt(size) / 2 + 3  # beside the circle, whatever its size
         else:

@@ -35,8 +35,13 @@ def _n(value: float | int | None) -> str:
 
 def span(f: Figure) -> str:
     """A figure's number or range, never one end of a range standing for it."""
-    q = f.quantity
-    return _n(q.low) if q.low == q.high else f"{_n(q.low)}–{_n(q.high)}"
+    return span_words(f.quantity.low, f.quantity.high)
+
+
+def span_words(low: float | int | None, high: float | int | None) -> str:
+    """A number, or a range by both ends ("40,000–50,000"): the one way every output writes
+    a range."""
+    return _n(low) if low == high else f"{_n(low)}–{_n(high)}"
 
 
 def stale_findings(

@@ -126,16 +126,12 @@ def site_estimates(
     (site ids), only those sites' and their descendants' figures are read."""
     as_of = as_of or date.today()
     sites = store.sites()
-    if public:
-        sites = public_only(sites, [])[0]
-    where = FigureFilter(indicator=indicator, date_to=as_of)
-    if under:
-        where = FigureFilter(
-            site_ids=_descendants(sites, under), indicator=indicator, date_to=as_of
-        )
+    where = FigureFilter(
+        site_ids=_descendants(sites, under) if under else (), indicator=indicator, date_to=as_of
+    )
     figures = store.figures(where)
     if public:
-        figures = public_only(store.sites(), figures)[1]
+        sites, figures = public_only(sites, figures)
     sources = {s.id: s for s in store.sources()}
     return Estimates.of(
         sites, figures, sources, indicator, as_of,

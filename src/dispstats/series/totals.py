@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dispstats.model.records import Figure, Site, Source
-from dispstats.series.checks import Finding, span
+from dispstats.series.checks import Finding, span, span_words
 from dispstats.series.estimate import (
     DEFAULT_STALE_WEEKS,
     DEFAULT_WINDOW_WEEKS,
@@ -240,16 +240,12 @@ def total_findings(
                 parent,
                 f"{names.get(parent, parent)}: its own {total.indicator} figure "
                 f"({span(own)}, {own.ref}) and the total of its sites "
-                f"({_range(total.low, total.high)}, {total.recent} of {total.children} "
+                f"({span_words(total.low, total.high)}, {total.recent} of {total.children} "
                 f"reported recently) differ by more than {tolerance:.0%}",
                 (own.id, *(f.id for f in total.figures)),
             )
         )
     return found
-
-
-def _range(low: int, high: int) -> str:
-    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
 
 
 def disagrees(total: Total, tolerance: float) -> bool:
