@@ -172,7 +172,7 @@ def export_xlsx(
     shared = _Estimates(by_site, sites, sources, as_of)
     rows["Summary"] = _summary(summary, shared)
     rows["Totals"] = totals_sheet(
-        sheet("Totals", 2),
+        sheet("Totals", 1),
         Estimates.of(all_sites, figures, sources, "population", as_of, public=public),
         public,
     )
