@@ -16,13 +16,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import report
+from common import report, wall
 from dispstats.cli.render import count_words
 from dispstats.reports.brief import render_brief
 from dispstats.store import Store
@@ -45,12 +44,6 @@ rows = "".join(f"<tr><td>Site {n}</td><td>{n * 1000:,}</td></tr>" for n in range
 html = f"<h1>Weekly brief</h1>{svg.getvalue()}<table>{rows}</table>"
 weasyprint.HTML(string=html).write_pdf(sys.argv[1])
 """
-
-
-def wall(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def main() -> None:

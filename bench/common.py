@@ -4,8 +4,16 @@
 from __future__ import annotations
 
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
+
+
+def wall(cmd: list[str]) -> float:
+    """The wall time of one whole process (its output discarded)."""
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
 
 
 def median_time(work: Callable[[], object], repeat: int) -> tuple[float, object]:

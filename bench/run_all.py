@@ -1,8 +1,9 @@
-"""Every bench of issue 13's table at its default size, one after the other, each line
-"dispstats X, baseline Y, ratio", both measured in the same run. About six minutes on a
-2-core machine (the synthetic stores are built on first use and kept in /tmp).
+"""Every bench of issue 13's table (and issue 14's languages) at its default size, one after
+the other, each line "dispstats X, baseline Y, ratio", both measured in the same run. About
+seven minutes on a 2-core machine (the synthetic stores are built on first use and kept in
+/tmp).
 
-    python bench/run_all.py [--only entry,series,brief,excel,import]
+    python bench/run_all.py [--only entry,series,brief,excel,import,languages]
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ BENCHES = {
     "brief": ["brief_bench.py"],
     "excel": ["excel_bench.py"],
     "import": ["import_bench.py"],
+    "languages": ["lang_bench.py"],
 }
 
 

@@ -219,8 +219,10 @@ def test_movement_sentences_follow_the_status(status, indicator, expected):
         },
         today=TODAY,
     )
-    sites = {"zone": Site("zone", "Zone"), "town": Site("town", "Town")}
-    assert movement_sentence(f, "3,000", sites).startswith(expected)
+    from dispstats.reports.i18n import get_lang
+
+    names = {"zone": "Zone", "town": "Town"}
+    assert movement_sentence(f, "3,000", names, get_lang()).startswith(expected)
 
 
 def test_the_pdf_is_structurally_valid_pdf_a_3_with_an_output_intent(demo_brief):

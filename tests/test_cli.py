@@ -468,3 +468,20 @@ def test_site_and_source_subcommands_are_all_there_whichever_module_loaded_first
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_reader_who_stops_reading_gets_no_fault_message(sqlite_db):
+    """`dispstats check | head -1`: the pipe closes early; no "fault in dispstats" follows."""
+    import subprocess
+    import sys
+
+    base = [sys.executable, "-m", "dispstats", "--db", str(sqlite_db)]
+    for args, code in (
+        (["check", "--as-of", "2018-09-17"], 141),  # 128 + SIGPIPE, as a shell tool exits
+        (["series", "Rukban", "--weeks", "520", "--end", "2018-09-17"], 1),  # rich's own exit
+    ):
+        process = subprocess.Popen([*base, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process.stdout.close()  # before the command has written anything
+        errors = process.stderr.read().decode()
+        assert process.wait(timeout=60) == code, errors
+        assert not errors, errors

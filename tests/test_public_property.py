@@ -110,7 +110,7 @@ def _brief(store: Store) -> tuple:
             d.highlights,
             d.movements,
             d.disagreements,
-            [(f.message, c) for f, c in d.stale],
+            [(f.kind, f.site_id, f.facts, c) for f, c in d.stale],
             d.findings,
             [(n, s.id) for n, s in d.sources],
             d.figures_used,

@@ -6,6 +6,8 @@ from datetime import date
 import pytest
 
 from dispstats.model.records import Site, Source
+from dispstats.reports.i18n import get_lang
+from dispstats.reports.wording import FindingWords
 from dispstats.series import check, latest_changes, weekly_series
 from dispstats.series.weekly import week_ends
 from dispstats.store.entry import add_figure
@@ -31,6 +33,13 @@ def camps(store):
         ],
     )
     return store
+
+
+def said(store, finding, lang: str = "en") -> str:
+    """A finding as the brief and `dispstats check` word it."""
+    names = {s.id: s.name for s in store.sites()}
+    publishers = {s.id: s.publisher for s in store.sources()}
+    return FindingWords(get_lang(lang, document=False), names, publishers)(finding)
 
 
 def add(store, site, value, when, source="ocha", indicator="population", **more):
@@ -125,7 +134,7 @@ def test_check_reports_stale_estimates_with_their_age(camps):
     add(camps, "camp-a", "1,000", "2018-06-01")
     report = check(camps, date(2018, 9, 17))
     assert [f.kind for f in report.stale] == ["stale"]
-    assert "last confirmed 15 weeks ago" in report.stale[0].message
+    assert "last confirmed 15 weeks ago" in said(camps, report.stale[0])
 
 
 def test_check_lists_disagreements_most_divergent_first(camps):
@@ -139,7 +148,7 @@ def test_check_lists_disagreements_most_divergent_first(camps):
         ("camp-a", 1000, 1400),
     ]
     assert report.disagreements[0].spread == 3.0
-    assert "OCHA 300" in report.disagreement_findings[0].message
+    assert "OCHA 300" in said(camps, report.disagreement_findings[0])
 
 
 @pytest.mark.parametrize(
@@ -162,7 +171,7 @@ def test_a_planned_departure_is_reported_to_follow_up(camps):
     m = plan_departure(camps)
     (finding,) = check(camps, date(2018, 9, 17)).stock_flow
     assert (finding.kind, finding.figure_ids) == ("planned_movement", (m.id,))
-    assert "3,000 departures from Zone to Town (planned" in finding.message
+    assert "3,000 departures from Zone to Town (planned" in said(camps, finding)
 
 
 def test_a_completed_departure_larger_than_the_origin_is_reported(camps):
@@ -216,7 +225,7 @@ def test_a_population_rise_without_arrivals_is_reported_beyond_the_tolerance(cam
     )
     findings = check(camps, date(2018, 9, 17)).stock_flow
     assert [(f.kind, f.site_id) for f in findings] == [("rise_without_arrivals", "camp-a")]
-    assert "from 1,050 (2018-09-08) to 1,500 (2018-09-15)" in findings[0].message
+    assert "from 1,050 (2018-09-08) to 1,500 (2018-09-15)" in said(camps, findings[0])
 
 
 def test_retracted_movements_are_not_reported(camps):
@@ -254,5 +263,5 @@ def test_a_range_read_at_its_ends_is_not_a_rise_and_findings_never_quote_a_midpo
     findings = check(camps, as_of=date(2018, 9, 30)).stock_flow
     rises = [f for f in findings if f.kind == "rise_without_arrivals"]
     assert [f.site_id for f in rises] == ["camp-b"]
-    assert "from 1,000–2,000 (2018-08-01) to 9,000" in rises[0].message
-    assert "1,500" not in rises[0].message
+    assert "from 1,000–2,000 (2018-08-01) to 9,000" in said(camps, rises[0])
+    assert "1,500" not in said(camps, rises[0])

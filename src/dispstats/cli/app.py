@@ -3,6 +3,7 @@ library's errors into one red line with exit code 1."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -112,6 +113,12 @@ class DispstatsGroup(click.Group):
             ctx.exit(130)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader left (`dispstats check | head`): nothing to say, and nobody to say it
+            # to. Python's own flush at exit would fail again, so stdout is pointed at nothing.
+            with contextlib.suppress(OSError, ValueError):  # not a file: a test's capture
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(141)
         except Exception as exc:  # a bug of ours: one line for the user, the trace on request
             if os.environ.get("DISPSTATS_DEBUG"):
                 raise

@@ -330,7 +330,13 @@ def site() -> None:
 @click.option(
     "--kind", default="camp", show_default=True, help=f"One of: {', '.join(vocab.SITE_KINDS)}."
 )
-@click.option("--alias", "aliases", multiple=True, help="Another name or spelling; repeatable.")
+@click.option(
+    "--alias",
+    "aliases",
+    multiple=True,
+    help="Another name or spelling; repeatable. A name in a language of the outputs takes its "
+    "code: --alias ar:الركبان names the site in Arabic briefs (en, fr and ar).",
+)
 @click.option("--pcode", help="The site's own p-code.")
 @click.option("--country", help="Country: ISO3 (SYR), ISO2 (SY) or English name (Syria).")
 @click.option("--admin1", help="Admin 1 name (governorate).")
@@ -350,7 +356,7 @@ def site_add(
     \b
     Example:
       dispstats site add Rukban --kind camp --country SYR --admin1 Homs \\
-          --admin1-pcode SY04 --parent "55-km zone" --alias "Al-Rukban" --alias "الركبان"
+          --admin1-pcode SY04 --parent "55-km zone" --alias "Al-Rukban" --alias "ar:الركبان"
     """
     for alias in aliases:
         if ";" in alias:

@@ -6,14 +6,15 @@ import click
 
 from dispstats.cli.app import cli, state_of
 from dispstats.cli.options import (
+    digits_option,
     if_version_option,
     indicator_option,
+    lang_option,
     public_view_option,
     stale_weeks_option,
     window_weeks_option,
 )
 from dispstats.cli.render import (
-    count_words,
     figure_json,
     print_json,
     print_table,
@@ -22,9 +23,15 @@ from dispstats.cli.render import (
 )
 from dispstats.model import vocab
 from dispstats.model.parse import format_dateref, parse_choice, parse_dateref
-from dispstats.series import RULE, Estimate, estimate
-from dispstats.series.checks import span_words
-from dispstats.series.estimate import REASONS
+from dispstats.reports import wording
+from dispstats.reports.i18n import N_, Lang, get_lang
+from dispstats.series import Estimate, estimate
+
+terminal_lang_option = lang_option("Language of the output.", from_env=True)
+SEVERITIES = {"warning": N_("warning"), "info": N_("info")}
+SERIES_HEADERS = (
+    N_("Site"), N_("Week"), N_("Value"), N_("Source"), N_("Reference"), N_("Age"), N_("Stale")
+)  # fmt: skip
 
 
 def _indicator(text: str) -> str:
@@ -38,9 +45,13 @@ def _indicator(text: str) -> str:
 @window_weeks_option
 @stale_weeks_option
 @public_view_option
+@terminal_lang_option
+@digits_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def estimate_command(ctx, site_ref, indicator, as_of, window_weeks, stale_weeks, public, as_json):
+def estimate_command(
+    ctx, site_ref, indicator, as_of, window_weeks, stale_weeks, public, lang, digits, as_json
+):
     """The best estimate for a site as of a date, why it won, and the other estimates.
 
     \b
@@ -55,15 +66,16 @@ def estimate_command(ctx, site_ref, indicator, as_of, window_weeks, stale_weeks,
     )
     publishers = {s.id: s.publisher for s in store.sources()}
     total = _total_of(store, result, stale_weeks, public)
+    t = get_lang(lang, digits, document=False)
     if as_json:
-        data = estimate_json(result, window_weeks, public)
+        data = estimate_json(result, window_weeks, public, t)
         print_json(data | {"total": total_json(total, public) if total else None})
         return
     names = site_labels(store.sites())
-    for line in estimate_lines(result, publishers, window_weeks, names.get(result.site_id)):
+    for line in estimate_lines(result, publishers, window_weeks, names.get(result.site_id), lang=t):
         click.echo(line)
     if total is not None:
-        for line in total_lines(total, names, stale_weeks):
+        for line in total_lines(total, names, stale_weeks, t):
             click.echo(line)
 
 
@@ -79,25 +91,37 @@ def _total_of(store, e: Estimate, stale_weeks: int, public: bool):
     return found.site_total(e.site_id) if found.children.get(e.site_id) else None
 
 
-def total_lines(total, names: dict[str, str], stale_weeks: int) -> list[str]:
+def total_lines(total, names: dict[str, str], stale_weeks: int, t: Lang) -> list[str]:
     """A parent's total in words: the sum, its coverage, the children stale or unreported."""
+    amount = (
+        t.span(total.low, total.high) if total.parts else t.gettext("no figure from any of them")
+    )
     lines = [
-        f"Total of its {count_words(total.children, 'site')}: "
-        + (span_words(total.low, total.high) if total.parts else "no figure from any of them")
-        + f" ({total.recent} of {total.children} reported in the last "
-        f"{stale_weeks} weeks)"
-    ]
+        t.ngettext(
+            "Total of its %(num)s site: %(amount)s (%(recent)s of %(children)s reported in the "
+            "last %(weeks)s weeks)",
+            "Total of its %(num)s sites: %(amount)s (%(recent)s of %(children)s reported in the "
+            "last %(weeks)s weeks)",
+            total.children,
+        )
+        % {"num": t.number(total.children), "amount": amount, "recent": t.number(total.recent),
+           "children": t.number(total.children), "weeks": t.number(stale_weeks)}
+    ]  # fmt: skip
     if total.public:
-        lines.append("  public figures only: excluding restricted sites")
+        lines.append("  " + t.gettext("public figures only: excluding restricted sites"))
     for part in total.parts:
-        stale = " — STALE" if part.is_stale else ""
-        how = "" if part.estimate else " (total of its own sites)"
+        stale = t.gettext(" — STALE") if part.is_stale else ""
+        how = "" if part.estimate else t.gettext(" (total of its own sites)")
         name = names.get(part.site_id, part.site_id)
-        lines.append(f"  {name}: {span_words(part.low, part.high)}{how}{stale}")
+        lines.append(f"  {name}: {t.span(part.low, part.high)}{how}{stale}")
     for site_id in total.unreported:
-        lines.append(f"  {names.get(site_id, site_id)}: no figure")
+        lines.append(
+            "  " + t.gettext("%(site)s: no figure") % {"site": names.get(site_id, site_id)}
+        )
     if total.own is not None:
-        lines.append("  The site's own figure above is shown beside the total, not replaced.")
+        lines.append(
+            "  " + t.gettext("The site's own figure above is shown beside the total, not replaced.")
+        )
     return lines
 
 
@@ -128,48 +152,81 @@ def total_json(total, public: bool = False) -> dict:
 
 
 def estimate_lines(
-    e: Estimate, publishers: dict[str, str], window_weeks: int, name: str | None = None
+    e: Estimate,
+    publishers: dict[str, str],
+    window_weeks: int,
+    name: str | None = None,
+    *,
+    lang: Lang | None = None,
 ) -> list[str]:
     """The estimate in words, one line each (the site by `name`, else by id)."""
+    t = lang or get_lang()
 
     def cite(f) -> str:
         return (
-            f"{value_words(f):<24} {publishers.get(f.source_id, f.source_id)}, "
-            f"{format_dateref(f.ref)} (#{f.id})"
+            f"{wording.figure_words(t, f):<24} "
+            f"{publishers.get(f.source_id, f.source_id)}, "
+            f"{t.digits_of(format_dateref(f.ref))} (#{f.id})"
         )
 
-    lines = [f"{name or e.site_id} · {e.indicator} · as of {e.as_of.isoformat()}"]
+    lines = [
+        t.gettext("%(site)s · %(indicator)s · as of %(day)s")
+        % {"site": name or e.site_id, "indicator": wording.indicator(t, e.indicator),
+           "day": t.iso(e.as_of)}
+    ]  # fmt: skip
+    until = {"num": t.number(window_weeks), "day": t.iso(e.as_of)}
     if e.figure is None:
-        lines.append("No figure on or before this date.")
+        lines.append(t.gettext("No figure on or before this date."))
     else:
-        stale = f" — STALE: last confirmed {e.age_weeks} weeks ago" if e.is_stale else ""
-        lines.append(f"Best estimate: {cite(e.figure)}{stale}")
-        lines.append(f"  why: {REASONS[e.reason]}")
+        stale = ""
+        if e.is_stale:
+            stale = t.ngettext(
+                " — STALE: last confirmed %(num)s week ago",
+                " — STALE: last confirmed %(num)s weeks ago",
+                e.age_weeks,
+            ) % {"num": t.number(e.age_weeks)}
+        lines.append(t.gettext("Best estimate: %(figure)s") % {"figure": cite(e.figure)} + stale)
+        lines.append("  " + t.gettext("why: %(reason)s") % {"reason": wording.reason(t, e.reason)})
         if e.competitors:
             lines.append(
-                f"Other estimates in the {window_weeks} weeks to {e.as_of}: "
-                f"{e.low:,}–{e.high:,} from {len(e.competitors) + 1} figures"
-            )
+                t.ngettext(
+                    "Other estimates in the week to %(day)s: %(range)s from %(figures)s figures",
+                    "Other estimates in the %(num)s weeks to %(day)s: %(range)s from %(figures)s "
+                    "figures",
+                    window_weeks,
+                )
+                % (until | {"range": t.gettext("%(low)s–%(high)s")
+                            % {"low": t.number(e.low), "high": t.number(e.high)},
+                            "figures": t.number(len(e.competitors) + 1)})
+            )  # fmt: skip
             lines += [f"  {cite(f)}" for f in e.competitors]
         else:
-            lines.append(f"No other estimate in the {window_weeks} weeks to {e.as_of}.")
+            lines.append(
+                t.ngettext(
+                    "No other estimate in the week to %(day)s.",
+                    "No other estimate in the %(num)s weeks to %(day)s.",
+                    window_weeks,
+                )
+                % until
+            )
         if e.earlier:
-            lines.append("Earlier estimates from other sources:")
+            lines.append(t.gettext("Earlier estimates from other sources:"))
             lines += [f"  {cite(f)}" for f in e.earlier]
     if e.reports:
-        lines.append("Unquantified reports:")
+        lines.append(t.gettext("Unquantified reports:"))
         lines += [f"  {cite(f)}" for f in e.reports]
     return lines
 
 
-def estimate_json(e: Estimate, window_weeks: int, public: bool = False) -> dict:
+def estimate_json(e: Estimate, window_weeks: int, public: bool = False, lang=None) -> dict:
+    t = lang or get_lang()
     return {
         "site_id": e.site_id,
         "indicator": e.indicator,
         "as_of": e.as_of,
         "figure": figure_json(e.figure, public) if e.figure else None,
         "reason": e.reason,
-        "reason_text": REASONS.get(e.reason or "", None),
+        "reason_text": wording.reason(t, e.reason),
         "low": e.low,
         "high": e.high,
         "age_days": e.age_days,
@@ -177,7 +234,7 @@ def estimate_json(e: Estimate, window_weeks: int, public: bool = False) -> dict:
         "competitors": [figure_json(f, public) for f in e.competitors],
         "earlier": [figure_json(f, public) for f in e.earlier],
         "reports": [figure_json(f, public) for f in e.reports],
-        "rule": RULE.format(window=window_weeks),
+        "rule": wording.rule(t, window_weeks),
     }
 
 
@@ -212,9 +269,11 @@ def recommend(ctx, figure_id: int, reason: str | None, expected_version: int | N
 )
 @click.option("--end", help="A day in the last week shown (default: today).")
 @public_view_option
+@terminal_lang_option
+@digits_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per site-week).")
 @click.pass_context
-def series_command(ctx, site_refs, indicator, weeks, end, public, as_json):
+def series_command(ctx, site_refs, indicator, weeks, end, public, lang, digits, as_json):
     """Weekly best estimates for sites: the value at each week's end, carried forward from the
     last figure (never interpolated), with its source and age.
 
@@ -238,27 +297,32 @@ def series_command(ctx, site_refs, indicator, weeks, end, public, as_json):
         return "" if pd.isna(value) else str(value)
 
     names = site_labels(store.sites())
+    t = get_lang(lang, digits, document=False)
     print_table(
-        ["Site", "Week", "Value", "Source", "Reference", "Age", "Stale"],
+        [t.gettext(h) for h in SERIES_HEADERS],
         [
             [
                 names.get(r.site_id, r.site_id),
-                r.week,
-                "no figure yet" if pd.isna(r.low) else _series_value(r),
+                t.digits_of(r.week),
+                t.gettext("no figure yet") if pd.isna(r.low) else _series_value(r, t),
                 cell(r.publisher),
-                cell(r.reference),
-                "" if pd.isna(r.age_days) else f"{r.age_days} d",
-                "stale" if r.stale else "",
+                t.digits_of(cell(r.reference)),
+                ""
+                if pd.isna(r.age_days)
+                else t.gettext("%(days)s d") % {"days": t.number(r.age_days)},
+                t.gettext("stale") if r.stale else "",
             ]
             for r in frame.itertuples()
         ],
-        title=f"{indicator}, best estimate at the end of each week",
+        title=t.gettext("%(indicator)s, best estimate at the end of each week")
+        % {"indicator": wording.indicator(t, _indicator(indicator))},
     )
 
 
-def _series_value(row) -> str:
-    words = f"{row.low:,}" if row.low == row.high else f"{row.low:,}–{row.high:,}"
-    return words if row.quantifier == "exact" else f"{vocab.label(row.quantifier)} {words}"
+def _series_value(row, t: Lang) -> str:
+    from dispstats.model.parse import Quantity
+
+    return wording.quantity_words(t, Quantity(int(row.low), int(row.high), row.quantifier))
 
 
 @cli.command("check")
@@ -273,9 +337,11 @@ def _series_value(row) -> str:
     help="Relative change that counts as a rise or drop in stock-flow checks.",
 )
 @public_view_option
+@terminal_lang_option
+@digits_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def check_command(ctx, as_of, stale_weeks, window_weeks, tolerance, public, as_json):
+def check_command(ctx, as_of, stale_weeks, window_weeks, tolerance, public, lang, digits, as_json):
     """Findings to look at: stale estimates, sources that disagree, and movements that do not
     square with the population figures (planned ones, to follow up).
 
@@ -286,30 +352,42 @@ def check_command(ctx, as_of, stale_weeks, window_weeks, tolerance, public, as_j
     from dispstats.series import check
 
     when = parse_dateref(as_of, "as-of").end if as_of else None
-    report = check(state_of(ctx).store(), when, stale_weeks, window_weeks, tolerance, public=public)
+    store = state_of(ctx).store()
+    report = check(store, when, stale_weeks, window_weeks, tolerance, public=public)
+    t = get_lang(lang, digits, document=False)
+    words = wording.FindingWords(
+        t, site_labels(store.sites()), {s.id: s.publisher for s in store.sources()}
+    )
     if as_json:
         print_json(
             {
                 "as_of": report.as_of,
                 "findings": [
-                    f.__dict__ | {"figure_ids": list(f.figure_ids)} for f in report.findings
+                    {"kind": f.kind, "site_id": f.site_id, "message": words(f),
+                     "figure_ids": list(f.figure_ids), "severity": f.severity}
+                    for f in report.findings
                 ],
             }
-        )
+        )  # fmt: skip
         return
-    click.echo(f"Check as of {report.as_of}: {count_words(len(report.findings), 'finding')}")
+    count = len(report.findings)
+    click.echo(
+        t.ngettext("Check as of %(day)s: %(num)s finding", "Check as of %(day)s: %(num)s findings",
+                   count) % {"day": t.iso(report.as_of), "num": t.number(count)}
+    )  # fmt: skip
     for title, found in (
-        ("Stale estimates", report.stale),
-        ("Where sources disagree", report.disagreement_findings),
-        ("Movements and stock-flow", report.stock_flow),
-        ("Parents against their sites' total", report.totals),
+        (t.gettext("Stale estimates"), report.stale),
+        (t.gettext("Where sources disagree"), report.disagreement_findings),
+        (t.gettext("Movements and stock-flow"), report.stock_flow),
+        (t.gettext("Parents against their sites' total"), report.totals),
     ):
         click.echo(f"\n{title}:")
         if not found:
-            click.echo("  none")
+            click.echo("  " + t.gettext("none"))
         for f in found:
             refs = ", ".join(f"#{i}" for i in f.figure_ids)
-            click.echo(f"  [{f.severity}] {f.message} ({refs})")
+            severity = t.gettext(SEVERITIES[f.severity])
+            click.echo(f"  [{severity}] {words(f)} ({refs})")
 
 
 @cli.command("totals")
@@ -359,12 +437,13 @@ def totals_command(ctx, by, country, indicator, as_of, stale_weeks, public, as_j
         return
     sites = store.sites()
     names, area_names = site_labels(sites), _area_names(sites, by)
+    english = get_lang()
     print_table(
         ["Area", "Total of its sites", "Reported recently", "Stale", "No figure", "Own figure"],
         [
             [
                 (names if by == "site" else area_names).get(t.area, t.area),
-                span_words(t.low, t.high) if t.parts else "no figure",
+                english.span(t.low, t.high) if t.parts else "no figure",
                 f"{t.recent} of {t.children}",
                 ", ".join(names.get(i, i) for i in t.stale),
                 ", ".join(names.get(i, i) for i in t.unreported),

@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 from dispstats.model.vocab import INDICATORS
+from dispstats.reports.i18n import DIGITS, LANGUAGES
 from dispstats.series.estimate import DEFAULT_STALE_WEEKS, DEFAULT_WINDOW_WEEKS
 
 indicator_option = click.option(
@@ -48,6 +49,36 @@ public_view_option = click.option(
     is_flag=True,
     help="Show only what a public output would: public sites and figures, restricted "
     "excerpts withheld (a restricted name or figure is answered as an unknown one).",
+)
+
+
+def lang_option(what: str, from_env: bool = False):
+    """--lang: en, fr or ar; with `from_env`, the default is LC_ALL/LC_MESSAGES/LANG's
+    language when it is one of them (terminal output), else English."""
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGUAGES),
+        default=_env_lang if from_env else "en",
+        show_default="from LANG, else en" if from_env else True,
+        help=what,
+    )
+
+
+def _env_lang() -> str:
+    import os
+
+    from dispstats.reports.i18n import lang_from_env
+
+    return lang_from_env(dict(os.environ))
+
+
+digits_option = click.option(
+    "--digits",
+    type=click.Choice(DIGITS),
+    default="latn",
+    show_default=True,
+    help="Digits of numbers and dates: latn (0-9, as OCHA's Arabic products print them) or "
+    "arab (Arabic-Indic).",
 )
 
 

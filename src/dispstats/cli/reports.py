@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from dispstats.cli.app import cli, state_of
-from dispstats.cli.options import output_option, public_option
+from dispstats.cli.options import digits_option, lang_option, output_option, public_option
 from dispstats.cli.render import count_words
 from dispstats.model.parse import parse_dateref
 
@@ -39,7 +39,8 @@ from dispstats.model.parse import parse_dateref
     show_default=True,
     help="Producing organisation, shown in the header and PDF metadata.",
 )
-@click.option("--lang", default="en", show_default=True, help="Language of the document.")
+@lang_option("Language of the brief: its words, numbers, dates and direction.")
+@digits_option
 @public_option
 @click.option(
     "--template-dir",
@@ -48,7 +49,9 @@ from dispstats.model.parse import parse_dateref
 )
 @output_option("PDF to write (default: reports/brief-<week>.pdf).")
 @click.pass_context
-def brief(ctx, week, as_of, sites, top, title, organisation, lang, public, template_dir, output):
+def brief(
+    ctx, week, as_of, sites, top, title, organisation, lang, digits, public, template_dir, output
+):
     """Render the weekly PDF brief: key figures with footnotes, what is new, charts,
     movements, disagreements, stale figures, sources and method; the figures used are
     attached as CSV.
@@ -58,6 +61,7 @@ def brief(ctx, week, as_of, sites, top, title, organisation, lang, public, templ
       dispstats brief --week 2018-W38
       dispstats brief --week 2018-W38 --public --organisation "NGO Forum" \\
           -o reports/brief-public.pdf
+      dispstats brief --week 2018-W38 --lang ar --digits arab
     """
     from dispstats.errors import InputError
     from dispstats.reports.brief import render_brief
@@ -71,20 +75,22 @@ def brief(ctx, week, as_of, sites, top, title, organisation, lang, public, templ
         from datetime import date, timedelta
 
         label = week_label(cutoff or chosen or date.today() - timedelta(days=7))
-        output = Path("reports") / f"brief-{label}{'-public' if public else ''}.pdf"
+        suffix = ("-public" if public else "") + ("" if lang == "en" else f"-{lang}")
+        output = Path("reports") / f"brief-{label}{suffix}.pdf"
         output.parent.mkdir(exist_ok=True)
     result = render_brief(
         state_of(ctx).store(),
         output,
         chosen,
         cutoff,
-        list(sites) or None,
-        title,
-        organisation,
-        public,
-        template_dir,
-        lang,
-        top,
+        sites=list(sites) or None,
+        title=title,
+        organisation=organisation,
+        public=public,
+        template_dir=template_dir,
+        lang=lang,
+        digits=digits,
+        top=top,
     )
     click.echo(
         f"Wrote {result.path} ({result.data.week}, "
@@ -100,6 +106,8 @@ def brief(ctx, week, as_of, sites, top, title, organisation, lang, public, templ
 @click.option("--top", type=click.IntRange(1, 50), default=6, show_default=True,
               help="Without --sites: how many of the largest sites are key sites.")  # fmt: skip
 @public_option
+@lang_option("Language of the map's labels, legend and place names.")
+@digits_option
 @click.option(
     "-o",
     "--output",
@@ -108,7 +116,7 @@ def brief(ctx, week, as_of, sites, top, title, organisation, lang, public, templ
     help="The file to write: .png, .svg or .pdf.",
 )
 @click.pass_context
-def map_command(ctx, week, as_of, sites, top, public, output):
+def map_command(ctx, week, as_of, sites, top, public, lang, digits, output):
     """Draw the brief's map alone: key sites as circles sized by their best estimate (hollow
     when stale), movements as arrows (planned dashed), country outlines, a scale bar. Works
     offline; places without coordinates are listed.
@@ -130,6 +138,8 @@ def map_command(ctx, week, as_of, sites, top, public, output):
         sites=list(sites) or None,
         public=public,
         top=top,
+        lang=lang,
+        digits=digits,
     )
     click.echo(
         f"Wrote {output} ({count_words(len(shown.places), 'place')}, "
@@ -169,9 +179,14 @@ def export() -> None:
 @click.option("--from", "date_from", help="Only figures whose reference period ends on or after.")
 @click.option("--to", "date_to", help="Only figures up to this date; the Summary is as of it.")
 @public_option
+@lang_option(
+    "Language of the sheet names, headers, Readme and charts (ar: sheets right to left). "
+    "Values and the HXL row stay as stored."
+)
+@digits_option
 @output_option("Workbook to write (default: reports/dispstats-<date>.xlsx).")
 @click.pass_context
-def export_xlsx_command(ctx, sites, date_from, date_to, public, output):
+def export_xlsx_command(ctx, sites, date_from, date_to, public, lang, digits, output):
     """Excel workbook: Readme, Summary, Charts (native), Figures (with HXL row), Weekly
     series, Movements, Sources, History. Text never becomes a formula.
 
@@ -179,6 +194,7 @@ def export_xlsx_command(ctx, sites, date_from, date_to, public, output):
     Examples:
       dispstats export xlsx
       dispstats export xlsx --to 2018-09-23 --public -o reports/rukban-public.xlsx
+      dispstats export xlsx --to 2018-09-23 --lang fr
     """
     from dispstats.reports.excel import export_xlsx
 
@@ -187,12 +203,14 @@ def export_xlsx_command(ctx, sites, date_from, date_to, public, output):
     if output is None:
         from datetime import date
 
-        output = Path("reports") / f"dispstats-{(end or date.today()).isoformat()}.xlsx"
+        suffix = "" if lang == "en" else f"-{lang}"
+        output = Path("reports") / f"dispstats-{(end or date.today()).isoformat()}{suffix}.xlsx"
         output.parent.mkdir(exist_ok=True)
     with _progress("Writing workbook") as progress:
         result = export_xlsx(
-            state_of(ctx).store(), output, list(sites), start, end, public, progress
-        )
+            state_of(ctx).store(), output, list(sites), start, end, public, progress,
+            lang=lang, digits=digits,
+        )  # fmt: skip
     counts = ", ".join(f"{name} {n:,}" for name, n in result.rows.items())
     click.echo(f"Wrote {result.path} ({counts} rows)")
 

@@ -13,6 +13,12 @@ from dispstats.errors import InputError
 from dispstats.model.parse import format_dateref
 
 
+def N_(text: str) -> str:
+    """Marks a header or meaning for the translation catalogs (the reports layer translates
+    it for a workbook in French or Arabic); the HXL hashtag never translates."""
+    return text
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -22,160 +28,196 @@ class Column:
 
 
 SITE_COLUMNS = (
-    Column("id", "Site id", "#loc+code", "Short stable id of the site used in dispstats"),
-    Column("name", "Site name", "#loc+name", "Name of the site as usually written"),
+    Column("id", N_("Site id"), "#loc+code", N_("Short stable id of the site used in dispstats")),
+    Column("name", N_("Site name"), "#loc+name", N_("Name of the site as usually written")),
     Column(
-        "kind", "Kind", "#loc+type", "camp, informal settlement, zone, administrative area or city"
+        "kind",
+        N_("Kind"),
+        "#loc+type",
+        N_("camp, informal settlement, zone, administrative area or city"),
     ),
     Column(
         "aliases",
-        "Other names",
+        N_("Other names"),
         "#loc+name+alt",
-        "Other spellings and names (e.g. Arabic), separated by semicolons",
+        N_("Other spellings and names (e.g. Arabic), separated by semicolons"),
     ),
-    Column("pcode", "Site p-code", "#loc+pcode", "The site's own p-code, if it has one"),
-    Column("country_iso3", "Country", "#country+code", "ISO 3166-1 alpha-3 country code"),
-    Column("admin1_name", "Admin 1", "#adm1+name", "First administrative level (governorate)"),
-    Column("admin1_pcode", "Admin 1 p-code", "#adm1+code", "P-code of the admin 1 area"),
-    Column("admin2_name", "Admin 2", "#adm2+name", "Second administrative level (district)"),
-    Column("admin2_pcode", "Admin 2 p-code", "#adm2+code", "P-code of the admin 2 area"),
-    Column("latitude", "Latitude", "#geo+lat", "Decimal degrees, WGS 84"),
-    Column("longitude", "Longitude", "#geo+lon", "Decimal degrees, WGS 84"),
-    Column("parent_id", "Inside site", "#loc+code+parent", "Id of the site this one lies in"),
+    Column("pcode", N_("Site p-code"), "#loc+pcode", N_("The site's own p-code, if it has one")),
+    Column("country_iso3", N_("Country"), "#country+code", N_("ISO 3166-1 alpha-3 country code")),
+    Column(
+        "admin1_name", N_("Admin 1"), "#adm1+name", N_("First administrative level (governorate)")
+    ),
+    Column("admin1_pcode", N_("Admin 1 p-code"), "#adm1+code", N_("P-code of the admin 1 area")),
+    Column(
+        "admin2_name", N_("Admin 2"), "#adm2+name", N_("Second administrative level (district)")
+    ),
+    Column("admin2_pcode", N_("Admin 2 p-code"), "#adm2+code", N_("P-code of the admin 2 area")),
+    Column("latitude", N_("Latitude"), "#geo+lat", N_("Decimal degrees, WGS 84")),
+    Column("longitude", N_("Longitude"), "#geo+lon", N_("Decimal degrees, WGS 84")),
+    Column(
+        "parent_id", N_("Inside site"), "#loc+code+parent", N_("Id of the site this one lies in")
+    ),
     Column(
         "location_type",
-        "Type of place",
+        N_("Type of place"),
         "#loc+type+name",
-        "The source's own words for the kind of place (e.g. Host community, Collective centre)",
+        N_("The source's own words for the kind of place (e.g. Host community, Collective centre)"),
     ),
     Column(
         "sensitivity",
-        "Sensitivity",
+        N_("Sensitivity"),
         "#meta+sensitivity",
-        "public, or restricted (left out of public outputs)",
+        N_("public, or restricted (left out of public outputs)"),
     ),
 )
 
 SOURCE_COLUMNS = (
-    Column("id", "Source id", "#meta+source", "Short stable id of the source"),
-    Column("publisher", "Publisher", "#org+name", "Organisation or outlet that published it"),
+    Column("id", N_("Source id"), "#meta+source", N_("Short stable id of the source")),
+    Column(
+        "publisher", N_("Publisher"), "#org+name", N_("Organisation or outlet that published it")
+    ),
     Column(
         "publisher_type",
-        "Publisher type",
+        N_("Publisher type"),
         "#org+type",
-        "UN, NGO, government, party to the conflict, media or local network",
+        N_("UN, NGO, government, party to the conflict, media or local network"),
     ),
-    Column("title", "Title", "#meta+title", "Title of the report, article or dataset"),
-    Column("url", "URL", "#meta+url", "Web address, where public"),
-    Column("published", "Published", "#date+published", "Date the source was published"),
-    Column("accessed", "Accessed", "#date+accessed", "Date the analyst read it"),
+    Column("title", N_("Title"), "#meta+title", N_("Title of the report, article or dataset")),
+    Column("url", N_("URL"), "#meta+url", N_("Web address, where public")),
+    Column("published", N_("Published"), "#date+published", N_("Date the source was published")),
+    Column("accessed", N_("Accessed"), "#date+accessed", N_("Date the analyst read it")),
     Column(
         "reliability",
-        "Reliability",
+        N_("Reliability"),
         "#meta+reliability",
-        "Admiralty grade: A completely reliable ... E unreliable, F cannot be judged",
+        N_("Admiralty grade: A completely reliable ... E unreliable, F cannot be judged"),
     ),
 )
 
 FIGURE_COLUMNS = (
-    Column("id", "Figure id", "#meta+id", "Id of the figure, the same across its versions"),
-    Column("version", "Version", "#meta+version", "1 for the original, then one per revision"),
-    Column("site_id", "Site id", "#loc+code", "Site the figure is about (for movements: from)"),
+    Column("id", N_("Figure id"), "#meta+id", N_("Id of the figure, the same across its versions")),
+    Column(
+        "version", N_("Version"), "#meta+version", N_("1 for the original, then one per revision")
+    ),
+    Column(
+        "site_id", N_("Site id"), "#loc+code", N_("Site the figure is about (for movements: from)")
+    ),
     Column(
         "indicator",
-        "Indicator",
+        N_("Indicator"),
         "#indicator+code",
-        "population, households, arrivals, departures, returns or relocation",
+        N_("population, households, arrivals, departures, returns or relocation"),
     ),
     Column(
         "value_text",
-        "Value as reported",
+        N_("Value as reported"),
         "#indicator+text",
-        "The number in the source's words, e.g. 'about 45,000'",
+        N_("The number in the source's words, e.g. 'about 45,000'"),
     ),
     Column(
         "low",
-        "Value (low)",
+        N_("Value (low)"),
         "#indicator+num+min",
-        "The number, or the low end of a range; empty when unquantified",
+        N_("The number, or the low end of a range; empty when unquantified"),
     ),
     Column(
         "high",
-        "Value (high)",
+        N_("Value (high)"),
         "#indicator+num+max",
-        "The number, or the high end of a range; empty when unquantified",
+        N_("The number, or the high end of a range; empty when unquantified"),
     ),
     Column(
         "quantifier",
-        "Quantifier",
+        N_("Quantifier"),
         "#meta+quantifier",
-        "exact, about, at least, at most, more than, fewer than, unquantified",
+        N_("exact, about, at least, at most, more than, fewer than, unquantified"),
     ),
-    Column("unit", "Unit", "#meta+unit", "people or households"),
+    Column("unit", N_("Unit"), "#meta+unit", N_("people or households")),
     Column(
         "reference",
-        "Reference date",
+        N_("Reference date"),
         "#date+reported",
-        "Date, month (2018-09), ISO week (2018-W38) or period the figure refers to",
+        N_("Date, month (2018-09), ISO week (2018-W38) or period the figure refers to"),
     ),
-    Column("ref_start", "Reference start", "#date+start", "First day the figure refers to"),
-    Column("ref_end", "Reference end", "#date+end", "Last day the figure refers to"),
+    Column("ref_start", N_("Reference start"), "#date+start", N_("First day the figure refers to")),
+    Column("ref_end", N_("Reference end"), "#date+end", N_("Last day the figure refers to")),
     Column(
         "origin_site_id",
-        "Origin site id",
+        N_("Origin site id"),
         "#loc+code+origin",
-        "For arrivals and returns: where people came from",
+        N_("For arrivals and returns: where people came from"),
     ),
     Column(
         "destination_site_id",
-        "Destination site id",
+        N_("Destination site id"),
         "#loc+code+dest",
-        "For departures and relocations: where people went or are going",
+        N_("For departures and relocations: where people went or are going"),
     ),
     Column(
-        "movement_status", "Movement status", "#status+movement", "planned, under way or completed"
+        "movement_status",
+        N_("Movement status"),
+        "#status+movement",
+        N_("planned, under way or completed"),
     ),
     Column(
         "population_group",
-        "Population group",
+        N_("Population group"),
         "#meta+group",
-        "Free label of who moved or lives there, e.g. 'Qaryatayn tribe'",
+        N_("Free label of who moved or lives there, e.g. 'Qaryatayn tribe'"),
     ),
-    Column("source_id", "Source id", "#meta+source", "Id of the source (see Sources)"),
+    Column("source_id", N_("Source id"), "#meta+source", N_("Id of the source (see Sources)")),
     Column(
-        "excerpt", "Excerpt", "#description+excerpt", "The source's words that support the number"
+        "excerpt",
+        N_("Excerpt"),
+        "#description+excerpt",
+        N_("The source's words that support the number"),
     ),
     Column(
         "excerpt_sensitivity",
-        "Excerpt sensitivity",
+        N_("Excerpt sensitivity"),
         "#meta+sensitivity+excerpt",
-        "public, or restricted (the excerpt is left out of public outputs)",
+        N_("public, or restricted (the excerpt is left out of public outputs)"),
     ),
-    Column("confidence", "Confidence", "#meta+confidence", "Analyst confidence: high, medium, low"),
+    Column(
+        "confidence",
+        N_("Confidence"),
+        "#meta+confidence",
+        N_("Analyst confidence: high, medium, low"),
+    ),
     Column(
         "confidence_note",
-        "Confidence note",
+        N_("Confidence note"),
         "#description+confidence",
-        "Why the analyst holds that confidence",
+        N_("Why the analyst holds that confidence"),
     ),
     Column(
-        "role", "Role", "#meta+role", "recommended (analyst's choice), triangulation, or automatic"
+        "role",
+        N_("Role"),
+        "#meta+role",
+        N_("recommended (analyst's choice), triangulation, or automatic"),
     ),
     Column(
         "sensitivity",
-        "Sensitivity",
+        N_("Sensitivity"),
         "#meta+sensitivity",
-        "public, or restricted (left out of public outputs)",
+        N_("public, or restricted (left out of public outputs)"),
     ),
     Column(
         "revision",
-        "Revision",
+        N_("Revision"),
         "#meta+revision",
-        "original, correction, retraction or recommendation",
+        N_("original, correction, retraction or recommendation"),
     ),
-    Column("reason", "Reason", "#description+reason", "Why the figure was corrected or retracted"),
-    Column("entered_by", "Entered by", "#meta+enteredby", "Who entered this version"),
-    Column("entered_at", "Entered at", "#date+entered", "When this version was entered (UTC)"),
+    Column(
+        "reason",
+        N_("Reason"),
+        "#description+reason",
+        N_("Why the figure was corrected or retracted"),
+    ),
+    Column("entered_by", N_("Entered by"), "#meta+enteredby", N_("Who entered this version")),
+    Column(
+        "entered_at", N_("Entered at"), "#date+entered", N_("When this version was entered (UTC)")
+    ),
 )
 
 
@@ -213,17 +255,23 @@ SITE_CONTEXT_COLUMNS = tuple(
     if c.key != "id"
 )
 FLOW_CONTEXT_COLUMNS = (
-    Column("origin_name", "Origin site name", "#loc+name+origin", "Name of the origin site"),
-    Column("destination_name", "Destination name", "#loc+name+dest", "Name of the destination"),
+    Column(
+        "origin_name", N_("Origin site name"), "#loc+name+origin", N_("Name of the origin site")
+    ),
+    Column(
+        "destination_name", N_("Destination name"), "#loc+name+dest", N_("Name of the destination")
+    ),
 )
 SOURCE_CONTEXT_COLUMNS = (
-    Column("source_publisher", "Publisher", "#org+reporting+name", SOURCE_COLUMNS[1].help),
-    Column("source_publisher_type", "Publisher type", "#org+reporting+type", "UN, NGO, ..."),
-    Column("source_title", "Source title", "#meta+title", SOURCE_COLUMNS[3].help),
-    Column("source_url", "Source URL", "#meta+url", SOURCE_COLUMNS[4].help),
-    Column("source_published", "Published", "#date+published", SOURCE_COLUMNS[5].help),
-    Column("source_accessed", "Accessed", "#date+accessed", SOURCE_COLUMNS[6].help),
-    Column("source_reliability", "Reliability", "#meta+reliability", SOURCE_COLUMNS[7].help),
+    Column("source_publisher", N_("Publisher"), "#org+reporting+name", SOURCE_COLUMNS[1].help),
+    Column(
+        "source_publisher_type", N_("Publisher type"), "#org+reporting+type", N_("UN, NGO, ...")
+    ),
+    Column("source_title", N_("Source title"), "#meta+title", SOURCE_COLUMNS[3].help),
+    Column("source_url", N_("Source URL"), "#meta+url", SOURCE_COLUMNS[4].help),
+    Column("source_published", N_("Published"), "#date+published", SOURCE_COLUMNS[5].help),
+    Column("source_accessed", N_("Accessed"), "#date+accessed", SOURCE_COLUMNS[6].help),
+    Column("source_reliability", N_("Reliability"), "#meta+reliability", SOURCE_COLUMNS[7].help),
 )
 
 

@@ -47,6 +47,23 @@ class Site:
             raise InputError(
                 "a site cannot be its own parent", field="parent", value=self.parent_id
             )
+        for alias in self.aliases:
+            code, colon, name = alias.partition(":")
+            if colon and code in vocab.NAME_LANGUAGES and not name.strip():
+                raise InputError(
+                    f"the alias '{alias}' gives a language but no name; write it as "
+                    f"'{code}:<the name in that language>'",
+                    field="alias",
+                    value=alias,
+                )
+
+    def name_in(self, language: str) -> str:
+        """The site's name in `language` (an alias tagged "ar:..." for ar), else its name."""
+        for alias in self.aliases:
+            code, name = vocab.alias_language(alias)
+            if code == language:
+                return name
+        return self.name
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,20 @@ SENSITIVITY = ("public", "restricted")
 DATE_PRECISIONS = ("day", "week", "month", "year", "period")
 REVISION_KINDS = ("original", "correction", "retraction", "recommendation")
 
+# Languages a site's other name can be tagged with ("ar:الركبان", by --alias or in an import's
+# #loc+name+alt): the languages outputs are written in, so that a brief in Arabic names sites
+# in Arabic where the store has the name.
+NAME_LANGUAGES = ("en", "fr", "ar")
+
+
+def alias_language(alias: str) -> tuple[str | None, str]:
+    """("ar", "الركبان") for "ar:الركبان"; (None, alias) for an alias without a language."""
+    code, colon, name = alias.partition(":")
+    if colon and code in NAME_LANGUAGES and name.strip():
+        return code, name.strip()
+    return None, alias
+
+
 _LABELS = {
     "un": "UN",
     "ngo": "NGO",

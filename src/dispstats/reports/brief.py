@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -21,8 +22,10 @@ from dispstats import __version__
 from dispstats.errors import InputError
 from dispstats.model.columns import FIGURE_COLUMNS, figure_row
 from dispstats.model.records import public_only
+from dispstats.reports import wording
 from dispstats.reports.brief_data import BriefData, gather
 from dispstats.reports.hxl import csv_cell
+from dispstats.reports.i18n import Lang, get_lang, plain
 from dispstats.series.weekly import week_end, weekly_estimates
 from dispstats.store import Store
 
@@ -135,7 +138,7 @@ def figures_csv(data: BriefData) -> str:
             row["entered_by"] = None
         writer.writerow(
             [
-                csv_cell(data.site_names.get(f.site_id, f.site_id)),
+                csv_cell(data.stored_names.get(f.site_id, f.site_id)),
                 csv_cell(data.publishers.get(f.source_id, f.source_id)),
                 *(csv_cell(v) for v in row.values()),
             ]
@@ -147,12 +150,14 @@ def render_html(
     data: BriefData,
     charts: list[dict],
     template_dir: Path | None,
-    lang: str = "en",
     brief_map: dict | None = None,
 ) -> str:
-    """The brief as HTML (templates from `template_dir` override the package's)."""
+    """The brief as HTML in `data.lang` (templates from `template_dir` override the
+    package's)."""
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+    from markupsafe import Markup
 
+    lang = data.lang
     loaders = [FileSystemLoader(str(template_dir))] if template_dir else []
     env = Environment(
         loader=ChoiceLoader([*loaders, FileSystemLoader(str(TEMPLATES))]),
@@ -160,14 +165,65 @@ def render_html(
         undefined=StrictUndefined,
         finalize=clip,
     )
-    env.globals["plural"] = plural
+    env.globals |= template_words(lang)
+    env.filters["b"] = lambda value: Markup(lang.isolate("%s")) % value
+    env.globals |= {
+        "plural": plural,
+        "L": lang,
+        "plain": plain,
+        "indicator": lambda key: wording.indicator(lang, key),
+        "percent": lang.percent,
+        "command": lambda text: Markup("<code>%s</code>") % text,
+        "page_counter": Markup(page_counter_css(lang)),
+    }
     return env.get_template("brief.html").render(
-        d=data, charts=charts, lang=lang, version=__version__, map=brief_map
+        d=data, charts=charts, lang=lang.code, version=__version__, map=brief_map
     )
 
 
+def template_words(lang: Lang) -> dict:
+    """The template's `_`, `ngettext` and `pgettext` (the names pybabel extracts): the message
+    from the catalog is trusted markup; every value put into it is escaped, and isolated in a
+    right-to-left brief. `num` defaults to the count, in the reader's digits."""
+    from markupsafe import Markup
+
+    def fill(text: str, values: dict) -> Markup:
+        return Markup(text) % {k: Markup(lang.isolate("%s")) % v for k, v in values.items()}
+
+    def gettext(message: str, **values) -> Markup:
+        return fill(lang.translations.gettext(message), values)
+
+    def ngettext(singular: str, plural: str, n: int, **values) -> Markup:
+        values.setdefault("num", lang.number(n))
+        return fill(lang.translations.ngettext(singular, plural, n), values)
+
+    def pgettext(context: str, message: str, **values) -> Markup:
+        return fill(lang.translations.pgettext(context, message), values)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext}
+
+
+def page_counter_css(lang: Lang) -> str:
+    """CSS `content` for "Page 2 of 5" in `lang`, with the reader's digits."""
+    words = lang.gettext("Page %(page)s of %(pages)s")
+    style = ", arabic-indic" if lang.digits == "arab" else ""
+    parts = []
+    for text in re.split(r"(%\(pages?\)s)", words):
+        if text in ("%(page)s", "%(pages)s"):
+            parts.append(f"counter({text[2:-2]}{style})")
+        elif text:
+            parts.append(css_string(text))
+    return " ".join(parts)
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal: every character outside plain letters escaped."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
+
+
 def plural(n: int, one: str, many: str) -> str:
-    """The template's words for a count: `many` may hold %(n)s for the number."""
+    """English words for a count, kept for brief templates copied before the catalogs:
+    `many` may hold %(n)s for the number."""
     return one if n == 1 else many % {"n": f"{n:,}"}
 
 
@@ -182,12 +238,14 @@ def render_brief(
     output: Path,
     week: date | None = None,
     as_of: date | None = None,
+    *,
     sites: list[str] | None = None,
     title: str | None = None,
     organisation: str = "dispstats",
     public: bool = False,
     template_dir: Path | None = None,
     lang: str = "en",
+    digits: str = "latn",
     top: int = 6,
 ) -> BriefResult:
     """Write the brief for the ISO week containing `week` (default: last complete week), with
@@ -205,7 +263,16 @@ def render_brief(
     timings: dict[str, float] = {}
     start = time.perf_counter()
     end_day = report_day(week, as_of)
-    data = gather(store, end_day, sites, title, organisation, public, top=top)
+    data = gather(
+        store,
+        end_day,
+        sites,
+        title=title,
+        organisation=organisation,
+        public=public,
+        top=top,
+        lang=get_lang(lang, digits),
+    )
     timings["data"] = time.perf_counter() - start
 
     from weasyprint import HTML, Attachment
@@ -213,12 +280,12 @@ def render_brief(
     with tempfile.TemporaryDirectory(prefix="dispstats-charts-") as chart_folder:
         start = time.perf_counter()
         charts = _charts(store, data, end_day, Path(chart_folder))
-        brief_map = _map(store, data, end_day)
+        brief_map = _map(store, data, end_day, Path(chart_folder))
         timings["charts"] = time.perf_counter() - start
 
         start = time.perf_counter()
         html = _template_errors(
-            template_dir, lambda: render_html(data, charts, template_dir, lang, brief_map)
+            template_dir, lambda: render_html(data, charts, template_dir, brief_map)
         )
         roots = [TEMPLATES, Path(chart_folder), *([template_dir] if template_dir else [])]
         fetcher = make_fetcher(roots)
@@ -231,7 +298,7 @@ def render_brief(
         attachment = Attachment(
             string=figures_csv(data),
             name=f"figures-{data.week}.csv",
-            description="The figures used in this brief (HXL-tagged CSV)",
+            description=data.lang.gettext("The figures used in this brief (HXL-tagged CSV)"),
             relationship="Data",
             url_fetcher=fetcher,
         )
@@ -242,15 +309,26 @@ def render_brief(
     return BriefResult(output, data, timings, fetcher.refused)
 
 
-def _map(store: Store, data: BriefData, end_day: date) -> dict | None:
-    """The brief's map as inline SVG with the places left off it, or None when no place has
-    coordinates."""
+def _map(store: Store, data: BriefData, end_day: date, folder: Path) -> dict | None:
+    """The brief's map with the places left off it (inline SVG; a PNG file in `folder` in a
+    right-to-left brief, see raster_text), or None when no place has coordinates."""
     from dispstats.reports.maps import draw_map
 
     shown = map_of(store, data, end_day)
     if not shown.places:
         return None
-    return {"svg": draw_map(shown), "not_on_map": shown.not_on_map}
+    if raster_text(data.lang):
+        path = folder / "map.png"
+        path.write_bytes(draw_map(shown, "png"))
+        return {"svg": None, "src": path.as_uri(), "not_on_map": shown.not_on_map}
+    return {"svg": draw_map(shown), "src": None, "not_on_map": shown.not_on_map}
+
+
+def raster_text(lang: Lang) -> bool:
+    """Whether charts and the map go in as images: WeasyPrint draws SVG text without shaping
+    or bidi, and an SVG whose Arabic labels are glyph outlines takes it half a second more
+    per brief than a PNG (bench/lang_bench.py); matplotlib shapes them in a PNG itself."""
+    return lang.direction == "rtl"
 
 
 def map_of(store: Store, data: BriefData, end_day: date):
@@ -268,6 +346,8 @@ def map_of(store: Store, data: BriefData, end_day: date):
         [(m["cited"].figure, m["cited"].words) for m in data.movements],
         end_day,
         others=parents,
+        names=data.site_names,
+        lang=data.lang,
     )
 
 
@@ -283,6 +363,8 @@ def render_map(
     sites: list[str] | None = None,
     public: bool = False,
     top: int = 6,
+    lang: str = "en",
+    digits: str = "latn",
 ):
     """Write the brief's map alone (PNG, SVG or PDF by the file's suffix); returns its
     MapData (what it shows and which places have no coordinates)."""
@@ -299,7 +381,7 @@ def render_map(
     if not output.parent.is_dir():
         raise InputError(f"folder {output.parent} does not exist", field="output")
     end_day = report_day(week, as_of)
-    data = gather(store, end_day, sites, public=public, top=top)
+    data = gather(store, end_day, sites, public=public, top=top, lang=get_lang(lang, digits))
     shown = map_of(store, data, end_day)
     drawn = draw_map(shown, kind)
     if isinstance(drawn, str):
@@ -314,31 +396,34 @@ def _charts(store: Store, data: BriefData, end_day: date, folder: Path) -> list[
     from dispstats.reports.charts import population_chart
 
     sources = {s.id: s for s in store.sources()}
+    lang = data.lang
     charts = []
     for n, k in enumerate(data.key_figures, 1):
+        name = data.site_names[k.site.id]
         # Two years at most: a weekly brief shows the trend, the store keeps the rest.
         since = end_day - timedelta(weeks=CHART_WEEKS)
         history = [f for f in data.history[k.site.id] if f.ref.start > since]
         if not history:  # an empty chart over years would read as "nothing happened"
             last = k.estimate.figure.ref.start
-            charts.append(
-                {
-                    "name": k.site.name,
-                    "note": f"No population figure for {k.site.name} in the two years to "
-                    f"{end_day.day} {end_day:%b %Y}; the last one is of {last.day} {last:%b %Y}, "
-                    "so no chart.",
-                }
+            note = lang.gettext(
+                "No population figure for %(site)s in the two years to %(day)s; the last one "
+                "is of %(last)s, so no chart."
             )
+            charts.append(
+                {"name": name, "note": note % {"site": name, "day": lang.day(end_day),
+                                               "last": lang.day(last)}}
+            )  # fmt: skip
             continue
         first = history[0].ref.start if history else end_day
         weeks = min(CHART_WEEKS, (end_day - first).days // 7 + 2)
         ends = [end_day - timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
         weekly = weekly_estimates(history, sources, [k.site.id], "population", ends)[k.site.id]
-        if len(history) + len(weekly) <= SVG_MAX_POINTS:
-            svg = population_chart(history, weekly, data.publishers, end_day)
-            charts.append({"name": k.site.name, "svg": svg, "src": None, "note": None})
+        if len(history) + len(weekly) <= SVG_MAX_POINTS and not raster_text(lang):
+            svg = population_chart(history, weekly, data.publishers, end_day, lang=lang)
+            charts.append({"name": name, "svg": svg, "src": None, "note": None})
         else:
             path = folder / f"chart-{n}.png"
-            path.write_bytes(population_chart(history, weekly, data.publishers, end_day, "png"))
-            charts.append({"name": k.site.name, "svg": None, "src": path.as_uri(), "note": None})
+            png = population_chart(history, weekly, data.publishers, end_day, "png", lang=lang)
+            path.write_bytes(png)
+            charts.append({"name": name, "svg": None, "src": path.as_uri(), "note": None})
     return charts

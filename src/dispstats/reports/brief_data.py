@@ -10,15 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from dispstats.model import vocab
-from dispstats.model.parse import format_dateref
 from dispstats.model.records import Figure, Site, Source, public_only
-from dispstats.series import RULE, Estimate, best_estimate, site_estimates
+from dispstats.reports import wording
+from dispstats.reports.i18n import N_, Lang, get_lang
+from dispstats.series import Estimate, best_estimate, site_estimates
 from dispstats.series.checks import (
     DEFAULT_TOLERANCE,
     Finding,
     disagreements,
-    span_words,
     stale_findings,
     stock_flow_findings,
 )
@@ -84,19 +83,23 @@ class BriefData:
     generated_at: datetime
     public: bool
     has_restricted: bool
+    lang: Lang = field(default_factory=get_lang)
     key_figures: list[KeyFigure] = field(default_factory=list)
     highlights: list[tuple[str, list[int]]] = field(default_factory=list)
     movements: list[dict] = field(default_factory=list)
     disagreements: list[dict] = field(default_factory=list)
     stale: list[tuple[Finding, Cited]] = field(default_factory=list)
-    findings: list[tuple[Finding, list[int]]] = field(default_factory=list)
+    findings: list[tuple[str, list[int]]] = field(default_factory=list)
     more_findings: int = 0
     more_movements: int = 0
     more_highlights: int = 0
     sources: list[tuple[int, Source]] = field(default_factory=list)
     method: str = ""
     figures_used: list[Figure] = field(default_factory=list)
+    # Sites as the brief names them (in its language where the store has the name) and as
+    # stored (the attached CSV's values, for re-use).
     site_names: dict[str, str] = field(default_factory=dict)
+    stored_names: dict[str, str] = field(default_factory=dict)
     history: dict[str, list[Figure]] = field(default_factory=dict)
     publishers: dict[str, str] = field(default_factory=dict)
     # Figures this far apart (or nearer) do not disagree; said beside an empty table.
@@ -106,24 +109,6 @@ class BriefData:
     quiet: bool = False
     newest: list[Cited] = field(default_factory=list)
     totals: list[dict] = field(default_factory=list)
-
-
-def value_words(f: Figure) -> str:
-    """ "about 45,000", "70,000–80,000", "unquantified" — the number as the brief prints it."""
-    q = f.quantity
-    if q.low is None:
-        return "unquantified"
-    number = f"{q.low:,}" if not q.is_range else f"{q.low:,}–{q.high:,}"
-    return number if q.quantifier == "exact" else f"{vocab.label(q.quantifier)} {number}"
-
-
-def short_date(f: Figure) -> str:
-    ref = f.ref
-    if ref.precision == "day":
-        return f"{ref.start.day} {ref.start:%b %Y}"
-    if ref.precision == "month":
-        return f"{ref.start:%b %Y}"
-    return format_dateref(ref)
 
 
 def gather(
@@ -136,9 +121,11 @@ def gather(
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
     top: int = KEY_SITES,
+    lang: Lang | None = None,
 ) -> BriefData:
     """Everything the brief for the ISO week containing `as_of` shows, with figures as of
-    that day (the week's Sunday for a whole week)."""
+    that day (the week's Sunday for a whole week), worded in `lang` (default English)."""
+    lang = lang or get_lang()
     week_start = as_of - timedelta(days=as_of.weekday())
     all_sites = store.sites()
     has_restricted = store.has_restricted()
@@ -174,7 +161,13 @@ def gather(
 
     def cite(f: Figure) -> Cited:
         publisher = sources[f.source_id].publisher if f.source_id in sources else f.source_id
-        return Cited(value_words(f), short_date(f), publisher, notes.cite(f), f)
+        return Cited(
+            wording.quantity_words(lang, f.quantity),
+            wording.short_date(lang, f.ref),
+            publisher,
+            notes.cite(f),
+            f,
+        )
 
     def estimate_of(site_id: str, day: date, indicator: str = "population") -> Estimate:
         return best_estimate(
@@ -182,7 +175,9 @@ def gather(
         )
 
     data = BriefData(
-        title=title or f"Displacement brief, {week_label(as_of)}",
+        title=title
+        or lang.gettext("Displacement brief, %(week)s")
+        % {"week": lang.digits_of(week_label(as_of))},
         organisation=organisation,
         week=week_label(as_of),
         week_start=week_start,
@@ -191,9 +186,11 @@ def gather(
         generated_at=datetime.now().replace(microsecond=0),
         public=public,
         has_restricted=has_restricted and not public,
-        method=RULE.format(window=window_weeks),
+        lang=lang,
+        method=wording.rule(lang, window_weeks),
         stale_weeks=stale_weeks,
-        site_names={s.id: s.name for s in all_sites},
+        site_names={s.id: s.name_in(lang.code) for s in all_sites},
+        stored_names={s.id: s.name for s in all_sites},
         publishers={s.id: s.publisher for s in sources.values()},
     )
     used: dict[tuple[int, int], Figure] = {}
@@ -217,7 +214,7 @@ def gather(
                 cite(e.figure),
                 [cite(f) for f in e.competitors],
                 [cite(f) for f in e.earlier],
-                recommended_words(e, public),
+                recommended_words(e, public, lang),
             )
         )
         data.history[site_id] = sorted(
@@ -242,13 +239,14 @@ def gather(
             list(dict.fromkeys(parents)),
             cite,
             use,
+            lang,
         )  # fmt: skip
 
     def previous(f: Figure) -> Estimate:
         return previous_estimate(all_figures, sources, f, window_weeks, stale_weeks)
 
     since = as_of - timedelta(weeks=window_weeks)
-    _highlights(data, all_figures, sources, sites, previous, cite, use, (week_start, since))
+    _highlights(data, all_figures, sources, previous, cite, use, (week_start, since))
     _quiet_week(data, all_figures, cite, use, week_start)
     flows = [
         m
@@ -264,10 +262,10 @@ def gather(
         origin, destination = _ends(m)
         data.movements.append(
             {
-                "origin": sites[origin].name if origin in sites else "",
-                "destination": sites[destination].name if destination in sites else "",
+                "origin": data.site_names.get(origin, "") if origin else "",
+                "destination": data.site_names.get(destination, "") if destination else "",
                 "cited": cite(m),
-                "status": vocab.label(m.movement_status) or "unknown",
+                "status": wording.status(lang, m.movement_status) or lang.gettext("unknown"),
                 "indicator": m.indicator,
                 "group": m.population_group or "",
                 "excerpt": m.excerpt if m.quantity.low is None else "",
@@ -278,7 +276,7 @@ def gather(
             use(f)
         data.disagreements.append(
             {
-                "site": sites[d.site_id].name,
+                "site": data.site_names[d.site_id],
                 "low": d.low,
                 "high": d.high,
                 "spread": d.spread,
@@ -294,26 +292,27 @@ def gather(
     since = as_of - timedelta(weeks=window_weeks)
     recent = [
         finding
-        for finding in stock_flow_findings(all_figures, sources, all_sites, as_of)
+        for finding in stock_flow_findings(all_figures, sources, as_of)
         if any(by_id[i].ref.start > since for i in finding.figure_ids if i in by_id)
     ]
     data.more_findings = max(0, len(recent) - MAX_FINDINGS)
+    words = wording.FindingWords(lang, data.site_names, data.publishers)
     for finding in recent[:MAX_FINDINGS]:
         involved = [by_id[i] for i in finding.figure_ids if i in by_id]
         for f in involved:
             use(f)
-        data.findings.append((finding, sorted({cite(f).note for f in involved})))
+        data.findings.append((words(finding), sorted({cite(f).note for f in involved})))
     data.sources = notes.listed()
     data.figures_used = sorted(used.values(), key=lambda f: (f.site_id, f.ref.start, f.id))
     return data
 
 
-def area_totals(estimates: Estimates, parents: list[str], cite, use) -> list[dict]:
+def area_totals(estimates: Estimates, parents: list[str], cite, use, lang: Lang) -> list[dict]:
     """The totals table, largest first: for each area containing a key site, its sites' total
     with every figure it adds up cited, the coverage, the sites stale or never reported, and
     the area's own figure beside it."""
     rows = []
-    name = {s.id: s.name for s in estimates.sites.values()}
+    name = {s.id: s.name_in(lang.code) for s in estimates.sites.values()}
     for parent in parents:
         total = estimates.site_total(parent)
         if not total.parts:
@@ -325,7 +324,7 @@ def area_totals(estimates: Estimates, parents: list[str], cite, use) -> list[dic
         rows.append(
             {
                 "area": name.get(parent, parent),
-                "words": span_words(total.low, total.high),
+                "words": lang.span(total.low, total.high),
                 "notes": sorted({cite(f).note for f in total.figures}),
                 "recent": total.recent,
                 "children": total.children,
@@ -344,18 +343,28 @@ def _ends(m: Figure) -> tuple[str | None, str | None]:
     return m.site_id, m.destination_site_id
 
 
-def recommended_words(e: Estimate, public: bool) -> str | None:
-    """ "Recommended by amina: only count based on a registration" when an analyst's choice
-    won the rule (a public brief does not name who; the reason is the analyst's, kept in the
-    figure's history)."""
+def recommended_words(e: Estimate, public: bool, lang: Lang) -> str | None:
+    """ "Recommended by amina, not chosen by the rule: only count based on a registration"
+    when an analyst's choice won the rule (a public brief does not name who; the reason is
+    the analyst's own words, kept in the figure's history)."""
     if e.reason != "recommended" or e.figure is None:
         return None
     f = e.figure
-    who = "an analyst" if public else f.entered_by
-    words = f"Recommended by {who}, not chosen by the rule"
+    if public:
+        words = lang.gettext("Recommended by an analyst, not chosen by the rule")
+    else:
+        words = lang.gettext("Recommended by %(who)s, not chosen by the rule") % {
+            "who": f.entered_by
+        }
     if f.revision == "recommendation" and f.reason:
-        return f"{words}: {f.reason}"
-    return f"{words} (see the history of figure {f.id})"
+        return lang.gettext("%(recommended)s: %(reason)s") % {
+            "recommended": words,
+            "reason": f.reason,
+        }
+    return lang.gettext("%(recommended)s (see the history of figure %(id)s)") % {
+        "recommended": words,
+        "id": f.id,
+    }
 
 
 NEWEST_SHOWN = 5
@@ -374,7 +383,7 @@ def _quiet_week(data: BriefData, all_figures, cite, use, week_start: date) -> No
     data.newest = [cite(f) for f in newest]
 
 
-def _highlights(data, all_figures, sources, sites, previous, cite, use, period):
+def _highlights(data, all_figures, sources, previous, cite, use, period):
     """Sentences about what was reported during the brief's week, each with its footnotes.
 
     A figure is new this week when its source was published during the week (or, without a
@@ -383,6 +392,7 @@ def _highlights(data, all_figures, sources, sites, previous, cite, use, period):
     MAX_HIGHLIGHTS are sentences; the brief says how many more there are.
     """
     week_start, since = period
+    lang, names = data.lang, data.site_names
 
     def is_new(f: Figure) -> bool:
         source = sources.get(f.source_id)
@@ -394,62 +404,96 @@ def _highlights(data, all_figures, sources, sites, previous, cite, use, period):
     new = [
         f
         for f in all_figures
-        if is_new(f) and not f.is_retracted and f.site_id in sites and f.ref.start > since
+        if is_new(f) and not f.is_retracted and f.site_id in names and f.ref.start > since
     ]
     new.sort(key=lambda f: (f.ref.start, f.id))
     data.more_highlights = max(0, len(new) - MAX_HIGHLIGHTS)
     for f in new[-MAX_HIGHLIGHTS:] if data.more_highlights else new:
         use(f)
         c = cite(f)
-        place = sites[f.site_id].name
         if f.indicator == "population" and f.quantity.low is not None:
-            before = previous(f)
-            text = f"{c.publisher} reports {c.words} people at {place} ({c.when})"
-            notes_used = [c.note]
-            if before.figure is not None:
-                b = cite(before.figure)
-                use(before.figure)
-                change = "a different source" if b.publisher != c.publisher else "the same source"
-                text += f"; the previous estimate was {b.words} ({b.publisher}, {b.when}, {change})"
-                if b.note not in notes_used:  # one source cited once
-                    notes_used.append(b.note)
-            data.highlights.append((text + ".", notes_used))
+            data.highlights.append(_population_news(lang, c, names[f.site_id], previous, cite, use))
         elif f.is_flow:
-            what = movement_sentence(f, c.words, sites)
-            joiner = "reports that" if f.movement_status else "reports"
-            data.highlights.append((f"{c.publisher} {joiner} {what} ({c.when}).", [c.note]))
+            what = movement_sentence(f, c.words, names, lang)
+            text = lang.gettext("%(publisher)s reports that %(movement)s (%(date)s).")
+            if not f.movement_status:
+                text = lang.gettext("%(publisher)s reports %(movement)s (%(date)s).")
+            data.highlights.append(
+                (text % {"publisher": c.publisher, "movement": what, "date": c.when}, [c.note])
+            )
 
 
-_VERBS = {  # (status, direction) -> verb phrase
-    ("planned", "out"): "are to leave",
-    ("under_way", "out"): "are leaving",
-    ("completed", "out"): "left",
-    (None, "out"): "leaving",
-    ("planned", "in"): "are expected to arrive at",
-    ("under_way", "in"): "are arriving at",
-    ("completed", "in"): "arrived at",
-    (None, "in"): "arriving at",
+def _population_news(lang: Lang, c: Cited, place: str, previous, cite, use):
+    """ "OCHA reports about 45,000 people at Rukban (16 Sep 2018); the previous estimate was
+    ..." with its footnotes (one source cited once)."""
+    text = lang.gettext("%(publisher)s reports %(value)s people at %(site)s (%(date)s)") % {
+        "publisher": c.publisher,
+        "value": c.words,
+        "site": place,
+        "date": c.when,
+    }
+    notes_used = [c.note]
+    before = previous(c.figure)
+    if before.figure is not None:
+        b = cite(before.figure)
+        use(before.figure)
+        change = (
+            lang.gettext("a different source")
+            if b.publisher != c.publisher
+            else lang.gettext("the same source")
+        )
+        text = lang.gettext(
+            "%(news)s; the previous estimate was %(value)s (%(publisher)s, %(date)s, %(change)s)"
+        ) % {"news": text, "value": b.words, "publisher": b.publisher, "date": b.when,
+             "change": change}  # fmt: skip
+        if b.note not in notes_used:
+            notes_used.append(b.note)
+    return lang.gettext("%(sentence)s.") % {"sentence": text}, notes_used
+
+
+# (status, direction) -> the sentence; direction "out" leaves a site, "in" arrives at one.
+_MOVES = {
+    ("planned", "out"): N_("%(people)s are to leave %(origin)s"),
+    ("under_way", "out"): N_("%(people)s are leaving %(origin)s"),
+    ("completed", "out"): N_("%(people)s left %(origin)s"),
+    (None, "out"): N_("%(people)s leaving %(origin)s"),
+    ("planned", "in"): N_("%(people)s are expected to arrive at %(destination)s"),
+    ("under_way", "in"): N_("%(people)s are arriving at %(destination)s"),
+    ("completed", "in"): N_("%(people)s arrived at %(destination)s"),
+    (None, "in"): N_("%(people)s arriving at %(destination)s"),
 }
 
 
-def movement_sentence(f: Figure, words: str, sites: dict[str, Site]) -> str:
+def movement_sentence(f: Figure, words: str, names: dict[str, str], lang: Lang) -> str:
     """'3,000 people (Qaryatayn tribe) are to leave A for B' and the like."""
     origin, destination = _ends(f)
 
     def name(site_id: str | None) -> str:
-        return sites[site_id].name if site_id in sites else "an unnamed site"
+        return names[site_id] if site_id in names else lang.gettext("an unnamed site")
 
-    subject = f"{words} people" if f.quantity.low is not None else "an unknown number of people"
-    if f.population_group:
-        subject += f" ({f.population_group})"
-    if f.indicator in ("arrivals", "returns"):
-        text = f"{subject} {_VERBS[(f.movement_status, 'in')]} {name(destination)}"
-        text += f" from {name(origin)}" if origin else ""
+    if f.quantity.low is not None:
+        people = lang.gettext("%(value)s people") % {"value": words}
     else:
-        text = f"{subject} {_VERBS[(f.movement_status, 'out')]} {name(origin)}"
-        text += f" for {name(destination)}" if destination else ""
+        people = lang.gettext("an unknown number of people")
+    if f.population_group:
+        people = lang.gettext("%(people)s (%(group)s)") % {
+            "people": people,
+            "group": f.population_group,
+        }
+    places = {"people": people, "origin": name(origin), "destination": name(destination)}
+    if f.indicator in ("arrivals", "returns"):
+        text = lang.gettext(_MOVES[(f.movement_status, "in")]) % places
+        if origin:
+            text = lang.gettext("%(movement)s from %(origin)s") % (places | {"movement": text})
+    else:
+        text = lang.gettext(_MOVES[(f.movement_status, "out")]) % places
+        if destination:
+            text = lang.gettext("%(movement)s for %(destination)s") % (places | {"movement": text})
     if f.movement_status is None:
-        text += " (status not given)"
+        text = lang.gettext("%(movement)s (status not given)") % {"movement": text}
     if f.quantity.low is None and f.excerpt:
-        text += f", “{f.excerpt}”"
+        text = lang.gettext("%(movement)s, “%(excerpt)s”") % {
+            "movement": text,
+            "excerpt": f.excerpt,
+        }
     return text

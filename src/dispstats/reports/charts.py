@@ -2,7 +2,9 @@
 charts (WeasyPrint draws SVG in Python, which is slow for thousands of elements).
 
 In SVG, text stays text (svg.fonttype "none"), escaped by matplotlib's XML writer, so chart
-labels are searchable in the PDF and names from data can never become markup.
+labels are searchable in the PDF and names from data can never become markup. Right-to-left
+text is the exception: WeasyPrint draws SVG text without shaping or bidi, so an Arabic chart's
+labels are glyph outlines, shaped and ordered by matplotlib (>= 3.11: HarfBuzz, SheenBidi).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from dispstats.model.records import Figure
+from dispstats.reports.i18n import Lang, get_lang
 from dispstats.series.estimate import Estimate
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -22,8 +25,15 @@ RC = {
     "svg.fonttype": "none",
     "svg.hashsalt": "dispstats",
     "font.size": 8,
-    "font.family": "DejaVu Sans",
+    # Arabic labels fall back to Noto Sans Arabic (Debian fonts-noto-core): matplotlib >= 3.11
+    # shapes them and lays them out right to left itself.
+    "font.family": ["DejaVu Sans", "Noto Sans Arabic"],
 }
+
+
+def rc_for(lang: Lang) -> dict:
+    """matplotlib settings for a chart in `lang` (see the module's docstring)."""
+    return (RC | {"svg.fonttype": "path"}) if lang.direction == "rtl" else RC
 
 
 def population_chart(
@@ -32,6 +42,8 @@ def population_chart(
     publishers: Mapping[str, str],
     as_of: date,
     image_format: str = "svg",
+    *,
+    lang: Lang | None = None,
 ) -> str | bytes:
     """Population over time: one marker style per publisher (a range drawn from its low to its
     high end, never as a midpoint), the weekly best estimate (two lines bounding a band while
@@ -42,8 +54,9 @@ def population_chart(
     """
     from matplotlib import rc_context
 
-    with rc_context(RC):
-        canvas = population_canvas(history, weekly, publishers, as_of)
+    lang = lang or get_lang()
+    with rc_context(rc_for(lang)):
+        canvas = population_canvas(history, weekly, publishers, as_of, lang)
         if image_format == "png":
             png = io.BytesIO()
             canvas.savefig(png, format="png", dpi=150)
@@ -59,13 +72,15 @@ def population_canvas(
     weekly: Sequence[Estimate],
     publishers: Mapping[str, str],
     as_of: date,
+    lang: Lang | None = None,
 ):
     """The chart's matplotlib figure, drawn but not saved (see population_chart)."""
     from matplotlib import rc_context
     from matplotlib.figure import Figure as Canvas
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    with rc_context(RC):
+    lang = lang or get_lang()
+    with rc_context(rc_for(lang)):
         canvas = Canvas(figsize=(6.7, 2.5))
         # Fixed margins (room for "1,000,000" on the left, the legend on the right): a layout
         # engine would draw every chart twice.
@@ -73,20 +88,20 @@ def population_canvas(
         ax = canvas.subplots()
         points = [e for e in weekly if e.figure is not None]
         if points:
-            _draw_best(ax, points)
+            _draw_best(ax, points, lang)
         _draw_reports(ax, history, publishers)
         ax.axvline(as_of, color="#999999", linewidth=0.8, linestyle=":")
         highest = max([f.quantity.high for f in history] + [e.high or 0 for e in points] + [1])
         # Headroom above the highest value, so a range's top end is never cut by the frame.
         ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, min_n_ticks=3))
         ax.set_ylim(0, highest * 1.12)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: lang.number(v)))
         start = [points[0].as_of - timedelta(weeks=1)] if points else []
-        _date_axis(ax, [f.ref.start for f in history] + start + [as_of])
+        _date_axis(ax, [f.ref.start for f in history] + start + [as_of], lang)
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        ax.set_ylabel("people")
+        ax.set_ylabel(lang.gettext("people"))
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=7)
     return canvas
 
@@ -118,7 +133,7 @@ def _draw_reports(ax, history: Sequence[Figure], publishers: Mapping[str, str]) 
             )
 
 
-def _draw_best(ax, points: Sequence[Estimate]) -> None:
+def _draw_best(ax, points: Sequence[Estimate], lang: Lang) -> None:
     """Each week's value over the week it ends (steps "pre"; the first week drawn from its
     start), so the newest week shows as a step, not as a point of no width."""
     days = [points[0].as_of - timedelta(weeks=1), *(e.as_of for e in points)]
@@ -131,7 +146,7 @@ def _draw_best(ax, points: Sequence[Estimate]) -> None:
         color=BAND_COLOUR,
         alpha=0.45,
         linewidth=0,
-        label="range across sources",
+        label=lang.gettext("range across sources"),
     )
     lows = [e.figure.quantity.low for e in points]
     highs = [e.figure.quantity.high for e in points]
@@ -145,11 +160,11 @@ def _draw_best(ax, points: Sequence[Estimate]) -> None:
         where="pre",
         color=BEST_COLOUR,
         linewidth=1.4 if single else 1.0,
-        label="best estimate",
+        label=lang.gettext("best estimate"),
     )
 
 
-def _date_axis(ax, days: Sequence[date]) -> None:
+def _date_axis(ax, days: Sequence[date], lang: Lang) -> None:
     """Ticks that say their year: the first tick and every new year carry it ("Sep 2016",
     "Jan 2017"), so no tick reads as a month of an unknown year."""
     from matplotlib.dates import AutoDateLocator, num2date
@@ -169,11 +184,12 @@ def _date_axis(ax, days: Sequence[date]) -> None:
     def label(value, position) -> str:
         day = num2date(value).date()
         if years:
-            return str(day.year)
+            return lang.date(day, "y")
         before = [t for t in ticks if t < day]
         new_year = not before or before[-1].year != day.year
-        text = f"{day:%b}" if months else f"{day.day} {day:%b}"
-        return f"{text} {day.year}" if new_year else text
+        if new_year:
+            return lang.date(day, "MMM y" if months else "d MMM y")
+        return lang.date(day, "MMM" if months else "d MMM")
 
     ax.xaxis.set_major_formatter(FuncFormatter(label))
 

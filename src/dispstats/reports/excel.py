@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from dispstats.errors import InputError
 from dispstats.model import vocab
 from dispstats.model.columns import (
     FIGURE_COLUMNS,
+    N_,
     SITE_COLUMNS,
     SOURCE_COLUMNS,
     Column,
@@ -27,6 +28,8 @@ from dispstats.model.columns import (
     source_row,
 )
 from dispstats.model.records import Figure, Site, Source, public_only
+from dispstats.reports import wording
+from dispstats.reports.i18n import Lang, get_lang
 from dispstats.reports.xlsx_sheet import (
     MAX_ROW_HEIGHT,
     Formats,
@@ -36,7 +39,6 @@ from dispstats.reports.xlsx_sheet import (
     reference_cell,
 )
 from dispstats.reports.xlsx_totals import totals_sheet
-from dispstats.series import RULE
 from dispstats.series.estimate import Estimate, best_estimate
 from dispstats.series.totals import Estimates
 from dispstats.series.weekly import latest_change, week_ends, week_label
@@ -46,9 +48,9 @@ CHART_SITES = 5
 SERIES_SITES = 20
 SERIES_WEEKS = 26
 EXTRA_FIGURE_COLUMNS = (
-    Column("site_name", "Site name", "#loc+name", "Name of the site"),
-    Column("publisher", "Publisher", "#org+reporting+name", "Publisher of the source"),
-    Column("url", "URL", "#meta+url", "Web address of the source, where public"),
+    Column("site_name", N_("Site name"), "#loc+name", N_("Name of the site")),
+    Column("publisher", N_("Publisher"), "#org+reporting+name", N_("Publisher of the source")),
+    Column("url", N_("URL"), "#meta+url", N_("Web address of the source, where public")),
 )
 # Column kinds (reports/xlsx_sheet.py NUMBER_FORMATS) of the figure columns.
 FIGURE_KINDS = {
@@ -83,6 +85,7 @@ class _Estimates:
     sites: dict[str, Site]
     sources: dict[str, Source]
     as_of: date
+    lang: Lang
     _current: dict[str, Estimate] = field(default_factory=dict)
     _weekly: dict[str, list[Estimate]] = field(default_factory=dict)
 
@@ -121,12 +124,18 @@ def export_xlsx(
     date_to: date | None = None,
     public: bool = False,
     progress: Progress | None = None,
+    *,
+    lang: str = "en",
+    digits: str = "latn",
 ) -> ExportResult:
-    """Write the workbook; returns the rows written per sheet.
+    """Write the workbook; returns the rows written per sheet (by their English names).
 
     Dates select figures whose reference period overlaps them; the Summary is as of `date_to`
     (default today). With `public`, restricted sites and figures are left out everywhere.
+    `lang` words the sheet names, headers, Readme and charts (an Arabic workbook reads right
+    to left); values, their controlled vocabularies and the HXL row stay as stored.
     """
+    t = get_lang(lang, digits, document=False)
     if not output.parent.is_dir():
         raise InputError(f"folder {output.parent} does not exist", field="output")
     started = time.perf_counter()
@@ -153,32 +162,34 @@ def export_xlsx(
     workbook = open_workbook(output)
     workbook.set_properties(
         {
-            "title": f"dispstats export as of {as_of.isoformat()}",
+            "title": t.gettext("dispstats export as of %(day)s") % {"day": as_of.isoformat()},
             "author": f"dispstats {__version__}",
-            "subject": "Displacement figures as reported by their sources",
+            "subject": t.gettext("Displacement figures as reported by their sources"),
             "created": datetime.now(UTC).replace(tzinfo=None),
         }
     )
-    formats = Formats(workbook)
+    formats = Formats(workbook, rtl=t.direction == "rtl")
 
     def sheet(title: str, repeat_columns: int = 1) -> Sheet:
-        return Sheet(workbook, formats, title, repeat_columns=repeat_columns)
+        name = t.gettext(SHEET_NAMES[title])
+        return Sheet(workbook, formats, name, repeat_columns=repeat_columns, lang=t)
 
     rows: dict[str, int] = {}
     readme, summary = sheet("Readme", 0), sheet("Summary", 2)
     by_site: dict[str, list[Figure]] = defaultdict(list)
     for f in figures:
         by_site[f.site_id].append(f)
-    shared = _Estimates(by_site, sites, sources, as_of)
+    shared = _Estimates(by_site, sites, sources, as_of, t)
     rows["Summary"] = _summary(summary, shared)
     rows["Totals"] = totals_sheet(
         sheet("Totals", 1),
         Estimates.of(all_sites, figures, sources, "population", as_of, public=public),
         public,
+        t,
     )
     _charts(workbook, sheet("Charts"), shared)
 
-    columns = [*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS]
+    columns = localized([*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS], t)
     kinds = [FIGURE_KINDS.get(c.key, "text") for c in columns]
     rows["Figures"] = sheet("Figures").table(
         columns,
@@ -188,10 +199,10 @@ def export_xlsx(
         len(figures),
     )
     rows["Weekly series"] = _weekly(sheet("Weekly series", 2), shared)
-    rows["Movements"] = _movements(sheet("Movements"), figures, sites, sources)
+    rows["Movements"] = _movements(sheet("Movements"), figures, sites, sources, t)
     listed = [s for s in sources.values() if not public or s.id in used_sources]
     rows["Sources"] = sheet("Sources").table(
-        SOURCE_COLUMNS,
+        localized(SOURCE_COLUMNS, t),
         [SOURCE_KINDS.get(c.key, "text") for c in SOURCE_COLUMNS],
         (source_values(s) for s in listed),
     )
@@ -202,7 +213,7 @@ def export_xlsx(
     rows["History"] = sheet("History").table(
         columns, kinds, (figure_values(v, sites, sources, public) for v in versions), progress
     )
-    _readme(readme, as_of, public, has_restricted, rows, len(all_sites))
+    _readme(readme, as_of, public, has_restricted, rows, len(all_sites), t)
     workbook.close()
     return ExportResult(output, rows, time.perf_counter() - started)
 
@@ -234,8 +245,9 @@ def source_values(s) -> list[object]:
     return list(row.values())
 
 
-def _movements(sheet: Sheet, figures, sites, sources) -> int:
+def _movements(sheet: Sheet, figures, sites, sources, t: Lang) -> int:
     columns = [*FIGURE_COLUMNS[:4], *EXTRA_FIGURE_COLUMNS[:2], *FIGURE_COLUMNS[4:16]]
+    columns = localized(columns, t)
     kinds = [FIGURE_KINDS.get(c.key, "text") for c in columns]
 
     def values(f: Figure) -> list[object]:
@@ -246,42 +258,64 @@ def _movements(sheet: Sheet, figures, sites, sources) -> int:
 
 
 SUMMARY_COLUMNS = (
-    ("Site id", "text"),
-    ("Site name", "text"),
-    ("Best estimate (low)", "count"),
-    ("Best estimate (high)", "count"),
-    ("Quantifier", "text"),
-    ("Publisher", "text"),
-    ("Reference date", "reference"),
-    ("Reference precision", "text"),
-    ("Figure id", "id"),
-    ("Previous estimate (low)", "count"),
-    ("Previous estimate (high)", "count"),
-    ("Previous reference date", "reference"),
-    ("Change (low end)", "count"),
-    ("Change (high end)", "count"),
-    ("Change (%)", "percent"),
-    ("Change comes from", "text"),
-    ("Weeks old", "count"),
-    ("Stale", "text"),
-    ("Other sources (low)", "count"),
-    ("Other sources (high)", "count"),
+    (N_("Site id"), "text"),
+    (N_("Site name"), "text"),
+    (N_("Best estimate (low)"), "count"),
+    (N_("Best estimate (high)"), "count"),
+    (N_("Quantifier"), "text"),
+    (N_("Publisher"), "text"),
+    (N_("Reference date"), "reference"),
+    (N_("Reference precision"), "text"),
+    (N_("Figure id"), "id"),
+    (N_("Previous estimate (low)"), "count"),
+    (N_("Previous estimate (high)"), "count"),
+    (N_("Previous reference date"), "reference"),
+    (N_("Change (low end)"), "count"),
+    (N_("Change (high end)"), "count"),
+    (N_("Change (%)"), "percent"),
+    (N_("Change comes from"), "text"),
+    (N_("Weeks old"), "count"),
+    (N_("Stale"), "text"),
+    (N_("Other sources (low)"), "count"),
+    (N_("Other sources (high)"), "count"),
 )
 CAUSES = {
-    "first": "first figure",
-    "unchanged": "no change",
-    "same_source": "new figure, same publisher",
-    "source_switch": "another publisher's figure",
+    "first": N_("first figure"),
+    "unchanged": N_("no change"),
+    "same_source": N_("new figure, same publisher"),
+    "source_switch": N_("another publisher's figure"),
 }
+# The sheets by their English names (the keys of ExportResult.rows), as each language names
+# them (at most 31 characters, none of []:*?/\).
+SHEET_NAMES = {
+    "Readme": N_("Readme"),
+    "Summary": N_("Summary"),
+    "Totals": N_("Totals"),
+    "Charts": N_("Charts"),
+    "Figures": N_("Figures"),
+    "Weekly series": N_("Weekly series"),
+    "Movements": N_("Movements"),
+    "Sources": N_("Sources"),
+    "History": N_("History"),
+}
+
+
+def localized(columns, t: Lang) -> list[Column]:
+    """Columns with their headers and meanings in `t` (the HXL hashtag never translates)."""
+    return [
+        replace(c, header=t.gettext(c.header), help=t.gettext(c.help) if c.help else "")
+        for c in columns
+    ]
 
 
 def _summary(sheet: Sheet, shared: _Estimates) -> int:
     """Latest best estimate per site with the change its figure made from the previous
     estimate (the brief's definition), staleness and the other sources' range."""
+    t = shared.lang
     sheet.set_kinds([kind for _, kind in SUMMARY_COLUMNS])
     sheet.ws.freeze_panes(1, 2)
     sheet.ws.repeat_rows(0)
-    sheet.header([name for name, _ in SUMMARY_COLUMNS])
+    sheet.header([t.gettext(name) for name, _ in SUMMARY_COLUMNS])
     count = 0
     for site_id, figures in sorted(shared.by_site.items()):
         e = shared.current(site_id)
@@ -308,9 +342,9 @@ def _summary(sheet: Sheet, shared: _Estimates) -> int:
                 change.low,
                 change.high,
                 None if change.relative is None else round(change.relative * 100, 1),
-                CAUSES[change.cause],
+                t.gettext(CAUSES[change.cause]),
                 e.age_weeks,
-                "stale" if e.is_stale else "",
+                t.gettext("stale") if e.is_stale else "",
                 e.low,
                 e.high,
             ]
@@ -343,7 +377,7 @@ def _weekly_chart(workbook, sheet: Sheet, shared: _Estimates, at: str) -> None:
     largest = shared.largest(CHART_SITES)
     if not largest:
         return
-    ends = shared.ends
+    ends, t = shared.ends, shared.lang
     series: list[tuple[str, list[int | None]]] = []
     for site_id in largest:
         name = shared.name(site_id)
@@ -353,11 +387,16 @@ def _weekly_chart(workbook, sheet: Sheet, shared: _Estimates, at: str) -> None:
         if lows == highs:
             series.append((name, lows))
         else:
-            series += [(f"{name} (low end)", lows), (f"{name} (high end)", highs)]
+            series += [
+                (t.gettext("%(site)s (low end)") % {"site": name}, lows),
+                (t.gettext("%(site)s (high end)") % {"site": name}, highs),
+            ]
     sheet.blank()
-    sheet.title_row("Chart data: weekly best estimate of the largest sites (ranges by their ends)")
+    sheet.title_row(
+        t.gettext("Chart data: weekly best estimate of the largest sites (ranges by their ends)")
+    )
     first_row = sheet.rows
-    sheet.header(["Week", *(name for name, _ in series)])
+    sheet.header([t.gettext("Week"), *(name for name, _ in series)])
     for n, end in enumerate(ends):
         sheet.append([week_label(end), *(values[n] for _, values in series)], sheet.formats.count)
     chart = workbook.add_chart({"type": "line"})
@@ -370,9 +409,9 @@ def _weekly_chart(workbook, sheet: Sheet, shared: _Estimates, at: str) -> None:
                 "marker": {"type": "circle", "size": 4},
             }
         )
-    chart.set_title({"name": "Population, weekly best estimate"})
-    chart.set_y_axis({"name": "people", "min": 0, "num_format": "#,##0"})
-    chart.set_x_axis({"name": "ISO week"})
+    chart.set_title({"name": t.gettext("Population, weekly best estimate")})
+    chart.set_y_axis({"name": t.gettext("people"), "min": 0, "num_format": "#,##0"})
+    chart.set_x_axis({"name": t.gettext("ISO week")})
     chart.set_size({"width": 640, "height": 290})
     sheet.ws.insert_chart(at, chart)
 
@@ -388,10 +427,11 @@ def _route_chart(workbook, sheet: Sheet, shared: _Estimates, at: str) -> None:
                 routes[f"{shared.name(origin)} → {shared.name(dest)}"] += f.quantity.low
     if not routes:
         return
+    t = shared.lang
     sheet.blank()
-    sheet.title_row("Chart data: people moving per route (low ends, all statuses)")
+    sheet.title_row(t.gettext("Chart data: people moving per route (low ends, all statuses)"))
     route_row = sheet.rows
-    sheet.header(["Route", "People"])
+    sheet.header([t.gettext("Route"), t.gettext("People")])
     top = sorted(routes.items(), key=lambda r: -r[1])[:10]
     for route, people in top:
         sheet.append([route, people], sheet.formats.count)
@@ -403,7 +443,7 @@ def _route_chart(workbook, sheet: Sheet, shared: _Estimates, at: str) -> None:
             "values": [sheet.name, route_row + 1, 1, route_row + len(top), 1],
         }
     )
-    bars.set_title({"name": "Movements by route"})
+    bars.set_title({"name": t.gettext("Movements by route")})
     bars.set_legend({"none": True})
     bars.set_x_axis({"min": 0, "num_format": "#,##0"})
     bars.set_size({"width": 640, "height": 280})
@@ -411,18 +451,18 @@ def _route_chart(workbook, sheet: Sheet, shared: _Estimates, at: str) -> None:
 
 
 WEEKLY_COLUMNS = (
-    (Column("site_id", "Site id", "#loc+code", ""), "text"),
-    (Column("site_name", "Site name", "#loc+name", ""), "text"),
-    (Column("week", "ISO week", "#date+week", ""), "text"),
-    (Column("week_end", "Week ends", "#date", ""), "day"),
-    (Column("low", "Best estimate (low)", "#affected+idps+ind+min", ""), "count"),
-    (Column("high", "Best estimate (high)", "#affected+idps+ind+max", ""), "count"),
-    (Column("figure_id", "Figure id", "#meta+id", ""), "id"),
-    (Column("publisher", "Publisher", "#org+reporting+name", ""), "text"),
-    (Column("reference", "Figure's reference date", "#date+reported", ""), "reference"),
-    (Column("precision", "Reference precision", "#meta+precision", ""), "text"),
-    (Column("age", "Days old", "#meta+age", ""), "count"),
-    (Column("stale", "Stale", "#meta+stale", ""), "text"),
+    (Column("site_id", N_("Site id"), "#loc+code", ""), "text"),
+    (Column("site_name", N_("Site name"), "#loc+name", ""), "text"),
+    (Column("week", N_("ISO week"), "#date+week", ""), "text"),
+    (Column("week_end", N_("Week ends"), "#date", ""), "day"),
+    (Column("low", N_("Best estimate (low)"), "#affected+idps+ind+min", ""), "count"),
+    (Column("high", N_("Best estimate (high)"), "#affected+idps+ind+max", ""), "count"),
+    (Column("figure_id", N_("Figure id"), "#meta+id", ""), "id"),
+    (Column("publisher", N_("Publisher"), "#org+reporting+name", ""), "text"),
+    (Column("reference", N_("Figure's reference date"), "#date+reported", ""), "reference"),
+    (Column("precision", N_("Reference precision"), "#meta+precision", ""), "text"),
+    (Column("age", N_("Days old"), "#meta+age", ""), "count"),
+    (Column("stale", N_("Stale"), "#meta+stale", ""), "text"),
 )
 
 
@@ -446,25 +486,27 @@ def _weekly(sheet: Sheet, shared: _Estimates) -> int:
                     reference_cell(f) if f else None,
                     f.ref.precision if f else None,
                     e.age_days,
-                    "stale" if e.is_stale else "",
+                    shared.lang.gettext("stale") if e.is_stale else "",
                 ]
 
-    columns = [c for c, _ in WEEKLY_COLUMNS]
+    columns = localized([c for c, _ in WEEKLY_COLUMNS], shared.lang)
     return sheet.table(columns, [k for _, k in WEEKLY_COLUMNS], values())
 
 
-def _rows(n: int | None) -> str:
+def _rows(n: int | None, t: Lang) -> str:
     if n is None:
         return ""
-    return f"{n:,} row. " if n == 1 else f"{n:,} rows. "
+    return t.ngettext("%(num)s row. ", "%(num)s rows. ", n) % {"num": t.number(n)}
 
 
-def _readme(sheet: Sheet, as_of, public, has_restricted, rows, n_sites) -> None:
-    described_columns = (*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS, *SOURCE_COLUMNS, *SITE_COLUMNS)
+def _readme(sheet: Sheet, as_of, public, has_restricted, rows, n_sites, t: Lang) -> None:
+    figure_columns = localized((*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS), t)
+    source_columns, site_columns = localized(SOURCE_COLUMNS, t), localized(SITE_COLUMNS, t)
+    described_columns = (*figure_columns, *source_columns, *site_columns)
     label_width = max(len(f"{c.header}  {c.hxl}") for c in described_columns)
     widths = (max(34, label_width + 2), 56)  # both on one A4 landscape page
-    sheet.ws.set_column(0, 0, widths[0], sheet.formats.wrap)
-    sheet.ws.set_column(1, 1, widths[1], sheet.formats.wrap)
+    sheet.ws.set_column(0, 0, widths[0], sheet.formats.prose)
+    sheet.ws.set_column(1, 1, widths[1], sheet.formats.prose)
     sheet.ws.repeat_rows(0)  # its title on every page
 
     def line(values: list, bold: bool = False) -> None:
@@ -475,77 +517,112 @@ def _readme(sheet: Sheet, as_of, public, has_restricted, rows, n_sites) -> None:
             sheet.ws.set_row(sheet.rows, min(15 * lines, MAX_ROW_HEIGHT))
         sheet.append(values, sheet.formats.bold if bold else None)
 
-    line(["dispstats export"], bold=True)
-    line(["As of", as_of])
-    line(["Generated", datetime.now(UTC).replace(tzinfo=None, microsecond=0)])
+    line([t.gettext("dispstats export")], bold=True)
+    line([t.gettext("As of"), as_of])
+    line([t.gettext("Generated"), datetime.now(UTC).replace(tzinfo=None, microsecond=0)])
     if public:
-        line(["Sensitivity", "Public version: restricted sites and figures are left out."])
+        line(
+            [
+                t.gettext("Sensitivity"),
+                t.gettext("Public version: restricted sites and figures are left out."),
+            ]
+        )
     elif has_restricted:
-        line(["Sensitivity", "CONTAINS RESTRICTED DATA. Not for public distribution."])
-    line(
-        [
-            "What this is",
-            "Displacement figures exactly as their sources reported them, "
-            "with the best estimate dispstats works out and the sources behind every number.",
-        ]
-    )
-    line(["Best-estimate rule", RULE.format(window=8)])
-    line(
-        [
-            "Change",
+        line(
+            [
+                t.gettext("Sensitivity"),
+                t.gettext("CONTAINS RESTRICTED DATA. Not for public distribution."),
+            ]
+        )
+    for title, text in README_LINES:
+        line([t.gettext(title), t.gettext(text)])
+        if title == README_LINES[0][0]:
+            line([t.gettext("Best-estimate rule"), wording.rule(t, 8)])
+    line([])
+    line([t.gettext("Sheet"), t.gettext("Rows and meaning")], bold=True)
+    for name, text in SHEET_MEANINGS.items():
+        line([t.gettext(SHEET_NAMES[name]), f"{_rows(rows.get(name), t)}{t.gettext(text)}"])
+    line([])
+    line([t.gettext("Column"), t.gettext("Meaning (Figures and History sheets)")], bold=True)
+    for c in figure_columns:
+        line([f"{c.header}  {c.hxl}", c.help])
+    line([])
+    line([t.gettext("Column"), t.gettext("Meaning (Sources sheet)")], bold=True)
+    for c in source_columns:
+        line([f"{c.header}  {c.hxl}", c.help])
+    line([])
+    sites = t.ngettext(
+        "%(num)s site; its columns in other dispstats exports:",
+        "%(num)s sites; their columns in other dispstats exports:",
+        n_sites,
+    ) % {"num": t.number(n_sites)}
+    line([t.gettext("Sites"), sites])
+    for c in site_columns:
+        line([f"{c.header}  {c.hxl}", c.help])
+
+
+README_LINES = (
+    (
+        N_("What this is"),
+        N_(
+            "Displacement figures exactly as their sources reported them, with the best "
+            "estimate dispstats works out and the sources behind every number."
+        ),
+    ),
+    (
+        N_("Change"),
+        N_(
             "The change a site's current figure made from the previous estimate: the best "
             "estimate on the day before that figure's reference date (as in the brief). A range "
-            "changes by its two ends; no midpoint is made up.",
-        ]
-    )
-    line(
-        [
-            "Licence",
-            "Each figure remains subject to the terms of its source; cite the "
-            "source (Sources sheet) when you re-use a figure.",
-        ]
-    )
-    line(
-        [
-            "Disclaimer",
-            "Figures are as reported by the sources cited, which may "
-            "disagree; they are not verified by the producer of this file.",
-        ]
-    )
-    line([])
-    line(["Sheet", "Rows and meaning"], bold=True)
-    described = {
-        "Summary": "One row per site: latest best estimate (population) as of the date above, "
-        "the previous estimate and the change from it, where the change comes from, "
-        "staleness, the range of other sources.",
-        "Totals": "Totals up the site hierarchy as of the date above: for each parent site "
-        "and admin 1 area, a Total row, then each site it adds up with the figure it counts "
-        "by (its own best estimate, else its own sites' total), sites with no figure, and the "
-        "area's own figure beside the total, never replacing it. Ranges add as ranges.",
-        "Charts": "Weekly best estimates of the largest sites and people moving per route, as "
-        "native charts; the data they draw is below them.",
-        "Figures": "Every figure (current version), one row each; row 2 holds HXL hashtags. "
-        "A reference date is the first day of its period, shown to its precision (a month "
-        "as 'Oct 2016'); Reference start and end give the period's days.",
-        "Weekly series": "Best estimate at the end of each of the last 26 ISO weeks for the "
-        "20 largest sites, with the figure and publisher behind each value.",
-        "Movements": "Arrivals, departures, returns and relocations, with origin, destination "
-        "and status.",
-        "Sources": "Who reported the figures: publisher, title, dates, reliability (A-F).",
-        "History": "Every version of each figure that was corrected, retracted or "
-        "recommended, with who entered it, when and why.",
-    }
-    for name, text in described.items():
-        line([name, f"{_rows(rows.get(name))}{text}"])
-    line([])
-    line(["Column", "Meaning (Figures and History sheets)"], bold=True)
-    for c in (*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS):
-        line([f"{c.header}  {c.hxl}", c.help])
-    line([])
-    line(["Column", "Meaning (Sources sheet)"], bold=True)
-    for c in SOURCE_COLUMNS:
-        line([f"{c.header}  {c.hxl}", c.help])
-    line([])
-    line(["Sites", f"{n_sites:,} sites; their columns in other dispstats exports:"])
-    for c in SITE_COLUMNS:
-        line([f"{c.header}  {c.hxl}", c.help])
+            "changes by its two ends; no midpoint is made up."
+        ),
+    ),
+    (
+        N_("Licence"),
+        N_(
+            "Each figure remains subject to the terms of its source; cite the source (Sources "
+            "sheet) when you re-use a figure."
+        ),
+    ),
+    (
+        N_("Disclaimer"),
+        N_(
+            "Figures are as reported by the sources cited, which may disagree; they are not "
+            "verified by the producer of this file."
+        ),
+    ),
+)
+SHEET_MEANINGS = {
+    "Summary": N_(
+        "One row per site: latest best estimate (population) as of the date above, the "
+        "previous estimate and the change from it, where the change comes from, staleness, the "
+        "range of other sources."
+    ),
+    "Totals": N_(
+        "Totals up the site hierarchy as of the date above: for each parent site and admin 1 "
+        "area, a Total row, then each site it adds up with the figure it counts by (its own "
+        "best estimate, else its own sites' total), sites with no figure, and the area's own "
+        "figure beside the total, never replacing it. Ranges add as ranges."
+    ),
+    "Charts": N_(
+        "Weekly best estimates of the largest sites and people moving per route, as native "
+        "charts; the data they draw is below them."
+    ),
+    "Figures": N_(
+        "Every figure (current version), one row each; row 2 holds HXL hashtags. A reference "
+        "date is the first day of its period, shown to its precision (a month as 'Oct 2016'); "
+        "Reference start and end give the period's days."
+    ),
+    "Weekly series": N_(
+        "Best estimate at the end of each of the last 26 ISO weeks for the 20 largest sites, "
+        "with the figure and publisher behind each value."
+    ),
+    "Movements": N_(
+        "Arrivals, departures, returns and relocations, with origin, destination and status."
+    ),
+    "Sources": N_("Who reported the figures: publisher, title, dates, reliability (A-F)."),
+    "History": N_(
+        "Every version of each figure that was corrected, retracted or recommended, with who "
+        "entered it, when and why."
+    ),
+}

@@ -20,8 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from dispstats.model.records import Figure, Site
-from dispstats.reports.charts import RC, chart_label
-from dispstats.series.checks import span_words
+from dispstats.reports import wording
+from dispstats.reports.charts import chart_label, rc_for
+from dispstats.reports.i18n import Lang, get_lang
 from dispstats.series.estimate import Estimate
 
 COUNTRIES = Path(__file__).with_name("geo") / "countries.geojson"
@@ -60,6 +61,7 @@ class MapData:
     places: list[Place] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
     not_on_map: list[str] = field(default_factory=list)  # names of places without coordinates
+    lang: Lang = field(default_factory=get_lang)
 
 
 def map_data(
@@ -68,11 +70,16 @@ def map_data(
     movements: Sequence[tuple[Figure, str]],
     as_of: date,
     others: Sequence[str] = (),
+    *,
+    names: Mapping[str, str] | None = None,
+    lang: Lang | None = None,
 ) -> MapData:
     """What the map shows: the sites of `estimates` (by their best estimate), the places in
     `others` (site ids) and the ends of `movements` (figure, words for its number). `sites`
-    holds only what the output may show: a public map is given public sites only."""
-    data = MapData(as_of)
+    holds only what the output may show: a public map is given public sites only. Places are
+    named by `names` (the brief's language), else by their main name."""
+    data = MapData(as_of, lang=lang or get_lang())
+    names = names or {}
     placed: dict[str, Place] = {}
     missing: dict[str, None] = {}
 
@@ -81,12 +88,12 @@ def map_data(
             return None
         site = sites[site_id]
         if site.latitude is None or site.longitude is None:
-            missing[site.name] = None
+            missing[names.get(site_id, site.name)] = None
             return None
         if site_id not in placed or (estimate and placed[site_id].low is None):
             q = estimate.figure.quantity if estimate and estimate.figure else None
             placed[site_id] = Place(
-                site_id, site.name, site.latitude, site.longitude,
+                site_id, names.get(site_id, site.name), site.latitude, site.longitude,
                 q.low if q else None, q.high if q else None,
                 bool(estimate and estimate.is_stale),
             )  # fmt: skip
@@ -112,7 +119,7 @@ def draw_map(data: MapData, image_format: str = "svg") -> str | bytes:
     """The map as SVG text ("svg"), or PNG/PDF bytes ("png", "pdf")."""
     from matplotlib import rc_context
 
-    with rc_context(RC):
+    with rc_context(rc_for(data.lang)):
         canvas = _canvas(data)
         buffer = io.BytesIO() if image_format != "svg" else io.StringIO()
         options = {"metadata": {"Date": None}} if image_format == "svg" else {}
@@ -136,13 +143,15 @@ def _canvas(data: MapData):
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_facecolor("#ffffff")
-    _countries(ax, (west, east, south, north))
+    lang = data.lang
+    _countries(ax, (west, east, south, north), lang)
     for n, move in enumerate(data.moves):
-        _arrow(ax, move, n)
-    _places(ax, data.places)
-    _scale_bar(ax, (west, east, south, north), middle)
-    ax.text(0.99, 0.98, f"Figures as of {data.as_of.day} {data.as_of:%b %Y}",
-            transform=ax.transAxes, ha="right", va="top", fontsize=7, color="#555555")  # fmt: skip
+        _arrow(ax, move, n, lang)
+    _places(ax, data.places, lang)
+    _scale_bar(ax, (west, east, south, north), middle, lang)
+    as_of = lang.gettext("Figures as of %(day)s") % {"day": lang.day(data.as_of)}
+    ax.text(0.99, 0.98, as_of, transform=ax.transAxes, ha="right", va="top", fontsize=7,
+            color="#555555")  # fmt: skip
     return canvas
 
 
@@ -162,21 +171,33 @@ def _extent(places: Sequence[Place]) -> tuple[float, float, float, float]:
 
 
 @lru_cache(maxsize=1)
-def _outlines() -> list[tuple[str, list[list[tuple[float, float]]]]]:
+def _outlines() -> list[tuple[str, str, list[list[tuple[float, float]]]]]:
     collection = json.loads(COUNTRIES.read_text(encoding="utf-8"))
     return [
-        (f["properties"]["name"], [ring for polygon in f["geometry"]["coordinates"]
-                                   for ring in polygon])
+        (f["properties"]["name"], f["properties"]["iso_a3"],
+         [ring for polygon in f["geometry"]["coordinates"] for ring in polygon])
         for f in collection["features"]
     ]  # fmt: skip
 
 
-def _countries(ax, box: tuple[float, float, float, float]) -> None:
+def country_name(name: str, iso3: str, lang: Lang) -> str:
+    """A country's name in `lang` (CLDR's, by its ISO code), else Natural Earth's English."""
+    if lang.code == "en":
+        return name
+    import pycountry
+    from babel import Locale
+
+    country = pycountry.countries.get(alpha_3=iso3)
+    territories = Locale.parse(lang.code).territories
+    return territories.get(country.alpha_2, name) if country else name
+
+
+def _countries(ax, box: tuple[float, float, float, float], lang: Lang) -> None:
     from matplotlib.collections import PolyCollection
 
     west, east, south, north = box
     rings, labels = [], []
-    for name, country in _outlines():
+    for name, iso3, country in _outlines():
         inside = [
             ring
             for ring in country
@@ -189,7 +210,7 @@ def _countries(ax, box: tuple[float, float, float, float]) -> None:
             x = sum(p[0] for p in biggest) / len(biggest)
             y = sum(p[1] for p in biggest) / len(biggest)
             if west < x < east and south < y < north:
-                labels.append((x, y, name))
+                labels.append((x, y, country_name(name, iso3, lang)))
     ax.add_collection(PolyCollection(rings, facecolors=LAND, edgecolors=BORDER, linewidths=0.6,
                                      zorder=0))  # fmt: skip
     for x, y, name in labels:
@@ -197,18 +218,21 @@ def _countries(ax, box: tuple[float, float, float, float]) -> None:
                 color="#8a867d", zorder=1)  # fmt: skip
 
 
-def _places(ax, places: Sequence[Place]) -> None:
+def _places(ax, places: Sequence[Place], lang: Lang) -> None:
     largest = max((p.high for p in places if p.high), default=0)
     taken: list[tuple[float, float, float, float]] = []  # label boxes placed, in points
+    if largest:  # the legend first: labels keep off it (a long name would run under it)
+        taken.append(_size_legend(ax, largest, lang))
     for p in places:  # largest first: their labels choose first
         if p.high:
             size = LARGEST_AREA * p.high / largest
             ax.scatter([p.lon], [p.lat], s=size, zorder=4, linewidths=1.2,
                        facecolors="none" if p.stale else CIRCLE, edgecolors=CIRCLE,
                        alpha=0.85)  # fmt: skip
-            label = chart_label(
-                f"{p.name}\n{span_words(p.low, p.high)}" + (" (stale)" if p.stale else ""), 60
-            )
+            value = lang.span(p.low, p.high)
+            if p.stale:
+                value = lang.gettext("%(value)s (stale)") % {"value": value}
+            label = chart_label(f"{p.name}\n{value}", 60)
             style = {"fontsize": 7.5, "fontweight": "bold", "color": "#111111"}
             gap = math.sqrt(size) / 2 + 3  # beside the circle, whatever its size
         else:
@@ -219,8 +243,6 @@ def _places(ax, places: Sequence[Place]) -> None:
         dx, dy, ha, va = _free_spot(ax, (p.lon, p.lat), label, style["fontsize"], gap, taken)
         ax.annotate(label, (p.lon, p.lat), xytext=(dx, dy), textcoords="offset points",
                     ha=ha, va=va, zorder=5, **style)  # fmt: skip
-    if largest:
-        _size_legend(ax, largest)
 
 
 def _free_spot(ax, point, label: str, fontsize: float, gap: float, taken: list) -> tuple:
@@ -252,20 +274,28 @@ def _free_spot(ax, point, label: str, fontsize: float, gap: float, taken: list) 
     return best[:4]
 
 
-def _size_legend(ax, largest: int) -> None:
-    """Circles of round values, the largest no bigger than the largest site."""
+def _size_legend(ax, largest: int, lang: Lang) -> tuple[float, float, float, float]:
+    """Circles of round values, the largest no bigger than the largest site; returns the
+    legend's box (left, bottom, right, top) in points, as labels are placed."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     step = 10 ** max(0, int(math.log10(largest)))
     values = sorted({v for v in (step, step * (largest // step)) if 0 < v <= largest})
     handles = [
         ax.scatter([], [], s=LARGEST_AREA * v / largest, color=CIRCLE, alpha=0.85) for v in values
     ]
-    legend = ax.legend(handles, [f"{v:,} people" for v in values], loc="lower left",
+    words = [lang.gettext("%(value)s people") % {"value": lang.number(v)} for v in values]
+    legend = ax.legend(handles, words, loc="lower left",
                        frameon=True, fontsize=7, labelspacing=2.4, borderpad=1.2, handletextpad=1.8,
-                       title="Best estimate; hollow: stale", title_fontsize=7)  # fmt: skip
+                       title=lang.gettext("Best estimate; hollow: stale"),
+                       title_fontsize=7)  # fmt: skip
     legend.set_zorder(6)
+    box = legend.get_window_extent(FigureCanvasAgg(ax.figure).get_renderer())
+    scale = 72 / ax.figure.dpi
+    return box.x0 * scale, box.y0 * scale, box.x1 * scale, box.y1 * scale
 
 
-def _arrow(ax, move: Move, n: int) -> None:
+def _arrow(ax, move: Move, n: int, lang: Lang) -> None:
     from matplotlib.patches import FancyArrowPatch
 
     planned = move.status == "planned"
@@ -280,16 +310,23 @@ def _arrow(ax, move: Move, n: int) -> None:
     x = (move.origin.lon + move.destination.lon) / 2
     y = (move.origin.lat + move.destination.lat) / 2
     dx, dy = move.destination.lon - move.origin.lon, move.destination.lat - move.origin.lat
-    # The arc bulges to one side of the chord: the label sits on the bulge.
-    x, y = x + bend * dy / 2, y - bend * dx / 2
-    status = move.status or "status unknown"
-    ax.text(x, y, chart_label(f"{move.words} ({status})", 50), fontsize=7, color=ARROW,
-            ha="center", va="center", zorder=5,
+    # The arc bulges to one side of the chord: the label starts on the bulge and reads away
+    # from the chord, so the labels of two arrows on one route (bending either way) never
+    # cover each other.
+    out_x, out_y = bend * dy / 2, -bend * dx / 2
+    x, y = x + out_x, y + out_y
+    if abs(out_x) >= abs(out_y):
+        ha, va = ("left" if out_x > 0 else "right"), "center"
+    else:
+        ha, va = "center", ("bottom" if out_y > 0 else "top")
+    status = wording.status(lang, move.status) or lang.gettext("status unknown")
+    label = lang.gettext("%(value)s (%(status)s)") % {"value": move.words, "status": status}
+    ax.text(x, y, chart_label(label, 50), fontsize=7, color=ARROW, ha=ha, va=va, zorder=5,
             bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
                   "alpha": 0.8})  # fmt: skip
 
 
-def _scale_bar(ax, box: tuple[float, float, float, float], middle: float) -> None:
+def _scale_bar(ax, box: tuple[float, float, float, float], middle: float, lang: Lang) -> None:
     west, east, south, north = box
     km_per_degree = 111.32 * middle
     target = (east - west) * km_per_degree / 4
@@ -299,5 +336,6 @@ def _scale_bar(ax, box: tuple[float, float, float, float], middle: float) -> Non
     y0 = south + (north - south) * 0.05
     ax.plot([x0, x0 + degrees], [y0, y0], color="#333333", linewidth=2, zorder=6,
             solid_capstyle="butt")  # fmt: skip
-    ax.text(x0 + degrees / 2, y0 + (north - south) * 0.015, f"{length:,} km", ha="center",
-            va="bottom", fontsize=7, zorder=6)  # fmt: skip
+    km = lang.gettext("%(length)s km") % {"length": lang.number(length)}
+    ax.text(x0 + degrees / 2, y0 + (north - south) * 0.015, km, ha="center", va="bottom",
+            fontsize=7, zorder=6)  # fmt: skip

@@ -68,13 +68,20 @@ def open_workbook(path):
 class Formats:
     """The workbook's cell formats, made once (XlsxWriter keeps one per distinct style)."""
 
-    def __init__(self, workbook):
+    def __init__(self, workbook, *, rtl: bool = False):
         add = workbook.add_format
+        # The workbook's own words read from the right in Arabic even when they start with a
+        # number; data cells keep the direction of their first letter ("55-km zone" stays
+        # left to right) and hashtags always read left to right.
+        words = {"reading_order": 2} if rtl else {}
         self.header = add({"bold": True, "bg_color": "#E4ECF3", "bottom": 1, "text_wrap": True,
-                           "valign": "top"})  # fmt: skip
-        self.hxl = add({"italic": True, "font_color": "#555555"})
-        self.bold = add({"bold": True})
+                           "valign": "top", **words})  # fmt: skip
+        self.hxl = add(
+            {"italic": True, "font_color": "#555555", **({"reading_order": 1} if rtl else {})}
+        )
+        self.bold = add({"bold": True, **words})
         self.wrap = add({"text_wrap": True, "valign": "top"})
+        self.prose = add({"text_wrap": True, "valign": "top", **words}) if rtl else self.wrap
         # Cells sit at the top of their row, level with the first line of a wrapped neighbour.
         top = {"valign": "top"}
         self.kinds = {kind: add({"num_format": f, **top}) for kind, f in NUMBER_FORMATS.items()}
@@ -91,8 +98,12 @@ class Formats:
 class Sheet:
     """One worksheet, written top to bottom (constant-memory mode cannot go back a row)."""
 
-    def __init__(self, workbook, formats: Formats, title: str, *, repeat_columns: int = 1):
+    def __init__(
+        self, workbook, formats: Formats, title: str, *, repeat_columns: int = 1, lang=None
+    ):
         self.ws = workbook.add_worksheet(title)
+        if lang is not None and lang.direction == "rtl":
+            self.ws.right_to_left()  # column A on the right, as an Arabic reader expects
         self.name = title
         self.formats = formats
         self.rows = 0
@@ -106,7 +117,14 @@ class Sheet:
         self.ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
         self.ws.hide_gridlines(0)  # gridlines printed: rows of numbers are read across
         self.ws.print_across()  # a wide sheet's pages in reading order
-        self.ws.set_footer(f"&L{_footer_text(title)}&RPage &P of &N")
+        if lang is not None and lang.direction == "rtl":
+            # Spreadsheet footers do not lay out page fields inside right-to-left words.
+            self.ws.set_footer(f"&L&P / &N&R{_footer_text(title)}")
+        else:
+            page = "Page &P of &N"
+            if lang is not None:
+                page = lang.gettext("Page %(page)s of %(pages)s") % {"page": "&P", "pages": "&N"}
+            self.ws.set_footer(f"&L{_footer_text(title)}&R{page}")
         if repeat_columns:
             self.ws.repeat_columns(0, repeat_columns - 1)
 

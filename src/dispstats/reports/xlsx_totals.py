@@ -4,24 +4,33 @@ its figures (no formulas: a formula shows a sum, not where its terms came from).
 
 from __future__ import annotations
 
-from dispstats.model.columns import Column
+from dataclasses import replace
+
+from dispstats.model.columns import N_, Column
 from dispstats.model.records import Figure
+from dispstats.reports.i18n import Lang, get_lang
 from dispstats.reports.xlsx_sheet import Sheet, reference_cell
 from dispstats.series.totals import Estimates, Part, Total
 
 TOTAL_COLUMNS = (
-    Column("area", "Area", "#loc+name+parent", "The parent site, admin 1 area or country"),
-    Column("area_code", "Area code", "#loc+code+parent", "Its site id or p-code"),
-    Column("row", "Row", "#meta+row", "Total, a site counted in it, or the area's own figure"),
-    Column("site", "Site", "#loc+name", "The site counted (empty on the total row)"),
-    Column("site_id", "Site id", "#loc+code", "Its id in dispstats"),
-    Column("low", "Population (low)", "#affected+min", "The number, or a range's low end"),
-    Column("high", "Population (high)", "#affected+max", "The number, or a range's high end"),
-    Column("counted_by", "Counted by", "#meta+method", "Its own best estimate, or its sites'"),
-    Column("reference", "Reference date", "#date+reported", "Date of the figure counted"),
-    Column("figure_ids", "Figure ids", "#meta+id", "The figures added up (Figures sheet)"),
-    Column("recent", "Reported recently", "#meta+coverage", "Sites with no stale figure"),
-    Column("stale", "Stale", "#meta+stale", "Older than the staleness threshold"),
+    Column("area", N_("Area"), "#loc+name+parent", N_("The parent site, admin 1 area or country")),
+    Column("area_code", N_("Area code"), "#loc+code+parent", N_("Its site id or p-code")),
+    Column(
+        "row", N_("Row"), "#meta+row", N_("Total, a site counted in it, or the area's own figure")
+    ),
+    Column("site", N_("Site"), "#loc+name", N_("The site counted (empty on the total row)")),
+    Column("site_id", N_("Site id"), "#loc+code", N_("Its id in dispstats")),
+    Column("low", N_("Population (low)"), "#affected+min", N_("The number, or a range's low end")),
+    Column(
+        "high", N_("Population (high)"), "#affected+max", N_("The number, or a range's high end")
+    ),
+    Column(
+        "counted_by", N_("Counted by"), "#meta+method", N_("Its own best estimate, or its sites'")
+    ),
+    Column("reference", N_("Reference date"), "#date+reported", N_("Date of the figure counted")),
+    Column("figure_ids", N_("Figure ids"), "#meta+id", N_("The figures added up (Figures sheet)")),
+    Column("recent", N_("Reported recently"), "#meta+coverage", N_("Sites with no stale figure")),
+    Column("stale", N_("Stale"), "#meta+stale", N_("Older than the staleness threshold")),
 )
 TOTAL_KINDS = [
     "text", "text", "text", "text", "text", "count", "count", "text", "reference", "text",
@@ -29,8 +38,9 @@ TOTAL_KINDS = [
 ]  # fmt: skip
 
 
-def totals_sheet(sheet: Sheet, estimates: Estimates, public: bool) -> int:
-    """Write the sheet; returns its data rows."""
+def totals_sheet(sheet: Sheet, estimates: Estimates, public: bool, t: Lang | None = None) -> int:
+    """Write the sheet (worded in `t`, default English); returns its data rows."""
+    t = t or get_lang()
     names = {s.id: s.name for s in estimates.sites.values()}
     totals = [estimates.site_total(p) for p in estimates.parents()]
     area_names = {s.admin1_pcode: s.admin1_name for s in estimates.sites.values()}
@@ -40,41 +50,50 @@ def totals_sheet(sheet: Sheet, estimates: Estimates, public: bool) -> int:
         if not total.parts and total.own is None:
             continue
         area = names.get(total.area) or area_names.get(total.area) or total.area
-        rows += _rows(total, area, names, public)
-    return sheet.table(TOTAL_COLUMNS, TOTAL_KINDS, rows)
+        rows += _rows(total, area, names, public, t)
+    columns = [
+        replace(c, header=t.gettext(c.header), help=t.gettext(c.help)) for c in TOTAL_COLUMNS
+    ]
+    return sheet.table(columns, TOTAL_KINDS, rows)
 
 
-def _rows(total: Total, area: str, names: dict[str, str], public: bool) -> list[list]:
+def _rows(total: Total, area: str, names: dict[str, str], public: bool, t: Lang) -> list[list]:
     head = [area, total.area]
-    note = "public figures only: excluding restricted sites" if public else ""
+    note = t.gettext("public figures only: excluding restricted sites") if public else ""
+    stale = t.gettext("stale")
+    coverage = t.gettext("%(recent)s of %(children)s") % {
+        "recent": t.number(total.recent),
+        "children": t.number(total.children),
+    }
     rows = [
         [
-            *head, "Total", "", "", total.low if total.parts else None,
+            *head, t.gettext("Total"), "", "", total.low if total.parts else None,
             total.high if total.parts else None, note, None,
-            _ids(total.figures), f"{total.recent} of {total.children}",
+            _ids(total.figures), coverage,
             ", ".join(names.get(i, i) for i in total.stale),
         ]
     ]  # fmt: skip
     for part in total.parts:
-        rows.append(_part_row(head, part, names))
+        rows.append(_part_row(head, part, names, t))
     for site_id in total.unreported:
-        rows.append([*head, "Site", names.get(site_id, site_id), site_id, None, None,
-                     "no figure", None, "", "", ""])  # fmt: skip
+        rows.append([*head, t.gettext("Site"), names.get(site_id, site_id), site_id, None, None,
+                     t.gettext("no figure"), None, "", "", ""])  # fmt: skip
     if total.own is not None:
         own = total.own.figure
-        rows.append([*head, "Own figure", area, total.area, own.quantity.low, own.quantity.high,
-                     "its own figure, beside the total", reference_cell(own), str(own.id), "",
-                     "stale" if total.own.is_stale else ""])  # fmt: skip
+        rows.append([*head, t.gettext("Own figure"), area, total.area, own.quantity.low,
+                     own.quantity.high, t.gettext("its own figure, beside the total"),
+                     reference_cell(own), str(own.id), "",
+                     stale if total.own.is_stale else ""])  # fmt: skip
     return rows
 
 
-def _part_row(head: list, part: Part, names: dict[str, str]) -> list:
+def _part_row(head: list, part: Part, names: dict[str, str], t: Lang) -> list:
     single = part.estimate.figure if part.estimate else None
+    how = t.gettext("its best estimate") if single else t.gettext("the total of its sites")
     return [
-        *head, "Site", names.get(part.site_id, part.site_id), part.site_id, part.low, part.high,
-        "its best estimate" if single else "the total of its sites",
-        reference_cell(single) if single else None, _ids(part.figures), "",
-        "stale" if part.is_stale else "",
+        *head, t.gettext("Site"), names.get(part.site_id, part.site_id), part.site_id, part.low,
+        part.high, how, reference_cell(single) if single else None, _ids(part.figures), "",
+        t.gettext("stale") if part.is_stale else "",
     ]  # fmt: skip
 
 

@@ -13,7 +13,6 @@ import importlib
 from typing import TYPE_CHECKING
 
 _WHERE = {
-    "RULE": "estimate",
     "Estimate": "estimate",
     "best_estimate": "estimate",
     "Finding": "checks",
@@ -29,7 +28,7 @@ _WHERE = {
 
 if TYPE_CHECKING:
     from dispstats.series.checks import Finding
-    from dispstats.series.estimate import RULE, Estimate, best_estimate
+    from dispstats.series.estimate import Estimate, best_estimate
     from dispstats.series.from_store import (
         CheckReport,
         check,
@@ -61,7 +60,6 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "RULE",
     "Change",
     "CheckReport",
     "Estimate",

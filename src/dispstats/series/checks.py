@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
+from typing import Any
 
-from dispstats.model import vocab
-from dispstats.model.records import Figure, Site, Source
+from dispstats.model.records import Figure, Source
 from dispstats.series.estimate import Estimate, best_estimate
 
 # Relative change that counts as a real rise or drop (10 %), for stock-flow checks.
@@ -19,45 +19,34 @@ DEFAULT_TOLERANCE = 0.10
 
 @dataclass(frozen=True)
 class Finding:
-    """Something to look at. `kind`: stale, disagreement, planned_movement, movement_exceeds_
-    origin, no_drop_at_origin, no_rise_at_destination, rise_without_arrivals."""
+    """Something to look at, as facts for the reports layer to word in a reader's language.
+
+    `kind` and its `facts`:
+    - stale: indicator, figure, age_weeks
+    - disagreement: indicator, figures, low, high, spread
+    - planned_movement: movement, origin, destination (site ids or None)
+    - movement_exceeds_origin: movement, origin, destination, before (the origin's figure)
+    - no_drop_at_origin, no_rise_at_destination: movement, origin, destination, before, after
+    - rise_without_arrivals: before, after (the site's two figures)
+    - total_disagrees: indicator, own (the parent's figure), low, high, recent, children,
+      tolerance
+    """
 
     kind: str
     site_id: str
-    message: str
     figure_ids: tuple[int, ...]
     severity: str = "warning"
+    facts: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
-def _n(value: float | int | None) -> str:
-    return "?" if value is None else f"{round(value):,}"
-
-
-def span(f: Figure) -> str:
-    """A figure's number or range, never one end of a range standing for it."""
-    return span_words(f.quantity.low, f.quantity.high)
-
-
-def span_words(low: float | int | None, high: float | int | None) -> str:
-    """A number, or a range by both ends ("40,000–50,000"): the one way every output writes
-    a range."""
-    return _n(low) if low == high else f"{_n(low)}–{_n(high)}"
-
-
-def stale_findings(
-    estimates: Sequence[Estimate], names: Mapping[str, str] | None = None
-) -> list[Finding]:
-    """Estimates whose winning figure is older than their threshold (sites named by `names`,
-    else by id)."""
-    names = names or {}
+def stale_findings(estimates: Sequence[Estimate]) -> list[Finding]:
+    """Estimates whose winning figure is older than their threshold."""
     return [
         Finding(
             "stale",
             e.site_id,
-            f"{names.get(e.site_id, e.site_id)} {e.indicator}: {span(e.figure)} was last "
-            "confirmed "
-            f"{e.age_weeks} weeks ago ({e.figure.ref.end.isoformat()})",
             (e.figure.id,),
+            facts={"indicator": e.indicator, "figure": e.figure, "age_weeks": e.age_weeks},
         )
         for e in estimates
         if e.is_stale
@@ -119,43 +108,28 @@ def _apart(a: Figure, b: Figure, tolerance: float) -> bool:
     ) < a_low * (1 - tolerance)
 
 
-def disagreement_findings(
-    found: Sequence[Disagreement],
-    sources: Mapping[str, Source],
-    names: Mapping[str, str] | None = None,
-) -> list[Finding]:
-    names = names or {}
-    out = []
-    for d in found:
-        sides = "; ".join(
-            f"{_publisher(f, sources)} {_n(f.quantity.low)}"
-            + (f"-{_n(f.quantity.high)}" if f.quantity.is_range else "")
-            + f" ({f.ref})"
-            for f in d.figures
+def disagreement_findings(found: Sequence[Disagreement]) -> list[Finding]:
+    return [
+        Finding(
+            "disagreement",
+            d.site_id,
+            tuple(f.id for f in d.figures),
+            "info",
+            facts={
+                "indicator": d.indicator,
+                "figures": d.figures,
+                "low": d.low,
+                "high": d.high,
+                "spread": d.spread,
+            },
         )
-        out.append(
-            Finding(
-                "disagreement",
-                d.site_id,
-                f"{names.get(d.site_id, d.site_id)} {d.indicator}: sources disagree, "
-                f"{_n(d.low)} to "
-                f"{_n(d.high)} ({d.spread:.1f}x): {sides}",
-                tuple(f.id for f in d.figures),
-                "info",
-            )
-        )
-    return out
-
-
-def _publisher(f: Figure, sources: Mapping[str, Source]) -> str:
-    source = sources.get(f.source_id)
-    return source.publisher if source else f.source_id
+        for d in found
+    ]
 
 
 def stock_flow_findings(
     figures: Sequence[Figure],
     sources: Mapping[str, Source],
-    sites: Sequence[Site],
     as_of: date,
     tolerance: float = DEFAULT_TOLERANCE,
 ) -> list[Finding]:
@@ -169,7 +143,6 @@ def stock_flow_findings(
     """
     live = [f for f in figures if not f.is_retracted and f.ref.start <= as_of]
     population = [f for f in live if f.indicator == "population"]
-    names = {s.id: s.name for s in sites}
     out: list[Finding] = []
 
     def pop_at(site_id: str | None, day: date) -> Estimate | None:
@@ -182,23 +155,9 @@ def stock_flow_findings(
         if not m.is_flow or m.quantity.low is None:
             continue
         origin, destination = _ends(m)
-        route = (
-            f"{names.get(origin, origin or '?')} to {names.get(destination, destination or '?')}"
-        )
-        size = f"{_n(m.quantity.low)}" + (f"-{_n(m.quantity.high)}" if m.quantity.is_range else "")
-        what = f"{size} {m.indicator} from {route}"
+        facts = {"movement": m, "origin": origin, "destination": destination}
         if m.movement_status in (None, "planned", "under_way"):
-            status = vocab.label(m.movement_status) if m.movement_status else "status unknown"
-            out.append(
-                Finding(
-                    "planned_movement",
-                    origin or m.site_id,
-                    f"{what} ({status}, {m.ref}, {_publisher(m, sources)}): follow "
-                    f"up; not yet expected in the population figures",
-                    (m.id,),
-                    "info",
-                )
-            )
+            out.append(Finding("planned_movement", origin or m.site_id, (m.id,), "info", facts))
             continue
         before_day = m.ref.start - timedelta(days=1)
         origin_before = pop_at(origin, before_day)
@@ -207,10 +166,8 @@ def stock_flow_findings(
                 Finding(
                     "movement_exceeds_origin",
                     origin,
-                    f"{what} (completed) is larger than the population there before "
-                    f"it ({_n(origin_before.figure.quantity.high)}, "
-                    f"{origin_before.figure.ref})",
                     (m.id, origin_before.figure.id),
+                    facts=facts | {"before": origin_before.figure},
                 )
             )
         expected = m.quantity.low * (1 - tolerance)
@@ -225,9 +182,9 @@ def stock_flow_findings(
                     Finding(
                         "no_drop_at_origin",
                         origin,
-                        f"{what} (completed) but the population there went from "
-                        f"{span(origin_before.figure)} to {span(origin_after.figure)}",
                         (m.id, origin_before.figure.id, origin_after.figure.id),
+                        facts=facts
+                        | {"before": origin_before.figure, "after": origin_after.figure},
                     )
                 )
         dest_before, dest_after = pop_at(destination, before_day), pop_at(destination, as_of)
@@ -239,12 +196,11 @@ def stock_flow_findings(
                     Finding(
                         "no_rise_at_destination",
                         destination,
-                        f"{what} (completed) but the population there went from "
-                        f"{span(dest_before.figure)} to {span(dest_after.figure)}",
                         (m.id, dest_before.figure.id, dest_after.figure.id),
+                        facts=facts | {"before": dest_before.figure, "after": dest_after.figure},
                     )
                 )
-    out += _rises_without_arrivals(live, population, sources, names, tolerance)
+    out += _rises_without_arrivals(live, population, sources, tolerance)
     return out
 
 
@@ -255,7 +211,7 @@ def _ends(m: Figure) -> tuple[str | None, str | None]:
     return m.site_id, m.destination_site_id
 
 
-def _rises_without_arrivals(live, population, sources, names, tolerance):
+def _rises_without_arrivals(live, population, sources, tolerance):
     inflows: dict[str, list[Figure]] = defaultdict(list)
     for m in live:
         if m.is_flow and m.quantity.low is not None:
@@ -281,11 +237,8 @@ def _rises_without_arrivals(live, population, sources, names, tolerance):
                     Finding(
                         "rise_without_arrivals",
                         site_id,
-                        f"{names.get(site_id, site_id)} population rose from "
-                        f"{span(before.figure)} ({before.figure.ref}) to "
-                        f"{span(after.figure)} ({after.figure.ref}) with no arrivals or "
-                        "returns recorded",
                         (before.figure.id, after.figure.id),
+                        facts={"before": before.figure, "after": after.figure},
                     )
                 )
     return out

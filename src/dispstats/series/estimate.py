@@ -1,9 +1,10 @@
 """The best-estimate rule, in one place, and the estimate it produces for a site and date.
 
-The rule (shown in every brief): among figures not retracted whose reference date is on or
-before the date, take the newest reference date; among those, a figure marked recommended wins;
-otherwise the highest source reliability, then the most recent publication, then the figure
-entered first. Other sources' figures in the same window are shown beside it as a range.
+The rule (worded for readers in reports/wording.py, shown in every brief): among figures not
+retracted whose reference date is on or before the date, take the newest reference date; among
+those, a figure marked recommended wins; otherwise the highest source reliability, then the
+most recent publication, then the figure entered first. Other sources' figures in the same
+window are shown beside it as a range.
 """
 
 from __future__ import annotations
@@ -14,26 +15,11 @@ from datetime import date, timedelta
 
 from dispstats.model.records import Figure, Source
 
-RULE = (
-    "Among figures not retracted whose reference date is on or before the date, the newest "
-    "reference date is taken; among figures of that date, one the analyst marked recommended "
-    "wins; otherwise the source with the highest reliability grade, then the most recent "
-    "publication, then the figure entered first. The range beside it covers the latest figure "
-    "of every source in the preceding {window} weeks."
-)
 DEFAULT_WINDOW_WEEKS = 8
 DEFAULT_STALE_WEEKS = 8
 # E (known to be unreliable) ranks below F (reliability cannot be judged): an unknown source
 # is not worse than one known to be wrong.
 _RELIABILITY_RANK = {grade: rank for rank, grade in enumerate("ABCDFE")}
-
-REASONS = {
-    "only": "the only figure with the newest reference date",
-    "recommended": "marked recommended by an analyst",
-    "reliability": "the most reliable source among figures of the same date",
-    "publication": "the most recently published among equally reliable sources",
-    "entry_order": "entered first among otherwise equal figures",
-}
 
 
 @dataclass(frozen=True)
@@ -44,6 +30,7 @@ class Estimate:
     indicator: str
     as_of: date
     figure: Figure | None
+    # Why it won: only, recommended, reliability, publication or entry_order.
     reason: str | None
     competitors: tuple[Figure, ...] = ()
     earlier: tuple[Figure, ...] = ()
@@ -87,7 +74,7 @@ def reliability_rank(source: Source | None) -> int:
 
 
 def choose_best(candidates: list[Figure], sources: Mapping[str, Source]) -> tuple[Figure, str]:
-    """The winner among figures of the same reference date, and why it won (a REASONS key)."""
+    """The winner among figures of the same reference date, and why it won (see Estimate.reason)."""
     if len(candidates) == 1:
         return candidates[0], "only"
 

@@ -219,20 +219,18 @@ def check(
         for site_id, indicator in pairs
     ]
     found = disagreements(estimates, tolerance)
-    names = {s.id: s.name for s in sites}
     return CheckReport(
         as_of,
-        stale_findings(estimates, names),
+        stale_findings(estimates),
         found,
-        disagreement_findings(found, sources, names),
-        stock_flow_findings(figures, sources, sites, as_of, tolerance),
+        disagreement_findings(found),
+        stock_flow_findings(figures, sources, as_of, tolerance),
         [
             finding
             for indicator in sorted({i for _, i in pairs})
             for finding in total_findings(
                 Estimates.from_estimates(sites, estimates, indicator, as_of, public=public),
                 tolerance,
-                names,
             )
         ],
     )

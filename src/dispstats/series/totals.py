@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dispstats.model.records import Figure, Site, Source
-from dispstats.series.checks import Finding, span, span_words
+from dispstats.series.checks import Finding
 from dispstats.series.estimate import (
     DEFAULT_STALE_WEEKS,
     DEFAULT_WINDOW_WEEKS,
@@ -224,9 +224,7 @@ def _is_area(site: Site) -> bool:
     return site.kind in ("admin_area", "country")
 
 
-def total_findings(
-    estimates: Estimates, tolerance: float, names: Mapping[str, str]
-) -> list[Finding]:
+def total_findings(estimates: Estimates, tolerance: float) -> list[Finding]:
     """A finding for each parent site whose own figure and children's total disagree."""
     found = []
     for parent in estimates.parents():
@@ -238,11 +236,16 @@ def total_findings(
             Finding(
                 "total_disagrees",
                 parent,
-                f"{names.get(parent, parent)}: its own {total.indicator} figure "
-                f"({span(own)}, {own.ref}) and the total of its sites "
-                f"({span_words(total.low, total.high)}, {total.recent} of {total.children} "
-                f"reported recently) differ by more than {tolerance:.0%}",
                 (own.id, *(f.id for f in total.figures)),
+                facts={
+                    "indicator": total.indicator,
+                    "own": own,
+                    "low": total.low,
+                    "high": total.high,
+                    "recent": total.recent,
+                    "children": total.children,
+                    "tolerance": tolerance,
+                },
             )
         )
     return found
