@@ -509,6 +509,12 @@ def _readme(sheet: Sheet, as_of, public, has_restricted, rows, n_sites, t: Lang)
     sheet.ws.set_column(1, 1, widths[1], sheet.formats.prose)
     sheet.ws.repeat_rows(0)  # its title on every page
 
+    # In a right-to-left cell a hashtag would read "meta+id#": marks keep it left to right.
+    mark = "\u200e" if t.direction == "rtl" else ""
+
+    def described(c: Column) -> str:
+        return f"{c.header}  {mark}{c.hxl}{mark}"
+
     def line(values: list, bold: bool = False) -> None:
         # Rows get the height of their wrapped lines: not every reader computes it.
         cells = zip(values, widths, strict=False)
@@ -545,11 +551,11 @@ def _readme(sheet: Sheet, as_of, public, has_restricted, rows, n_sites, t: Lang)
     line([])
     line([t.gettext("Column"), t.gettext("Meaning (Figures and History sheets)")], bold=True)
     for c in figure_columns:
-        line([f"{c.header}  {c.hxl}", c.help])
+        line([described(c), c.help])
     line([])
     line([t.gettext("Column"), t.gettext("Meaning (Sources sheet)")], bold=True)
     for c in source_columns:
-        line([f"{c.header}  {c.hxl}", c.help])
+        line([described(c), c.help])
     line([])
     sites = t.ngettext(
         "%(num)s site; its columns in other dispstats exports:",
@@ -558,7 +564,7 @@ def _readme(sheet: Sheet, as_of, public, has_restricted, rows, n_sites, t: Lang)
     ) % {"num": t.number(n_sites)}
     line([t.gettext("Sites"), sites])
     for c in site_columns:
-        line([f"{c.header}  {c.hxl}", c.help])
+        line([described(c), c.help])
 
 
 README_LINES = (
