@@ -195,8 +195,7 @@ def estimate_lines(
                     "figures",
                     window_weeks,
                 )
-                % (until | {"range": t.gettext("%(low)s–%(high)s")
-                            % {"low": t.number(e.low), "high": t.number(e.high)},
+                % (until | {"range": t.range(e.low, e.high),
                             "figures": t.number(len(e.competitors) + 1)})
             )  # fmt: skip
             lines += [f"  {cite(f)}" for f in e.competitors]

@@ -96,8 +96,11 @@ class Lang:
 
     def span(self, low: float | int | None, high: float | int | None) -> str:
         """A number, or a range by both ends, worded as the language words ranges."""
-        if low == high:
-            return self.number(low)
+        return self.number(low) if low == high else self.range(low, high)
+
+    def range(self, low: float | int | None, high: float | int | None) -> str:
+        """ "40,000–50,000" / "entre 40 000 et 50 000" / "بين 40,000 و50,000", even when the
+        ends are equal (a range across sources)."""
         return self.gettext("%(low)s–%(high)s") % {
             "low": self.number(low),
             "high": self.number(high),
