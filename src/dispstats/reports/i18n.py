@@ -10,16 +10,18 @@ is never used.
 
 from __future__ import annotations
 
-import gettext
-import hashlib
 import io
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dispstats.errors import InputError
 from dispstats.model.vocab import NAME_LANGUAGES
+
+if TYPE_CHECKING:
+    import gettext
 
 # The languages of the outputs; a site's name can be given in each (vocab.NAME_LANGUAGES).
 LANGUAGES = NAME_LANGUAGES
@@ -169,6 +171,9 @@ SOURCE_CONTEXT = "dispstats catalog source"
 
 
 def _translations(code: str) -> gettext.NullTranslations:
+    # Imported here: the command line's entry path reads LANGUAGES and DIGITS only.
+    import gettext
+
     if code == "en":
         return gettext.NullTranslations()
     po, mo = catalog_path(code), catalog_path(code, ".mo")
@@ -183,6 +188,8 @@ def _translations(code: str) -> gettext.NullTranslations:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib
+
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
