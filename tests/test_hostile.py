@@ -216,3 +216,18 @@ def test_the_brief_html_escapes_every_string(hostile_store):
         assert raw not in html, raw
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert "{{ 7*7 }}" in html  # template syntax in data is text
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_translated_brief_escapes_hostile_text_too(hostile_store, lang):
+    """The catalogs' words are markup; what goes into them (names, excerpts, titles, in
+    bidi isolates in Arabic) is escaped like everywhere else."""
+    from dispstats.reports.brief import render_html
+    from dispstats.reports.brief_data import gather
+    from dispstats.reports.i18n import get_lang
+
+    sites = [f"h{n}" for n in range(len(HOSTILE))]
+    html = render_html(gather(hostile_store, W38, sites, lang=get_lang(lang)), [], None)
+    assert "<script" not in html.split("<style>")[0] + html.split("</style>")[-1]
+    assert "&lt;script" in html
+    assert "{{ 7*7 }}" in html and "include &#39;/etc/passwd&#39;" in html  # printed, not run

@@ -134,6 +134,7 @@ def test_the_arabic_brief_is_right_to_left_and_its_text_reads_in_logical_order(b
     _, made = briefs
     result = made["ar"]
     assert result.data.lang.direction == "rtl"
+    assert result.refused_urls == []  # its chart and map PNGs come from the brief's own folder
     text = logical_text(result.path)
     for phrase in ("الأرقام الرئيسية", "موجز النزوح", "من المقرر أن يغادر"):
         assert phrase in text and phrase[::-1] not in text
