@@ -349,22 +349,25 @@ def _read_xlsx(path: Path, mapping, sheet: str | None, limits: Limits) -> Table:
             "reading XLSX needs defusedxml (a dependency of dispstats), which guards against "
             "XML bombs: reinstall dispstats",
         )
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise _unreadable(path, exc) from None
-    try:
-        ws, skipped = _tagged_sheet(path, workbook, sheet, mapping)
-        rows, formulas, header_row = _sheet_rows(path, ws, limits, mapping)
-        found = header_row - 1
-        worksheet_path = ws._worksheet_path
-        title = ws.title
-    except InputError:
-        raise
-    except Exception as exc:  # the sheet's XML is parsed while its rows are read
-        raise _unreadable(path, exc) from None
-    finally:
-        workbook.close()
+    # The file is ours to open and close: openpyxl leaves its own handle open when it
+    # refuses a file half-way (an XML entity, a damaged part).
+    with path.open("rb") as handle:
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=False)
+        except Exception as exc:  # openpyxl raises many kinds for damaged files
+            raise _unreadable(path, exc) from None
+        try:
+            ws, skipped = _tagged_sheet(path, workbook, sheet, mapping)
+            rows, formulas, header_row = _sheet_rows(path, ws, limits, mapping)
+            found = header_row - 1
+            worksheet_path = ws._worksheet_path
+            title = ws.title
+        except InputError:
+            raise
+        except Exception as exc:  # the sheet's XML is parsed while its rows are read
+            raise _unreadable(path, exc) from None
+        finally:
+            workbook.close()
     notes = []
     if len(workbook.sheetnames) > 1:
         passed = ", ".join(repr(n) for n in skipped)
@@ -466,7 +469,12 @@ def _computed_values(path: Path, title: str, rows, formulas, header_row: int) ->
     that have none (a workbook written by a program that does not compute formulas)."""
     import openpyxl
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    with path.open("rb") as handle:
+        return _saved_values(openpyxl.load_workbook(handle, read_only=True, data_only=True),
+                             title, rows, formulas)  # fmt: skip
+
+
+def _saved_values(workbook, title: str, rows, formulas) -> dict:
     try:
         wanted = {}
         for (number, position), formula in formulas.items():
