@@ -142,13 +142,17 @@ def stock_flow_findings(
     site in between is reported too.
     """
     live = [f for f in figures if not f.is_retracted and f.ref.start <= as_of]
-    population = [f for f in live if f.indicator == "population"]
+    # Each site's population figures, grouped once: an estimate reads its own site's only.
+    population: dict[str, list[Figure]] = defaultdict(list)
+    for f in live:
+        if f.indicator == "population":
+            population[f.site_id].append(f)
     out: list[Finding] = []
 
     def pop_at(site_id: str | None, day: date) -> Estimate | None:
         if site_id is None:
             return None
-        e = best_estimate(population, sources, site_id, "population", day)
+        e = best_estimate(population.get(site_id, ()), sources, site_id, "population", day)
         return e if e.figure is not None else None
 
     for m in live:
@@ -211,7 +215,7 @@ def _ends(m: Figure) -> tuple[str | None, str | None]:
     return m.site_id, m.destination_site_id
 
 
-def _rises_without_arrivals(live, population, sources, tolerance):
+def _rises_without_arrivals(live, population: dict[str, list[Figure]], sources, tolerance):
     inflows: dict[str, list[Figure]] = defaultdict(list)
     for m in live:
         if m.is_flow and m.quantity.low is not None:
@@ -219,9 +223,10 @@ def _rises_without_arrivals(live, population, sources, tolerance):
             if destination:
                 inflows[destination].append(m)
     out = []
-    for site_id in sorted({f.site_id for f in population}):
-        dates = sorted({f.ref.start for f in population if f.site_id == site_id})
-        steps = [best_estimate(population, sources, site_id, "population", d) for d in dates]
+    for site_id in sorted(population):
+        mine = population[site_id]
+        dates = sorted({f.ref.start for f in mine})
+        steps = [best_estimate(mine, sources, site_id, "population", d) for d in dates]
         for before, after in pairwise(steps):
             # The smallest rise the figures allow: a range's width is not a rise.
             old, new = before.figure.quantity.high, after.figure.quantity.low
