@@ -285,3 +285,20 @@ def test_a_catalog_edited_after_its_mo_was_built_is_read_from_the_po(tmp_path, m
     assert i18n._translations("fr").gettext("Key figures") == "Chiffres-clés"
     (folder / "dispstats.mo").write_bytes(i18n.compile_catalog(po))  # rebuilt: used as is
     assert i18n._translations("fr").gettext("Key figures") == "Chiffres-clés"
+
+
+def test_an_import_finds_a_site_by_its_name_in_a_language(demo_sqlite, tmp_path):
+    """A file naming Rukban in Arabic files its figure under the demo's Rukban, whose Arabic
+    name is the alias "ar:الركبان" — not under a new site called "الركبان"."""
+    from dispstats.store.importer import ImportOptions, import_file
+
+    path = tmp_path / "arabic.csv"
+    path.write_text(
+        "Site,Date,IDPs\n#loc+name,#date+reported,#affected+idps\nالركبان,2018-09-20,41000\n",
+        encoding="utf-8",
+    )
+    before = {s.id for s in demo_sqlite.sites()}
+    import_file(demo_sqlite, path, ImportOptions(today=date(2026, 1, 1), source="ocha-2018-09",
+                                                 create_sites=True))  # fmt: skip
+    assert {s.id for s in demo_sqlite.sites()} == before
+    assert 41_000 in {f.quantity.low for f in demo_sqlite.figures() if f.site_id == "rukban"}

@@ -57,6 +57,11 @@ class Site:
                     value=alias,
                 )
 
+    @property
+    def alias_names(self) -> tuple[str, ...]:
+        """The other names, without their language tags ("ar:الركبان" is "الركبان")."""
+        return tuple(vocab.alias_language(alias)[1] for alias in self.aliases)
+
     def name_in(self, language: str) -> str:
         """The site's name in `language` (an alias tagged "ar:..." for ar), else its name."""
         for alias in self.aliases:

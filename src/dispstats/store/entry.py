@@ -52,7 +52,7 @@ def add_site(store: Store, fields: TextFields) -> Site:
     if not clean_text(f.get("id")):
         name = normalise_name(str(f.get("name") or ""))
         for site in existing:
-            if name in {normalise_name(n) for n in (site.name, site.id, *site.aliases)}:
+            if name in {normalise_name(n) for n in (site.name, site.id, *site.alias_names)}:
                 raise Conflict(
                     f"'{f.get('name')}' names a site already: {site.name} "
                     f"({site.id}); to add another site of that name, give it an "

@@ -43,7 +43,7 @@ class SiteIndex:
         self.by_id[site.id] = site
         if site.pcode:
             self.by_pcode.setdefault(site.pcode.casefold(), []).append(site)
-        for name in {site.name, *site.aliases}:
+        for name in {site.name, *site.alias_names}:
             self.by_name.setdefault(normalise_name(name), []).append(site)
 
     def free_id(self, wanted: str) -> str:

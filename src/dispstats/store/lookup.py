@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 from dispstats.errors import Conflict, NotFound
 from dispstats.model.records import Site, Source
-from dispstats.model.vocab import alias_language
 
 
 def find_sites(all_sites: Sequence[Site], refs: Sequence[str], *, public: bool = False):
@@ -39,8 +38,7 @@ def find_site(all_sites: Sequence[Site], ref: str) -> Site:
     wanted = normalise_name(ref)
     names: dict[str, list[Site]] = {}
     for site in all_sites:
-        others = (alias_language(alias)[1] for alias in site.aliases)
-        for name in (site.id, site.name, site.pcode, *others):
+        for name in (site.id, site.name, site.pcode, *site.alias_names):
             if name:
                 names.setdefault(normalise_name(name), []).append(site)
     matches = list({s.id: s for s in names.get(wanted, [])}.values())
