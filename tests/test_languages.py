@@ -302,3 +302,14 @@ def test_an_import_finds_a_site_by_its_name_in_a_language(demo_sqlite, tmp_path)
                                                  create_sites=True))  # fmt: skip
     assert {s.id for s in demo_sqlite.sites()} == before
     assert 41_000 in {f.quantity.low for f in demo_sqlite.figures() if f.site_id == "rukban"}
+
+
+def test_the_map_alone_speaks_the_language_asked_for(run, tmp_path):
+    svg = tmp_path / "map.svg"
+    result = run("map", "--week", "2018-W38", "--lang", "fr", "-o", str(svg))
+    assert result.exit_code == 0, result.output
+    text = svg.read_text(encoding="utf-8")
+    assert "Chiffres au 23 sept. 2018" in text and "SYRIE" in text and "Figures as of" not in text
+    png = tmp_path / "map.png"
+    assert run("map", "--week", "2018-W38", "--lang", "ar", "-o", str(png)).exit_code == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
