@@ -151,7 +151,7 @@ def test_a_site_is_named_in_the_briefs_language_where_the_store_has_the_name(bri
     assert "الركبان" in pdf_text(made["ar"].path)
     assert made["ar"].data.site_names["rukban"] == "الركبان"
     assert made["fr"].data.site_names["rukban"] == "Rukban"  # no French name: the main one
-    assert made["fr"].data.site_names["syr-euphrates-shield"].startswith("zone Bouclier")
+    assert made["fr"].data.site_names["syr-euphrates-shield"].startswith("Zone Bouclier")
 
 
 def test_a_language_alias_is_found_by_its_name_and_refused_without_one(run, sqlite_db):
