@@ -5,7 +5,7 @@
 
 `update` writes dispstats.pot (the English messages, as babel.cfg says where to find them)
 and merges it into each language's .po: new messages arrive empty, changed ones are marked
-fuzzy (not used until a translator checks them), removed ones become obsolete comments.
+fuzzy (not used until a translator checks them), removed ones are dropped.
 Translators edit the .po files; the .mo files are built by hatch_build.py, never committed.
 """
 
@@ -77,6 +77,7 @@ def update() -> None:
     for code in LANGUAGES:
         catalog = read(code)
         catalog.update(template, update_header_comment=False)
+        catalog.obsolete.clear()  # a removed message's words stay in git's history
         write(catalog, po_path(code))
 
 

@@ -40,16 +40,6 @@ STATUSES = {
     "under_way": N_("under way"),
     "completed": N_("completed"),
 }
-RELIABILITY = {
-    "A": N_("completely reliable"),
-    "B": N_("usually reliable"),
-    "C": N_("fairly reliable"),
-    "D": N_("not usually reliable"),
-    "E": N_("unreliable"),
-    "F": N_("reliability cannot be judged"),
-}
-
-
 def rule(lang: Lang, window_weeks: int) -> str:
     """The best-estimate rule (series/estimate.py) as the brief and the workbook state it."""
     return lang.ngettext(
