@@ -40,6 +40,8 @@ STATUSES = {
     "under_way": N_("under way"),
     "completed": N_("completed"),
 }
+
+
 def rule(lang: Lang, window_weeks: int) -> str:
     """The best-estimate rule (series/estimate.py) as the brief and the workbook state it."""
     return lang.ngettext(
