@@ -12,7 +12,6 @@ its brief covers the 10 largest sites.
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import report, wall
+from common import interleaved_medians, report
 from dispstats.cli.render import count_words
 from dispstats.reports.brief import render_brief
 from dispstats.store import Store
@@ -91,11 +90,7 @@ def main() -> None:
                 out,
             ],
         }
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        for _ in range(args.runs):
-            for name, cmd in commands.items():
-                times[name].append(wall(cmd))
-        median = {name: statistics.median(runs) for name, runs in times.items()}
+        median = interleaved_medians(commands, args.runs)
         print(f"whole process, medians of {args.runs} interleaved runs")
         plain = "plain weasyprint+matplotlib script (one chart, one page)"
         report("brief, demo (2018-W38)", median["brief, demo (2018-W38)"], plain,

@@ -16,6 +16,16 @@ def wall(cmd: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def interleaved_medians(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
+    """The median wall time of each command over `runs` rounds, each round running every
+    command once in turn, so that machine noise hits them all alike."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, cmd in commands.items():
+            times[name].append(wall(cmd))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def median_time(work: Callable[[], object], repeat: int) -> tuple[float, object]:
     """The median wall time of `repeat` runs of `work`, and what the last run returned."""
     runs, result = [], None

@@ -8,7 +8,6 @@ tree, medians.
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -16,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import report, wall
+from common import interleaved_medians, report, wall
 
 
 def main() -> None:
@@ -37,11 +36,7 @@ def main() -> None:
             "ar, Arabic-Indic digits": [*brief, "--lang", "ar", "--digits", "arab"],
         }
         wall(brief)  # font caches and bytecode, once, outside the measurement
-        times: dict[str, list[float]] = {name: [] for name in variants}
-        for _ in range(args.runs):
-            for name, cmd in variants.items():
-                times[name].append(wall(cmd))
-    median = {name: statistics.median(runs) for name, runs in times.items()}
+        median = interleaved_medians(variants, args.runs)
     print(f"whole process, demo brief 2018-W38, medians of {args.runs} interleaved runs")
     for name in ("fr", "ar", "ar, Arabic-Indic digits"):
         report(f"brief --lang {name}", median[name], "brief --lang en", median["en"])

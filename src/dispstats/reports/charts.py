@@ -3,8 +3,10 @@ charts (WeasyPrint draws SVG in Python, which is slow for thousands of elements)
 
 In SVG, text stays text (svg.fonttype "none"), escaped by matplotlib's XML writer, so chart
 labels are searchable in the PDF and names from data can never become markup. Right-to-left
-text is the exception: WeasyPrint draws SVG text without shaping or bidi, so an Arabic chart's
-labels are glyph outlines, shaped and ordered by matplotlib (>= 3.11: HarfBuzz, SheenBidi).
+text is the exception: WeasyPrint draws SVG text without shaping or bidi, so an Arabic brief
+embeds its charts and map as PNG (brief.raster_text), and an Arabic SVG (`dispstats map -o
+x.svg --lang ar`) draws its labels as glyph outlines; matplotlib (>= 3.11: HarfBuzz,
+SheenBidi) shapes and orders them in both.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from dispstats.reports.xlsx_sheet import (
     Formats,
     Progress,
     Sheet,
+    localized,
     open_workbook,
     reference_cell,
 )
@@ -300,14 +301,6 @@ SHEET_NAMES = {
 }
 
 
-def localized(columns, t: Lang) -> list[Column]:
-    """Columns with their headers and meanings in `t` (the HXL hashtag never translates)."""
-    return [
-        replace(c, header=t.gettext(c.header), help=t.gettext(c.help) if c.help else "")
-        for c in columns
-    ]
-
-
 def _summary(sheet: Sheet, shared: _Estimates) -> int:
     """Latest best estimate per site with the change its figure made from the previous
     estimate (the brief's definition), staleness and the other sources' range."""
@@ -540,10 +533,10 @@ def _readme(sheet: Sheet, as_of, public, has_restricted, rows, n_sites, t: Lang)
                 t.gettext("CONTAINS RESTRICTED DATA. Not for public distribution."),
             ]
         )
-    for title, text in README_LINES:
+    line([t.gettext(README_WHAT[0]), t.gettext(README_WHAT[1])])
+    line([t.gettext("Best-estimate rule"), wording.rule(t, 8)])
+    for title, text in README_NOTES:
         line([t.gettext(title), t.gettext(text)])
-        if title == README_LINES[0][0]:
-            line([t.gettext("Best-estimate rule"), wording.rule(t, 8)])
     line([])
     line([t.gettext("Sheet"), t.gettext("Rows and meaning")], bold=True)
     for name, text in SHEET_MEANINGS.items():
@@ -567,14 +560,15 @@ def _readme(sheet: Sheet, as_of, public, has_restricted, rows, n_sites, t: Lang)
         line([described(c), c.help])
 
 
-README_LINES = (
-    (
-        N_("What this is"),
-        N_(
-            "Displacement figures exactly as their sources reported them, with the best "
-            "estimate dispstats works out and the sources behind every number."
-        ),
+README_WHAT = (
+    N_("What this is"),
+    N_(
+        "Displacement figures exactly as their sources reported them, with the best "
+        "estimate dispstats works out and the sources behind every number."
     ),
+)
+# After the best-estimate rule.
+README_NOTES = (
     (
         N_("Change"),
         N_(

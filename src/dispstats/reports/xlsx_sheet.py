@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from dispstats.model.columns import Column
@@ -48,6 +48,15 @@ class Reference:
 def reference_cell(f: Figure) -> Reference:
     """A figure's reference date as a cell: its period's first day, shown to its precision."""
     return Reference(f.ref.start, f.ref.precision, format_dateref(f.ref))
+
+
+def localized(columns: Iterable[Column], lang) -> list[Column]:
+    """Columns with their headers and meanings in `lang` (a Lang); the HXL hashtag never
+    translates."""
+    return [
+        replace(c, header=lang.gettext(c.header), help=lang.gettext(c.help) if c.help else "")
+        for c in columns
+    ]
 
 
 def open_workbook(path):

@@ -4,12 +4,10 @@ its figures (no formulas: a formula shows a sum, not where its terms came from).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from dispstats.model.columns import N_, Column
 from dispstats.model.records import Figure
 from dispstats.reports.i18n import Lang, get_lang
-from dispstats.reports.xlsx_sheet import Sheet, reference_cell
+from dispstats.reports.xlsx_sheet import Sheet, localized, reference_cell
 from dispstats.series.totals import Estimates, Part, Total
 
 TOTAL_COLUMNS = (
@@ -51,10 +49,7 @@ def totals_sheet(sheet: Sheet, estimates: Estimates, public: bool, t: Lang | Non
             continue
         area = names.get(total.area) or area_names.get(total.area) or total.area
         rows += _rows(total, area, names, public, t)
-    columns = [
-        replace(c, header=t.gettext(c.header), help=t.gettext(c.help)) for c in TOTAL_COLUMNS
-    ]
-    return sheet.table(columns, TOTAL_KINDS, rows)
+    return sheet.table(localized(TOTAL_COLUMNS, t), TOTAL_KINDS, rows)
 
 
 def _rows(total: Total, area: str, names: dict[str, str], public: bool, t: Lang) -> list[list]:
