@@ -265,3 +265,13 @@ def test_a_range_read_at_its_ends_is_not_a_rise_and_findings_never_quote_a_midpo
     assert [f.site_id for f in rises] == ["camp-b"]
     assert "from 1,000–2,000 (2018-08-01) to 9,000" in said(camps, rises[0])
     assert "1,500" not in said(camps, rises[0])
+
+
+def test_a_site_whose_first_report_has_no_number_is_checked_from_its_first_number(camps):
+    add(camps, "camp-a", "hundreds", "2018-09-01", unquantified=True, excerpt="hundreds")
+    add(camps, "camp-a", "1,000", "2018-09-08")
+    add(camps, "camp-a", "1,500", "2018-09-15")  # +50 %: no arrivals recorded
+    add(camps, "camp-a", "many more", "2018-09-16", unquantified=True, excerpt="many more")
+    findings = check(camps, date(2018, 9, 17)).stock_flow
+    assert [(f.kind, f.site_id) for f in findings] == [("rise_without_arrivals", "camp-a")]
+    assert "from 1,000 (2018-09-08) to 1,500 (2018-09-15)" in said(camps, findings[0])

@@ -21,7 +21,7 @@ from dispstats.series.checks import (
     stale_findings,
     stock_flow_findings,
 )
-from dispstats.series.estimate import DEFAULT_STALE_WEEKS, DEFAULT_WINDOW_WEEKS
+from dispstats.series.estimate import DEFAULT_STALE_WEEKS, DEFAULT_WINDOW_WEEKS, by_series
 from dispstats.series.totals import Estimates
 from dispstats.series.weekly import previous_estimate, week_label
 from dispstats.store import FigureFilter, Store
@@ -169,10 +169,11 @@ def gather(
             f,
         )
 
+    series = by_series(all_figures)
+
     def estimate_of(site_id: str, day: date, indicator: str = "population") -> Estimate:
-        return best_estimate(
-            all_figures, sources, site_id, indicator, day, window_weeks, stale_weeks
-        )
+        own = series.get((site_id, indicator), [])
+        return best_estimate(own, sources, site_id, indicator, day, window_weeks, stale_weeks)
 
     data = BriefData(
         title=title
@@ -220,11 +221,8 @@ def gather(
         data.history[site_id] = sorted(
             (
                 f
-                for f in all_figures
-                if f.site_id == site_id
-                and f.indicator == "population"
-                and not f.is_retracted
-                and f.quantity.low is not None
+                for f in series.get((site_id, "population"), [])
+                if not f.is_retracted and f.quantity.low is not None
             ),
             key=lambda f: f.ref.start,
         )
@@ -243,7 +241,8 @@ def gather(
         )  # fmt: skip
 
     def previous(f: Figure) -> Estimate:
-        return previous_estimate(all_figures, sources, f, window_weeks, stale_weeks)
+        own = series.get((f.site_id, f.indicator), [])
+        return previous_estimate(own, sources, f, window_weeks, stale_weeks)
 
     since = as_of - timedelta(weeks=window_weeks)
     _highlights(data, all_figures, sources, previous, cite, use, (week_start, since))

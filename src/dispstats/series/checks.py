@@ -11,7 +11,7 @@ from itertools import pairwise
 from typing import Any
 
 from dispstats.model.records import Figure, Source
-from dispstats.series.estimate import Estimate, best_estimate
+from dispstats.series.estimate import Estimate, best_estimate, choose_best
 
 # Relative change that counts as a real rise or drop (10 %), for stock-flow checks.
 DEFAULT_TOLERANCE = 0.10
@@ -224,26 +224,32 @@ def _rises_without_arrivals(live, population: dict[str, list[Figure]], sources, 
                 inflows[destination].append(m)
     out = []
     for site_id in sorted(population):
-        mine = population[site_id]
-        dates = sorted({f.ref.start for f in mine})
-        steps = [best_estimate(mine, sources, site_id, "population", d) for d in dates]
-        for before, after in pairwise(steps):
+        for before, after in pairwise(_winners(population[site_id], sources)):
             # The smallest rise the figures allow: a range's width is not a rise.
-            old, new = before.figure.quantity.high, after.figure.quantity.low
+            old, new = before.quantity.high, after.quantity.low
             if old <= 0 or (new - old) / old <= tolerance:
                 continue
             arrived = [
-                m
-                for m in inflows[site_id]
-                if before.figure.ref.start < m.ref.start <= after.figure.ref.start
+                m for m in inflows[site_id] if before.ref.start < m.ref.start <= after.ref.start
             ]
             if not arrived:
                 out.append(
                     Finding(
                         "rise_without_arrivals",
                         site_id,
-                        (before.figure.id, after.figure.id),
-                        facts={"before": before.figure, "after": after.figure},
+                        (before.id, after.id),
+                        facts={"before": before, "after": after},
                     )
                 )
     return out
+
+
+def _winners(population: Sequence[Figure], sources: Mapping[str, Source]) -> list[Figure]:
+    """The figure the rule picks on each date one of a site's (live) figures gives a number,
+    oldest first: the site's best estimate each time it changed, in one walk of its dates.
+    (Dates with only unquantified reports leave the estimate as it was, so they add no step.)"""
+    by_date: dict[date, list[Figure]] = defaultdict(list)
+    for f in population:
+        if f.quantity.low is not None:
+            by_date[f.ref.start].append(f)
+    return [choose_best(by_date[day], sources)[0] for day in sorted(by_date)]

@@ -9,6 +9,7 @@ window are shown beside it as a range.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -147,6 +148,16 @@ def best_estimate(
     return Estimate(
         site_id, indicator, as_of, winner, reason, competitors, earlier, reports, stale_weeks
     )
+
+
+def by_series(figures: Iterable[Figure]) -> dict[tuple[str, str], list[Figure]]:
+    """Figures grouped by (site, indicator), each group in the given order. best_estimate
+    keeps only its own series' figures; handing it its group, not a whole store's list, keeps
+    an estimate per series from rescanning every figure (quadratic on a large store)."""
+    groups: dict[tuple[str, str], list[Figure]] = defaultdict(list)
+    for f in figures:
+        groups[f.site_id, f.indicator].append(f)
+    return dict(groups)
 
 
 def _order(f: Figure) -> tuple:

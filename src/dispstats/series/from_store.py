@@ -25,6 +25,7 @@ from dispstats.series.estimate import (
     DEFAULT_WINDOW_WEEKS,
     Estimate,
     best_estimate,
+    by_series,
 )
 from dispstats.series.totals import Estimates, Total, total_findings
 from dispstats.series.weekly import Change, series_frame, week_ends
@@ -101,11 +102,11 @@ def latest_changes(
     figures = store.figures(
         FigureFilter(site_ids=[s.id for s in sites], indicator=indicator, date_to=when)
     )
+    series = by_series(figures)
     changes = []
     for site in sites:
-        change = latest_change(
-            figures, sources, best_estimate(figures, sources, site.id, indicator, when)
-        )
+        own = series.get((site.id, indicator), [])
+        change = latest_change(own, sources, best_estimate(own, sources, site.id, indicator, when))
         if change is not None:
             changes.append(change)
     return changes
@@ -211,12 +212,11 @@ def check(
     if public:
         sites, figures = public_only(sites, figures)
     sources = {s.id: s for s in store.sources()}
-    pairs = sorted(
-        {(f.site_id, f.indicator) for f in figures if f.indicator in vocab.STOCK_INDICATORS}
-    )
+    series = by_series(figures)
+    pairs = sorted(pair for pair in series if pair[1] in vocab.STOCK_INDICATORS)
     estimates = [
-        best_estimate(figures, sources, site_id, indicator, as_of, window_weeks, stale_weeks)
-        for site_id, indicator in pairs
+        best_estimate(series[pair], sources, *pair, as_of, window_weeks, stale_weeks)
+        for pair in pairs
     ]
     found = disagreements(estimates, tolerance)
     return CheckReport(
