@@ -3,8 +3,8 @@
 Builds (once, cached in --db) a synthetic SQLite store: 1,500 sites x 4 indicators x 3 sources,
 each source reporting every third week for 3 years (936,000 figures). Then:
 
-  latest     the best estimate of every site and indicator (6,000 series): Store.latest_as_of
-             (the latest_figures table) and the rule, against one raw sqlite3 GROUP BY query
+  latest     the best estimate of every site and indicator (6,000 series): latest_estimates
+             (the latest_figures table and the rule), against one raw sqlite3 GROUP BY query
              that finds only each series' newest date
   as-of      the newest population figures of every site, against the same query
   series     weekly_series: 52 weeks for 20 sites, against pandas sort + groupby last on rows
@@ -31,8 +31,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import median_time, report
 from dispstats.model.records import Site, Source
 from dispstats.model.vocab import INDICATORS
-from dispstats.series import weekly_series
-from dispstats.series.estimate import choose_best
+from dispstats.series import latest_estimates, weekly_series
 from dispstats.store import Store
 from dispstats.store.schema import figure_versions, figures
 
@@ -133,13 +132,8 @@ def main() -> None:
         recent = frame[frame["ref_start"] <= as_of].sort_values("ref_start")
         return recent.groupby(["site_id", "indicator"]).last()
 
-    sources = {s.id: s for s in store.sources()}
-
     def all_estimates():
-        newest: dict[tuple[str, str], list] = {}
-        for f in store.latest_as_of(AS_OF):
-            newest.setdefault((f.site_id, f.indicator), []).append(f)
-        return {pair: choose_best(candidates, sources)[0] for pair, candidates in newest.items()}
+        return {pair: e.figure for pair, e in latest_estimates(store, AS_OF).items()}
 
     sites_20 = [f"site-{n:04d}" for n in range(0, SITES, SITES // 20)][:20]
     raw = sqlite3.connect(str(args.db))

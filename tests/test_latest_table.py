@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from dispstats.model.parse import DateRef, Quantity
-from dispstats.model.records import Figure, Site, Source
+from dispstats.model.records import Figure, Site, Source, public_only
+from dispstats.series import best_estimate, latest_estimates
 from dispstats.store import Store
 from dispstats.store.filters import FigureFilter
 from dispstats.store.lite import LiteStore
@@ -176,3 +178,44 @@ def test_init_rebuilds_the_table_to_what_the_writes_kept(db_url):
     again, _ = Store.init(db_url)
     with again:
         assert _table(again) == kept
+
+
+estimated_figure = st.tuples(
+    st.sampled_from(SITES),
+    st.sampled_from(INDICATORS),
+    st.integers(0, 12),  # day
+    st.sampled_from(["public", "public", "restricted"]),
+    st.one_of(st.none(), st.integers(0, 999)),  # None: a report with no number
+    st.sampled_from(["ocha", "press"]),
+    st.booleans(),  # recommended
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(estimated_figure, min_size=1, max_size=14), st.sampled_from([-1, 3, 7, 12]))
+def test_latest_estimates_pick_what_the_rule_picks_from_every_figure(specs, day):
+    with tempfile.TemporaryDirectory() as folder, _new_store(Path(folder) / "s.db") as store:
+        store.add_records([], [Source("press", "Press", "media", reliability="C")])
+        for site, indicator, when, sensitivity, value, source, recommended in specs:
+            f = replace(
+                _figure(site, indicator, when, sensitivity),
+                source_id=source,
+                role="recommended" if recommended else "automatic",
+            )
+            if value is None:
+                f = replace(f, quantity=Quantity(None, None, "unquantified"),
+                            value_text=None, excerpt="many")  # fmt: skip
+            store.add_figure(f)
+        as_of = START + timedelta(days=day)
+        sources = {s.id: s for s in store.sources()}
+        for public in (False, True):
+            sites, figures = store.sites(), store.figures(FigureFilter())
+            if public:
+                sites, figures = public_only(sites, figures)
+            expected = {}
+            for pair in sorted({(f.site_id, f.indicator) for f in figures}):
+                e = best_estimate(figures, sources, *pair, as_of)
+                if e.figure is not None:
+                    expected[pair] = (e.figure.id, e.reason)
+            found = latest_estimates(store, as_of, public=public)
+            assert {p: (e.figure.id, e.reason) for p, e in found.items()} == expected

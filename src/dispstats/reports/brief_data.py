@@ -231,8 +231,7 @@ def gather(
     if parents:  # no area holds a key site: nothing to total, nothing to read
         data.totals = area_totals(
             site_estimates(
-                store, "population", as_of, window_weeks, stale_weeks, public=public,
-                under=parents,
+                store, "population", as_of, stale_weeks, public=public, under=parents
             ),
             list(dict.fromkeys(parents)),
             cite,

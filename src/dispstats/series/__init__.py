@@ -23,6 +23,7 @@ _WHERE = {
     "weekly_series": "from_store",
     "hierarchy_totals": "from_store",
     "site_estimates": "from_store",
+    "latest_estimates": "from_store",
     "Total": "totals",
 }
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
         check,
         hierarchy_totals,
         latest_changes,
+        latest_estimates,
         site_estimates,
         weekly_series,
     )
@@ -70,6 +72,7 @@ __all__ = [
     "estimate",
     "hierarchy_totals",
     "latest_changes",
+    "latest_estimates",
     "site_estimates",
     "weekly_series",
 ]

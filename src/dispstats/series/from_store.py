@@ -5,7 +5,7 @@ lists of records."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from dispstats.series.estimate import (
     Estimate,
     best_estimate,
     by_series,
+    choose_best,
 )
 from dispstats.series.totals import Estimates, Total, total_findings
 from dispstats.series.weekly import Change, series_frame, week_ends
@@ -112,11 +113,52 @@ def latest_changes(
     return changes
 
 
+def latest_estimates(
+    store: Store,
+    as_of: date,
+    indicator: str | None = None,
+    site_ids: Sequence[str] = (),
+    stale_weeks: int = DEFAULT_STALE_WEEKS,
+    *,
+    public: bool = False,
+) -> dict[tuple[str, str], Estimate]:
+    """The best estimate of every (site, indicator) series with a number as of a date (of one
+    indicator and of the given sites when named): its figure and why it won, by the rule, but
+    without the other sources' figures beside it (`competitors`, `earlier` and `reports` stay
+    empty). What totals add up; `estimate` gives one site's in full.
+
+    Read from the latest_figures table; a series whose newest figures give no number (an
+    unquantified report) has its figures read in full, as the rule then falls back to an older
+    number."""
+    newest = store.latest_as_of(as_of, indicator, site_ids, public=public)
+    if public:
+        newest = public_only(store.sites(), newest)[1]
+    sources = {s.id: s for s in store.sources()}
+    estimates: dict[tuple[str, str], Estimate] = {}
+    unnumbered: set[tuple[str, str]] = set()
+    for (site_id, name), figures in by_series(newest).items():
+        numbers = [f for f in figures if f.quantity.low is not None]
+        if not numbers:
+            unnumbered.add((site_id, name))
+            continue
+        winner, reason = choose_best(numbers, sources)
+        estimates[site_id, name] = Estimate(
+            site_id, name, as_of, winner, reason, stale_weeks=stale_weeks
+        )
+    if unnumbered:
+        where = FigureFilter(site_ids=sorted({site for site, _ in unnumbered}), date_to=as_of)
+        series = by_series(_visible(store, store.figures(where), public))
+        for pair in sorted(unnumbered):
+            e = best_estimate(series.get(pair, []), sources, *pair, as_of, stale_weeks=stale_weeks)
+            if e.figure is not None:
+                estimates[pair] = replace(e, competitors=(), earlier=(), reports=())
+    return dict(sorted(estimates.items()))
+
+
 def site_estimates(
     store: Store,
     indicator: str = "population",
     as_of: date | None = None,
-    window_weeks: int = DEFAULT_WINDOW_WEEKS,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
     *,
     public: bool = False,
@@ -124,20 +166,15 @@ def site_estimates(
 ) -> Estimates:
     """Every site's best estimate of `indicator` as of a date (default today), with the site
     tree: what totals are computed from (with `public`, from public data only). With `under`
-    (site ids), only those sites' and their descendants' figures are read."""
+    (site ids), only those sites and their descendants are estimated. The estimates are those
+    of `latest_estimates`: the winning figure and why, nothing beside it."""
     as_of = as_of or date.today()
     sites = store.sites()
-    where = FigureFilter(
-        site_ids=_descendants(sites, under) if under else (), indicator=indicator, date_to=as_of
-    )
-    figures = store.figures(where)
+    wanted = _descendants(sites, under) if under else ()
+    found = latest_estimates(store, as_of, indicator, wanted, stale_weeks, public=public)
     if public:
-        sites, figures = public_only(sites, figures)
-    sources = {s.id: s for s in store.sources()}
-    return Estimates.of(
-        sites, figures, sources, indicator, as_of,
-        window_weeks=window_weeks, stale_weeks=stale_weeks, public=public,
-    )  # fmt: skip
+        sites = public_only(sites, [])[0]
+    return Estimates.from_estimates(sites, found.values(), indicator, as_of, public=public)
 
 
 def _descendants(sites: Sequence[Site], roots: Sequence[str]) -> list[str]:

@@ -30,10 +30,11 @@ from dispstats.store.revision import check_openable, no_store_at
 from dispstats.store.rows import (
     as_public,
     figure_from_row,
+    figure_maker,
+    many_records,
     parents_first,
     site_from_row,
     source_from_row,
-    stored_dates,
     version_values,
 )
 from dispstats.store.rows import (
@@ -437,8 +438,10 @@ class Store:
         if not where.include_retracted:
             query = query.where(v.revision != "retraction")
         query = query.order_by(v.ref_start, v.site_id, v.indicator, v.figure_id)
-        with self._read() as connection:
-            return [figure_from_row(r) for r in connection.execute(query).mappings()]
+        with self._read() as connection, many_records():
+            result = connection.execute(query)
+            make = figure_maker(list(result.keys()))
+            return [make(row) for row in result]
 
     def iter_versions(self, revised_only: bool = False) -> Iterator[Figure]:
         """Every version of every figure in the order stored, read in batches (large stores);
@@ -450,8 +453,9 @@ class Store:
             query = query.where(v.c.figure_id.in_(revised))
         with self._read() as connection:
             result = connection.execution_options(yield_per=5000).execute(query)
-            for row in result.mappings():
-                yield figure_from_row(row)
+            make = figure_maker(list(result.keys()))
+            for row in result:
+                yield make(row)
 
     def latest_as_of(
         self,
@@ -473,20 +477,20 @@ class Store:
         """
         out: list[Figure] = []
         behind: dict[str, list[str]] = defaultdict(list)
-        with self._read() as connection:
-            for row in self._newest_rows(connection, indicator, site_ids, public):
-                if row["ref_start"] <= as_of:
-                    out.append(figure_from_row(row))
+        with self._read() as connection, many_records():
+            for f in self._newest(connection, indicator, site_ids, public):
+                if f.ref.start <= as_of:
+                    out.append(f)
                 else:
-                    behind[row["indicator"]].append(row["site_id"])
+                    behind[f.indicator].append(f.site_id)
             for name, site_group in behind.items():
                 out += _latest_by_seek(connection, as_of, name, sorted(set(site_group)), public)
         return sorted(out, key=lambda f: (f.site_id, f.indicator, f.id))
 
     @staticmethod
-    def _newest_rows(
+    def _newest(
         connection: Connection, indicator: str | None, site_ids: Sequence[str], public: bool
-    ) -> Iterator[dict]:
+    ) -> Iterator[Figure]:
         # Through the driver: SQLAlchemy's row processing would cost more than the query.
         mark = "%s" if connection.dialect.paramstyle in ("format", "pyformat") else "?"
         sql = (
@@ -512,7 +516,7 @@ class Store:
                 rows = cursor.fetchall()
             finally:
                 cursor.close()
-            yield from (stored_dates(dict(zip(names, row, strict=True))) for row in rows)
+            yield from map(figure_maker(names), rows)
 
     def has_restricted(self) -> bool:
         """Whether any site, figure version or excerpt is restricted. Any version counts, not
