@@ -1,9 +1,9 @@
 """Every bench of issue 13's table (and issue 14's languages) at its default size, one after
 the other, each line "dispstats X, baseline Y, ratio", both measured in the same run. About
-seven minutes on a 2-core machine (the synthetic stores are built on first use and kept in
+nine minutes on a 2-core machine (the synthetic stores are built on first use and kept in
 /tmp).
 
-    python bench/run_all.py [--only entry,series,brief,excel,import,languages]
+    python bench/run_all.py [--only entry,series,check,brief,excel,import,languages]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ HERE = Path(__file__).parent
 BENCHES = {
     "entry": ["entry_latency.py"],
     "series": ["series_bench.py"],
+    "check": ["check_bench.py"],
     "brief": ["brief_bench.py"],
     "excel": ["excel_bench.py"],
     "import": ["import_bench.py"],
