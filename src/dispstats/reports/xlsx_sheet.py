@@ -4,7 +4,9 @@ person can read it (A4 landscape at full size, header rows and first columns rep
 page, gridlines, page numbers) rather than shrunk to one page width.
 
 Every text is written as text: the workbook is opened with strings_to_formulas, _urls and
-_numbers off, so nothing from data can become a formula, a link or a number.
+_numbers off, so nothing from data can become a formula, a link or a number; data rows of
+plain values are written as XML by xlsx_rows.py (inline strings only, the same bytes). A
+sheet never passes Excel's last row: XlsxWriter would drop the rows beyond it unsaid.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
+from dispstats.errors import InputError
 from dispstats.model.columns import Column
 from dispstats.model.parse import format_dateref
 from dispstats.model.records import Figure
+from dispstats.reports.xlsx_rows import RowWriter, fits
 
 Progress = Callable[[int, int], None]
 
@@ -34,6 +38,7 @@ MIN_WIDTH, MAX_WIDTH, WRAP_WIDTH = 8, 60, 50
 MAX_ROW_HEIGHT = 409
 # Widths come from the first rows: enough to see the content's shape, cheap for 1M rows.
 MEASURED_ROWS = 2000
+SHEET_ROWS = 1_048_576  # Excel's rows per sheet
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,12 @@ class Formats:
     """The workbook's cell formats, made once (XlsxWriter keeps one per distinct style)."""
 
     def __init__(self, workbook, *, rtl: bool = False):
-        add = workbook.add_format
+        made = []
+
+        def add(properties: dict):
+            made.append(workbook.add_format(properties))
+            return made[-1]
+
         # The workbook's own words read from the right in Arabic even when they start with a
         # number; data cells keep the direction of their first letter ("55-km zone" stays
         # left to right) and hashtags always read left to right.
@@ -98,6 +108,10 @@ class Formats:
         self.kinds["text"] = add(top)
         self.count = self.kinds["count"]
         self.precisions = {p: add({"num_format": f, **top}) for p, f in PRECISION_FORMATS.items()}
+        # Style numbers in the order the formats were made, not in the order cells first use
+        # them: rows written by xlsx_rows and by XlsxWriter then give the same styles.xml.
+        for cell_format in made:
+            cell_format._get_xf_index()
 
     def of(self, kind: str | None):
         """The column format of a kind (text for anything without a number format)."""
@@ -121,6 +135,7 @@ class Sheet:
         self._fitted = False
         self.header_widths: dict[int, int] = {}
         self.wrapped: list[int] = []
+        self._fast = RowWriter(self.ws)
         self.ws.set_landscape()
         self.ws.set_paper(9)  # A4
         self.ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
@@ -158,31 +173,55 @@ class Sheet:
 
     def append(self, values: Sequence[object], cell_format=None, measure: bool = True) -> None:
         row = self.rows
+        if row >= SHEET_ROWS:  # XlsxWriter would leave the row out without a word
+            raise InputError(
+                f"the {self.name} sheet would need more than Excel's {SHEET_ROWS:,} rows; "
+                "export fewer figures (--sites, --from, --to) or use 'dispstats export hxl', "
+                "which has no limit"
+            )
         plain = [_plain(v) for v in values]
+        height = None
         if measure and self.wrapped:
             # Not every reader sizes a row to its wrapped text (LibreOffice draws it over the
             # next row): the row gets the height of its longest wrapped cell, set now because
             # constant memory cannot go back a row.
-            lines = max(_lines(plain[n]) for n in self.wrapped if n < len(plain))
+            lines = max((_lines(plain[n]) for n in self.wrapped if n < len(plain)), default=1)
             if lines > 1:  # Excel's tallest row is 409 points; the cell keeps all its text
-                self.ws.set_row(row, min(15 * lines, MAX_ROW_HEIGHT))
-        self.ws.write_row(row, 0, plain, cell_format)
-        for n, value in enumerate(values):
-            if isinstance(value, Reference):
-                self._reference(row, n, value)
-            elif isinstance(value, date) and self.kinds.get(n) not in ("day", "datetime"):
-                # A date outside a date column (the Readme's "As of") carries its own format.
-                kind = "datetime" if isinstance(value, datetime) else "day"
-                self.ws.write_datetime(row, n, plain[n], self.formats.kinds[kind])
+                height = min(15 * lines, MAX_ROW_HEIGHT)
+        cells, formats = self._own_formats(values, plain)
+        # A row given a height or format by set_row already is XlsxWriter's to write.
+        if cell_format is None and row not in self.ws.row_info and fits(cells):
+            self._fast.write(row, cells, formats, height)
+        else:
+            if height is not None:
+                self.ws.set_row(row, height)
+            self.ws.write_row(row, 0, plain, cell_format)
+            for n, own in enumerate(formats):
+                if own is not None:
+                    self.ws.write(row, n, cells[n], own)
+                elif cells[n] is not plain[n]:  # a period's words
+                    self.ws.write_string(row, n, cells[n])
         if measure and row < MEASURED_ROWS and not self._fitted:
             self._measure(values)
         self.rows += 1
 
-    def _reference(self, row: int, col: int, ref: Reference) -> None:
-        if ref.precision in PRECISION_FORMATS:
-            self.ws.write_datetime(row, col, ref.start, self.formats.precisions[ref.precision])
-        else:  # a period from one day to another has no single-date form: its words
-            self.ws.write_string(row, col, _clean(ref.text))
+    def _own_formats(self, values: Sequence[object], plain: list) -> tuple[list, list]:
+        """The cells, and the format of those with one of their own (None for the others): a
+        reference date shown to its precision (a period from one day to another, which has no
+        single-date form, as its words), a date outside a date column (the Readme's "As
+        of")."""
+        cells, formats = list(plain), []
+        for n, value in enumerate(values):
+            own = None
+            if isinstance(value, Reference):
+                if value.precision in PRECISION_FORMATS:
+                    cells[n], own = value.start, self.formats.precisions[value.precision]
+                else:
+                    cells[n] = _clean(value.text)
+            elif isinstance(value, date) and self.kinds.get(n) not in ("day", "datetime"):
+                own = self.formats.kinds["datetime" if isinstance(value, datetime) else "day"]
+            formats.append(own)
+        return cells, formats
 
     def _measure(self, values: Sequence[object]) -> None:
         for n, value in enumerate(values):
@@ -247,7 +286,7 @@ def _plain(value: object) -> object:
     if isinstance(value, str):
         return _clean(value)
     if isinstance(value, Reference):
-        return None  # written with its own format by Sheet._reference
+        return None  # written with its own format (Sheet._own_formats)
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(UTC).replace(tzinfo=None)  # Excel has no time zones
     if isinstance(value, float) and value.is_integer():
