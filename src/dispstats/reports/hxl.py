@@ -21,7 +21,7 @@ from dispstats.model.columns import (
     as_spreadsheet_text,
     figure_row,
 )
-from dispstats.model.records import Figure, Site, Source, public_only
+from dispstats.model.records import Site, Source, public_only
 from dispstats.store import FigureFilter, Store
 
 RESTRICTED_NOTICE = (
@@ -56,35 +56,44 @@ def hxl_records(
         while parent in sites and parent not in used_sites:
             used_sites[parent] = sites[parent]
             parent = sites[parent].parent_id
-    records = (_record(f, sites, sources, public) for f in figures)
+    records = _records(figures, sites, sources, public)
     return hxl_columns(provenance), list(used_sites.values()), used_sources, records
 
 
-def _record(f: Figure, sites: dict, sources: dict, public: bool) -> dict[str, object]:
-    row = figure_row(f)
-    if public:
-        row["entered_by"] = None  # who entered a figure is internal
-    site, source = sites.get(f.site_id), sources.get(f.source_id)
-    if site is not None:
-        for key, value in site.__dict__.items():
-            row[f"site_{key}"] = value
-        row["site_aliases"] = ";".join(site.aliases)
-        row["site_name"] = site.name
-    for end in ("origin", "destination"):
-        other = sites.get(getattr(f, f"{end}_site_id"))
-        row[f"{end}_name"] = other.name if other else None
-    if source is not None:
-        for key, value in source.__dict__.items():
-            row[f"source_{key}"] = value
-    return row
+def _records(figures, sites: dict, sources: dict, public: bool) -> Iterator[dict[str, object]]:
+    # What a site or source adds to a row is the same for all its figures: made once each.
+    site_parts = {
+        site_id: {f"site_{key}": value for key, value in site.__dict__.items()}
+        | {"site_aliases": ";".join(site.aliases), "site_name": site.name}
+        for site_id, site in sites.items()
+    }
+    source_parts = {
+        source_id: {f"source_{key}": value for key, value in source.__dict__.items()}
+        for source_id, source in sources.items()
+    }
+    for f in figures:
+        row = figure_row(f)
+        if public:
+            row["entered_by"] = None  # who entered a figure is internal
+        row.update(site_parts.get(f.site_id, ()))
+        origin, destination = sites.get(f.origin_site_id), sites.get(f.destination_site_id)
+        row["origin_name"] = origin.name if origin else None
+        row["destination_name"] = destination.name if destination else None
+        row.update(source_parts.get(f.source_id, ()))
+        yield row
 
 
 def csv_cell(value: object) -> str:
     """A value as CSV text: empty for None, dates ISO, text that a spreadsheet would run as a
     formula prefixed with an apostrophe."""
+    kind = value.__class__
+    if kind is str:
+        return as_spreadsheet_text(value)
     if value is None:
         return ""
-    if isinstance(value, float):
+    if kind is int and value >= 0:  # digits never start a formula
+        return str(value)
+    if kind is float:
         return repr(value)
     return as_spreadsheet_text(value.isoformat() if hasattr(value, "isoformat") else str(value))
 
@@ -103,7 +112,8 @@ def export_hxl_csv(
             writer.writerow([RESTRICTED_NOTICE])
         writer.writerow([c.header for c in columns])
         writer.writerow([c.hxl for c in columns])
+        keys = [c.key for c in columns]
         for record in records:
-            writer.writerow([csv_cell(record.get(c.key)) for c in columns])
+            writer.writerow([csv_cell(record.get(key)) for key in keys])
             n += 1
     return n
