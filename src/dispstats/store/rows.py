@@ -116,20 +116,6 @@ def many_records() -> Iterator[None]:
             gc.enable()
 
 
-_VERSION_DATES = ("ref_start", "ref_end")
-
-
-def stored_dates(values: dict) -> dict:
-    """A version row read through the SQLite driver has its dates as ISO text (as SQLAlchemy
-    writes them); as dates, like every other read. Values already dates are kept."""
-    for name in _VERSION_DATES:
-        if isinstance(values[name], str):
-            values[name] = date.fromisoformat(values[name])
-    if isinstance(values["entered_at"], str):
-        values["entered_at"] = datetime.fromisoformat(values["entered_at"])
-    return values
-
-
 def as_utc(moment: datetime | None) -> datetime | None:
     # SQLite hands back naive datetimes; every stored moment is UTC.
     if moment is not None and moment.tzinfo is None:
