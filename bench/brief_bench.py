@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import interleaved_medians, report
+from common import installed_bytecode, interleaved_medians, report
 from dispstats.cli.render import count_words
 from dispstats.reports.brief import render_brief
 from dispstats.store import Store
@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--db", default="/tmp/dispstats-bench.db", type=Path)
     args = parser.parse_args()
     python = sys.executable
+    installed_bytecode()
     build(args.db).close()
     with tempfile.TemporaryDirectory() as folder:
         demo = str(Path(folder) / "demo.db")

@@ -17,13 +17,14 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import report, wall
+from common import installed_bytecode, report, wall
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
     runs = parser.parse_args().runs
+    installed_bytecode()
     python = sys.executable
     with tempfile.TemporaryDirectory() as folder:
         db = str(Path(folder) / "bench.db")

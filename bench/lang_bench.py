@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import interleaved_medians, report, wall
+from common import installed_bytecode, interleaved_medians, report, wall
 
 
 def main() -> None:
@@ -23,6 +23,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     python = sys.executable
+    installed_bytecode()
     with tempfile.TemporaryDirectory() as folder:
         demo = str(Path(folder) / "demo.db")
         subprocess.run([python, "-m", "dispstats", "--db", demo, "init", "--demo"], check=True,
