@@ -1,6 +1,6 @@
 """Every bench of issue 13's table (and issue 14's languages) at its default size, one after
 the other, each line "dispstats X, baseline Y, ratio", both measured in the same run. About
-nine minutes on a 2-core machine (the synthetic stores are built on first use and kept in
+eight minutes on a 2-core machine (the synthetic stores are built on first use and kept in
 /tmp).
 
     python bench/run_all.py [--only entry,series,check,brief,excel,import,languages]
