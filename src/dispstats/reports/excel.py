@@ -32,13 +32,13 @@ from dispstats.reports import wording
 from dispstats.reports.i18n import Lang, get_lang
 from dispstats.reports.xlsx_sheet import (
     MAX_ROW_HEIGHT,
-    SHEET_ROWS,
     Formats,
     Progress,
     Sheet,
     localized,
     open_workbook,
     reference_cell,
+    refuse_past_last_row,
 )
 from dispstats.reports.xlsx_totals import totals_sheet
 from dispstats.series.estimate import Estimate, best_estimate
@@ -160,12 +160,10 @@ def export_xlsx(
     used_sources = {f.source_id for f in figures}
     exported = {f.id for f in figures}
     figures = [f for f in figures if not f.is_retracted]
-    if len(figures) + 2 > SHEET_ROWS:  # a header and an HXL row above them
-        raise InputError(
-            f"{len(figures):,} figures do not fit in one sheet (Excel holds {SHEET_ROWS:,} "
-            "rows); export fewer (--sites, --from, --to) or use 'dispstats export hxl', which "
-            "has no limit"
-        )
+    # A header and an HXL row above them.
+    refuse_past_last_row(
+        len(figures) + 2, f"{len(figures):,} figures and the Figures sheet's 2 header rows are more"
+    )
 
     workbook = open_workbook(output)
     workbook.set_properties(

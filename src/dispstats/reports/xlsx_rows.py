@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from math import isfinite
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -32,7 +33,7 @@ def fits(values: Sequence[object]) -> bool:
         kind = value.__class__
         if kind not in FAST_TYPES:
             return False
-        if kind is float and (value != value or value in (float("inf"), float("-inf"))):
+        if kind is float and not isfinite(value):
             return False
         if kind is str and len(value) > _SHORT_STRING:
             return False

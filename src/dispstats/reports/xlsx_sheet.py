@@ -41,6 +41,16 @@ MEASURED_ROWS = 2000
 SHEET_ROWS = 1_048_576  # Excel's rows per sheet
 
 
+def refuse_past_last_row(rows: int, what: str) -> None:
+    """Refuse a sheet of more rows than Excel holds (XlsxWriter would leave the rest out
+    without a word); `what` starts the message."""
+    if rows > SHEET_ROWS:
+        raise InputError(
+            f"{what} than Excel's {SHEET_ROWS:,} rows per sheet; export fewer figures "
+            "(--sites, --from, --to) or use 'dispstats export hxl', which has no limit"
+        )
+
+
 @dataclass(frozen=True)
 class Reference:
     """A figure's reference date for a cell: the period's first day and its precision."""
@@ -173,12 +183,7 @@ class Sheet:
 
     def append(self, values: Sequence[object], cell_format=None, measure: bool = True) -> None:
         row = self.rows
-        if row >= SHEET_ROWS:  # XlsxWriter would leave the row out without a word
-            raise InputError(
-                f"the {self.name} sheet would need more than Excel's {SHEET_ROWS:,} rows; "
-                "export fewer figures (--sites, --from, --to) or use 'dispstats export hxl', "
-                "which has no limit"
-            )
+        refuse_past_last_row(row + 1, f"the {self.name} sheet would need more")
         plain = [_plain(v) for v in values]
         height = None
         if measure and self.wrapped:

@@ -56,23 +56,20 @@ def version_values(f: Figure) -> dict:
 
 
 def figure_from_row(r) -> Figure:
-    """The figure of a stored version row. Not validated again: every write path validated it
-    (Figure.__post_init__) before storing, and reads of a million rows should not pay twice."""
-    fields = {name: r[name] for name in SAME_NAME_FIELDS}
-    fields["entered_at"] = as_utc(fields["entered_at"])
-    fields["id"] = r["figure_id"]
-    fields["quantity"] = Quantity(r["low"], r["high"], r["quantifier"])
-    fields["ref"] = DateRef(r["ref_start"], r["ref_end"], r["ref_precision"])
-    figure = object.__new__(Figure)
-    figure.__dict__.update(fields)  # a frozen dataclass's fields, set as its __init__ would
-    return figure
+    """The figure of one stored version row given as a mapping (SQLAlchemy's, sqlite3.Row, a
+    dict); see figure_maker, which does the work."""
+    names = list(r.keys())
+    return figure_maker(names)([r[name] for name in names])
 
 
 def figure_maker(names: Sequence[str]) -> Callable[[Sequence], Figure]:
-    """What figure_from_row does, for rows given as tuples whose columns are `names` (a
-    cursor's or a result's order): the positions are looked up once, not per row and field,
-    which is most of the cost of reading a million figures. Dates may be ISO text (the SQLite
-    driver) or dates (SQLAlchemy, PostgreSQL)."""
+    """A function making the Figure of a stored version row given as a tuple whose columns
+    are `names` (a cursor's or a result's order): the positions are looked up once, not per
+    row and field, which is most of the cost of reading a million figures. Dates may be ISO
+    text (the SQLite driver) or dates (SQLAlchemy, PostgreSQL). Not validated again: every
+    write path validated the figure (Figure.__post_init__) before storing it, and reads of a
+    million rows should not pay twice; the fields are set as the frozen dataclass's __init__
+    would set them."""
     at = {name: i for i, name in enumerate(names)}
     same = itemgetter(*(at[name] for name in SAME_NAME_FIELDS))
     entered = SAME_NAME_FIELDS.index("entered_at")
