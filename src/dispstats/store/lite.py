@@ -25,6 +25,7 @@ from dispstats.store.revision import check_openable, no_store_at
 from dispstats.store.rows import (
     as_public,
     figure_from_row,
+    figure_maker,
     now,
     site_from_row,
     source_from_row,
@@ -33,7 +34,6 @@ from dispstats.store.rows import (
 
 WRITE_ATTEMPTS = 6
 _SOURCE_DATES = ("published", "accessed")
-_VERSION_DATES = ("ref_start", "ref_end")
 _CURRENT = (
     "NOT EXISTS (SELECT 1 FROM figure_versions AS newer WHERE newer.figure_id = v.figure_id "
     "AND newer.version > v.version)"
@@ -127,7 +127,7 @@ class LiteStore:
             ).fetchone()
         if row is None:
             raise NotFound(f"no figure {figure_id}")
-        figure = _figure(row)
+        figure = figure_from_row(row)
         return as_public(figure, self.sites()) if public else figure
 
     def figures(self, where: FigureFilter | None = None) -> list[Figure]:
@@ -153,8 +153,9 @@ class LiteStore:
             "ORDER BY v.ref_start, v.site_id, v.indicator, v.figure_id"
         )
         with self._errors():
-            rows = self._db.execute(query, params).fetchall()
-        return [_figure(r) for r in rows]
+            cursor = self._db.execute(query, params)
+            make = figure_maker([d[0] for d in cursor.description])
+            return [make(row) for row in cursor.fetchall()]
 
     # --- writes ---------------------------------------------------------------------------
 
@@ -280,7 +281,3 @@ def _dates(row: sqlite3.Row, names: Sequence[str]) -> dict:
 
 def _source(row: sqlite3.Row) -> Source:
     return source_from_row(_dates(row, _SOURCE_DATES))
-
-
-def _figure(row: sqlite3.Row) -> Figure:
-    return figure_from_row(_dates(row, _VERSION_DATES))
