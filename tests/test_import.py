@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -379,3 +379,25 @@ def test_values_shared_by_every_imported_row_are_stored_exactly(db_url, tmp_path
             (1, "original", "automatic", "public")
         }
         assert len({f.entered_by for f in stored}) == 1 and stored[0].entered_at is not None
+
+
+def test_a_large_import_reports_how_far_its_write_got_until_every_row_is_in(db_url, tmp_path):
+    # 45,000 rows: more than two of the write's chunks of 20,000, the last one short.
+    store, _ = Store.init(db_url)
+    path = tmp_path / "many.csv"
+    start = date(2000, 1, 1)
+    lines = (f"site-{n % 7},{start + timedelta(days=n // 7)},{n + 100}\n" for n in range(45_000))
+    path.write_text("#loc+code,#date+reported,#affected+idps+ind\n" + "".join(lines))
+    seen = []
+    with store:
+        store.add_records(
+            [Site(f"site-{n}", f"Site {n}") for n in range(7)],
+            [Source("ocha", "OCHA", "un", reliability="B")],
+        )
+        report = import_file(store, path, options(source="ocha"), lambda *step: seen.append(step))
+        assert report.written and report.added == 45_000, report.errors[:3]
+        writing = [(done, total) for phase, done, total in seen if phase == "writing"]
+        assert writing[0] == (0, 45_000) and writing[-1] == (45_000, 45_000)
+        assert [done for done, _ in writing] == sorted(done for done, _ in writing)
+        assert store.counts()["figures"] == 45_000
+        assert sorted(f.quantity.low for f in store.figures()) == list(range(100, 45_100))

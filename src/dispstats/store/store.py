@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, exists, func, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
@@ -91,12 +91,12 @@ class Store:
 
     def rebuild_latest(self) -> None:
         """Rebuild the latest_figures table (see store/latest.py) from the figures."""
-        self._transaction(
-            lambda connection: latest.rebuild(
-                lambda sql, params: connection.execute(text(sql), params),
-                postgres=connection.dialect.name == "postgresql",
-            )
-        )
+
+        def work(connection: Connection) -> None:
+            with _statements(connection) as execute:
+                latest.rebuild(execute, postgres=connection.dialect.name == "postgresql")
+
+        self._transaction(work)
 
     def __enter__(self) -> Store:
         return self
@@ -599,11 +599,23 @@ def _latest_by_seek(
 
 
 def _refresh_latest(connection: Connection, pairs: list[tuple[str, str]]) -> None:
-    latest.refresh(
-        lambda sql, params: connection.execute(text(sql), params),
-        pairs,
-        postgres=connection.dialect.name == "postgresql",
-    )
+    with _statements(connection) as execute:
+        latest.refresh(execute, pairs, postgres=connection.dialect.name == "postgresql")
+
+
+@contextmanager
+def _statements(connection: Connection) -> Iterator[Callable[[str, dict], Any]]:
+    """`execute(sql, params)` in the connection's transaction. On SQLite, through the driver:
+    an import refreshes thousands of series, three statements each, and SQLAlchemy's work per
+    statement was most of that (2.1 s of a million-row import, 0.8 s through the driver)."""
+    if connection.dialect.name == "postgresql":
+        yield lambda sql, params: connection.execute(text(sql), params)
+        return
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        yield cursor.execute
+    finally:
+        cursor.close()
 
 
 def _is_current(table):
