@@ -401,3 +401,28 @@ def test_a_large_import_reports_how_far_its_write_got_until_every_row_is_in(db_u
         assert [done for done, _ in writing] == sorted(done for done, _ in writing)
         assert store.counts()["figures"] == 45_000
         assert sorted(f.quantity.low for f in store.figures()) == list(range(100, 45_100))
+
+
+def test_repeated_value_texts_are_read_for_every_row_they_are_in(db_url, tmp_path):
+    # Each distinct text is read once; every row must still get its own reading.
+    texts = ["45,000", "about 3,000", "40-50k", "45,000", "7", "about 3,000", "40-50k", "7"]
+    rows = "".join(f'Rukban,2018-09-{day:02d},"{t}"\n' for day, t in enumerate(texts, 1))
+    path = tmp_path / "repeated.csv"
+    path.write_text("#loc+name,#date+reported,#affected+idps+ind\n" + rows)
+    store, _ = Store.init(db_url)
+    with store:
+        store.add_records(
+            [Site("rukban", "Rukban")], [Source("ocha", "OCHA", "un", reliability="B")]
+        )
+        assert import_file(store, path, options(source="ocha")).added == len(texts)
+        stored = sorted(store.figures(), key=lambda f: f.ref.start)
+        readings = {
+            "45,000": (45_000, 45_000, "exact"),
+            "about 3,000": (3_000, 3_000, "about"),
+            "40-50k": (40_000, 50_000, "exact"),
+            "7": (7, 7, "exact"),
+        }
+        assert [(f.quantity.low, f.quantity.high, f.quantity.quantifier) for f in stored] == [
+            readings[t] for t in texts
+        ]
+        assert [f.value_text for f in stored] == texts

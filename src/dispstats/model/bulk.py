@@ -668,11 +668,17 @@ def _quantities(checked, frame, value, text, plan, column) -> None:
     present = value.notna().to_numpy()
     plain = np.zeros(n, dtype=bool)
     positions = np.flatnonzero(present)
-    for i, quick in zip(positions, quick_quantities(value[present].tolist()), strict=True):
-        if quick is not None:
-            plain[i] = True
-            low[i] = high[i] = quick[0]
-            quantifier[i] = quick[1]
+    # Each distinct text read once: a site list repeats its counts (and a column of "0"s).
+    codes, uniques = _factorize(value[present])
+    quick = quick_quantities(list(uniques))
+    read = np.array([q is not None for q in quick], dtype=bool)[codes]
+    if read.any():
+        counts = np.array([None if q is None else q[0] for q in quick], dtype=object)[codes]
+        words = np.array([None if q is None else q[1] for q in quick], dtype=object)[codes]
+        at = positions[read]
+        plain[at] = True
+        low[at] = high[at] = counts[read]
+        quantifier[at] = words[read]
     other = present & ~plain
     if other.any():
         parsed = _per_unique(
