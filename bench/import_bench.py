@@ -2,7 +2,11 @@
 fresh SQLite store, with all validation, next to two baselines measured in the same run:
 a raw sqlite3 executemany of the same rows (csv module, no checks) into a plain table of
 seven text columns, and the same rows executemany'd straight into dispstats' own tables
-(indexes, foreign keys, two tables) with no checks, which is the floor the schema sets.
+(foreign keys, two tables, the secondary indexes dropped and built again after the rows, as a
+large import does) with no checks, which is the floor the schema sets. A last line measures
+the same rows written into one table with who/when per import batch (no `figures` table, no
+text columns for who and when), the layout change issue 13 offers: what it would lift the
+floor to.
 
     python bench/import_bench.py [--rows 1000000] [--runs 3] [--folder /tmp/dispstats-import-bench]
 
@@ -85,40 +89,84 @@ def baseline(csv_path: Path, db_path: Path) -> float:
     return time.perf_counter() - started
 
 
-def schema_floor(csv_path: Path, db_path: Path) -> float:
-    """The same rows, already parsed (no checks), executemany'd straight into a dispstats
-    store's own tables with its indexes and foreign keys: what the schema costs."""
+STAMP = "2026-01-01 00:00:00.000000"
+VALUES = (
+    "low, high, quantifier, value_text, ref_start, ref_end, ref_precision, source_id, "
+    "confidence, population_group, role, sensitivity"
+)
+
+
+def _versions(cells):
+    return (
+        (i, site, indicator, 1, 1, value, day, day, source, confidence, group or None)
+        for i, (site, indicator, value, day, source, confidence, group) in enumerate(cells, start=1)
+    )
+
+
+def _write_floor(db_path: Path, cells: list, one_table: bool) -> float:
+    """Time to write the rows (no checks) with indexes rebuilt after them, as dispstats does
+    for a large import; `one_table` writes them into a one-table layout instead."""
     prepare_store(db_path)
+    connection = sqlite3.connect(db_path, isolation_level=None)
+    table, who = "figure_versions", "entered_by, entered_at"
+    if one_table:  # figure_versions without the figures table, and a batch number for who/when
+        sql = connection.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'figure_versions'"
+        ).fetchone()[0]
+        for old, new in (
+            ("figure_versions", "one_table"),
+            ("FOREIGN KEY(figure_id) REFERENCES figures (id), ", ""),
+            ("entered_by TEXT NOT NULL, ", ""),
+            ("entered_at DATETIME NOT NULL,", "batch_id INTEGER NOT NULL,"),
+        ):
+            assert old in sql, old
+            sql = sql.replace(old, new)
+        connection.execute(sql)
+        for name, columns in (("a", "site_id, indicator, ref_start"), ("b", "source_id")):
+            connection.execute(f"CREATE INDEX {name} ON one_table ({columns})")
+        table, who = "one_table", "batch_id"
+    connection.execute("PRAGMA foreign_keys = ON")
+    started = time.perf_counter()
+    connection.execute("BEGIN IMMEDIATE")
+    connection.execute("PRAGMA cache_size = -262144")
+    indexes = connection.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL",
+        (table,),
+    ).fetchall()
+    for name, _ in indexes:
+        connection.execute(f'DROP INDEX "{name}"')
+    if not one_table:
+        connection.executemany(
+            "INSERT INTO figures (id, entered_by, entered_at) VALUES (?, 'bench', ?)",
+            ((i, STAMP) for i in range(1, len(cells) + 1)),
+        )
+    stamp = "1" if one_table else f"'bench', '{STAMP}'"
+    connection.executemany(
+        f"INSERT INTO {table} (figure_id, version, revision, site_id, indicator, unit, "
+        f"{VALUES}, {who}) VALUES (?, 1, 'original', ?, ?, 'people', ?, ?, 'exact', ?, ?, ?, "
+        f"'day', ?, ?, ?, 'automatic', 'public', {stamp})",
+        _versions(cells),
+    )
+    for _, sql in indexes:
+        connection.execute(sql)
+    connection.execute("COMMIT")
+    connection.close()
+    return time.perf_counter() - started
+
+
+def schema_floors(csv_path: Path, folder: Path) -> tuple[float, float]:
+    """The same rows, already parsed (no checks), executemany'd straight into a dispstats
+    store's own tables, and into the one-table layout: what the schema costs."""
     with csv_path.open(newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         for _ in range(3):
             next(reader)
         cells = list(reader)
-    stamp = "2026-01-01 00:00:00.000000"
-    started = time.perf_counter()
-    connection = sqlite3.connect(db_path, isolation_level=None)
-    connection.execute("PRAGMA foreign_keys = ON")
-    connection.execute("BEGIN IMMEDIATE")
-    connection.executemany(
-        "INSERT INTO figures (id, entered_by, entered_at) VALUES (?, 'bench', ?)",
-        ((i, stamp) for i in range(1, len(cells) + 1)),
+    return (
+        _write_floor(folder / "floor.db", cells, one_table=False),
+        _write_floor(folder / "floor-one-table.db", cells, one_table=True),
     )
-    connection.executemany(
-        "INSERT INTO figure_versions (figure_id, version, revision, site_id, indicator, unit, "
-        "low, high, quantifier, value_text, ref_start, ref_end, ref_precision, source_id, "
-        "confidence, population_group, role, sensitivity, entered_by, entered_at) VALUES "
-        "(?, 1, 'original', ?, ?, 'people', ?, ?, 'exact', ?, ?, ?, 'day', ?, ?, ?, "
-        "'automatic', 'public', 'bench', ?)",
-        (
-            (i, site, indicator, 1, 1, value, day, day, source, confidence, group or None, stamp)
-            for i, (site, indicator, value, day, source, confidence, group) in enumerate(
-                cells, start=1
-            )
-        ),
-    )
-    connection.execute("COMMIT")
-    connection.close()
-    return time.perf_counter() - started
 
 
 def main() -> None:
@@ -143,7 +191,7 @@ def main() -> None:
             done = import_file(store, csv_path, ImportOptions())
             ours_runs.append(time.perf_counter() - started)
             assert done.written and done.added == args.rows and not done.errors, done
-    floor = schema_floor(csv_path, args.folder / "floor.db")
+    floor, one_table = schema_floors(csv_path, args.folder)
     with Store.open(str(store_path)) as store:
         again = time.perf_counter()
         second = import_file(store, csv_path, ImportOptions(dry_run=True))
@@ -161,7 +209,11 @@ def main() -> None:
     )
     print(
         f"floor of the schema (the same rows executemany'd into dispstats' tables, no checks, "
-        f"indexes kept): {floor:.2f} s, {args.rows / floor:,.0f} rows/s"
+        f"indexes rebuilt after): {floor:.2f} s, {args.rows / floor:,.0f} rows/s"
+    )
+    print(
+        f"floor of a one-table layout (who/when per batch): {one_table:.2f} s, "
+        f"{args.rows / one_table:,.0f} rows/s"
     )
     print(f"re-import, all duplicates (dry run): {rerun:.2f} s")
 
