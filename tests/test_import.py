@@ -426,3 +426,33 @@ def test_repeated_value_texts_are_read_for_every_row_they_are_in(db_url, tmp_pat
             readings[t] for t in texts
         ]
         assert [f.value_text for f in stored] == texts
+
+
+def test_an_updated_file_adds_only_its_new_rows_and_one_of_each_repeated_row(db_url, tmp_path):
+    header = "#loc+name,#date+reported,#affected+idps+ind\n"
+    first = tmp_path / "first.csv"
+    first.write_text(header + "Rukban,2018-09-02,41000\nRukban,2018-09-09,42000\n")
+    updated = tmp_path / "updated.csv"
+    # Both earlier rows again, two new ones, and one of the new ones once more.
+    updated.write_text(
+        header + "Rukban,2018-09-02,41000\nRukban,2018-09-09,42000\nRukban,2018-09-16,43000\n"
+        "Rukban,2018-09-23,44000\n"
+    )
+    repeated = tmp_path / "repeated.csv"  # one figure per row: a repeat reaches the store check
+    repeated.write_text(
+        "#loc+name,#indicator+code,#indicator+text,#date+reported\n"
+        "Rukban,population,45000,2018-09-30\nRukban,population,41000,2018-09-02\n"
+        "Rukban,population,45000,2018-09-30\n"
+    )
+    store, _ = Store.init(db_url)
+    with store:
+        store.add_records(
+            [Site("rukban", "Rukban")], [Source("ocha", "OCHA", "un", reliability="B")]
+        )
+        assert import_file(store, first, options(source="ocha")).added == 2
+        again = import_file(store, updated, options(source="ocha"))
+        assert (again.added, again.duplicates) == (2, 2)
+        twice = import_file(store, repeated, options(source="ocha"))
+        assert (twice.added, twice.duplicates) == (1, 2), twice
+        lows = sorted(f.quantity.low for f in store.figures())
+        assert lows == [41_000, 42_000, 43_000, 44_000, 45_000]

@@ -330,8 +330,12 @@ def _not_duplicates(store: Store, frame, good, new_sources: list[Source]):
     known_sources = set(frame["source_id"][good]) - {s.id for s in new_sources}
     stored = store.stored_contents(sorted(known_sources)) if known_sources else None
     seen = stored or set()
-    if len(set(keys)) == len(keys) and seen.isdisjoint(keys):
-        return fresh  # the common case, told by two passes in C rather than one in Python
+    if len(set(keys)) == len(keys):  # no line repeats another: passes in C, not in Python
+        if not seen.isdisjoint(keys):  # a file imported again, or an updated one
+            fresh[np.flatnonzero(good)] = ~np.fromiter(
+                map(seen.__contains__, keys), dtype=bool, count=len(keys)
+            )
+        return fresh
     found: set[tuple] = set()
     duplicate = np.zeros(len(keys), dtype=bool)
     for i, key in enumerate(keys):
