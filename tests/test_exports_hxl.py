@@ -127,3 +127,42 @@ def test_the_data_package_never_overwrites_a_folder(demo_sqlite, tmp_path, run):
     result = run("export", "datapackage", "-o", str(tmp_path / "cli"))
     assert result.exit_code == 0 and "6 figures, 3 sites, 6 sources" in result.output
     assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
+
+
+def test_the_hxl_export_holds_a_few_thousand_figures_at_a_time_not_the_store(db_url, tmp_path):
+    import tracemalloc
+    from datetime import date, timedelta
+
+    from dispstats.model.records import Site, Source
+    from dispstats.store import Store
+    from dispstats.store.importer import ImportOptions, import_file
+
+    store, _ = Store.init(db_url)
+    start = date(2000, 1, 1)
+    lines = (f"site-{n % 5},{start + timedelta(days=n // 5)},{n + 1}\n" for n in range(30_000))
+    source = tmp_path / "many.csv"
+    source.write_text("#loc+code,#date+reported,#affected+idps+ind\n" + "".join(lines))
+    with store:
+        store.add_records(
+            [Site(f"site-{n}", f"Site {n}") for n in range(5)],
+            [Source("ocha", "OCHA", "un", reliability="B")],
+        )
+        assert import_file(store, source, ImportOptions(source="ocha", today=TODAY)).added
+
+        def peak(work) -> int:
+            tracemalloc.start()
+            try:
+                work()
+                return tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+
+        holding_all = peak(lambda: len(store.figures()))
+        out = tmp_path / "all.csv"
+        exporting = peak(lambda: export_hxl_csv(store, out, public=True, provenance=True))
+        # Batches of 5,000 of the 30,000 figures, and each row written as it is made.
+        assert exporting < holding_all / 2, (exporting, holding_all)
+        with out.open(encoding="utf-8") as handle:
+            table = list(csv.reader(handle))
+        low = table[1].index("#indicator+num+min")
+        assert sorted(int(row[low]) for row in table[2:]) == list(range(1, 30_001))

@@ -338,3 +338,14 @@ def test_a_store_of_schema_0001_is_upgraded_by_init_and_keeps_its_figures(db_url
             "about 45,000",
             "public",
         )
+
+
+def test_reading_figures_in_batches_gives_what_reading_them_at_once_gives(demo_store):
+    for where in (
+        None,
+        FigureFilter(site_ids=["rukban"]),
+        FigureFilter(indicator="population", date_to=date(2018, 9, 10)),
+        FigureFilter(include_retracted=True),
+    ):
+        assert list(demo_store.iter_figures(where)) == demo_store.figures(where)
+    assert len(demo_store.figures()) > 1

@@ -6,7 +6,7 @@ new version with the next `version` number. Nothing is updated in place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -222,12 +222,17 @@ def public_only(
         replace(s, parent_id=None) if s.parent_id and s.parent_id not in allowed else s
         for s in public
     ]
-    return shown, [
-        _public_excerpt(f)
-        for f in figures
-        if f.sensitivity == "public"
-        and all(s in allowed for s in (f.site_id, f.origin_site_id, f.destination_site_id) if s)
-    ]
+    return shown, list(public_figures(allowed, figures))
+
+
+def public_figures(public_site_ids: set[str], figures: Iterable[Figure]) -> Iterator[Figure]:
+    """The figures of `public_only`, one at a time as `figures` yields them (a stream of a
+    large store), given the ids of the public sites."""
+    for f in figures:
+        if f.sensitivity == "public" and all(
+            s in public_site_ids for s in (f.site_id, f.origin_site_id, f.destination_site_id) if s
+        ):
+            yield _public_excerpt(f)
 
 
 # An unquantified report is its words: when they are restricted, this stands in for them.

@@ -422,26 +422,20 @@ class Store:
 
     def figures(self, where: FigureFilter | None = None) -> list[Figure]:
         """Current versions of figures matching `where`, oldest reference date first."""
-        where = where or FigureFilter()
-        query = _current_versions()
-        v = figure_versions.c
-        if where.site_ids:
-            query = query.where(v.site_id.in_(where.site_ids))
-        if where.indicator:
-            query = query.where(v.indicator == where.indicator)
-        if where.source_id:
-            query = query.where(v.source_id == where.source_id)
-        if where.date_from:
-            query = query.where(v.ref_end >= where.date_from)
-        if where.date_to:
-            query = query.where(v.ref_start <= where.date_to)
-        if not where.include_retracted:
-            query = query.where(v.revision != "retraction")
-        query = query.order_by(v.ref_start, v.site_id, v.indicator, v.figure_id)
         with self._read() as connection, many_records():
-            result = connection.execute(query)
+            result = connection.execute(_figures_query(where or FigureFilter()))
             make = figure_maker(list(result.keys()))
             return [make(row) for row in result]
+
+    def iter_figures(self, where: FigureFilter | None = None) -> Iterator[Figure]:
+        """What `figures` returns, read in batches as it is consumed: an export of a large
+        store holds a few thousand figures at a time, not all of them."""
+        with self._read() as connection:
+            query = _figures_query(where or FigureFilter())
+            result = connection.execution_options(yield_per=5000).execute(query)
+            make = figure_maker(list(result.keys()))
+            for row in result:
+                yield make(row)
 
     def iter_versions(self, revised_only: bool = False) -> Iterator[Figure]:
         """Every version of every figure in the order stored, read in batches (large stores);
@@ -624,6 +618,25 @@ def _is_current(table):
     return ~exists().where(
         newer.c.figure_id == table.c.figure_id, newer.c.version > table.c.version
     )
+
+
+def _figures_query(where: FigureFilter) -> Select:
+    """Current versions matching `where`, oldest reference date first (Store.figures)."""
+    query = _current_versions()
+    v = figure_versions.c
+    if where.site_ids:
+        query = query.where(v.site_id.in_(where.site_ids))
+    if where.indicator:
+        query = query.where(v.indicator == where.indicator)
+    if where.source_id:
+        query = query.where(v.source_id == where.source_id)
+    if where.date_from:
+        query = query.where(v.ref_end >= where.date_from)
+    if where.date_to:
+        query = query.where(v.ref_start <= where.date_to)
+    if not where.include_retracted:
+        query = query.where(v.revision != "retraction")
+    return query.order_by(v.ref_start, v.site_id, v.indicator, v.figure_id)
 
 
 def _current_versions() -> Select:
