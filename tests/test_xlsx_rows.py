@@ -4,6 +4,7 @@ XlsxWriter release changes the internals the writer relies on (reports/xlsx_rows
 
 from __future__ import annotations
 
+import tempfile
 import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -116,3 +117,18 @@ def test_a_sheet_never_drops_rows_past_excels_last(tmp_path, monkeypatch):
         InputError, match="History sheet would need more than Excel's 3 rows per sheet"
     ):
         sheet.append([3])
+
+
+def test_a_sheet_refused_half_way_leaves_no_file_and_no_temporary_rows(run, tmp_path, monkeypatch):
+    # Figures (6 and 2 header rows) fit; the Weekly series sheet (26 weeks) does not.
+    monkeypatch.setattr(xlsx_sheet, "SHEET_ROWS", 20)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    out = tmp_path / "half.xlsx"
+    result = run("export", "xlsx", "-o", str(out))
+    assert result.exit_code == 1, result.output
+    assert "sheet would need more than Excel's 20 rows per sheet" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    assert list(scratch.iterdir()) == []

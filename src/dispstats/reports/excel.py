@@ -8,6 +8,7 @@ Columns and their meanings come from model/columns.py, the same mapping as every
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -164,8 +165,40 @@ def export_xlsx(
     refuse_past_last_row(
         len(figures) + 2, f"{len(figures):,} figures and the Figures sheet's 2 header rows are more"
     )
+    chosen = _Chosen(all_sites, sites, sources, figures, used_sources, exported, has_restricted)
+    # XlsxWriter keeps each sheet's rows in files of its own until close(): a sheet refused
+    # half-way (past Excel's last row) must not leave them behind, nor any output file.
+    with tempfile.TemporaryDirectory(
+        prefix="dispstats-xlsx-", ignore_cleanup_errors=True
+    ) as scratch:
+        workbook = open_workbook(output, scratch)
+        rows = _write_sheets(
+            workbook, chosen, store=store, as_of=as_of, public=public, progress=progress, t=t
+        )
+        workbook.close()
+    return ExportResult(output, rows, time.perf_counter() - started)
 
-    workbook = open_workbook(output)
+
+@dataclass(frozen=True)
+class _Chosen:
+    """What an export shows (public data only, with `public`), read once from the store."""
+
+    all_sites: list[Site]
+    sites: dict[str, Site]
+    sources: dict[str, Source]
+    figures: list[Figure]  # retracted ones left out; History shows them
+    used_sources: set[str]
+    exported: set[int]  # ids of the figures whose revisions History lists
+    has_restricted: bool
+
+
+def _write_sheets(
+    workbook, chosen: _Chosen, *, store: Store, as_of: date, public: bool, progress, t: Lang
+) -> dict[str, int]:
+    """Every sheet of the workbook, in order; returns the rows written per sheet."""
+    all_sites, sites, sources = chosen.all_sites, chosen.sites, chosen.sources
+    figures, used_sources, exported = chosen.figures, chosen.used_sources, chosen.exported
+
     workbook.set_properties(
         {
             "title": t.gettext("dispstats export as of %(day)s") % {"day": as_of.isoformat()},
@@ -219,9 +252,8 @@ def export_xlsx(
     rows["History"] = sheet("History").table(
         columns, kinds, (figure_values(v, sites, sources, public) for v in versions), progress
     )
-    _readme(readme, as_of, public, has_restricted, rows, len(all_sites), t)
-    workbook.close()
-    return ExportResult(output, rows, time.perf_counter() - started)
+    _readme(readme, as_of, public, chosen.has_restricted, rows, len(all_sites), t)
+    return rows
 
 
 def _site_name(sites, site_id: str | None) -> str:

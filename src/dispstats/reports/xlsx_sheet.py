@@ -74,7 +74,9 @@ def localized(columns: Iterable[Column], lang) -> list[Column]:
     ]
 
 
-def open_workbook(path):
+def open_workbook(path, scratch: str | None = None):
+    """A constant-memory workbook writing `path` on close(); `scratch` is the folder for the
+    rows it keeps on disk until then (the system's temporary folder when None)."""
     import xlsxwriter
 
     return xlsxwriter.Workbook(
@@ -85,6 +87,7 @@ def open_workbook(path):
             "strings_to_urls": False,
             "strings_to_numbers": False,
             "remove_timezone": True,
+            **({"tmpdir": scratch} if scratch else {}),
         },
     )
 
