@@ -62,6 +62,10 @@ def figure_from_row(r) -> Figure:
     return figure_maker(names)([r[name] for name in names])
 
 
+# Distinct periods or moments a maker keeps for sharing, at most.
+_SHARED = 10_000
+
+
 def figure_maker(names: Sequence[str]) -> Callable[[Sequence], Figure]:
     """A function making the Figure of a stored version row given as a tuple whose columns
     are `names` (a cursor's or a result's order): the positions are looked up once, not per
@@ -69,7 +73,11 @@ def figure_maker(names: Sequence[str]) -> Callable[[Sequence], Figure]:
     text (the SQLite driver) or dates (SQLAlchemy, PostgreSQL). Not validated again: every
     write path validated the figure (Figure.__post_init__) before storing it, and reads of a
     million rows should not pay twice; the fields are set as the frozen dataclass's __init__
-    would set them."""
+    would set them.
+
+    Rows of one read share their reference periods and entry moments (an import's rows have
+    one moment, a weekly store a few hundred dates): each distinct one is made once and its
+    record shared, as records are immutable. Quantities vary too much to be worth it."""
     at = {name: i for i, name in enumerate(names)}
     same = itemgetter(*(at[name] for name in SAME_NAME_FIELDS))
     entered = SAME_NAME_FIELDS.index("entered_at")
@@ -77,22 +85,41 @@ def figure_maker(names: Sequence[str]) -> Callable[[Sequence], Figure]:
     quantity = itemgetter(at["low"], at["high"], at["quantifier"])
     ref = itemgetter(at["ref_start"], at["ref_end"], at["ref_precision"])
     new, fields_of = object.__new__, SAME_NAME_FIELDS
+    refs: dict[tuple, DateRef] = {}
+    moments: dict[object, datetime | None] = {}
+
+    def period(key: tuple) -> DateRef:
+        if len(refs) > _SHARED:
+            refs.clear()
+        start, end, precision = key
+        if isinstance(start, str):
+            start, end = date.fromisoformat(start), date.fromisoformat(end)
+        made = refs[key] = DateRef(start, end, precision)
+        return made
+
+    def moment(stored) -> datetime | None:
+        if len(moments) > _SHARED:  # figures entered one by one: each its own moment
+            moments.clear()
+        made = stored
+        if isinstance(made, str):
+            made = datetime.fromisoformat(made)
+        made = moments[stored] = as_utc(made)
+        return made
 
     def make(row: Sequence) -> Figure:
         values = list(same(row))
-        moment = values[entered]
-        if isinstance(moment, str):
-            moment = datetime.fromisoformat(moment)
-        values[entered] = as_utc(moment)
-        start, end, precision = ref(row)
-        if isinstance(start, str):
-            start, end = date.fromisoformat(start), date.fromisoformat(end)
+        stored = values[entered]
+        values[entered] = moments[stored] if stored in moments else moment(stored)
+        key = ref(row)
+        amount = new(Quantity)  # as Quantity's __init__ would: three plain fields
+        held = amount.__dict__
+        held["low"], held["high"], held["quantifier"] = quantity(row)
         figure = new(Figure)
         figure.__dict__.update(
             zip(fields_of, values, strict=True),
             id=row[figure_id],
-            quantity=Quantity(*quantity(row)),
-            ref=DateRef(start, end, precision),
+            quantity=amount,
+            ref=refs.get(key) or period(key),
         )
         return figure
 
