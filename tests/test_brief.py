@@ -284,3 +284,26 @@ def test_a_public_brief_totals_public_sites_only_and_says_so(with_restricted, tm
     assert "Public figures only: excluding restricted sites." in text
     for secret in ("49,753", "Hidden Camp", "6,543", "43,210"):
         assert secret not in text
+
+
+def test_a_brief_leaves_pythons_garbage_collector_as_it_found_it(demo_sqlite, tmp_path):
+    import gc
+
+    # The brief keeps its long-lived objects out of the collector's walks while it works.
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    render_brief(demo_sqlite, tmp_path / "a.pdf", date(2018, 9, 17))
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    # A caller that froze its own heap (before forking workers, say) finds it frozen still.
+    gc.freeze()
+    try:
+        render_brief(demo_sqlite, tmp_path / "b.pdf", date(2018, 9, 17))
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    gc.disable()
+    try:
+        render_brief(demo_sqlite, tmp_path / "c.pdf", date(2018, 9, 17))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert (tmp_path / "c.pdf").read_bytes()[:5] == b"%PDF-"
