@@ -278,7 +278,9 @@ def render_brief(
         )
         timings = {"data": time.perf_counter() - start}
         settled()  # the data too lives until the brief is written
-        return _write_brief(store, output, data, end_day, template_dir, timings)
+        return _write_brief(
+            store, output, data, end_day, template_dir=template_dir, timings=timings
+        )
 
 
 @contextmanager
@@ -311,6 +313,7 @@ def _write_brief(
     output: Path,
     data: BriefData,
     end_day: date,
+    *,
     template_dir: Path | None,
     timings: dict[str, float],
 ) -> BriefResult:
