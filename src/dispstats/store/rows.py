@@ -109,7 +109,7 @@ def figure_maker(names: Sequence[str]) -> Callable[[Sequence], Figure]:
     def make(row: Sequence) -> Figure:
         values = list(same(row))
         stored = values[entered]
-        values[entered] = moments[stored] if stored in moments else moment(stored)
+        values[entered] = moments.get(stored) or moment(stored)
         key = ref(row)
         amount = new(Quantity)  # as Quantity's __init__ would: three plain fields
         held = amount.__dict__

@@ -423,19 +423,14 @@ class Store:
     def figures(self, where: FigureFilter | None = None) -> list[Figure]:
         """Current versions of figures matching `where`, oldest reference date first."""
         with self._read() as connection, many_records():
-            result = connection.execute(_figures_query(where or FigureFilter()))
-            make = figure_maker(list(result.keys()))
-            return [make(row) for row in result]
+            return list(_made(connection.execute(_figures_query(where or FigureFilter()))))
 
     def iter_figures(self, where: FigureFilter | None = None) -> Iterator[Figure]:
         """What `figures` returns, read in batches as it is consumed: an export of a large
         store holds a few thousand figures at a time, not all of them."""
         with self._read() as connection:
             query = _figures_query(where or FigureFilter())
-            result = connection.execution_options(yield_per=5000).execute(query)
-            make = figure_maker(list(result.keys()))
-            for row in result:
-                yield make(row)
+            yield from _made(connection.execution_options(yield_per=5000).execute(query))
 
     def iter_versions(self, revised_only: bool = False) -> Iterator[Figure]:
         """Every version of every figure in the order stored, read in batches (large stores);
@@ -446,10 +441,7 @@ class Store:
             revised = select(v.c.figure_id).where(v.c.version > 1)
             query = query.where(v.c.figure_id.in_(revised))
         with self._read() as connection:
-            result = connection.execution_options(yield_per=5000).execute(query)
-            make = figure_maker(list(result.keys()))
-            for row in result:
-                yield make(row)
+            yield from _made(connection.execution_options(yield_per=5000).execute(query))
 
     def latest_as_of(
         self,
@@ -618,6 +610,11 @@ def _is_current(table):
     return ~exists().where(
         newer.c.figure_id == table.c.figure_id, newer.c.version > table.c.version
     )
+
+
+def _made(result) -> Iterator[Figure]:
+    """The Figures of a result of version rows, as it is read."""
+    return map(figure_maker(list(result.keys())), result)
 
 
 def _figures_query(where: FigureFilter) -> Select:
