@@ -237,6 +237,38 @@ def test_utf8_with_bom_and_windows_1252_files_are_read(dtm_store, tmp_path):
     assert dtm_store.site("al-waleed").name == "Al-Waléed"
 
 
+@pytest.mark.parametrize(
+    ("codec", "prefix", "newline"),
+    [("utf-8", b"\xef\xbb\xbf", "\r\n"), ("utf-8", b"", "\n"), ("cp1252", b"", "\r\n")],
+)
+def test_data_rows_start_right_after_non_ascii_title_and_header_rows(
+    tmp_path, codec, prefix, newline
+):
+    # The header rows are found in the decoded text, the data rows parsed from the file's bytes:
+    # a title and headers with accents (two bytes each in UTF-8, one in Windows-1252) must not
+    # shift where the data starts.
+    from dispstats.model.tables import read_table
+
+    lines = [
+        "Liste des sites déplacés, été 2018 — Région Nord,,",
+        "Nom du site,Date de collecte,Ménages déplacés",
+        "#loc+name,#date+reported,#affected+hh",
+        'Al-Waléed,2018-09-30,"1,200"',
+        '"Ça, c\'est ""Rukban""",2018-09-30,45',
+    ]
+    if codec == "cp1252":
+        lines[0] = lines[0].replace("—", "-")
+    path = tmp_path / "sites.csv"
+    path.write_bytes(prefix + newline.join(lines).encode(codec) + newline.encode())
+    table = read_table(path)
+    assert table.hashtags == ["#loc+name", "#date+reported", "#affected+hh"]
+    assert table.frame.values.tolist() == [
+        ["Al-Waléed", "2018-09-30", "1,200"],
+        ['Ça, c\'est "Rukban"', "2018-09-30", "45"],
+    ]
+    assert list(table.row_numbers) == [4, 5]
+
+
 def write_xlsx(path: Path, rows: list[list], merged: str | None = None) -> Path:
     from openpyxl import Workbook
 
