@@ -31,6 +31,7 @@ from dispstats.series.estimate import (
 from dispstats.series.totals import Estimates, Total, total_findings
 from dispstats.series.weekly import Change, series_frame, week_ends
 from dispstats.store.filters import FigureFilter
+from dispstats.store.rows import many_records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -136,15 +137,16 @@ def latest_estimates(
     sources = {s.id: s for s in store.sources()}
     estimates: dict[tuple[str, str], Estimate] = {}
     unnumbered: set[tuple[str, str]] = set()
-    for (site_id, name), figures in by_series(newest).items():
-        numbers = [f for f in figures if f.quantity.low is not None]
-        if not numbers:
-            unnumbered.add((site_id, name))
-            continue
-        winner, reason = choose_best(numbers, sources)
-        estimates[site_id, name] = Estimate(
-            site_id, name, as_of, winner, reason, stale_weeks=stale_weeks
-        )
+    with many_records():  # one Estimate per series: thousands of records, no cycles
+        for (site_id, name), figures in by_series(newest).items():
+            numbers = [f for f in figures if f.quantity.low is not None]
+            if not numbers:
+                unnumbered.add((site_id, name))
+                continue
+            winner, reason = choose_best(numbers, sources)
+            estimates[site_id, name] = Estimate(
+                site_id, name, as_of, winner, reason, stale_weeks=stale_weeks
+            )
     if unnumbered:
         where = FigureFilter(site_ids=sorted({site for site, _ in unnumbered}), date_to=as_of)
         series = by_series(_visible(store, store.figures(where), public))

@@ -471,7 +471,7 @@ class Store:
                     behind[f.indicator].append(f.site_id)
             for name, site_group in behind.items():
                 out += _latest_by_seek(connection, as_of, name, sorted(set(site_group)), public)
-        return sorted(out, key=lambda f: (f.site_id, f.indicator, f.id))
+            return sorted(out, key=lambda f: (f.site_id, f.indicator, f.id))
 
     @staticmethod
     def _newest(
