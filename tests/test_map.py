@@ -96,3 +96,63 @@ def test_the_map_command_writes_png_svg_and_pdf_and_refuses_other_names(run, tmp
     assert refused.exit_code == 1
     assert "name the file .png, .svg or .pdf" in refused.output
     assert not (tmp_path / "map.jpg").exists()
+
+
+def _camp_with_emoji(store) -> None:
+    store.add_site(
+        Site("camp-e", "Camp 🏕👨", parent_id="syr-55km-zone", latitude=33.2, longitude=38.6)
+    )
+    add_figure(
+        store,
+        {
+            "site": "camp-e",
+            "indicator": "population",
+            "value": "60000",
+            "date": "2018-09-20",
+            "source": "ocha-2018-09",
+            "excerpt": "60,000 people",
+        },
+        today=W38_END,
+    )
+
+
+def test_characters_no_chart_font_has_are_listed_once_not_warned_per_glyph(demo_sqlite, tmp_path):
+    import warnings
+
+    _camp_with_emoji(demo_sqlite)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = render_brief(demo_sqlite, tmp_path / "b.pdf", as_of=W38_END)
+        shown = render_map(demo_sqlite, tmp_path / "m.png", as_of=W38_END)
+    assert "camp-e" in {k.site.id for k in result.data.key_figures}
+    assert result.missing_glyphs == ["🏕", "👨"]
+    assert shown.missing_glyphs == ["🏕", "👨"]
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+
+
+def test_map_and_brief_commands_say_in_one_line_which_characters_show_as_boxes(
+    demo_sqlite, run, tmp_path
+):
+    _camp_with_emoji(demo_sqlite)
+    for command in ("map", "brief"):
+        result = run(command, "--week", "2018-W38", "-o", str(tmp_path / f"{command}.pdf"))
+        assert result.exit_code == 0, result.output
+        assert result.stderr.splitlines() == [
+            "Warning: the fonts of charts and maps have no glyph for 🏕 (U+1F3D5), "
+            "👨 (U+1F468); labels holding them show an empty box there."
+        ]
+        assert "Warning" not in result.stdout
+
+
+def test_other_warnings_pass_through_while_glyph_gaps_are_collected():
+    import warnings
+
+    import pytest
+
+    from dispstats.reports.charts import glyph_gaps
+
+    missing = "Glyph 128104 (\\N{MAN}) missing from font(s) DejaVu Sans."
+    with pytest.warns(DeprecationWarning, match="something else"), glyph_gaps() as gaps:
+        warnings.warn(missing, UserWarning, stacklevel=1)
+        warnings.warn("something else", DeprecationWarning, stacklevel=1)
+    assert gaps == {"👨"}

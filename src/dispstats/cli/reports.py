@@ -97,6 +97,7 @@ def brief(
         f"{count_words(len(result.data.key_figures), 'key site')}, "
         f"{count_words(len(result.data.sources), 'source')})"
     )
+    warn_missing_glyphs(result.missing_glyphs)
 
 
 @cli.command("map")
@@ -147,6 +148,19 @@ def map_command(ctx, week, as_of, sites, top, public, lang, digits, output):
     )
     if shown.not_on_map:
         click.echo(f"Not on the map (no coordinates): {', '.join(shown.not_on_map)}")
+    warn_missing_glyphs(shown.missing_glyphs)
+
+
+def warn_missing_glyphs(characters: list[str]) -> None:
+    """One line on stderr for the characters of chart and map labels that no chart font has
+    (instead of matplotlib's warning per glyph and chart)."""
+    if characters:
+        listed = ", ".join(f"{c} (U+{ord(c):04X})" for c in characters)
+        click.echo(
+            f"Warning: the fonts of charts and maps have no glyph for {listed}; labels "
+            "holding them show an empty box there.",
+            err=True,
+        )
 
 
 @cli.command("brief-template")

@@ -47,6 +47,8 @@ class BriefResult:
     data: BriefData
     timings: dict[str, float] = field(default_factory=dict)
     refused_urls: list[str] = field(default_factory=list)
+    # Characters of chart and map labels that no chart font has: drawn as empty boxes.
+    missing_glyphs: list[str] = field(default_factory=list)
 
 
 def make_fetcher(roots: list[Path]):
@@ -320,10 +322,13 @@ def _write_brief(
     """Draw the charts and map, lay out and write the PDF (render_brief's second half)."""
     from weasyprint import HTML, Attachment
 
+    from dispstats.reports.charts import glyph_gaps
+
     with tempfile.TemporaryDirectory(prefix="dispstats-charts-") as chart_folder:
         start = time.perf_counter()
-        charts = _charts(store, data, end_day, Path(chart_folder))
-        brief_map = _map(store, data, end_day, Path(chart_folder))
+        with glyph_gaps() as gaps:
+            charts = _charts(store, data, end_day, Path(chart_folder))
+            brief_map = _map(store, data, end_day, Path(chart_folder))
         timings["charts"] = time.perf_counter() - start
 
         start = time.perf_counter()
@@ -349,7 +354,7 @@ def _write_brief(
             output, pdf_variant=PDF_VARIANT, attachments=[attachment], custom_metadata=True
         )
         timings["write"] = time.perf_counter() - start
-    return BriefResult(output, data, timings, fetcher.refused)
+    return BriefResult(output, data, timings, fetcher.refused, sorted(gaps))
 
 
 def _map(store: Store, data: BriefData, end_day: date, folder: Path) -> dict | None:
@@ -410,7 +415,9 @@ def render_map(
     digits: str = "latn",
 ):
     """Write the brief's map alone (PNG, SVG or PDF by the file's suffix); returns its
-    MapData (what it shows and which places have no coordinates)."""
+    MapData (what it shows, which places have no coordinates, which characters of its labels
+    no font has)."""
+    from dispstats.reports.charts import glyph_gaps
     from dispstats.reports.maps import draw_map
 
     kind = output.suffix.lower().lstrip(".")
@@ -426,7 +433,9 @@ def render_map(
     end_day = report_day(week, as_of)
     data = gather(store, end_day, sites, public=public, top=top, lang=get_lang(lang, digits))
     shown = map_of(store, data, end_day)
-    drawn = draw_map(shown, kind)
+    with glyph_gaps() as gaps:
+        drawn = draw_map(shown, kind)
+    shown.missing_glyphs = sorted(gaps)
     if isinstance(drawn, str):
         output.write_text(drawn, encoding="utf-8")
     else:

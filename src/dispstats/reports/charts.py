@@ -12,7 +12,10 @@ SheenBidi) shapes and orders them in both.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+import re
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from dispstats.model.records import Figure
@@ -31,6 +34,27 @@ RC = {
     # shapes them and lays them out right to left itself.
     "font.family": ["DejaVu Sans", "Noto Sans Arabic"],
 }
+
+
+_MISSING_GLYPH = re.compile(r"Glyph (\d+) .*missing from font")
+
+
+@contextmanager
+def glyph_gaps() -> Iterator[set[str]]:
+    """Around drawing charts or a map: the characters of labels that no chart font has.
+    matplotlib draws each as an empty box and warns on stderr, once per glyph and chart, in
+    Python's words; they are collected here (the set is filled when the block ends) for the
+    caller to report once. Other warnings pass on as they came."""
+    found: set[str] = set()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield found
+    for w in caught:
+        missing = _MISSING_GLYPH.match(str(w.message))
+        if missing and issubclass(w.category, UserWarning):
+            found.add(chr(int(missing.group(1))))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
 
 
 def rc_for(lang: Lang) -> dict:

@@ -61,6 +61,7 @@ class MapData:
     places: list[Place] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
     not_on_map: list[str] = field(default_factory=list)  # names of places without coordinates
+    missing_glyphs: list[str] = field(default_factory=list)  # set once drawn (render_map)
     lang: Lang = field(default_factory=get_lang)
 
 
