@@ -6,7 +6,8 @@ labels are searchable in the PDF and names from data can never become markup. Ri
 text is the exception: WeasyPrint draws SVG text without shaping or bidi, so an Arabic brief
 embeds its charts and map as PNG (brief.raster_text), and an Arabic SVG (`dispstats map -o
 x.svg --lang ar`) draws its labels as glyph outlines; matplotlib (>= 3.11: HarfBuzz,
-SheenBidi) shapes and orders them in both.
+SheenBidi) shapes and orders them in both. A character no chart font has is drawn as an
+empty box; `glyph_gaps` collects those for the brief and the map command to name.
 """
 
 from __future__ import annotations
