@@ -5,11 +5,15 @@ data's date; places without coordinates listed; public maps from public sites on
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import date
+
+import pytest
 
 from dispstats.model.records import Site
 from dispstats.reports.brief import map_of, render_brief, render_map
 from dispstats.reports.brief_data import gather
+from dispstats.reports.charts import glyph_gaps
 from dispstats.store.entry import add_figure
 
 from .conftest import RESTRICTED_MARKS
@@ -145,12 +149,6 @@ def test_map_and_brief_commands_say_in_one_line_which_characters_show_as_boxes(
 
 
 def test_other_warnings_pass_through_while_glyph_gaps_are_collected():
-    import warnings
-
-    import pytest
-
-    from dispstats.reports.charts import glyph_gaps
-
     missing = "Glyph 128104 (\\N{MAN}) missing from font(s) DejaVu Sans."
     with pytest.warns(DeprecationWarning, match="something else"), glyph_gaps() as gaps:
         warnings.warn(missing, UserWarning, stacklevel=1)
