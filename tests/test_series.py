@@ -151,6 +151,49 @@ def test_check_lists_disagreements_most_divergent_first(camps):
     assert "OCHA 300" in said(camps, report.disagreement_findings[0])
 
 
+def test_check_reads_and_estimates_with_the_cyclic_collector_paused_then_restores_it(
+    camps, monkeypatch
+):
+    import gc
+
+    from dispstats.series import from_store
+
+    add(camps, "camp-a", "1,000", "2018-09-10", source="ocha")
+    add(camps, "camp-a", "1,400", "2018-09-12", source="press")
+    expected = check(camps, date(2018, 9, 17)).findings
+    seen = []
+
+    def spy(work):
+        def watched(*args, **kwargs):
+            seen.append((work.__name__, gc.isenabled()))
+            return work(*args, **kwargs)
+
+        return watched
+
+    monkeypatch.setattr(camps, "figures", spy(camps.figures))
+    monkeypatch.setattr(from_store, "best_estimate", spy(from_store.best_estimate))
+    monkeypatch.setattr(from_store, "stock_flow_findings", spy(from_store.stock_flow_findings))
+    assert check(camps, date(2018, 9, 17)).findings == expected
+    assert gc.isenabled()
+    assert sorted(set(seen)) == [
+        ("best_estimate", False),
+        ("figures", False),
+        ("stock_flow_findings", False),
+    ]
+    # The weekly series and latest changes of every site read and estimate the same way.
+    seen.clear()
+    weekly_series(camps, ["camp-a"], "population", 4, date(2018, 9, 17))
+    latest_changes(camps, as_of=date(2018, 9, 17))
+    assert gc.isenabled()
+    assert sorted(set(seen)) == [("best_estimate", False), ("figures", False)]
+    gc.disable()
+    try:  # a caller that paused the collector finds it paused still
+        check(camps, date(2018, 9, 17))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 @pytest.mark.parametrize(
     ("first", "second"),
     [

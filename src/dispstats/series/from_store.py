@@ -1,6 +1,11 @@
 """The series layer's functions that take a Store: estimate, weekly series, latest changes,
 check. The rules they apply live in estimate.py, weekly.py and checks.py and work on plain
-lists of records."""
+lists of records.
+
+Those that read many figures and then estimate series after series run with Python's cyclic
+collector paused (`many_records`): the figures hold no cycles, yet with the collector on it
+walks them again and again while the estimates and findings are made (on 936,000 figures,
+about 4 s of a 19 s check; on 234,000, 1 to 2 s of the latest changes of every site)."""
 
 from __future__ import annotations
 
@@ -59,6 +64,7 @@ def estimate(
     return best_estimate(figures, sources, site.id, indicator, as_of, window_weeks, stale_weeks)
 
 
+@many_records()
 def weekly_series(
     store: Store,
     site_refs: Sequence[str],
@@ -88,6 +94,7 @@ def weekly_series(
     return series_frame(estimates, sources)
 
 
+@many_records()
 def latest_changes(
     store: Store,
     site_refs: Sequence[str] = (),
@@ -234,6 +241,7 @@ class CheckReport:
         return [*self.stale, *self.disagreement_findings, *self.stock_flow, *self.totals]
 
 
+@many_records()
 def check(
     store: Store,
     as_of: date | None = None,
