@@ -4,6 +4,7 @@ data's date; places without coordinates listed; public maps from public sites on
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from datetime import date
@@ -46,6 +47,83 @@ def test_the_map_svg_draws_its_parts_as_text_and_dashes(demo_sqlite, tmp_path):
         assert words in svg, words
     assert "stroke-dasharray" in svg  # the planned movement's arrow is dashed
     assert "<image" not in svg and 'href="http' not in svg  # nothing to fetch
+
+
+def test_country_names_sit_whole_inside_the_frame_clear_of_labels_marks_and_the_legend(
+    demo_sqlite,
+):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
+    from dispstats.reports.maps import LARGEST_AREA, map_canvas
+
+    shown = map_of(demo_sqlite, gather(demo_sqlite, W38_END), W38_END)
+    canvas = map_canvas(shown)
+    (ax,) = canvas.axes
+    renderer = FigureCanvasAgg(canvas).get_renderer()
+    frame = ax.get_window_extent(renderer)
+    countries = {
+        t.get_text(): t.get_window_extent(renderer) for t in ax.texts if t.get_text().isupper()
+    }
+    # Countries only partly on the map are named where they have room; before, Lebanon sat
+    # under the legend and Cyprus ran off the frame.
+    assert {"SYRIA", "LEBANON", "JORDAN", "TURKEY", "IRAQ"} <= set(countries)
+    legend = ax.get_legend().get_window_extent(renderer)
+    others = [t.get_window_extent(renderer) for t in ax.texts if not t.get_text().isupper()]
+    # Rukban's circle, the largest: LARGEST_AREA points squared, so sqrt of it across.
+    x, y = next(ax.transData.transform((p.lon, p.lat)) for p in shown.places if p.high)
+    radius = math.sqrt(LARGEST_AREA) / 2 * canvas.dpi / 72
+    circle = Bbox([[x - radius, y - radius], [x + radius, y + radius]])
+    for name, box in countries.items():
+        assert frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1), name
+        assert not box.overlaps(legend), name
+        assert not any(box.overlaps(other) for other in others), name
+        assert not any(box.overlaps(c) for n, c in countries.items() if n != name), name
+        assert not box.overlaps(circle), name
+
+
+@pytest.mark.parametrize("code", ["en", "fr"])
+def test_no_place_label_runs_over_another_places_circle(demo_sqlite, code):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from dispstats.reports.i18n import get_lang
+    from dispstats.reports.maps import _marks, map_canvas
+
+    # In French the zone's name is long enough to reach Rukban's circle from its right side.
+    data = gather(demo_sqlite, W38_END, lang=get_lang(code))
+    canvas = map_canvas(map_of(demo_sqlite, data, W38_END))
+    (ax,) = canvas.axes
+    renderer = FigureCanvasAgg(canvas).get_renderer()
+    marks = _marks(ax)
+    labels = [t for t in ax.texts if hasattr(t, "xy")]  # the places' annotations
+    assert len(labels) == len(marks) == 3
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        x, y = ax.transData.transform(label.xy)
+        own = min(marks, key=lambda m: abs(m.x0 + m.x1 - 2 * x) + abs(m.y0 + m.y1 - 2 * y))
+        others = [m for m in marks if m is not own]
+        assert not any(box.overlaps(m) for m in others), label.get_text()
+
+
+def test_a_country_name_with_no_free_spot_is_left_off_and_the_next_spot_is_tried():
+    from matplotlib.figure import Figure as Canvas
+
+    from dispstats.reports.maps import _country_names
+
+    ax = Canvas(figsize=(4, 3)).add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.text(5, 5, "A place label", ha="center", va="center", fontsize=7)
+    _country_names(
+        ax,
+        [
+            (9.0, [(5, 5)], "Blocked"),  # its one spot is taken
+            (5.0, [(5, 5), (9.9, 2), (3, 8)], "Moved"),  # taken, then off the frame, then free
+        ],
+    )
+    names = {t.get_text(): t.get_position() for t in ax.texts}
+    assert "BLOCKED" not in names
+    assert names["MOVED"] == (3, 8)
 
 
 def test_places_without_coordinates_are_listed_under_the_map(demo_sqlite, tmp_path):

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from dispstats.model.records import Figure, Site
@@ -121,7 +122,7 @@ def draw_map(data: MapData, image_format: str = "svg") -> str | bytes:
     from matplotlib import rc_context
 
     with rc_context(rc_for(data.lang)):
-        canvas = _canvas(data)
+        canvas = map_canvas(data)
         buffer = io.BytesIO() if image_format != "svg" else io.StringIO()
         options = {"metadata": {"Date": None}} if image_format == "svg" else {}
         canvas.savefig(buffer, format=image_format, dpi=150, **options)
@@ -131,7 +132,8 @@ def draw_map(data: MapData, image_format: str = "svg") -> str | bytes:
     return svg[svg.index("<svg") :]
 
 
-def _canvas(data: MapData):
+def map_canvas(data: MapData):
+    """The map's matplotlib figure, drawn but not saved (see draw_map)."""
     from matplotlib.figure import Figure as Canvas
 
     canvas = Canvas(figsize=SIZE)
@@ -145,7 +147,7 @@ def _canvas(data: MapData):
     ax.set_yticks([])
     ax.set_facecolor("#ffffff")
     lang = data.lang
-    _countries(ax, (west, east, south, north), lang)
+    countries = _countries(ax, (west, east, south, north), lang)
     for n, move in enumerate(data.moves):
         _arrow(ax, move, n, lang)
     _places(ax, data.places, lang)
@@ -153,6 +155,7 @@ def _canvas(data: MapData):
     as_of = lang.gettext("Figures as of %(day)s") % {"day": lang.day(data.as_of)}
     ax.text(0.99, 0.98, as_of, transform=ax.transAxes, ha="right", va="top", fontsize=7,
             color="#555555")  # fmt: skip
+    _country_names(ax, countries)
     return canvas
 
 
@@ -193,7 +196,10 @@ def country_name(name: str, iso3: str, lang: Lang) -> str:
     return territories.get(country.alpha_2, name) if country else name
 
 
-def _countries(ax, box: tuple[float, float, float, float], lang: Lang) -> None:
+def _countries(ax, box: tuple[float, float, float, float], lang: Lang) -> list[tuple]:
+    """The country outlines within `box`; returns the names to place (see _country_names),
+    each as (area, spots, name): the points of the country's largest ring on the map where
+    its name may go, nearest the middle first."""
     from matplotlib.collections import PolyCollection
 
     west, east, south, north = box
@@ -207,37 +213,109 @@ def _countries(ax, box: tuple[float, float, float, float], lang: Lang) -> None:
         ]  # fmt: skip
         rings += inside
         if inside:
-            biggest = max(inside, key=len)
-            x = sum(p[0] for p in biggest) / len(biggest)
-            y = sum(p[1] for p in biggest) / len(biggest)
-            if west < x < east and south < y < north:
-                labels.append((x, y, country_name(name, iso3, lang)))
+            biggest = max(inside, key=_area)
+            spots = _spots(biggest, box)
+            if spots:
+                labels.append((_area(biggest), spots, country_name(name, iso3, lang)))
     ax.add_collection(PolyCollection(rings, facecolors=LAND, edgecolors=BORDER, linewidths=0.6,
                                      zorder=0))  # fmt: skip
-    for x, y, name in labels:
-        ax.text(x, y, chart_label(name.upper()), ha="center", va="center", fontsize=7,
-                color="#8a867d", zorder=1)  # fmt: skip
+    return labels
+
+
+def _area(ring: Sequence[tuple[float, float]]) -> float:
+    # The shoelace formula, in square degrees: enough to rank countries by size.
+    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in pairwise(ring))) / 2
+
+
+def _spots(ring, box: tuple[float, float, float, float], steps: int = 6) -> list[tuple]:
+    """Points inside `ring` and on the map: its vertices' mean first when it is one of them
+    (where a wholly shown country's name sits), then a grid over the part shown, nearest that
+    part's middle first."""
+    from matplotlib.path import Path as Outline
+
+    west, east, south, north = box
+    outline = Outline(ring)
+    left, right = max(min(x for x, _ in ring), west), min(max(x for x, _ in ring), east)
+    bottom, top = max(min(y for _, y in ring), south), min(max(y for _, y in ring), north)
+    mean = (sum(x for x, _ in ring) / len(ring), sum(y for _, y in ring) / len(ring))
+    grid = [
+        (left + (right - left) * i / steps, bottom + (top - bottom) * j / steps)
+        for i in range(1, steps)
+        for j in range(1, steps)
+    ]
+    middle = ((left + right) / 2, (bottom + top) / 2)
+    grid.sort(key=lambda p: (p[0] - middle[0]) ** 2 + (p[1] - middle[1]) ** 2)
+    first = [mean] if west < mean[0] < east and south < mean[1] < north else []
+    return [p for p in first + grid if outline.contains_point(p)]
+
+
+def _marks(ax) -> list:
+    """The boxes, in display pixels, of the places' circles and diamonds (scatter marks)."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.transforms import Bbox
+
+    boxes = []
+    for marks in ax.collections:
+        if not isinstance(marks, PathCollection):
+            continue  # the country outlines
+        sizes = marks.get_sizes()
+        for n, (x, y) in enumerate(ax.transData.transform(marks.get_offsets())):
+            # A mark of size s (points squared) is about sqrt(s) points across.
+            radius = math.sqrt(sizes[n % len(sizes)]) / 2 * ax.figure.dpi / 72
+            boxes.append(Bbox([[x - radius, y - radius], [x + radius, y + radius]]))
+    return boxes
+
+
+def _country_names(ax, labels: Sequence[tuple]) -> None:
+    """Country names, drawn last and largest country first, each at its first spot where it
+    reads whole: inside the frame, clear of the legend, of every other label and of each
+    other. A name with no such spot is left off; the country's outline still shows."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    frame = ax.get_window_extent(renderer)
+    taken = [a.get_window_extent(renderer) for a in [*ax.texts, *ax.lines]]
+    taken += _marks(ax)
+    if ax.get_legend() is not None:
+        taken.append(ax.get_legend().get_window_extent(renderer))
+    for _, spots, name in sorted(labels, key=lambda label: -label[0]):
+        text = ax.text(0, 0, chart_label(name.upper()), ha="center", va="center", fontsize=7,
+                       color="#8a867d", zorder=1)  # fmt: skip
+        for spot in spots:
+            text.set_position(spot)
+            box = text.get_window_extent(renderer)
+            whole = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+            if whole and not any(box.overlaps(other) for other in taken):
+                taken.append(box)
+                break
+        else:
+            text.remove()
 
 
 def _places(ax, places: Sequence[Place], lang: Lang) -> None:
     largest = max((p.high for p in places if p.high), default=0)
-    taken: list[tuple[float, float, float, float]] = []  # label boxes placed, in points
+    taken: list[tuple[float, float, float, float]] = []  # boxes labels keep off, in points
     if largest:  # the legend first: labels keep off it (a long name would run under it)
         taken.append(_size_legend(ax, largest, lang))
+    for p in places:
+        if p.high:
+            ax.scatter([p.lon], [p.lat], s=LARGEST_AREA * p.high / largest, zorder=4,
+                       linewidths=1.2, facecolors="none" if p.stale else CIRCLE,
+                       edgecolors=CIRCLE, alpha=0.85)  # fmt: skip
+        else:
+            ax.scatter([p.lon], [p.lat], marker="D", s=14, color="#555555", zorder=4)
+    # Every mark before any label: no label runs over another place's circle.
+    scale = 72 / ax.figure.dpi
+    taken += [(b.x0 * scale, b.y0 * scale, b.x1 * scale, b.y1 * scale) for b in _marks(ax)]
     for p in places:  # largest first: their labels choose first
         if p.high:
-            size = LARGEST_AREA * p.high / largest
-            ax.scatter([p.lon], [p.lat], s=size, zorder=4, linewidths=1.2,
-                       facecolors="none" if p.stale else CIRCLE, edgecolors=CIRCLE,
-                       alpha=0.85)  # fmt: skip
             value = lang.span(p.low, p.high)
             if p.stale:
                 value = lang.gettext("%(value)s (stale)") % {"value": value}
             label = chart_label(f"{p.name}\n{value}", 60)
             style = {"fontsize": 7.5, "fontweight": "bold", "color": "#111111"}
-            gap = math.sqrt(size) / 2 + 3  # beside the circle, whatever its size
+            gap = math.sqrt(LARGEST_AREA * p.high / largest) / 2 + 3  # beside its circle
         else:
-            ax.scatter([p.lon], [p.lat], marker="D", s=14, color="#555555", zorder=4)
             label = chart_label(p.name)
             style = {"fontsize": 7, "color": "#333333"}
             gap = 6
