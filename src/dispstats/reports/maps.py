@@ -4,9 +4,10 @@ from origin to destination (planned dashed, completed solid) with their numbers,
 outlines and names from Natural Earth (geo/countries.geojson, public domain), a scale bar and
 the data's date. Places without coordinates are returned to be listed under the map.
 
-Labels never cover each other: a place's label takes the first side of its mark that is
-clear of the legend, the marks and the labels before it; country names come last, each at
-the first point inside the country where it reads whole, or not at all.
+Labels keep off each other: a place's label takes the first side of its mark that is clear
+of the legend, the marks and the labels before it (else the side that covers least); country
+names come last, each at the first point inside the country where it reads whole, or not at
+all.
 
 Coordinates are drawn as longitude and latitude, the longitude stretched by the cosine of the
 map's middle latitude (an equirectangular view, true to scale in its middle at this size).
