@@ -273,8 +273,8 @@ def _marks(ax) -> list:
 
 def _country_names(ax, labels: Sequence[tuple]) -> None:
     """Country names, drawn last and largest country first, each at its first spot where it
-    reads whole: inside the frame, clear of the legend, of every other label and of each
-    other. A name with no such spot is left off; the country's outline still shows."""
+    reads whole: inside the frame, clear of the legend, the marks, the scale bar, every other
+    label and each other. A name with no such spot is left off; its outline still shows."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     renderer = FigureCanvasAgg(ax.figure).get_renderer()
