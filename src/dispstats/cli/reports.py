@@ -91,6 +91,7 @@ def brief(
         lang=lang,
         digits=digits,
         top=top,
+        draw_where="auto",  # a helper process draws while this one imports WeasyPrint
     )
     click.echo(
         f"Wrote {result.path} ({result.data.week}, "

@@ -27,6 +27,7 @@ from dispstats.model.columns import FIGURE_COLUMNS, figure_row
 from dispstats.model.records import public_only
 from dispstats.reports import wording
 from dispstats.reports.brief_data import BriefData, gather
+from dispstats.reports.drawing import ChartPlan, Drawer, PicturePlans
 from dispstats.reports.hxl import csv_cell
 from dispstats.reports.i18n import Lang, get_lang, plain
 from dispstats.series.weekly import week_end, weekly_estimates
@@ -49,6 +50,8 @@ class BriefResult:
     refused_urls: list[str] = field(default_factory=list)
     # Characters of chart and map labels that no chart font has: drawn as empty boxes.
     missing_glyphs: list[str] = field(default_factory=list)
+    # Whether a helper process drew the charts and map (reports/drawing.py).
+    drawn_aside: bool = False
 
 
 def make_fetcher(roots: list[Path]):
@@ -252,9 +255,15 @@ def render_brief(
     lang: str = "en",
     digits: str = "latn",
     top: int = 6,
+    draw_where: str = "here",
 ) -> BriefResult:
     """Write the brief for the ISO week containing `week` (default: last complete week), with
-    figures as of its Sunday, or as of `as_of` (its week) when that is given."""
+    figures as of its Sunday, or as of `as_of` (its week) when that is given.
+
+    `draw_where` says where its charts and map are drawn: "here" (this process), "aside" (a
+    helper process on another core, see reports/drawing.py) or "auto" (aside while this
+    process has not loaded matplotlib yet: what `dispstats brief` does); the pictures are the
+    same."""
     if (
         template_dir is not None
         and not (template_dir / "brief.html").exists()
@@ -266,7 +275,11 @@ def render_brief(
     if not output.parent.is_dir():
         raise InputError(f"folder {output.parent} does not exist", field="output")
     end_day = report_day(week, as_of)
-    with _settled_heap() as settled:
+    with (
+        tempfile.TemporaryDirectory(prefix="dispstats-brief-") as folder,
+        Drawer(Path(folder), draw_where) as drawer,  # a helper may start importing now
+        _settled_heap() as settle,
+    ):
         start = time.perf_counter()
         data = gather(
             store,
@@ -279,35 +292,43 @@ def render_brief(
             lang=get_lang(lang, digits),
         )
         timings = {"data": time.perf_counter() - start}
-        settled()  # the data too lives until the brief is written
+        settle()  # the data too lives until the brief is written
         return _write_brief(
-            store, output, data, end_day, template_dir=template_dir, timings=timings
+            store,
+            output,
+            data,
+            end_day,
+            template_dir=template_dir,
+            timings=timings,
+            drawer=drawer,
+            settle=settle,
         )
 
 
 @contextmanager
 def _settled_heap() -> Iterator[Callable[[], None]]:
-    """Import WeasyPrint and matplotlib with Python's cyclic collector paused, and keep what
-    is alive then (and when the given function is called) out of the collector's walks until
-    the brief is written: modules, the store and the brief's data live to the end anyway.
-    Walking them again and again was a tenth of a brief (0.22 s of the demo's, 0.5 s of a
-    large store's, counted with gc.callbacks)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        import matplotlib.figure  # noqa: F401
-        import weasyprint  # noqa: F401
-    finally:
-        if was_enabled:
-            gc.enable()
+    """Keep what is alive when the given function is called out of the collector's walks
+    until the brief is written: modules, the store and the brief's data live to the end
+    anyway. Walking them again and again was a tenth of a brief (0.22 s of the demo's, 0.5 s
+    of a large store's, counted with gc.callbacks). A caller's own freeze is left alone."""
     if gc.get_freeze_count():  # the caller froze its own heap: leave that as it is
         yield lambda: None
         return
-    gc.freeze()
     try:
         yield gc.freeze
     finally:
         gc.unfreeze()
+
+
+def _import_layout() -> None:
+    """WeasyPrint, imported with the cyclic collector paused (see drawing._import_drawing)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        import weasyprint  # noqa: F401
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _write_brief(
@@ -318,58 +339,72 @@ def _write_brief(
     *,
     template_dir: Path | None,
     timings: dict[str, float],
+    drawer: Drawer,
+    settle: Callable[[], None],
 ) -> BriefResult:
-    """Draw the charts and map, lay out and write the PDF (render_brief's second half)."""
+    """Draw the charts and map, lay out and write the PDF (render_brief's second half).
+    WeasyPrint is imported while a helper draws. PNG pictures go into a folder of their own
+    inside the drawer's, the only one besides the templates that the brief's fetcher serves
+    (the drawer's exchange files stay out of its reach)."""
+    folder = drawer.folder / "pictures"
+    folder.mkdir()
+    start = time.perf_counter()
+    waiting = drawer.draw(picture_plans(store, data, end_day, folder))
+    timings["charts"] = time.perf_counter() - start
+    _import_layout()
+    settle()
     from weasyprint import HTML, Attachment
 
-    from dispstats.reports.charts import glyph_gaps
+    start = time.perf_counter()
+    pictures = waiting()
+    timings["charts"] += time.perf_counter() - start
 
-    with tempfile.TemporaryDirectory(prefix="dispstats-charts-") as chart_folder:
-        start = time.perf_counter()
-        with glyph_gaps() as gaps:
-            charts = _charts(store, data, end_day, Path(chart_folder))
-            brief_map = _map(store, data, end_day, Path(chart_folder))
-        timings["charts"] = time.perf_counter() - start
+    start = time.perf_counter()
+    html = _template_errors(
+        template_dir, lambda: render_html(data, pictures.charts, template_dir, pictures.map)
+    )
+    roots = [TEMPLATES, folder, *([template_dir] if template_dir else [])]
+    fetcher = make_fetcher(roots)
+    base = (template_dir or TEMPLATES).resolve().as_uri() + "/"
+    document = HTML(string=html, base_url=base, url_fetcher=fetcher).render()
+    timings["layout"] = time.perf_counter() - start
 
-        start = time.perf_counter()
-        html = _template_errors(
-            template_dir, lambda: render_html(data, charts, template_dir, brief_map)
-        )
-        roots = [TEMPLATES, Path(chart_folder), *([template_dir] if template_dir else [])]
-        fetcher = make_fetcher(roots)
-        base = (template_dir or TEMPLATES).resolve().as_uri() + "/"
-        document = HTML(string=html, base_url=base, url_fetcher=fetcher).render()
-        timings["layout"] = time.perf_counter() - start
-
-        # Still inside the chart folder: WeasyPrint reads PNG charts when it writes.
-        start = time.perf_counter()
-        attachment = Attachment(
-            string=figures_csv(data),
-            name=f"figures-{data.week}.csv",
-            description=data.lang.gettext("The figures used in this brief (HXL-tagged CSV)"),
-            relationship="Data",
-            url_fetcher=fetcher,
-        )
-        document.write_pdf(
-            output, pdf_variant=PDF_VARIANT, attachments=[attachment], custom_metadata=True
-        )
-        timings["write"] = time.perf_counter() - start
-    return BriefResult(output, data, timings, fetcher.refused, sorted(gaps))
+    # Still inside the folder: WeasyPrint reads PNG charts when it writes.
+    start = time.perf_counter()
+    attachment = Attachment(
+        string=figures_csv(data),
+        name=f"figures-{data.week}.csv",
+        description=data.lang.gettext("The figures used in this brief (HXL-tagged CSV)"),
+        relationship="Data",
+        url_fetcher=fetcher,
+    )
+    document.write_pdf(
+        output, pdf_variant=PDF_VARIANT, attachments=[attachment], custom_metadata=True
+    )
+    timings["write"] = time.perf_counter() - start
+    return BriefResult(
+        output,
+        data,
+        timings,
+        fetcher.refused,
+        sorted(pictures.missing_glyphs),
+        drawn_aside=drawer.drew_aside,
+    )
 
 
-def _map(store: Store, data: BriefData, end_day: date, folder: Path) -> dict | None:
-    """The brief's map with the places left off it (inline SVG; a PNG file in `folder` in a
-    right-to-left brief, see raster_text), or None when no place has coordinates."""
-    from dispstats.reports.maps import draw_map
-
+def picture_plans(store: Store, data: BriefData, end_day: date, folder: Path) -> PicturePlans:
+    """What the brief's charts and map are drawn from (PNGs are written into `folder`)."""
+    sources = {s.id: s for s in store.sources()}
     shown = map_of(store, data, end_day)
-    if not shown.places:
-        return None
-    if raster_text(data.lang):
-        path = folder / "map.png"
-        path.write_bytes(draw_map(shown, "png"))
-        return {"svg": None, "src": path.as_uri(), "not_on_map": shown.not_on_map}
-    return {"svg": draw_map(shown), "src": None, "not_on_map": shown.not_on_map}
+    png_map = raster_text(data.lang)
+    return PicturePlans(
+        charts=tuple(_chart_plans(data, sources, end_day, folder)),
+        publishers=data.publishers,
+        end_day=end_day,
+        lang=data.lang,
+        map=shown if shown.places else None,
+        map_png=folder / "map.png" if shown.places and png_map else None,
+    )
 
 
 def raster_text(lang: Lang) -> bool:
@@ -443,13 +478,11 @@ def render_map(
     return shown
 
 
-def _charts(store: Store, data: BriefData, end_day: date, folder: Path) -> list[dict]:
+def _chart_plans(
+    data: BriefData, sources: dict, end_day: date, folder: Path
+) -> Iterator[ChartPlan]:
     """One chart per key site: inline SVG when small, else a PNG file in `folder`."""
-    from dispstats.reports.charts import population_chart
-
-    sources = {s.id: s for s in store.sources()}
     lang = data.lang
-    charts = []
     for n, k in enumerate(data.key_figures, 1):
         name = data.site_names[k.site.id]
         # Two years at most: a weekly brief shows the trend, the store keeps the rest.
@@ -461,21 +494,14 @@ def _charts(store: Store, data: BriefData, end_day: date, folder: Path) -> list[
                 "No population figure for %(site)s in the two years to %(day)s; the last one "
                 "is of %(last)s, so no chart."
             )
-            charts.append(
-                {"name": name, "note": note % {"site": name, "day": lang.day(end_day),
-                                               "last": lang.day(last)}}
-            )  # fmt: skip
+            yield ChartPlan(
+                name, note=note % {"site": name, "day": lang.day(end_day), "last": lang.day(last)}
+            )
             continue
-        first = history[0].ref.start if history else end_day
+        first = history[0].ref.start
         weeks = min(CHART_WEEKS, (end_day - first).days // 7 + 2)
         ends = [end_day - timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
         weekly = weekly_estimates(history, sources, [k.site.id], "population", ends)[k.site.id]
-        if len(history) + len(weekly) <= SVG_MAX_POINTS and not raster_text(lang):
-            svg = population_chart(history, weekly, data.publishers, end_day, lang=lang)
-            charts.append({"name": name, "svg": svg, "src": None, "note": None})
-        else:
-            path = folder / f"chart-{n}.png"
-            png = population_chart(history, weekly, data.publishers, end_day, "png", lang=lang)
-            path.write_bytes(png)
-            charts.append({"name": name, "svg": None, "src": path.as_uri(), "note": None})
-    return charts
+        small = len(history) + len(weekly) <= SVG_MAX_POINTS and not raster_text(lang)
+        png = None if small else folder / f"chart-{n}.png"
+        yield ChartPlan(name, tuple(history), tuple(weekly), png)

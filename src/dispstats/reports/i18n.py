@@ -65,6 +65,11 @@ class Lang:
     def pgettext(self, context: str, message: str) -> str:
         return self._sentence(self.translations.pgettext(context, message))
 
+    def __reduce__(self):
+        # Its catalog holds functions that pickle cannot carry (a helper process draws a
+        # brief's charts, reports/drawing.py): the other side reads the catalog again.
+        return (_lang_again, (self.code, self.digits, self.isolates))
+
     def _sentence(self, text: str) -> str:
         return Sentence(text) if self.isolates else text
 
@@ -150,6 +155,10 @@ def get_lang(code: str = "en", digits: str = "latn", *, document: bool = True) -
         raise InputError(f"digits {digits!r} is not one of {', '.join(DIGITS)}", field="digits")
     rtl = code == "ar"
     return Lang(code, digits, _translations(code), isolates=document and rtl)
+
+
+def _lang_again(code: str, digits: str, isolates: bool) -> Lang:
+    return Lang(code, digits, _translations(code), isolates=isolates)
 
 
 def lang_from_env(environ: dict[str, str]) -> str:
