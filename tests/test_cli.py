@@ -485,3 +485,36 @@ def test_a_reader_who_stops_reading_gets_no_fault_message(sqlite_db):
         errors = process.stderr.read().decode()
         assert process.wait(timeout=60) == code, errors
         assert not errors, errors
+
+
+def test_the_program_ends_with_its_commands_exit_code_and_all_it_printed(sqlite_db, run):
+    # The program skips Python's tear-down once a command is done (cli.main): what it printed
+    # into a pipe's buffer is flushed first, and the exit code is the command's.
+    base = [sys.executable, "-m", "dispstats", "--db", str(sqlite_db)]
+    listed = subprocess.run([*base, "list", "--json"], capture_output=True, text=True)
+    assert listed.returncode == 0 and listed.stderr == ""
+    assert listed.stdout == run("list", "--json").output
+    assert len(json.loads(listed.stdout)) == 6
+    missing = subprocess.run([*base, "show", "999"], capture_output=True, text=True)
+    assert missing.returncode == 1 and missing.stdout == ""
+    assert missing.stderr.startswith("Error: ") and "Traceback" not in missing.stderr
+    usage = subprocess.run([*base, "lsit"], capture_output=True, text=True)
+    assert usage.returncode == 1 and "No such command 'lsit'" in usage.stderr
+
+
+def test_under_a_tracer_or_profiler_the_program_ends_as_python_does(sqlite_db):
+    # coverage and cProfile write what they found at exit: the quick end would lose it.
+    script = f"""
+import atexit, sys
+atexit.register(lambda: print("exit handlers ran"))
+if sys.argv[1] == "traced":
+    sys.settrace(lambda *args: None)
+sys.argv = ["dispstats", "--db", {str(sqlite_db)!r}, "show", "4"]
+from dispstats.cli import main
+main()
+"""
+    for mode, handlers_run in (("traced", True), ("plain", False)):
+        done = subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert "Figure       4 (version 1, original)" in done.stdout
+        assert ("exit handlers ran" in done.stdout) is handlers_run, mode
