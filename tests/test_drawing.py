@@ -118,6 +118,17 @@ def test_a_helper_that_died_leaves_the_drawing_to_this_process(demo_sqlite, tmp_
     assert pictures_of(pictures) == pictures_of(draw_plans(plans))
 
 
+def test_a_helper_that_takes_too_long_is_stopped_and_the_drawing_done_here(
+    demo_sqlite, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(Drawer, "patience", staticmethod(lambda plans: 0.01))
+    plans = plans_in(demo_sqlite, tmp_path / "aside")
+    with Drawer(tmp_path / "aside", "aside") as drawer:
+        pictures = drawer.draw(plans)()  # the helper is still importing matplotlib
+    assert not drawer.drew_aside and drawer.helper.returncode is not None
+    assert pictures_of(pictures) == pictures_of(draw_plans(plans))
+
+
 def test_without_a_python_to_start_the_pictures_are_drawn_here(demo_sqlite, tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "executable", "")
     plans = plans_in(demo_sqlite, tmp_path / "p")

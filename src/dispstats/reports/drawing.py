@@ -180,6 +180,12 @@ class Drawer:
             if self.helper.stdin:
                 self.helper.stdin.close()
 
+    @staticmethod
+    def patience(plans: PicturePlans) -> float:
+        """Seconds to wait for the helper before drawing here instead: far more than it
+        takes (a second for ten dense charts on a 2-core machine)."""
+        return 60.0 + 5.0 * len(plans.charts)
+
     def draw(self, plans: PicturePlans) -> Callable[[], Pictures]:
         """Start drawing `plans`; the function returned waits for the pictures. Without a
         helper, they are drawn now, in this process."""
@@ -199,7 +205,12 @@ class Drawer:
         return lambda: self._wait(plans)
 
     def _wait(self, plans: PicturePlans) -> Pictures:
-        done = self.helper.wait() == 0 and (self.folder / _RESULT).exists()
+        try:
+            done = self.helper.wait(self.patience(plans)) == 0
+        except subprocess.TimeoutExpired:  # stuck: a brief must never hang on its helper
+            self.close()
+            done = False
+        done = done and (self.folder / _RESULT).exists()
         pictures = None
         if done:
             try:
