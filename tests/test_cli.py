@@ -415,6 +415,16 @@ def test_entry_commands_import_only_the_allowed_modules(sqlite_db, argv):
         assert "Added #7" in output
 
 
+def test_a_brief_on_a_sqlite_file_imports_no_database_library_nor_matplotlib(sqlite_db, tmp_path):
+    # SQLite through sqlite3 (store.lite); matplotlib in the drawing helper (reports/drawing.py).
+    out = tmp_path / "b.pdf"
+    output, outside = _imported_by(["--db", str(sqlite_db), "brief", "--week", "2018-W38",
+                                    "-o", str(out)])  # fmt: skip
+    assert "Wrote" in output and out.read_bytes()[:5] == b"%PDF-"
+    assert not outside & {"sqlalchemy", "alembic", "pandas", "matplotlib", "numpy"}, outside
+    assert {"weasyprint", "jinja2"} <= outside
+
+
 def test_list_as_a_table_adds_only_rich(sqlite_db):
     _, outside = _imported_by(["--db", str(sqlite_db), "list"])
     assert outside <= ENTRY_PACKAGES | {"rich", "pygments", "markdown_it", "mdurl"}, outside

@@ -60,6 +60,42 @@ def test_every_read_answers_as_the_sqlalchemy_store_does(both):
         lite.find_sites(["Secret Camp Zeta"], public=True)
 
 
+@pytest.mark.parametrize(
+    "as_of", [date(2018, 9, 30), date(2018, 9, 16), date(2018, 1, 31), date(2016, 1, 1)]
+)
+def test_the_brief_reads_answer_as_the_sqlalchemy_store_does(both, as_of):
+    # What a brief reads besides figures: the newest figures of every series (from the
+    # latest_figures table, or by a seek when they are after the date) and the restricted flag.
+    store, lite = both
+    for indicator in (None, "population", "households"):
+        for site_ids in ((), ("rukban", "secret"), ("syr-55km-zone",)):
+            for public in (False, True):
+                got = lite.latest_as_of(as_of, indicator, site_ids, public=public)
+                expected = store.latest_as_of(as_of, indicator, site_ids, public=public)
+                assert got == expected, (indicator, site_ids, public)
+    assert lite.has_restricted() is store.has_restricted() is True
+
+
+def test_a_store_without_restricted_data_says_so_on_both_paths(sqlite_db):
+    with Store.open(str(sqlite_db)) as store, LiteStore.open(str(sqlite_db)) as lite:
+        assert lite.has_restricted() is store.has_restricted() is False
+
+
+def test_a_brief_from_the_entry_path_reads_as_one_from_the_sqlalchemy_store(both, tmp_path):
+    from dispstats.reports.brief import render_brief
+
+    from .test_brief import pdf_text
+
+    store, lite = both
+    for public in (False, True):
+        texts = [
+            pdf_text(render_brief(s, tmp_path / f"{n}.pdf", date(2018, 9, 17), public=public).path)
+            for n, s in (("full", store), ("lite", lite))
+        ]
+        assert texts[0] == texts[1]
+        assert ("Secret Camp Zeta" in texts[0]) is not public
+
+
 def _rows(path, table: str) -> list[tuple]:
     with sqlite3.connect(path) as connection:
         cursor = connection.execute(f"SELECT * FROM {table} ORDER BY 1")

@@ -146,8 +146,9 @@ class State:
         return self._store
 
     def entry_store(self):
-        """For add, list and show: a SQLite file through the standard library's sqlite3
-        (store.lite, no SQLAlchemy to import), any other store as `store()` opens it."""
+        """For add, list, show, brief and map: a SQLite file through the standard library's
+        sqlite3 (store.lite, no SQLAlchemy to import), any other store as `store()` opens
+        it."""
         if self._lite is None and self._store is None:
             from dispstats.store.lite import LiteStore
 

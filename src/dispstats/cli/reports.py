@@ -79,7 +79,7 @@ def brief(
         output = Path("reports") / f"brief-{label}{suffix}.pdf"
         output.parent.mkdir(exist_ok=True)
     result = render_brief(
-        state_of(ctx).store(),
+        state_of(ctx).entry_store(),  # SQLite through sqlite3: no SQLAlchemy to import
         output,
         chosen,
         cutoff,
@@ -133,7 +133,7 @@ def map_command(ctx, week, as_of, sites, top, public, lang, digits, output):
     if week and as_of:
         raise InputError("give --week or --as-of, not both", field="week")
     shown = render_map(
-        state_of(ctx).store(),
+        state_of(ctx).entry_store(),
         output,
         parse_dateref(week, "week").end if week else None,
         parse_dateref(as_of, "as-of").end if as_of else None,

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from dispstats import __version__
@@ -31,7 +32,10 @@ from dispstats.reports.drawing import ChartPlan, Drawer, PicturePlans
 from dispstats.reports.hxl import csv_cell
 from dispstats.reports.i18n import Lang, get_lang, plain
 from dispstats.series.weekly import week_end, weekly_estimates
-from dispstats.store import Store
+
+if TYPE_CHECKING:
+    from dispstats.store import Store
+    from dispstats.store.lite import LiteStore
 
 TEMPLATES = Path(__file__).with_name("templates")
 PDF_VARIANT = "pdf/a-3a"  # tagged (accessible) and allows the attached CSV
@@ -242,7 +246,7 @@ def report_day(week: date | None, as_of: date | None) -> date:
 
 
 def render_brief(
-    store: Store,
+    store: Store | LiteStore,
     output: Path,
     week: date | None = None,
     as_of: date | None = None,
@@ -332,7 +336,7 @@ def _import_layout() -> None:
 
 
 def _write_brief(
-    store: Store,
+    store: Store | LiteStore,
     output: Path,
     data: BriefData,
     end_day: date,
@@ -392,7 +396,9 @@ def _write_brief(
     )
 
 
-def picture_plans(store: Store, data: BriefData, end_day: date, folder: Path) -> PicturePlans:
+def picture_plans(
+    store: Store | LiteStore, data: BriefData, end_day: date, folder: Path
+) -> PicturePlans:
     """What the brief's charts and map are drawn from (PNGs are written into `folder`)."""
     sources = {s.id: s for s in store.sources()}
     shown = map_of(store, data, end_day)
@@ -414,7 +420,7 @@ def raster_text(lang: Lang) -> bool:
     return lang.direction == "rtl"
 
 
-def map_of(store: Store, data: BriefData, end_day: date):
+def map_of(store: Store | LiteStore, data: BriefData, end_day: date):
     """What the brief's map shows: its key sites, the areas holding them and the movements it
     lists, with the sites the brief may show (public ones only in a public brief)."""
     from dispstats.reports.maps import map_data
@@ -438,7 +444,7 @@ MAP_FORMATS = ("png", "svg", "pdf")
 
 
 def render_map(
-    store: Store,
+    store: Store | LiteStore,
     output: Path,
     week: date | None = None,
     as_of: date | None = None,

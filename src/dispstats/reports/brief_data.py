@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from dispstats.model.records import Figure, Site, Source, public_only
 from dispstats.reports import wording
@@ -24,7 +25,11 @@ from dispstats.series.checks import (
 from dispstats.series.estimate import DEFAULT_STALE_WEEKS, DEFAULT_WINDOW_WEEKS, by_series
 from dispstats.series.totals import Estimates
 from dispstats.series.weekly import previous_estimate, week_label
-from dispstats.store import FigureFilter, Store
+from dispstats.store import FigureFilter
+
+if TYPE_CHECKING:
+    from dispstats.store import Store
+    from dispstats.store.lite import LiteStore
 
 KEY_SITES = 6
 # A brief is read in minutes: longer lists are cut, saying how many more there are.
@@ -112,7 +117,7 @@ class BriefData:
 
 
 def gather(
-    store: Store,
+    store: Store | LiteStore,
     as_of: date,
     site_refs: list[str] | None = None,
     title: str | None = None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dispstats.errors import InputError
 from dispstats.model.columns import (
@@ -22,7 +23,10 @@ from dispstats.model.columns import (
     figure_row,
 )
 from dispstats.model.records import Site, Source, public_figures, public_only
-from dispstats.store import FigureFilter, Store
+from dispstats.store import FigureFilter
+
+if TYPE_CHECKING:
+    from dispstats.store import Store
 
 RESTRICTED_NOTICE = (
     "RESTRICTED: this file holds restricted sites, figures or excerpts. Do not publish it; "

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from dispstats.store import Store
+    from dispstats.store.lite import LiteStore
 
 
 def estimate(
@@ -122,7 +123,7 @@ def latest_changes(
 
 
 def latest_estimates(
-    store: Store,
+    store: Store | LiteStore,
     as_of: date,
     indicator: str | None = None,
     site_ids: Sequence[str] = (),
@@ -165,7 +166,7 @@ def latest_estimates(
 
 
 def site_estimates(
-    store: Store,
+    store: Store | LiteStore,
     indicator: str = "population",
     as_of: date | None = None,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
@@ -283,6 +284,6 @@ def check(
     )
 
 
-def _visible(store: Store, figures: list[Figure], public: bool) -> list[Figure]:
+def _visible(store: Store | LiteStore, figures: list[Figure], public: bool) -> list[Figure]:
     """The figures a public output may use (all of them when not public)."""
     return public_only(store.sites(), figures)[1] if public else figures

@@ -7,12 +7,21 @@ indicator. Every write of a figure version refreshes the series it touched, in t
 transaction (`refresh`); `init` rebuilds it whole (`rebuild`). The SQL uses named parameters,
 which both the standard library's sqlite3 and SQLAlchemy's `text()` accept, so the entry path
 and the SQLAlchemy store keep it the same way.
+
+`latest_as_of` reads it, through the database driver's own connection (sqlite3 or psycopg):
+both stores answer with this one function, and SQLAlchemy's row handling, which cost more than
+the query, is skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
 from typing import Any
+
+from dispstats.model.records import Figure
+from dispstats.store.rows import figure_maker
 
 SCOPES = {"all": "", "public": " AND {t}.sensitivity = 'public'"}
 
@@ -77,3 +86,104 @@ def rebuild(execute: Callable[[str, dict], Any], *, postgres: bool = False) -> N
     execute("DELETE FROM latest_figures", {})
     pairs = execute("SELECT DISTINCT site_id, indicator FROM figure_versions", {}).fetchall()
     refresh(execute, [tuple(pair) for pair in pairs], postgres=postgres)
+
+
+def latest_as_of(
+    db: Any,
+    as_of: date,
+    indicator: str | None = None,
+    site_ids: Sequence[str] = (),
+    *,
+    public: bool = False,
+) -> list[Figure]:
+    """Store.latest_as_of on `db`, a DB-API connection (sqlite3, or psycopg under
+    SQLAlchemy), in the caller's transaction; sorted by site, indicator and figure id."""
+    reader = _Reader(db)
+    out: list[Figure] = []
+    behind: dict[str, list[str]] = defaultdict(list)
+    for f in reader.newest(indicator, site_ids, public):
+        if f.ref.start <= as_of:
+            out.append(f)
+        else:
+            behind[f.indicator].append(f.site_id)
+    for name, site_group in behind.items():
+        out += reader.by_seek(as_of, name, sorted(set(site_group)), public)
+    return sorted(out, key=lambda f: (f.site_id, f.indicator, f.id))
+
+
+class _Reader:
+    """Queries on a DB-API connection, in its parameter style; dates as its driver takes
+    them (ISO text for sqlite3, dates for psycopg)."""
+
+    CHUNK = 500  # site ids a statement names at most: under every bound-parameter limit
+
+    def __init__(self, db: Any):
+        self.db = db
+        self.sqlite = type(db).__module__.startswith("sqlite3")
+        self.mark = "?" if self.sqlite else "%s"
+
+    def rows(self, sql: str, params: Sequence) -> tuple[list[str], list[tuple]]:
+        cursor = self.db.cursor()
+        try:
+            if self.sqlite:
+                cursor.row_factory = None  # plain tuples, whatever the connection's factory
+            cursor.execute(sql, list(params))
+            return [d[0] for d in cursor.description], cursor.fetchall()
+        finally:
+            cursor.close()
+
+    def marks(self, values: Sequence) -> str:
+        return ", ".join(self.mark for _ in values)
+
+    def newest(self, indicator: str | None, site_ids: Sequence[str], public: bool) -> Iterator:
+        """The figures of the latest_figures table (every series' newest date)."""
+        sql = (
+            "SELECT v.* FROM latest_figures l JOIN figure_versions v ON v.row_id = l.row_id "
+            f"WHERE l.scope = {self.mark}"
+        )
+        params: list = ["public" if public else "all"]
+        if indicator:
+            sql += f" AND l.indicator = {self.mark}"
+            params.append(indicator)
+        wanted = sorted(set(site_ids))
+        for start in range(0, len(wanted), self.CHUNK) if wanted else [None]:
+            if start is None:
+                names, rows = self.rows(sql, params)
+            else:
+                some = wanted[start : start + self.CHUNK]
+                names, rows = self.rows(
+                    f"{sql} AND l.site_id IN ({self.marks(some)})", params + some
+                )
+            yield from map(figure_maker(names), rows)
+
+    def by_seek(self, as_of: date, indicator: str, site_ids: list[str], public: bool) -> list:
+        """For series whose newest figure is after `as_of`: one backward seek per site for
+        its newest date on or before it (driven from the sites table, so that each site is
+        one seek: a join would let the planner scan all versions), then those figures."""
+        scope = "public" if public else "all"
+        day = as_of.isoformat() if self.sqlite else as_of
+        newest = (
+            "SELECT x.ref_start FROM figure_versions x WHERE x.site_id = s.id "
+            f"AND x.indicator = {self.mark} AND x.ref_start <= {self.mark} "
+            f"AND {_counts('x', scope)} ORDER BY x.ref_start DESC LIMIT 1"
+        )
+        out: list[Figure] = []
+        for start in range(0, len(site_ids), self.CHUNK):
+            some = site_ids[start : start + self.CHUNK]
+            _, found = self.rows(
+                f"SELECT s.id, ({newest}) FROM sites s WHERE s.id IN ({self.marks(some)})",
+                [indicator, day, *some],
+            )
+            by_date: dict[Any, list[str]] = defaultdict(list)
+            for site_id, newest_date in found:
+                if newest_date is not None:
+                    by_date[newest_date].append(site_id)
+            for newest_date, group in by_date.items():
+                names, rows = self.rows(
+                    f"SELECT v.* FROM figure_versions v WHERE v.site_id IN ({self.marks(group)}) "
+                    f"AND v.indicator = {self.mark} AND v.ref_start = {self.mark} "
+                    f"AND {_counts('v', scope)}",
+                    [*group, indicator, newest_date],
+                )
+                out += map(figure_maker(names), rows)
+        return out

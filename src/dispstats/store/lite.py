@@ -1,7 +1,8 @@
 """The SQLite store through the standard library's sqlite3, for the commands that must start
-at once (add, list, show): the same tables, the same rows and the same answers as `Store`,
-without importing SQLAlchemy or Alembic. Anything else (PostgreSQL, init, revisions, imports,
-reports) uses `Store`; a test holds the two to the same results.
+at once (add, list, show) and for the brief, whose every import counts: the same tables, the
+same rows and the same answers as `Store`, without importing SQLAlchemy or Alembic. Anything
+else (PostgreSQL, init, revisions, imports, other reports) uses `Store`; a test holds the two
+to the same results.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dispstats.store.rows import (
     as_public,
     figure_from_row,
     figure_maker,
+    many_records,
     now,
     site_from_row,
     source_from_row,
@@ -156,6 +158,28 @@ class LiteStore:
             cursor = self._db.execute(query, params)
             make = figure_maker([d[0] for d in cursor.description])
             return [make(row) for row in cursor.fetchall()]
+
+    def latest_as_of(
+        self,
+        as_of: date,
+        indicator: str | None = None,
+        site_ids: Sequence[str] = (),
+        *,
+        public: bool = False,
+    ) -> list[Figure]:
+        """As Store.latest_as_of: the same function (store/latest.py) on this connection."""
+        with self._errors(), many_records():
+            return latest.latest_as_of(self._db, as_of, indicator, site_ids, public=public)
+
+    def has_restricted(self) -> bool:
+        """As Store.has_restricted: any restricted site, figure version or excerpt."""
+        with self._errors():
+            (found,) = self._db.execute(
+                "SELECT EXISTS (SELECT 1 FROM sites WHERE sensitivity = 'restricted') "
+                "OR EXISTS (SELECT 1 FROM figure_versions WHERE sensitivity = 'restricted' "
+                "OR (excerpt_sensitivity = 'restricted' AND excerpt IS NOT NULL))"
+            ).fetchone()
+        return bool(found)
 
     # --- writes ---------------------------------------------------------------------------
 

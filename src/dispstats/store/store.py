@@ -9,7 +9,6 @@ from __future__ import annotations
 import getpass
 import random
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -461,48 +460,9 @@ class Store:
         from the latest_figures table in one query; only a series whose newest figure is
         after `as_of` costs a backward seek on the (site, indicator, reference date) index.
         """
-        out: list[Figure] = []
-        behind: dict[str, list[str]] = defaultdict(list)
         with self._read() as connection, many_records():
-            for f in self._newest(connection, indicator, site_ids, public):
-                if f.ref.start <= as_of:
-                    out.append(f)
-                else:
-                    behind[f.indicator].append(f.site_id)
-            for name, site_group in behind.items():
-                out += _latest_by_seek(connection, as_of, name, sorted(set(site_group)), public)
-            return sorted(out, key=lambda f: (f.site_id, f.indicator, f.id))
-
-    @staticmethod
-    def _newest(
-        connection: Connection, indicator: str | None, site_ids: Sequence[str], public: bool
-    ) -> Iterator[Figure]:
-        # Through the driver: SQLAlchemy's row processing would cost more than the query.
-        mark = "%s" if connection.dialect.paramstyle in ("format", "pyformat") else "?"
-        sql = (
-            "SELECT v.* FROM latest_figures l JOIN figure_versions v ON v.row_id = l.row_id "
-            f"WHERE l.scope = {mark}"
-        )
-        params: list = ["public" if public else "all"]
-        if indicator:
-            sql += f" AND l.indicator = {mark}"
-            params.append(indicator)
-        wanted = sorted(set(site_ids))
-        for chunk in range(0, len(wanted), 500) if wanted else [None]:
-            if chunk is None:
-                query, args = sql, params
-            else:  # stay under the bound-parameter limits
-                some = wanted[chunk : chunk + 500]
-                query = f"{sql} AND l.site_id IN ({', '.join(mark for _ in some)})"
-                args = [*params, *some]
-            cursor = connection.connection.driver_connection.cursor()
-            try:
-                cursor.execute(query, args)
-                names = [d[0] for d in cursor.description]
-                rows = cursor.fetchall()
-            finally:
-                cursor.close()
-            yield from map(figure_maker(names), rows)
+            db = connection.connection.driver_connection
+            return latest.latest_as_of(db, as_of, indicator, site_ids, public=public)
 
     def has_restricted(self) -> bool:
         """Whether any site, figure version or excerpt is restricted. Any version counts, not
@@ -538,50 +498,6 @@ class Store:
 
 
 # --- rows <-> records --------------------------------------------------------------------------
-
-
-def _latest_by_seek(
-    connection: Connection, as_of: date, indicator: str, site_ids: list[str], public: bool
-) -> list[Figure]:
-    """latest_as_of for series whose newest figure is after `as_of`: one backward seek per
-    site for its newest date on or before it, then those figures, grouped by date."""
-    v, x = figure_versions, figure_versions.alias("x")
-    counts = [v.c.revision != "retraction", _is_current(v)]
-    if public:
-        counts.append(v.c.sensitivity == "public")
-    out: list[Figure] = []
-    for chunk in range(0, len(site_ids), 500):
-        # Driven from the sites table so that each site is one backward seek (a join would
-        # let the planner scan all versions).
-        newest = (
-            select(x.c.ref_start)
-            .where(
-                x.c.site_id == sites.c.id,
-                x.c.indicator == indicator,
-                x.c.ref_start <= as_of,
-                x.c.revision != "retraction",
-                _is_current(x),
-                *([x.c.sensitivity == "public"] if public else []),
-            )
-            .order_by(x.c.ref_start.desc())
-            .limit(1)
-            .correlate(sites)
-            .scalar_subquery()
-        )
-        per_site = select(sites.c.id, newest).where(sites.c.id.in_(site_ids[chunk : chunk + 500]))
-        by_date: dict[date, list[str]] = defaultdict(list)
-        for site_id, newest_date in connection.execute(per_site):
-            if newest_date is not None:
-                by_date[newest_date].append(site_id)
-        for newest_date, site_group in by_date.items():
-            query = select(v).where(
-                v.c.site_id.in_(site_group),
-                v.c.indicator == indicator,
-                v.c.ref_start == newest_date,
-                *counts,
-            )
-            out += [figure_from_row(r) for r in connection.execute(query).mappings()]
-    return out
 
 
 def _refresh_latest(connection: Connection, pairs: list[tuple[str, str]]) -> None:
