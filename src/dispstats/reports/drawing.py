@@ -10,6 +10,8 @@ for the pictures only when it lays out the page.
 
 The helper is a new interpreter (`subprocess`, never `fork`: the caller may have threads or an
 open database connection), so it works the same on every platform and in threaded programs.
+Plans and pictures cross as pickles through the brief's own temporary folder, which only its
+user can write to (`tempfile` makes it so); nothing else is ever unpickled.
 It is only worth it when matplotlib is not loaded yet: `dispstats brief` asks for "auto",
 which uses a helper only then; a library caller draws here unless it asks otherwise. A frozen
 program (PyInstaller) has no Python to start, and draws here. Anything going wrong on the
