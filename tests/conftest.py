@@ -247,3 +247,28 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             "PostgreSQL tests: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n)
         )
+
+
+def add_dense_history(store: Store, figures: int = 230) -> None:
+    """To the demo store: a figure for Rukban every third day from October 2016, so many that
+    its chart is drawn as a PNG (brief.SVG_MAX_POINTS)."""
+    from datetime import date, timedelta
+
+    from dispstats.model.fields import figure_from_fields
+
+    start = date(2016, 10, 3)
+    store.add_records(
+        new_figures=[
+            figure_from_fields(
+                {
+                    "site_id": "rukban",
+                    "indicator": "population",
+                    "value": f"{60_000 - 60 * n:,}",
+                    "reference": str(start + timedelta(days=3 * n)),
+                    "source_id": "press-2017",
+                },
+                today=TODAY,
+            )
+            for n in range(figures)
+        ]
+    )

@@ -12,7 +12,7 @@ from dispstats.model.records import Site, Source
 from dispstats.reports.brief import TEMPLATES, make_fetcher, render_brief
 from dispstats.store.entry import add_figure
 
-from .conftest import RESTRICTED_MARKS, TODAY, require_tool
+from .conftest import RESTRICTED_MARKS, TODAY, add_dense_history, require_tool
 
 W38 = date(2018, 9, 17)
 
@@ -166,25 +166,7 @@ def test_brief_on_the_command_line_writes_the_pdf(run, tmp_path):
 
 
 def test_a_dense_history_is_charted_as_an_image_served_by_the_fetcher(demo_sqlite, tmp_path):
-    from datetime import timedelta
-
-    from dispstats.model.fields import figure_from_fields
-
-    start = date(2016, 10, 3)
-    dense = [
-        figure_from_fields(
-            {
-                "site_id": "rukban",
-                "indicator": "population",
-                "value": f"{60_000 - 60 * n:,}",
-                "reference": str(start + timedelta(days=3 * n)),
-                "source_id": "press-2017",
-            },
-            today=TODAY,
-        )
-        for n in range(230)
-    ]
-    demo_sqlite.add_records(new_figures=dense)
+    add_dense_history(demo_sqlite)
     result = render_brief(demo_sqlite, tmp_path / "dense.pdf", W38)
     assert result.refused_urls == []
     images = PdfReader(result.path).pages[0].images

@@ -8,17 +8,17 @@ import pickle
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from dispstats.model.fields import figure_from_fields
 from dispstats.reports.brief import picture_plans, render_brief
 from dispstats.reports.brief_data import gather
 from dispstats.reports.drawing import ChartPlan, Drawer, draw_plans
 from dispstats.reports.i18n import get_lang
 
+from .conftest import add_dense_history
 from .test_brief import pdf_text
 
 W38_END = date(2018, 9, 23)
@@ -39,26 +39,6 @@ def pictures_of(pictures) -> list:
         return entry
 
     return [*(read(c) for c in pictures.charts), read(pictures.map)]
-
-
-def add_dense_history(store) -> None:
-    """230 figures for Rukban: its chart is drawn as a PNG."""
-    start = date(2016, 10, 3)
-    store.add_records(
-        new_figures=[
-            figure_from_fields(
-                {
-                    "site_id": "rukban",
-                    "indicator": "population",
-                    "value": f"{60_000 - 60 * n:,}",
-                    "reference": str(start + timedelta(days=3 * n)),
-                    "source_id": "press-2017",
-                },
-                today=W38_END,
-            )
-            for n in range(230)
-        ]
-    )
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,7 @@ from dispstats.reports.drawing import ChartPlan, Drawer, PicturePlans
 from dispstats.reports.hxl import csv_cell
 from dispstats.reports.i18n import Lang, get_lang, plain
 from dispstats.series.weekly import week_end, weekly_estimates
+from dispstats.store.rows import collector_paused
 
 if TYPE_CHECKING:
     from dispstats.store import Store
@@ -325,14 +326,8 @@ def _settled_heap() -> Iterator[Callable[[], None]]:
 
 
 def _import_layout() -> None:
-    """WeasyPrint, imported with the cyclic collector paused (see drawing._import_drawing)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         import weasyprint  # noqa: F401
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _write_brief(

@@ -37,6 +37,7 @@ from dispstats.model.records import Figure
 from dispstats.reports.i18n import Lang
 from dispstats.reports.maps import MapData
 from dispstats.series.estimate import Estimate
+from dispstats.store.rows import collector_paused
 
 DRAW_WHERE = ("auto", "here", "aside")
 
@@ -115,15 +116,10 @@ def draw_plans(plans: PicturePlans) -> Pictures:
 def _import_drawing() -> None:
     """matplotlib and the drawing modules, with the cyclic collector paused: importing makes
     many objects that live to the end, which the collector would walk again and again."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         import matplotlib.figure  # noqa: F401
 
         import dispstats.reports.charts  # noqa: F401
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # The helper's command: the package is found where this process found it. Once its
