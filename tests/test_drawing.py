@@ -27,7 +27,7 @@ W38_END = date(2018, 9, 23)
 def plans_in(store, folder: Path, lang: str = "en"):
     folder.mkdir()
     data = gather(store, W38_END, lang=get_lang(lang))
-    return picture_plans(store, data, W38_END, folder)
+    return picture_plans(data, W38_END, folder)
 
 
 def pictures_of(pictures) -> list:

@@ -25,7 +25,7 @@ W38_END = date(2018, 9, 23)
 
 def test_the_demo_brief_maps_rukban_the_zone_and_the_planned_departure(demo_sqlite, tmp_path):
     result = render_brief(demo_sqlite, tmp_path / "b.pdf", as_of=W38_END)
-    shown = map_of(demo_sqlite, result.data, W38_END)
+    shown = map_of(result.data, W38_END)
     places = {p.site_id: p for p in shown.places}
     assert (places["rukban"].low, places["rukban"].high) == (45_000, 45_000)
     assert places["syr-55km-zone"].low is None  # an area, drawn as a place
@@ -40,7 +40,7 @@ def test_the_map_svg_draws_its_parts_as_text_and_dashes(demo_sqlite, tmp_path):
     from dispstats.reports.maps import draw_map
 
     data = gather(demo_sqlite, W38_END)
-    svg = draw_map(map_of(demo_sqlite, data, W38_END))
+    svg = draw_map(map_of(data, W38_END))
     assert re.search(r">\d+ km<|\b(10|20|50|100|200|500) km\b", svg)  # the scale bar
     for words in ("Rukban", "45,000", "3,000 (planned)", "SYRIA",
                   "Figures as of 23 Sep 2018", "40,000 people"):  # fmt: skip
@@ -57,7 +57,7 @@ def test_country_names_sit_whole_inside_the_frame_clear_of_labels_marks_and_the_
 
     from dispstats.reports.maps import LARGEST_AREA, map_canvas
 
-    shown = map_of(demo_sqlite, gather(demo_sqlite, W38_END), W38_END)
+    shown = map_of(gather(demo_sqlite, W38_END), W38_END)
     canvas = map_canvas(shown)
     (ax,) = canvas.axes
     renderer = FigureCanvasAgg(canvas).get_renderer()
@@ -91,7 +91,7 @@ def test_no_place_label_runs_over_another_places_circle(demo_sqlite, code):
 
     # In French the zone's name is long enough to reach Rukban's circle from its right side.
     data = gather(demo_sqlite, W38_END, lang=get_lang(code))
-    canvas = map_canvas(map_of(demo_sqlite, data, W38_END))
+    canvas = map_canvas(map_of(data, W38_END))
     (ax,) = canvas.axes
     renderer = FigureCanvasAgg(canvas).get_renderer()
     marks = _marks(ax)

@@ -25,7 +25,6 @@ from urllib.parse import unquote, urlsplit
 from dispstats import __version__
 from dispstats.errors import InputError
 from dispstats.model.columns import FIGURE_COLUMNS, figure_row
-from dispstats.model.records import public_only
 from dispstats.reports import wording
 from dispstats.reports.brief_data import BriefData, gather
 from dispstats.reports.drawing import ChartPlan, Drawer, PicturePlans
@@ -299,7 +298,6 @@ def render_brief(
         timings = {"data": time.perf_counter() - start}
         settle()  # the data too lives until the brief is written
         return _write_brief(
-            store,
             output,
             data,
             end_day,
@@ -331,7 +329,6 @@ def _import_layout() -> None:
 
 
 def _write_brief(
-    store: Store | LiteStore,
     output: Path,
     data: BriefData,
     end_day: date,
@@ -348,7 +345,7 @@ def _write_brief(
     folder = drawer.folder / "pictures"
     folder.mkdir()
     start = time.perf_counter()
-    waiting = drawer.draw(picture_plans(store, data, end_day, folder))
+    waiting = drawer.draw(picture_plans(data, end_day, folder))
     timings["charts"] = time.perf_counter() - start
     _import_layout()
     settle()
@@ -391,15 +388,12 @@ def _write_brief(
     )
 
 
-def picture_plans(
-    store: Store | LiteStore, data: BriefData, end_day: date, folder: Path
-) -> PicturePlans:
+def picture_plans(data: BriefData, end_day: date, folder: Path) -> PicturePlans:
     """What the brief's charts and map are drawn from (PNGs are written into `folder`)."""
-    sources = {s.id: s for s in store.sources()}
-    shown = map_of(store, data, end_day)
+    shown = map_of(data, end_day)
     png_map = raster_text(data.lang)
     return PicturePlans(
-        charts=tuple(_chart_plans(data, sources, end_day, folder)),
+        charts=tuple(_chart_plans(data, end_day, folder)),
         publishers=data.publishers,
         end_day=end_day,
         lang=data.lang,
@@ -415,17 +409,14 @@ def raster_text(lang: Lang) -> bool:
     return lang.direction == "rtl"
 
 
-def map_of(store: Store | LiteStore, data: BriefData, end_day: date):
+def map_of(data: BriefData, end_day: date):
     """What the brief's map shows: its key sites, the areas holding them and the movements it
     lists, with the sites the brief may show (public ones only in a public brief)."""
     from dispstats.reports.maps import map_data
 
-    sites = store.sites()
-    if data.public:
-        sites = public_only(sites, [])[0]
     parents = [k.site.parent_id for k in data.key_figures if k.site.parent_id]
     return map_data(
-        {s.id: s for s in sites},
+        data.site_records,
         [k.estimate for k in data.key_figures],
         [(m["cited"].figure, m["cited"].words) for m in data.movements],
         end_day,
@@ -468,7 +459,7 @@ def render_map(
         raise InputError(f"folder {output.parent} does not exist", field="output")
     end_day = report_day(week, as_of)
     data = gather(store, end_day, sites, public=public, top=top, lang=get_lang(lang, digits))
-    shown = map_of(store, data, end_day)
+    shown = map_of(data, end_day)
     with glyph_gaps() as gaps:
         drawn = draw_map(shown, kind)
     shown.missing_glyphs = sorted(gaps)
@@ -479,9 +470,7 @@ def render_map(
     return shown
 
 
-def _chart_plans(
-    data: BriefData, sources: dict, end_day: date, folder: Path
-) -> Iterator[ChartPlan]:
+def _chart_plans(data: BriefData, end_day: date, folder: Path) -> Iterator[ChartPlan]:
     """One chart per key site: inline SVG when small, else a PNG file in `folder`."""
     lang = data.lang
     for n, k in enumerate(data.key_figures, 1):
@@ -502,7 +491,9 @@ def _chart_plans(
         first = history[0].ref.start
         weeks = min(CHART_WEEKS, (end_day - first).days // 7 + 2)
         ends = [end_day - timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
-        weekly = weekly_estimates(history, sources, [k.site.id], "population", ends)[k.site.id]
+        weekly = weekly_estimates(history, data.source_records, [k.site.id], "population", ends)[
+            k.site.id
+        ]
         small = len(history) + len(weekly) <= SVG_MAX_POINTS and not raster_text(lang)
         png = None if small else folder / f"chart-{n}.png"
         yield ChartPlan(name, tuple(history), tuple(weekly), png)

@@ -107,6 +107,10 @@ class BriefData:
     stored_names: dict[str, str] = field(default_factory=dict)
     history: dict[str, list[Figure]] = field(default_factory=dict)
     publishers: dict[str, str] = field(default_factory=dict)
+    # As read once from the store: the sites the brief may show (public ones in a public
+    # brief) and every source, for its charts and map.
+    site_records: dict[str, Site] = field(default_factory=dict)
+    source_records: dict[str, Source] = field(default_factory=dict)
     # Figures this far apart (or nearer) do not disagree; said beside an empty table.
     tolerance: float = DEFAULT_TOLERANCE
     stale_weeks: int = DEFAULT_STALE_WEEKS
@@ -198,6 +202,8 @@ def gather(
         site_names={s.id: s.name_in(lang.code) for s in all_sites},
         stored_names={s.id: s.name for s in all_sites},
         publishers={s.id: s.publisher for s in sources.values()},
+        site_records=sites,
+        source_records=sources,
     )
     used: dict[tuple[int, int], Figure] = {}
 

@@ -12,6 +12,7 @@ The helper is a new interpreter (`subprocess`, never `fork`: the caller may have
 open database connection), so it works the same on every platform and in threaded programs.
 Plans and pictures cross as pickles through the brief's own temporary folder, which only its
 user can write to (`tempfile` makes it so); nothing else is ever unpickled.
+
 It is only worth it when matplotlib is not loaded yet: `dispstats brief` asks for "auto",
 which uses a helper only then; a library caller draws here unless it asks otherwise. A frozen
 program (PyInstaller) has no Python to start, and draws here. Anything going wrong on the
@@ -171,12 +172,12 @@ class Drawer:
 
     def close(self) -> None:
         """Stop the helper if it still runs (the brief failed before its pictures)."""
-        if self.helper is not None and self.helper.poll() is None:
+        if self.helper is None:
+            return
+        if self.helper.poll() is None:
             self.helper.kill()
-        if self.helper is not None:
-            self.helper.wait()
-            if self.helper.stdin:
-                self.helper.stdin.close()
+        self.helper.wait()
+        self.helper.stdin.close()
 
     @staticmethod
     def patience(plans: PicturePlans) -> float:
@@ -203,19 +204,7 @@ class Drawer:
         return lambda: self._wait(plans)
 
     def _wait(self, plans: PicturePlans) -> Pictures:
-        try:
-            done = self.helper.wait(self.patience(plans)) == 0
-        except subprocess.TimeoutExpired:  # stuck: a brief must never hang on its helper
-            self.close()
-            done = False
-        done = done and (self.folder / _RESULT).exists()
-        pictures = None
-        if done:
-            try:
-                with open(self.folder / _RESULT, "rb") as result:
-                    pictures = pickle.load(result)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-                pictures = None
+        pictures = self._helpers_pictures(self.patience(plans))
         if pictures is None:  # the helper failed: draw here, where an error is raised as is
             _import_drawing()
             return draw_plans(plans)
@@ -223,6 +212,20 @@ class Drawer:
         for category, message, filename, lineno in pictures.warnings:
             warnings.warn_explicit(message, category, filename, lineno)
         return pictures
+
+    def _helpers_pictures(self, patience: float) -> Pictures | None:
+        """What the helper drew, or None when it failed or took longer than `patience`."""
+        try:
+            if self.helper.wait(patience) != 0:
+                return None
+        except subprocess.TimeoutExpired:  # stuck: a brief must never hang on its helper
+            self.close()
+            return None
+        try:
+            with open(self.folder / _RESULT, "rb") as result:
+                return pickle.load(result)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
 
 
 def serve(folder: str) -> None:
