@@ -216,9 +216,9 @@ def test_any_table_is_imported_or_refused_row_by_row_never_crashed_on(demo_sqlit
 def test_cleaning_a_column_at_once_matches_cleaning_each_cell(cells):
     import pandas as pd
 
-    from dispstats.model.bulk import _clean
     from dispstats.model.columns import from_spreadsheet_text
     from dispstats.model.fields import clean_text
+    from dispstats.model.table_cells import clean_cells as _clean
     from dispstats.model.tables import EXCEL_ERRORS
 
     def one(cell: str):

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dispstats.errors import InputError
+from dispstats.model.hashtags import looks_like_hashtag_row, parse_tag
 from dispstats.model.parse import format_dateref
 
 
@@ -239,6 +240,18 @@ def from_spreadsheet_text(text: str) -> str:
 # export leaves them out unless asked, and an import notes and skips them.
 PROVENANCE_KEYS = ("id", "version", "revision", "reason", "entered_by", "entered_at")
 PROVENANCE_TAGS = frozenset(c.hxl for c in FIGURE_COLUMNS if c.key in PROVENANCE_KEYS)
+# The analyst's judgement of a figure, not what its source reported.
+JUDGEMENT_KEYS = ("excerpt_sensitivity", "confidence", "confidence_note", "role", "sensitivity")
+# What a figure's identity is made of when looking for duplicates: what its source reported,
+# the reference as its start, end and precision.
+CONTENT_KEYS = (
+    *(
+        c.key
+        for c in FIGURE_COLUMNS
+        if c.key not in (*PROVENANCE_KEYS, *JUDGEMENT_KEYS, "reference")
+    ),
+    "ref_precision",
+)
 
 # What a figure row says about its site and source, so that an HXL file stands alone: an
 # empty store can be filled from it (sites with --create-sites, sources from these columns).
@@ -332,8 +345,6 @@ def normalise_hashtag(tag: str) -> tuple[str, frozenset[str]]:
     Raises InputError when the text is not a hashtag, e.g. an attribute not starting with a
     letter ("#loc+1st").
     """
-    from dispstats.model.hxl import parse_tag  # hxl.py builds on this module
-
     column = parse_tag(tag)
     return column.tag.lower(), frozenset(a.lower() for a in column.attributes)
 
@@ -372,8 +383,6 @@ def read_tagged_rows(
     Row numbers are 1-based, as a spreadsheet shows them. Raises InputError when there is no
     hashtag row or a `required` column is missing.
     """
-    from dispstats.model.hxl import looks_like_hashtag_row
-
     for index, row in enumerate(rows[:25]):
         if looks_like_hashtag_row(row):
             tag_row = index

@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 
 from dispstats.errors import InputError
 from dispstats.model.columns import DATE_KEYS, IMPORT_PATTERNS, PROVENANCE_TAGS
+from dispstats.model.hashtags import looks_like_hashtag_row, parse_tag
+
+__all__ = ["REFERENCE_KEYS", "ColumnPlan", "Tag", "looks_like_hashtag_row", "parse_tag",
+           "plan_columns", "plan_dates"]  # fmt: skip
 from dispstats.model.count_tags import CountMeaning, count_meaning
 
 # Attributes that mark a column as a second version of a field the file also gives plainly
@@ -56,28 +60,6 @@ class ColumnPlan:
             self.fields[key_or_position] if isinstance(key_or_position, str) else key_or_position
         )
         return self.tags[position].text
-
-
-def parse_tag(text: str, column: int | None = None):
-    """A libhxl Column for one hashtag; InputError naming the column when it is malformed."""
-    import hxl.model
-
-    try:
-        return hxl.model.Column.parse(text.strip(), use_exception=True)
-    except Exception:
-        where = f"column {column}: " if column else ""
-        raise InputError(
-            f"{where}'{text.strip()}' is not an HXL hashtag: expected #name+attribute, where "
-            "names and attributes start with a letter (e.g. #affected+idps+ind)",
-            field="hashtag",
-            value=text,
-        ) from None
-
-
-def looks_like_hashtag_row(cells: Sequence[object]) -> bool:
-    """At least half of the non-empty cells start with '#', as libhxl counts a hashtag row."""
-    texts = [str(c).strip() for c in cells if c is not None and str(c).strip()]
-    return bool(texts) and sum(t.startswith("#") for t in texts) * 2 >= len(texts)
 
 
 def plan_columns(hashtags: Sequence[object], headers: Sequence[object] = ()) -> ColumnPlan:

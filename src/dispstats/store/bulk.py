@@ -12,7 +12,7 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import Connection, func, select, text
 
-from dispstats.model.bulk import CONTENT_KEYS, iso_dates
+from dispstats.model.table_figures import CONTENT_KEYS, iso_dates
 from dispstats.store.schema import figure_versions, figures
 
 # figure_versions columns a bulk insert fills, in order: all but the row id and the reason
@@ -212,8 +212,9 @@ def _bind(column, value, dialect):
 
 def stored_contents(connection: Connection, source_ids: Sequence[str]) -> set[tuple]:
     """The content (CONTENT_KEYS) of every version of every figure from these sources, as
-    tuples in the canonical form of `model.bulk.content_keys`: what a new figure is compared
-    with to find duplicates. Read through the driver: a million rows in a second or two."""
+    tuples in the canonical form of `model.table_figures.content_keys`: what a new figure is
+    compared with to find duplicates. Read through the driver: a million rows in a second or
+    two."""
     names = ", ".join(CONTENT_KEYS)
     postgres = connection.dialect.name == "postgresql"
     placeholder = "%s" if postgres else "?"

@@ -15,12 +15,13 @@ from dataclasses import replace
 
 from dispstats.errors import InputError
 from dispstats.model import vocab
-from dispstats.model.bulk import SITE_KEYS, Checked, none_if_missing, put
 from dispstats.model.fields import site_from_fields
 from dispstats.model.hxl import ColumnPlan
 from dispstats.model.parse import has_latin_letter, slugify
 from dispstats.model.places import LEVEL_NAMES, PLACE_KEYS, Place, chain
 from dispstats.model.records import Site
+from dispstats.model.table_cells import Checked, none_if_missing, put
+from dispstats.model.table_figures import SITE_KEYS
 from dispstats.store.lookup import normalise_name
 
 _AREA_KINDS = {"country": ("country",), "adm": ("admin_area",)}

@@ -5,7 +5,7 @@ Each row is placed at the most specific place it names (import_sites.py); places
 does not know are created only when asked (`create_sites`), otherwise listed. Sources are
 matched by id or publisher; a source the store does not know is created when the file or the
 options describe it (its publisher). In DTM-style files, rows of one source for one place and
-date are added up when they are parts (model/parts.py). Figures already in the store with the
+date are added up when they are parts (model/table_parts.py). Figures already in the store with the
 same content, or repeated in the file, are duplicates: counted, not added.
 """
 
@@ -18,20 +18,19 @@ from datetime import date, datetime
 from pathlib import Path
 
 from dispstats.errors import DispstatsError, InputError
-from dispstats.model.bulk import (
-    SOURCE_KEYS,
-    Checked,
-    RowError,
-    check_figures,
-    content_keys,
-    read_figures,
-)
 from dispstats.model.columns import as_spreadsheet_text
 from dispstats.model.fields import source_from_fields
 from dispstats.model.hxl import ColumnPlan, plan_columns
 from dispstats.model.parse import counted, slugify
-from dispstats.model.parts import combine_parts
 from dispstats.model.records import Site, Source
+from dispstats.model.table_cells import Checked, RowError
+from dispstats.model.table_figures import (
+    SOURCE_KEYS,
+    check_figures,
+    content_keys,
+    read_figures,
+)
+from dispstats.model.table_parts import combine_parts
 from dispstats.model.tables import Limits, Table, read_mapping, read_table
 from dispstats.store.entry import new_source_from_fields
 from dispstats.store.import_sites import SiteIndex, resolve_ends, resolve_parents, resolve_sites

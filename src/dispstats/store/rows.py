@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from operator import itemgetter
 
@@ -18,29 +19,9 @@ def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-# Figure attributes stored under the same name; the others are spelled out below.
-SAME_NAME_FIELDS = (
-    "version",
-    "revision",
-    "reason",
-    "site_id",
-    "indicator",
-    "unit",
-    "value_text",
-    "origin_site_id",
-    "destination_site_id",
-    "movement_status",
-    "population_group",
-    "source_id",
-    "excerpt",
-    "excerpt_sensitivity",
-    "confidence",
-    "confidence_note",
-    "role",
-    "sensitivity",
-    "entered_by",
-    "entered_at",
-)
+# Figure attributes stored under the same name (all but its number, its dates and its id,
+# which are stored as columns of their own).
+SAME_NAME_FIELDS = tuple(f.name for f in fields(Figure) if f.name not in ("quantity", "ref", "id"))
 
 
 def version_values(f: Figure) -> dict:

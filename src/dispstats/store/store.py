@@ -173,10 +173,11 @@ class Store:
         self, new_sites: list[Site], new_sources: list[Source], frame, progress=None
     ) -> list[int]:
         """Store sites, sources and the figures of an import frame (one per line, columns as
-        `model.bulk.read_figures` makes them) in one transaction; returns the new figure ids.
-        `progress(done, total)` follows the rows written.
+        `model.table_figures.read_figures` makes them) in one transaction; returns the new
+        figure ids. `progress(done, total)` follows the rows written.
 
-        The frame must be valid (`model.bulk.check_figures`): lines are not checked one by one.
+        The frame must be valid (`model.table_figures.check_figures`): lines are not checked
+        one by one.
         """
         from dispstats.store import bulk
 

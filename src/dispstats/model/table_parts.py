@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dispstats.model.bulk import Checked, put
+from dispstats.model.table_cells import Checked, put
 
 # What makes two lines the same figure but for their number.
 _SAME_FIGURE = (

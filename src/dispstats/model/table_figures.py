@@ -1,0 +1,373 @@
+"""Reading the figures of a whole table at once: the rules of typed entry, at columnar speed.
+
+Each distinct cell value is parsed once, by the same functions `dispstats add` uses, and each
+distinct combination of the fields Figure's own checks look at is checked once by building a
+Figure from a row that has it. A file is thus held to exactly the rules of typed entry, with no
+second copy of them, and a million rows cost a few thousand parses. The cells, dates, numbers
+and places of a table are read by table_cells, table_dates, table_quantities and table_places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date
+
+from dispstats.errors import InputError
+from dispstats.model import vocab
+from dispstats.model.columns import CONTENT_KEYS, PROVENANCE_KEYS, SITE_CONTEXT_COLUMNS
+from dispstats.model.hxl import REFERENCE_KEYS, ColumnPlan
+from dispstats.model.parse import DateRef, Quantity, counted
+from dispstats.model.places import PLACE_KEYS
+from dispstats.model.records import Figure
+from dispstats.model.table_cells import (
+    Checked,
+    clean_cells,
+    join_labels,
+    parse_choices,
+    put,
+    uncomputed_formulas,
+    without_blank_rows,
+)
+from dispstats.model.table_dates import reference_dates
+from dispstats.model.table_places import place_errors, row_levels
+from dispstats.model.table_quantities import read_quantities, read_units
+
+__all__ = ["CONTENT_KEYS", "SITE_KEYS", "SOURCE_KEYS", "Checked", "check_figures",
+           "content_keys", "iso_dates", "read_figures"]  # fmt: skip
+
+# Text columns carried through as they are (cleaned of control characters).
+_TEXT_KEYS = ("population_group", "excerpt", "confidence_note")
+SITE_KEYS = (
+    "site_id",
+    *(c.key for c in SITE_CONTEXT_COLUMNS),
+    "country_name",
+    "admin3_name",
+    "admin3_pcode",
+    "origin_site_id",
+    "origin_name",
+    "destination_site_id",
+    "destination_name",
+)
+SOURCE_KEYS = (
+    "source_id",
+    "source_publisher",
+    "source_publisher_type",
+    "source_title",
+    "source_url",
+    "source_published",
+    "source_accessed",
+    "source_reliability",
+)
+
+
+def read_figures(
+    table,
+    plan: ColumnPlan,
+    source: str | None,
+    today: date | None = None,
+    *,
+    reference: str | None = None,
+) -> Checked:
+    """Parse every figure of a table; site and source references stay as written.
+
+    One figure per row when the file has an indicator column (#indicator+code), else one per
+    non-empty count cell (#affected+idps+ind and the like). `reference` is the reference date
+    of every row of a file without date columns (`--date`). Each line gets the level of the
+    place it is about ("loc", "adm3" ... "country") and, in DTM style, the part of a total it
+    is ("part": its origin or cause, when the file says).
+    """
+    import pandas as pd
+
+    _check_plan(plan, source, reference)
+    frame = table.frame
+    has_indicator = "indicator" in plan.fields
+    frame, row_numbers, blank_rows = without_blank_rows(frame, table.row_numbers, plan)
+    excel_errors: dict[str, int] = {}
+    absent = pd.Series([None] * len(frame), dtype=object)
+
+    def text(key: str):
+        if key not in plan.fields:
+            return absent
+        return clean_cells(frame[plan.fields[key]], excel_errors, plan.label(key))
+
+    base = pd.DataFrame({"row": row_numbers})
+    for key in (*SITE_KEYS, *SOURCE_KEYS, *_TEXT_KEYS, "movement_status"):
+        put(base, key, text(key))
+    if source is not None:  # a row's own source (id or publisher) comes first
+        named = base["source_id"].notna() | base["source_publisher"].notna()
+        put(base, "source_id", base["source_id"].where(named, source))
+    checked = Checked(base, blank_rows=blank_rows)
+    uncomputed_formulas(checked, table, plan, row_numbers)
+    row_levels(checked, base, text("admin_level"), plan)
+    if excel_errors:
+        place_errors(checked, frame, base, plan)
+    put(base, "part", _part_labels(frame, plan))
+    for key, default, choices, synonyms in (
+        ("confidence", "medium", vocab.CONFIDENCE, None),
+        ("role", "automatic", vocab.ROLES, None),
+        ("sensitivity", "public", vocab.SENSITIVITY, None),
+        ("excerpt_sensitivity", "public", vocab.SENSITIVITY, None),
+    ):
+        put(
+            base,
+            key,
+            parse_choices(checked, base, text(key), plan, key, default, choices, synonyms),
+        )
+    put(
+        base,
+        "movement_status",
+        parse_choices(
+            checked,
+            base,
+            base["movement_status"],
+            plan,
+            "movement_status",
+            None,
+            vocab.MOVEMENT_STATUSES,
+            None,
+        ),
+    )
+    reference_dates(checked, base, text, plan, today, reference)
+
+    if has_indicator:
+        put(
+            base,
+            "indicator",
+            parse_choices(
+                checked,
+                base,
+                text("indicator"),
+                plan,
+                "indicator",
+                None,
+                vocab.INDICATORS,
+                vocab.INDICATOR_SYNONYMS,
+                required=True,
+            ),
+        )
+        put(base, "unit_text", text("unit"))
+        value = text("value_text")
+        read_quantities(
+            checked,
+            base,
+            value,
+            text,
+            plan,
+            plan.label("value_text") if "value_text" in plan.fields else "value",
+        )
+        long = base
+    else:
+        parts = []
+        for position, meaning in plan.values.items():
+            cells = clean_cells(frame[position], excel_errors, plan.tags[position].text)
+            present = cells.notna().to_numpy()
+            part = base[present].copy()
+            put(part, "indicator", meaning.indicator)
+            put(part, "unit_text", meaning.unit)
+            if meaning.part:
+                labels = part["part"].to_numpy(dtype=object)
+                put(part, "part", [join_labels(p, meaning.part) for p in labels])
+            if meaning.group:
+                groups = part["population_group"]
+                put(part, "population_group", groups.where(groups.notna(), meaning.group))
+            sub = Checked(part)
+            read_quantities(
+                sub,
+                part,
+                cells[present].reset_index(drop=True),
+                None,
+                plan,
+                plan.tags[position].text,
+            )
+            checked.errors.extend(sub.errors)
+            parts.append(part)
+        long = pd.concat(parts, ignore_index=True) if parts else base.iloc[0:0]
+        empty = len(base) - int(pd.Series(long["row"]).nunique()) if len(base) else 0
+        if empty:
+            checked.notes.append(
+                counted(empty, "row has", "rows have") + " no count in any count column"
+            )
+        long = long.sort_values("row", kind="stable").reset_index(drop=True)
+    read_units(checked, long, plan)
+    if excel_errors:
+        listed = ", ".join(f"{n:,} in {column}" for column, n in excel_errors.items())
+        checked.notes.append(f"Excel error values (#N/A, #REF! ...) read as empty cells: {listed}")
+    checked.frame = long
+    return checked
+
+
+def _check_plan(plan: ColumnPlan, source: str | None, reference: str | None) -> None:
+    """Refuse a file whose columns cannot make figures: nothing counted, no place, no source
+    or no reference date."""
+    has_indicator = "indicator" in plan.fields
+    if has_indicator and plan.values:
+        counts = ", ".join(plan.tags[p].text for p in plan.values)
+        raise InputError(
+            f"the file has both an indicator column ({plan.label('indicator')}) and count "
+            f"columns ({counts}); use one form or the other",
+            field="hashtag",
+        )
+    if not has_indicator and not plan.values:
+        raise InputError(
+            "no column says what is counted: tag one #indicator+code (with #indicator+text "
+            "for the value), or give counts in columns such as #affected+idps+ind",
+            field="hashtag",
+        )
+    if not any(key in plan.fields for key in PLACE_KEYS):
+        raise InputError(
+            "no column names a place: tag the site (#loc+name, #loc+code or #loc+pcode) or "
+            "the admin area each row is about (#adm1+name, #adm2+code ..., #country+code)",
+            field="hashtag",
+        )
+    if source is None and not {"source_id", "source_publisher"} & set(plan.fields):
+        raise InputError(
+            "no source for the figures: give --source SOURCE (a source in the store), "
+            "--publisher NAME (with --title, --url, --published) for a new one, or a column "
+            "#meta+source or #org+name",
+            field="source",
+        )
+    if reference is not None and set(REFERENCE_KEYS) & set(plan.fields):
+        used = ", ".join(plan.label(k) for k in REFERENCE_KEYS if k in plan.fields)
+        raise InputError(
+            f"the file gives its own reference dates ({used}); --date is for files without "
+            "a date column",
+            field="date",
+            value=reference,
+        )
+    if reference is None and not set(REFERENCE_KEYS) & set(plan.fields):
+        dates = [t.text for t, _ in plan.ignored if t.text.lower().startswith("#date")]
+        raise InputError(
+            "no column gives the date the figures refer to (#date+reported)"
+            + (f"; the file's dates ({', '.join(dates)}) are not reference dates" if dates else "")
+            + ": give --date (e.g. --date 2024-03-31, or a month 2024-03) for every row, "
+            "or tag the column #date+reported",
+            field="date",
+        )
+
+
+def _part_labels(frame, plan: ColumnPlan):
+    """What part of a total each row is, from the columns that tell parts apart (origin
+    areas, causes): their values joined, or None."""
+    if not plan.parts:
+        return [None] * len(frame)
+    columns = [clean_cells(frame[p]).to_numpy(dtype=object) for p in plan.parts]
+    return [join_labels(*values) for values in zip(*columns, strict=True)]
+
+
+# --- Figure's own rules, once per distinct shape ----------------------------------------------
+
+_SHAPE = (
+    "indicator",
+    "unit",
+    "quantifier",
+    "movement_status",
+    "confidence",
+    "role",
+    "sensitivity",
+    "excerpt_sensitivity",
+)
+
+
+def check_figures(checked: Checked, plan: ColumnPlan) -> None:
+    """Hold every figure to Figure's checks. Rows already in error are left out."""
+    import numpy as np
+    import pandas as pd
+
+    frame = checked.frame
+    bad_rows = {e.row for e in checked.errors}
+    ok = ~frame["row"].isin(bad_rows).to_numpy()
+    if not ok.any():
+        return
+    view = frame[ok]
+    low, high = view["low"], view["high"]
+    shape = pd.DataFrame({key: view[key].to_numpy() for key in _SHAPE})
+    shape["no_low"] = low.isna().to_numpy()
+    shape["no_high"] = high.isna().to_numpy()
+    with np.errstate(invalid="ignore"):
+        numbers = ~(shape["no_low"] | shape["no_high"])
+        shape["order"] = np.where(
+            numbers,
+            pd.to_numeric(low, errors="coerce").to_numpy()
+            <= pd.to_numeric(high, errors="coerce").to_numpy(),
+            True,
+        )
+    shape["negative"] = np.where(numbers, pd.to_numeric(low, errors="coerce").to_numpy() < 0, False)
+    for end in ("origin_site_id", "destination_site_id"):
+        shape[end] = view[end].notna().to_numpy()
+        shape[end + "_same"] = (view[end] == view["site_id"]).to_numpy()
+    shape["excerpt"] = view["excerpt"].notna().to_numpy()
+    groups = shape.groupby(list(shape.columns), dropna=False, sort=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(groups))).groupby(groups).first()
+    rows = view["row"].to_numpy()
+    for group, position in first.items():
+        record = view.iloc[int(position)]
+        try:
+            _figure(record)
+        except InputError as exc:
+            column = _column_of(exc.field, plan)
+            value = f"'{exc.value}': " if exc.value not in (None, "") else ""
+            checked.fail(rows[groups == group], column, value + exc.reason)
+
+
+# Figure fields a frame line holds under the same name.
+_SAME_NAME = tuple(
+    f.name
+    for f in fields(Figure)
+    if f.name not in ("site_id", "source_id", "quantity", "ref", *PROVENANCE_KEYS)
+)
+
+
+def _figure(r) -> Figure:
+    return Figure(
+        **{name: r[name] for name in _SAME_NAME},
+        site_id=r["site_id"] or "",
+        source_id=r["source_id"] or "",
+        quantity=Quantity(r["low"], r["high"], r["quantifier"]),
+        ref=DateRef(r["ref_start"], r["ref_end"], r["ref_precision"]),
+    )
+
+
+_FIELD_KEYS = {
+    "value": "value_text",
+    "unit": "unit",
+    "origin": "origin_site_id",
+    "destination": "destination_site_id",
+    "status": "movement_status",
+    "excerpt": "excerpt",
+    "site": "site_id",
+    "source": "source_id",
+}
+
+
+def _column_of(field_name: str | None, plan: ColumnPlan) -> str:
+    key = _FIELD_KEYS.get(field_name or "", field_name or "")
+    if key in plan.fields:
+        return plan.label(key)
+    if key == "value_text" and plan.values:
+        return ", ".join(plan.tags[p].text for p in plan.values)
+    return field_name or ""
+
+
+def content_keys(frame) -> list[tuple]:
+    """What each figure's source reported (CONTENT_KEYS) as a tuple, in one canonical form
+    (dates as ISO text, counts as int) whether it comes from a file or from the store."""
+    columns = []
+    for key in CONTENT_KEYS:
+        values = frame[key].to_numpy(dtype=object)
+        if key in ("ref_start", "ref_end"):
+            values = iso_dates(values)
+        elif key in ("low", "high"):
+            values = [None if v is None else int(v) for v in values]
+        columns.append(values)
+    return list(zip(*columns, strict=True))
+
+
+def iso_dates(values):
+    """Dates (or ISO text, as SQLite returns them) as ISO text, converting each distinct value
+    once."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    text = [u if isinstance(u, str) else u.isoformat() for u in uniques]
+    return np.array([*text, None], dtype=object)[codes]

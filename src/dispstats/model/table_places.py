@@ -1,0 +1,88 @@
+"""The place each row of an imported table is about (see places.row_level), read by whole
+columns: its stated #adm+level, else the deepest level it names; Excel errors in place cells."""
+
+from __future__ import annotations
+
+from dispstats.errors import InputError
+from dispstats.model.hxl import ColumnPlan
+from dispstats.model.places import (
+    LEVEL_NAMES,
+    LEVEL_OF_KEY,
+    NO_PLACE,
+    PLACE_KEYS,
+    row_level,
+    stated_level,
+)
+from dispstats.model.table_cells import Checked, factorize, none_if_missing, put
+from dispstats.model.tables import EXCEL_ERRORS
+
+
+def place_errors(checked: Checked, frame, base, plan: ColumnPlan) -> None:
+    """Refuse rows whose place cell below the level they would be filed at holds an Excel
+    error: where such a row is cannot be read, and the level above is not where it is. An
+    error in a column above the row's place (a commune code of a named site) only leaves that
+    level out."""
+    import numpy as np
+
+    depth = {level: i for i, level in enumerate(LEVEL_NAMES)}
+    rows = base["row"].to_numpy()
+    row_depth = np.array([depth.get(level, -1) for level in base["level"]])
+    for key in PLACE_KEYS:
+        if key not in plan.fields:
+            continue
+        codes, uniques = factorize(frame[plan.fields[key]])
+        bad = [i for i, u in enumerate(uniques) if str(u).strip() in EXCEL_ERRORS]
+        below = row_depth < depth[LEVEL_OF_KEY[key]]
+        for i in bad:
+            refused = (np.asarray(codes) == i) & below
+            checked.fail(
+                rows[refused],
+                plan.label(key),
+                f"'{uniques[i]}' is an Excel error, not a place: fix the cell in the file",
+            )
+
+
+def row_levels(checked: Checked, base, stated, plan: ColumnPlan) -> None:
+    """base["level"]: the place each row is about (see places.row_level)."""
+    import numpy as np
+    import pandas as pd
+
+    keys = [k for k in PLACE_KEYS if k in plan.fields]
+    if "admin_level" not in plan.fields:
+        _deepest_levels(checked, base, keys, plan)
+        return
+    combos = pd.DataFrame({k: base[k] for k in keys}).assign(_stated=stated.to_numpy())
+    codes = combos.groupby(list(combos.columns), dropna=False, sort=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(codes))).groupby(codes).first()
+    levels = np.full(len(codes), None, dtype=object)
+    rows = base["row"].to_numpy()
+    column = plan.label("admin_level") if "admin_level" in plan.fields else keys[0]
+    for code, position in first.items():
+        line = {k: none_if_missing(combos.iloc[int(position)][k]) for k in keys}
+        cell = none_if_missing(combos.iloc[int(position)]["_stated"])
+        try:
+            level = row_level(line, stated_level(cell) if cell else None)
+        except InputError as exc:
+            where = column if exc.field == "admin level" else plan.label(keys[-1])
+            checked.fail(rows[codes == code], where, exc.reason)
+            continue
+        levels[codes == code] = level
+    put(base, "level", levels)
+
+
+def _deepest_levels(checked: Checked, base, keys: list[str], plan: ColumnPlan) -> None:
+    """The deepest level each row names, by whole columns (no #adm+level column to read)."""
+    import numpy as np
+    import pandas as pd
+
+    levels = np.full(len(base), None, dtype=object)
+    for level in LEVEL_NAMES:
+        named = np.zeros(len(base), dtype=bool)
+        for key in keys:
+            if LEVEL_OF_KEY[key] == level:
+                named |= base[key].notna().to_numpy()
+        levels[named] = level
+    nowhere = pd.isna(levels)
+    if nowhere.any():
+        checked.fail(base["row"].to_numpy()[nowhere], plan.label(keys[-1]), NO_PLACE)
+    put(base, "level", levels)
