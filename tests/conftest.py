@@ -174,6 +174,7 @@ def add_restricted(store: Store) -> Store:
         {
             "site": "secret",
             "indicator": "population",
+            "group": "idps",
             "value": "98,765",
             "date": "2018-09-18",
             "source": "insider",
@@ -186,8 +187,9 @@ def add_restricted(store: Store) -> Store:
         {
             "site": "Rukban",
             "indicator": "population",
+            "group": "idps",
             "value": "43,210",
-            "date": "2018-09-19",
+            "date": "2018-09-22",
             "source": "ocha-2018-09",
             "sensitivity": "restricted",
         },
@@ -197,7 +199,9 @@ def add_restricted(store: Store) -> Store:
         store,
         {
             "site": "Rukban",
-            "indicator": "households",
+            "indicator": "population",
+            "unit": "households",
+            "group": "idps",
             "value": "7,700",
             "date": "2018-09-20",
             "source": "ocha-2018-09",
@@ -263,6 +267,7 @@ def add_dense_history(store: Store, figures: int = 230) -> None:
                 {
                     "site_id": "rukban",
                     "indicator": "population",
+                    "population_group": "idps",
                     "value": f"{60_000 - 60 * n:,}",
                     "reference": str(start + timedelta(days=3 * n)),
                     "source_id": "press-2017",

@@ -129,7 +129,7 @@ def test_a_thousand_unknown_columns_beside_real_ones_are_listed_briefly(run, tmp
     )
     result = run("import", str(path), "--source", "ocha-2018-09")
     assert result.exit_code == 0, result.output
-    assert "Added 1 figure (#7)" in result.output
+    assert "Added 1 figure (#8)" in result.output
     assert "Columns left out (1,000):" in result.output
     assert "  ... and 980 more (--json lists all)" in result.output
 

@@ -30,15 +30,18 @@ def test_the_demo_brief_shows_rukban_its_sources_and_the_planned_departure(demo_
     text = pdf_text(demo_brief.path)
     assert "Displacement brief, 2018-W38" in text
     assert "17 September – 23 September 2018" in text
-    assert "Rukban about 45,0001 people · OCHA, 16 Sep 2018" in text  # footnote 1 on the number
-    assert "Earlier: about 50,000 (United Nations, Jan 2018)2" in text
-    assert "3,000 people (Qaryatayn tribe) are to leave 55-km At Tanf deconfliction zone for" in (
+    # The demo's illustrative figure (21 Sep) is the newest: its card shows its parts' shares.
+    assert "Rukban 45,0001 IDPs · Demo data (illustrative), 21 Sep 2018" in text  # footnote 1
+    assert "52% women and girls, 55% children1" in text
+    assert "(OCHA about 45,0002)" in text
+    assert "Earlier: about 50,000 (United Nations, Jan 2018)3" in text
+    assert "3,000 IDPs (Qaryatayn tribe) are to leave 55-km At Tanf deconfliction zone for" in (
         text
     )
     assert "“with hundreds of civilians”" in text
     assert "Population over time" in text and "Rukban: figures by publisher" in text
     sources = text[text.index("Sources") :]
-    assert sources.startswith("Sources OCHA, “Estimate of the population at Rukban")  # note 1
+    assert sources.startswith("Sources Demo data (illustrative), “Illustrative sex and age")
     assert "Hammurabi's Justice" in sources
     assert "newest reference date" in text  # the method note states the rule
 
@@ -197,7 +200,7 @@ def test_movement_sentences_follow_the_status(status, indicator, expected):
             "source_id": "s",
             end: "town",
             "movement_status": status,
-            "population_group": "Qaryatayn tribe",
+            "description": "Qaryatayn tribe",
         },
         today=TODAY,
     )
@@ -237,7 +240,7 @@ def test_as_of_cuts_the_figures_at_that_day_within_its_week(run, tmp_path):
 def test_the_demo_brief_totals_the_55_km_zone_with_rukban_and_its_coverage(demo_brief):
     text = pdf_text(demo_brief.path)
     assert "Totals by area" in text
-    assert "55-km At Tanf deconfliction zone 45,0001 1 of 1 none none" in text
+    assert "55-km At Tanf deconfliction zone 45,000 IDPs1 1 of 1 none none" in text
     assert demo_brief.data.totals[0]["notes"] == [1]  # the Rukban figure's footnote
 
 
@@ -250,6 +253,7 @@ def test_a_public_brief_totals_public_sites_only_and_says_so(with_restricted, tm
         {
             "site": "hidden",
             "indicator": "population",
+            "group": "idps",
             "value": "6,543",
             "date": "2018-09-16",
             "source": "ocha-2018-09",
@@ -258,11 +262,11 @@ def test_a_public_brief_totals_public_sites_only_and_says_so(with_restricted, tm
         today=TODAY,
     )
     internal = render_brief(with_restricted, tmp_path / "i.pdf", W38)
-    # Internally, Rukban's newest figure is the restricted 43,210 of 19 September.
-    assert internal.data.totals[0]["words"] == f"{43_210 + 6_543:,}"
+    # Internally, Rukban's newest figure is the restricted 43,210 of 22 September.
+    assert internal.data.totals[0]["words"] == f"{43_210 + 6_543:,} IDPs"
     public = render_brief(with_restricted, tmp_path / "p.pdf", W38, public=True)
     text = pdf_text(public.path)
-    assert public.data.totals[0]["words"] == "45,000"
+    assert public.data.totals[0]["words"] == "45,000 IDPs"
     assert "Public figures only: excluding restricted sites." in text
     for secret in ("49,753", "Hidden Camp", "6,543", "43,210"):
         assert secret not in text

@@ -11,6 +11,7 @@ from dispstats.reports import brief as brief_module
 from dispstats.reports.brief import render_brief
 from dispstats.reports.brief_data import gather
 from dispstats.reports.charts import population_canvas
+from dispstats.series.estimate import Kind, SeriesKey
 from dispstats.series.weekly import week_ends, weekly_estimates
 from dispstats.store import FigureFilter, Store
 from dispstats.store.entry import add_figure
@@ -39,7 +40,10 @@ def _rukban_chart(store: Store, end: date = W38):
         if f.quantity.low is not None
     ]
     ends = week_ends(end, 120)
-    weekly = weekly_estimates(history, sources, ["rukban"], "population", ends)["rukban"]
+    idps = Kind("population", "idps", "people")
+    weekly = weekly_estimates(history, sources, ["rukban"], [idps], ends)[
+        SeriesKey("rukban", *idps)
+    ]
     publishers = {s.id: s.publisher for s in sources.values()}
     return population_canvas(history, weekly, publishers, end)
 
@@ -87,14 +91,18 @@ def test_a_short_span_of_small_numbers_still_has_ticks_with_years(tmp_path):
 def test_the_card_says_when_an_analyst_not_the_rule_chose_the_figure(demo_sqlite, tmp_path):
     tied = add_figure(
         demo_sqlite,
-        {"site": "Rukban", "indicator": "population", "value": "41,000", "date": "2018-09-16",
-         "source": "press-2017"},
+        {"site": "Rukban", "indicator": "population", "group": "idps", "value": "41,000",
+         "date": "2018-09-16", "source": "press-2017"},
         today=TODAY,
     )  # fmt: skip
-    by_rule = pdf_text(render_brief(demo_sqlite, tmp_path / "r.pdf", W38).path)
+    day = date(2018, 9, 17)  # before the demo's illustrative figure of the 21st
+
+    def brief(name: str, **options) -> str:
+        return pdf_text(render_brief(demo_sqlite, tmp_path / name, as_of=day, **options).path)
+
+    by_rule = brief("r.pdf")
     demo_sqlite.recommend(tied.id, "the only count from a registration")
-    internal = pdf_text(render_brief(demo_sqlite, tmp_path / "b.pdf", W38).path)
-    public = pdf_text(render_brief(demo_sqlite, tmp_path / "p.pdf", W38, public=True).path)
+    internal, public = brief("b.pdf"), brief("p.pdf", public=True)
     assert "not chosen by the rule: the only count from a registration" in internal
     assert "Recommended by an analyst, not chosen by the rule" in public
     assert "Recommended by" not in by_rule
@@ -106,9 +114,9 @@ def test_a_week_with_nothing_reported_says_so_with_the_newest_figures_dates(demo
         result = render_brief(demo_sqlite, tmp_path / "b.pdf", date(2026, 11, 25))
     text = pdf_text(result.path)
     assert "Nothing was reported for week 2026-W48" in text
-    assert "Rukban about 45,000 (OCHA, 16 Sep 2018)" in text
-    assert "the last one is of 16 Sep 2018, so no chart" in text
-    assert "was last confirmed 428 weeks ago" in text
+    assert "Rukban 45,000 (Demo data (illustrative), 21 Sep 2018)" in text
+    assert "the last one is of 21 Sep 2018, so no chart" in text
+    assert "was last confirmed 427 weeks ago" in text
 
 
 def test_a_brief_of_an_empty_store_says_there_is_nothing_to_report(tmp_path):
@@ -134,7 +142,7 @@ def test_counts_in_the_brief_are_in_the_right_number(demo_sqlite, tmp_path, monk
 def test_the_previous_estimate_in_the_brief_is_the_one_the_change_is_from(demo_sqlite, public):
     data = gather(demo_sqlite, W38, public=public)
     text = next(t for t, _ in data.highlights if "Rukban" in t)
-    assert "about 45,000 people at Rukban" in text
+    assert "about 45,000 IDPs at Rukban" in text
     assert "previous estimate was about 50,000 (United Nations" in text
 
 
@@ -161,12 +169,12 @@ def test_old_figures_of_a_source_published_this_week_are_not_this_weeks_news(
 
     add_figure(
         demo_sqlite,
-        {"site": "Rukban", "indicator": "population", "value": "61,000", "date": "2017-01-10",
-         "source": "ocha-2018-09"},
+        {"site": "Rukban", "indicator": "population", "group": "idps", "value": "61,000",
+         "date": "2017-01-10", "source": "ocha-2018-09"},
         today=TODAY,
     )  # fmt: skip
     texts = [t for t, _ in gather(demo_sqlite, W38).highlights]
-    assert len(texts) == 2 and not any("61,000" in t for t in texts)
+    assert len(texts) == 3 and not any("61,000" in t for t in texts)
     monkeypatch.setattr(brief_data, "MAX_HIGHLIGHTS", 1)
     capped = gather(demo_sqlite, W38)
-    assert capped.more_highlights == 1 and "Hammurabi" in capped.highlights[0][0]  # the newest
+    assert capped.more_highlights == 2 and "Demo data" in capped.highlights[0][0]  # the newest

@@ -34,12 +34,12 @@ def test_init_demo_creates_a_store_and_loading_twice_adds_nothing(tmp_path):
     first = runner.invoke(cli, ["--db", db, "init", "--demo"])
     assert first.exit_code == 0, first.output
     assert "Created a dispstats store" in first.output
-    assert "3 sites, 7 sources, 6 figures" in first.output
+    assert "3 sites, 8 sources, 7 figures" in first.output
     second = runner.invoke(cli, ["--db", db, "init", "--demo"])
     assert second.exit_code == 0
     assert "nothing added" in second.output
     with Store.open(db) as store:
-        assert store.counts()["figures"] == 6
+        assert store.counts()["figures"] == 7
 
 
 def test_the_store_can_be_chosen_by_environment_variable(tmp_path, monkeypatch):
@@ -70,7 +70,7 @@ def test_list_shows_the_demo_figures(run):
         "3,000 people",
         "Hammurabi's Justice",
         "with hundreds of civilians",
-        "6 figures",
+        "7 figures",
     ):
         assert words in result.output
 
@@ -81,8 +81,15 @@ def test_list_filters_and_prints_json(run):
     assert [(r["value_text"], r["source_id"], r["reference"]) for r in rows] == [
         ("about 50,000", "un-2018-01", "2018-01"),
         ("approximately 45,000", "ocha-2018-09", "2018-09-16"),
+        ("45,000", "demo-illustrative-2018-09-21", "2018-09-21"),
     ]
     assert rows[1]["low"] == 45000 and rows[1]["quantifier"] == "about"
+    assert (rows[1]["population_group"], rows[1]["unit"], rows[1]["parts"]) == (
+        "idps",
+        "people",
+        [],
+    )
+    assert {"sex": "female", "value": 23_400} in rows[2]["parts"]
 
 
 def test_add_stores_a_figure_given_by_flags(run, sqlite_db):
@@ -103,9 +110,9 @@ def test_add_stores_a_figure_given_by_flags(run, sqlite_db):
         "--no-interactive",
     )
     assert result.exit_code == 0, result.output
-    assert "Added #7 · Rukban · population · about 44,000 people · 2018-09-20" in result.output
+    assert "Added #8 · Rukban · population · about 44,000 people · 2018-09-20" in result.output
     with Store.open(str(sqlite_db)) as store:
-        stored = store.figure(7)
+        stored = store.figure(8)
     assert (stored.quantity.low, stored.excerpt) == (44000, "some 44,000 people")
 
 
@@ -140,7 +147,7 @@ def test_add_creates_a_new_source_given_inline(run, sqlite_db):
     with Store.open(str(sqlite_db)) as store:
         source = store.find_source("Syrian Arab Red Crescent")
         assert source.id == "syrian-arab-red-crescent-2018-09-26"
-        assert store.figure(7).movement_status == "under_way"
+        assert store.figure(8).movement_status == "under_way"
 
 
 def test_a_typo_in_the_site_name_gets_a_suggestion_and_stores_nothing(run, sqlite_db):
@@ -205,6 +212,8 @@ def test_in_a_terminal_add_asks_for_missing_fields_and_suggests_names(run, sqlit
             "",
             "populaton",
             "population",
+            "Qaryatayn tribe",
+            "IDPs",
             "hundreds",
             "about 44,500",
             "20 Sep 2018",
@@ -217,17 +226,19 @@ def test_in_a_terminal_add_asks_for_missing_fields_and_suggests_names(run, sqlit
     assert "did you mean 'Rukban'?" in result.output
     assert "did you mean 'population'?" in result.output
     assert "not a number" in result.output
+    assert "'Qaryatayn tribe' is not a population group" in result.output
     with Store.open(str(sqlite_db)) as store:
-        stored = store.figure(7)
-    assert (stored.site_id, stored.quantity.low, stored.source_id) == (
+        stored = store.figure(8)
+    assert (stored.site_id, stored.quantity.low, stored.source_id, stored.population_group) == (
         "rukban",
         44500,
         "ocha-2018-09",
+        "idps",
     )
 
 
 def test_in_a_terminal_an_unknown_source_is_described_as_a_new_one(run, sqlite_db):
-    answers = "\n".join(["Badia 24 updates", "local network", "Update", "", "2018-09-18", "C"])
+    answers = "\n".join(["", "Badia 24 updates", "local network", "Update", "", "2018-09-18", "C"])
     result = run(
         "add",
         "--interactive",
@@ -243,7 +254,7 @@ def test_in_a_terminal_an_unknown_source_is_described_as_a_new_one(run, sqlite_d
     )
     assert result.exit_code == 0, result.output
     with Store.open(str(sqlite_db)) as store:
-        source = store.source(store.figure(7).source_id)
+        source = store.source(store.figure(8).source_id)
     assert (source.publisher, source.publisher_type, source.reliability) == (
         "Badia 24 updates",
         "local_network",
@@ -412,7 +423,7 @@ def test_entry_commands_import_only_the_allowed_modules(sqlite_db, argv):
     output, outside = _imported_by(["--db", str(sqlite_db), *argv])
     assert outside <= ENTRY_PACKAGES, outside
     if argv[0] == "add":
-        assert "Added #7" in output
+        assert "Added #8" in output
 
 
 def test_a_brief_on_a_sqlite_file_imports_no_database_library_nor_matplotlib(sqlite_db, tmp_path):
@@ -504,7 +515,7 @@ def test_the_program_ends_with_its_commands_exit_code_and_all_it_printed(sqlite_
     listed = subprocess.run([*base, "list", "--json"], capture_output=True, text=True)
     assert listed.returncode == 0 and listed.stderr == ""
     assert listed.stdout == run("list", "--json").output
-    assert len(json.loads(listed.stdout)) == 6
+    assert len(json.loads(listed.stdout)) == 7
     missing = subprocess.run([*base, "show", "999"], capture_output=True, text=True)
     assert missing.returncode == 1 and missing.stdout == ""
     assert missing.stderr.startswith("Error: ") and "Traceback" not in missing.stderr
@@ -526,5 +537,5 @@ main()
     for mode, handlers_run in (("traced", True), ("plain", False)):
         done = subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
-        assert "Figure       4 (version 1, original)" in done.stdout
+        assert "Figure        4 (version 1, original)" in done.stdout
         assert ("exit handlers ran" in done.stdout) is handlers_run, mode

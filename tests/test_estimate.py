@@ -165,6 +165,7 @@ def test_recommending_a_figure_makes_it_win_and_is_kept_in_history(demo_store):
             "value": "50,000",
             "date": "2018-09-16",
             "source": "un-2018-01",
+            "group": "idps",
         },
         today=TODAY,
     )

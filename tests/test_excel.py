@@ -23,6 +23,7 @@ SHEETS = [
     "Charts",
     "Figures",
     "Weekly series",
+    "Breakdowns",
     "Movements",
     "Sources",
     "History",
@@ -56,16 +57,18 @@ def test_the_workbook_has_its_sheets_and_explains_itself(workbook_path):
 
 def test_totals_list_each_area_then_the_sites_it_adds_up_with_their_figures(workbook_path):
     rows = list(load_workbook(workbook_path)["Totals"].iter_rows(values_only=True))
-    assert rows[1][:3] == ("#loc+name+parent", "#loc+code+parent", "#meta+row")
+    assert rows[1][:5] == (
+        "#loc+name+parent", "#loc+code+parent", "#meta+group+code", "#meta+unit", "#meta+row"
+    )  # fmt: skip
     zone = [r for r in rows[2:] if r[1] == "syr-55km-zone"]
-    assert [(r[2], r[3], r[5], r[6], r[10]) for r in zone] == [
-        ("Total", None, 45_000, 45_000, "1 of 1"),
-        ("Site", "Rukban", 45_000, 45_000, None),
+    assert [(r[2], r[3], r[4], r[5], r[7], r[8], r[12]) for r in zone] == [
+        ("idps", "people", "Total", None, 45_000, 45_000, "1 of 1"),
+        ("idps", "people", "Site", "Rukban", 45_000, 45_000, None),
     ]
-    assert zone[1][7] == "its best estimate" and zone[1][8] == datetime(2018, 9, 16)
+    assert zone[1][9] == "its best estimate" and zone[1][10] == datetime(2018, 9, 21)
     homs = [r for r in rows[2:] if r[1] == "SY04"]
-    assert homs[0][:3] == ("Homs", "SY04", "Total") and homs[0][5] == 45_000
-    assert homs[1][3:8] == (
+    assert homs[0][:5] == ("Homs", "SY04", "idps", "people", "Total") and homs[0][7] == 45_000
+    assert homs[1][5:10] == (
         "55-km At Tanf deconfliction zone", "syr-55km-zone", 45_000, 45_000,
         "the total of its sites",
     )  # fmt: skip
@@ -83,17 +86,23 @@ def test_figures_have_a_header_an_hxl_row_and_typed_values(workbook_path):
     assert ocha[header.index("Publisher")] == "OCHA"
     assert ocha[header.index("Value as reported")] == "approximately 45,000"
     assert sheet.freeze_panes == "A3"
-    assert sheet.auto_filter.ref == f"A2:{sheet.cell(1, len(header)).column_letter}8"
+    assert sheet.auto_filter.ref == f"A2:{sheet.cell(1, len(header)).column_letter}9"
 
 
 def test_the_summary_gives_the_best_estimate_and_the_weekly_series_its_source(workbook_path):
     book = load_workbook(workbook_path)
     summary = list(book["Summary"].iter_rows(values_only=True))
-    assert summary[1][:6] == ("rukban", "Rukban", 45000, 45000, "about", "OCHA")
+    assert summary[1][:8] == (
+        "rukban", "Rukban", "idps", "people", 45000, 45000, "exact", "Demo data (illustrative)"
+    )  # fmt: skip
     weekly = [r for r in book["Weekly series"].iter_rows(values_only=True)][2:]
     assert len(weekly) == 26
-    assert weekly[-1][2:6] == ("2018-W38", datetime(2018, 9, 23), 45000, 45000)
-    assert weekly[-1][7] == "OCHA"
+    assert weekly[-1][2:8] == ("idps", "people", "2018-W38", datetime(2018, 9, 23), 45000, 45000)
+    assert weekly[-1][9] == "Demo data (illustrative)" and weekly[-2][9] == "OCHA"
+    parts = list(book["Breakdowns"].iter_rows(values_only=True))
+    header = parts[0]
+    female = next(r for r in parts[2:] if r[header.index("Part")] == "female")
+    assert (female[header.index("Value")], female[header.index("Share (%)")]) == (23_400, 52.0)
     movements = list(book["Movements"].iter_rows(values_only=True))
     assert len(movements) == 4 and movements[1][0] == "#meta+id"
 
@@ -142,7 +151,7 @@ def test_text_never_becomes_a_formula(demo_sqlite, tmp_path, text):
             "source": "ocha-2018-09",
             "excerpt": text,
             "note": text,
-            "group": text,
+            "description": text,
         },
         today=TODAY,
     )
@@ -174,11 +183,11 @@ def test_export_on_the_command_line(run, tmp_path, monkeypatch):
     out = tmp_path / "cli.xlsx"
     result = run("export", "xlsx", "--to", "2018-09-23", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert "Figures 6" in result.output and out.exists()
+    assert "Figures 7" in result.output and "Breakdowns 6" in result.output and out.exists()
     csv_out = tmp_path / "figures.csv"
     assert run("export", "hxl", "--provenance", "-o", str(csv_out)).exit_code == 0
     lines = csv_out.read_text().splitlines()
-    assert lines[1].startswith("#meta+id,#meta+version,#meta+revision") and len(lines) == 8
+    assert lines[1].startswith("#meta+id,#meta+version,#meta+revision") and len(lines) == 9
     assert "#loc+code,#loc+name" in lines[1]
     bad = run("export", "xlsx", "-o", str(tmp_path / "missing" / "x.xlsx"))
     assert bad.exit_code == 1 and "does not exist" in bad.output
@@ -243,11 +252,15 @@ def test_the_summary_change_is_the_one_the_brief_states(workbook_path, demo_sqli
     sheet = load_workbook(workbook_path)["Summary"]
     header = [c.value for c in sheet[1]]
     row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
-    assert (row["Previous estimate (low)"], row["Best estimate (low)"]) == (50000, 45000)
-    assert (row["Change (low end)"], row["Change (high end)"]) == (-5000, -5000)
+    assert (row["Previous estimate (low)"], row["Best estimate (low)"]) == (45000, 45000)
+    assert (row["Change (low end)"], row["Change (high end)"]) == (0, 0)
     assert row["Change comes from"] == "another publisher's figure"
     brief = gather(demo_sqlite, W38_END)
-    assert any("previous estimate was about 50,000" in t for t, _ in brief.highlights)
+    assert any(
+        "Demo data (illustrative) reports 45,000 IDPs at Rukban (21 Sep 2018); the previous "
+        "estimate was about 45,000 (OCHA" in t
+        for t, _ in brief.highlights
+    )
 
 
 def test_numbers_have_separators_and_reference_dates_are_dates_shown_to_their_precision(
@@ -266,11 +279,11 @@ def test_numbers_have_separators_and_reference_dates_are_dates_shown_to_their_pr
     readme = {r[0].value: r[1] for r in book["Readme"].iter_rows() if r[0].value}
     assert readme["Generated"].number_format == "yyyy-mm-dd hh:mm"
     assert readme["Summary"].value.startswith("1 row. ")
-    for name, column in (("Weekly series", 5), ("Movements", 8)):
+    for name, column in (("Weekly series", 7), ("Movements", 8)):
         cells = [r[column - 1] for r in book[name].iter_rows(min_row=3) if r[column - 1].value]
         assert cells and all(c.number_format == "#,##0" for c in cells), name
     summary = book["Summary"]
-    assert summary["G2"].number_format == "yyyy-mm-dd" and summary["H2"].value == "day"
+    assert summary["I2"].number_format == "yyyy-mm-dd" and summary["J2"].value == "day"
 
 
 def test_columns_fit_their_content_and_publisher_types_are_words(workbook_path):

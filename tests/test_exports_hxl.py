@@ -27,11 +27,17 @@ def test_the_hxl_export_is_valid_hxl_by_libhxl(demo_sqlite, tmp_path):
     import hxl
 
     path = tmp_path / "figures.csv"
-    assert export_hxl_csv(demo_sqlite, path) == 6
+    assert export_hxl_csv(demo_sqlite, path) == 7
     data = hxl_dataset(path)
-    assert [c.display_tag for c in data.columns] == [c.hxl for c in HXL_COLUMNS]
+    parts = [
+        "#affected+idps+ind+f", "#affected+idps+ind+m", "#affected+idps+ind+age0_4",
+        "#affected+idps+ind+age5_17", "#affected+idps+ind+age18_59", "#affected+idps+ind+age60plus",
+    ]  # fmt: skip
+    at = [c.key for c in HXL_COLUMNS].index("origin_name")
+    tags = [c.hxl for c in HXL_COLUMNS]
+    assert [c.display_tag for c in data.columns] == [*tags[:at], *parts, *tags[at:]]
     rows = list(data)
-    assert len(rows) == 6
+    assert len(rows) == 7
     assert {r.get("#loc+code") for r in rows} == {"rukban", "syr-55km-zone"}
     ocha = next(r for r in rows if r.get("#meta+source") == "ocha-2018-09")
     assert ocha.get("#indicator+num+min") == "45000" and ocha.get("#org+reporting+name") == "OCHA"
@@ -79,7 +85,7 @@ def test_text_that_would_run_as_a_formula_is_written_as_text(demo_sqlite, tmp_pa
             "value": "44,000",
             "date": "2018-09-20",
             "source": "ocha-2018-09",
-            "group": '=HYPERLINK("http://evil.example","click")',
+            "description": '=HYPERLINK("http://evil.example","click")',
         },
         today=TODAY,
     )
@@ -94,7 +100,7 @@ def test_the_data_package_is_valid_by_frictionless(with_restricted, tmp_path):
     from frictionless import validate
 
     result = export_datapackage(with_restricted, tmp_path / "package", licence="CC-BY-4.0")
-    assert (result.figures, result.sites, result.sources) == (9, 4, 7)
+    assert (result.figures, result.sites, result.sources) == (10, 4, 8)
     report = validate(tmp_path / "package" / "datapackage.json")
     assert report.valid, report.flatten(["type", "message"])
     descriptor = json.loads((tmp_path / "package" / "datapackage.json").read_text())
@@ -103,6 +109,13 @@ def test_the_data_package_is_valid_by_frictionless(with_restricted, tmp_path):
     fields = {f["name"]: f for f in descriptor["resources"][0]["schema"]["fields"]}
     assert fields["site_id"]["hxl"] == "#loc+code"
     assert fields["indicator"]["constraints"]["enum"][0] == "population"
+    assert fields["population_group"]["constraints"]["enum"][0] == "idps"
+    # The parts of figures: a table of their own, keyed to the figures.
+    parts = list(csv.DictReader((tmp_path / "package" / "parts.csv").open(encoding="utf-8")))
+    assert len(parts) == 6 and {"figure_id": "7", "sex": "female", "age": "", "cause": "",
+                                "origin": "", "value": "23400"} in parts  # fmt: skip
+    names = [r["name"] for r in descriptor["resources"]]
+    assert names == ["figures", "sites", "sources", "parts"]
 
 
 def test_the_public_data_package_is_valid_and_holds_nothing_restricted(with_restricted, tmp_path):
@@ -125,7 +138,7 @@ def test_the_data_package_never_overwrites_a_folder(demo_sqlite, tmp_path, run):
     with pytest.raises(InputError, match="unknown licence 'WTFPL'"):
         export_datapackage(demo_sqlite, tmp_path / "new", licence="WTFPL")
     result = run("export", "datapackage", "-o", str(tmp_path / "cli"))
-    assert result.exit_code == 0 and "6 figures, 3 sites, 6 sources" in result.output
+    assert result.exit_code == 0 and "7 figures, 3 sites, 7 sources" in result.output
     assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
 
 

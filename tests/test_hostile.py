@@ -1,6 +1,6 @@
 """Hostile text through every output. Each string of tests/data/hostile_strings.json goes into
 every text field (site name and other name, publisher, title, URL, excerpt, confidence note,
-population group) and the store then goes through every output: PDF brief, xlsx, HXL CSV,
+who-they-are description) and the store then goes through every output: PDF brief, xlsx, HXL CSV,
 data package, --json and the terminal tables. Nothing may be fetched, run as a formula or
 markup, or lost where the text is legitimate."""
 
@@ -28,7 +28,7 @@ from .conftest import TODAY, require_tool
 
 DATA = Path(__file__).parent / "data"
 HOSTILE = json.loads((DATA / "hostile_strings.json").read_text())
-FIELDS = ("site name", "other name", "publisher", "title", "url", "excerpt", "note", "group")
+FIELDS = ("site name", "other name", "publisher", "title", "url", "excerpt", "note", "description")
 W38 = TODAY.replace(2018, 9, 23)
 
 
@@ -69,7 +69,7 @@ def hostile_db(tmp_path_factory) -> Path:
                     "source": f"s{n}",
                     "excerpt": text,
                     "note": text,
-                    "group": text,
+                    "description": text,
                 },
                 today=TODAY,
             )

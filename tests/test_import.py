@@ -70,14 +70,18 @@ def test_a_dtm_site_list_imports_counts_per_cell_with_create_sites(dtm_store):
     got = {(f.site_id, f.indicator, f.low, f.ref.start.isoformat(), f.unit) for f in figures}
     assert got == {
         ("rukban", "population", 45000, "2018-09-16", "people"),
-        ("rukban", "households", 7500, "2018-09-16", "households"),
+        ("rukban", "population", 7500, "2018-09-16", "households"),
         ("rukban", "population", 44200, "2018-09-23", "people"),
         ("al-waleed", "population", 1250, "2018-09-16", "people"),  # 16/09/2018, day first
-        ("al-waleed", "households", 210, "2018-09-16", "households"),
+        ("al-waleed", "population", 210, "2018-09-16", "households"),
         ("al-waleed", "population", 1300, "2018-09-23", "people"),  # "1 300"
         ("cp000301", "population", 850, "2018-09-01", "people"),  # month precision
         ("khan-dunoun", "population", 2000, "2018-09-16", "people"),  # Excel day 43359
     }
+    assert {f.population_group for f in figures} == {"idps"}
+    # The +f column is a part of Rukban's 45,000 IDPs, not a figure of its own.
+    (rukban,) = [f for f in figures if f.low == 45000]
+    assert [(p.key, p.value) for p in rukban.parts] == [((("sex", "female"),), 23_400)]
     khan = next(f for f in figures if f.site_id == "khan-dunoun")
     assert khan.quantity.quantifier == "about" and khan.value_text == "about 2,000"
     arabic = dtm_store.site("cp000301")
@@ -89,8 +93,9 @@ def test_a_dtm_site_list_imports_counts_per_cell_with_create_sites(dtm_store):
     )
     notes = " ".join(report.notes)
     assert "43359 = 2018-09-16" in notes
+    assert "1 figure has parts from columns (#affected+idps+ind+f)" in notes
     ignored = " ".join(report.ignored_columns)
-    assert "#affected+idps+ind+f (column 9): a disaggregated count (+f)" in ignored
+    assert "#affected+idps+ind+f" not in ignored
     assert "#meta+1st" in ignored and "start with a letter" in ignored
 
 
@@ -127,7 +132,7 @@ BAD = {
     6: "#indicator+text: '-40' is negative",
     7: "#indicator+text: 'hundreds' is not a number",
     8: "#date+reported: '2999-01-01' is in the future",
-    9: "#meta+unit: 'people': the households indicator is counted in households",
+    9: "#meta+unit: the indicator 'households' counts households",
     10: "#meta+source: no source 'no-such-source'",
     11: "#loc+code: unknown site 'Rukbaan'",
     12: "#loc+code+dest: 'syr-euphrates-shield': destination applies to movements",
@@ -382,17 +387,17 @@ def test_the_command_line_round_trip(run, tmp_path):
     assert run("init", db=fresh).exit_code == 0
     result = run("import", str(exported), "--create-sites", db=fresh)
     assert result.exit_code == 0, result.output
-    assert "Added 6 figures (#1-#6)" in result.output
+    assert "Added 7 figures (#1-#7)" in result.output
     again = run("import", str(exported), db=fresh)
-    assert "Added 0 figures; 6 duplicates not added" in again.output
+    assert "Added 0 figures; 7 duplicates not added" in again.output
 
 
 def test_values_shared_by_every_imported_row_are_stored_exactly(db_url, tmp_path):
     # A bulk write puts a value every row shares into the statement itself: quotes and SQL
     # in it must come back as text, and nothing else may change.
     store, _ = Store.init(db_url)
-    group = "O'Brien's IDPs'); DROP TABLE figures; --"
-    rows = "".join(f'Rukban,2018-09-{day:02d},"4{day},000",{group}\n' for day in (2, 9, 16))
+    words = "O'Brien's IDPs'); DROP TABLE figures; --"
+    rows = "".join(f'Rukban,2018-09-{day:02d},"4{day},000",{words}\n' for day in (2, 9, 16))
     path = tmp_path / "shared.csv"
     header = "#loc+name,#date+reported,#affected+idps+ind,#meta+group\n"
     path.write_text(header + rows)
@@ -405,7 +410,8 @@ def test_values_shared_by_every_imported_row_are_stored_exactly(db_url, tmp_path
         assert import_file(store, one, options(source="ocha")).added == 1
         assert import_file(store, path, options(source="ocha")).added == 2
         stored = store.figures()
-        assert [f.population_group for f in stored] == [group] * 3
+        assert [f.description for f in stored] == [words] * 3
+        assert [f.population_group for f in stored] == ["idps"] * 3
         assert [f.quantity.low for f in stored] == [42_000, 49_000, 416_000]
         assert {(f.version, f.revision, f.role, f.sensitivity) for f in stored} == {
             (1, "original", "automatic", "public")
@@ -472,9 +478,9 @@ def test_an_updated_file_adds_only_its_new_rows_and_one_of_each_repeated_row(db_
     )
     repeated = tmp_path / "repeated.csv"  # one figure per row: a repeat reaches the store check
     repeated.write_text(
-        "#loc+name,#indicator+code,#indicator+text,#date+reported\n"
-        "Rukban,population,45000,2018-09-30\nRukban,population,41000,2018-09-02\n"
-        "Rukban,population,45000,2018-09-30\n"
+        "#loc+name,#indicator+code,#meta+group+code,#indicator+text,#date+reported\n"
+        "Rukban,population,idps,45000,2018-09-30\nRukban,population,idps,41000,2018-09-02\n"
+        "Rukban,population,idps,45000,2018-09-30\n"
     )
     store, _ = Store.init(db_url)
     with store:

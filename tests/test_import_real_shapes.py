@@ -75,14 +75,22 @@ def test_dtm_api_rows_land_at_the_level_each_row_names(iom_store):
     assert figures_at(iom_store, "td07") == {("population", "people", 147032, "2017-03-30", "day")}
 
 
-def test_dtm_api_operations_of_one_country_and_date_are_added_up(iom_store):
+def test_dtm_api_operations_of_one_country_and_date_are_parts_of_one_figure(iom_store):
     report = imported(iom_store, "dtm_api_admin0_2.csv")
     haiti = {f.ref.start: f for f in iom_store.figures(FigureFilter(site_ids=["hti"]))}
     summed = haiti[date(2016, 12, 31)]
     assert (summed.low, summed.high, summed.quantity.quantifier) == (89244, 89244, "exact")
-    assert summed.value_text == "46691 (Haiti Earthquake) + 42553 (Hurricane Matthew)"
-    assert haiti[date(2024, 5, 31)].low == 578074
-    assert any("sum of 2 rows" in n and "#operation+name" in n for n in report.notes)
+    assert summed.value_text == "89,244 (sum of 2 parts by cause)"
+    assert [(p.label, p.value) for p in summed.parts] == [
+        ("Haiti Earthquake", 46691),
+        ("Hurricane Matthew", 42553),
+    ]
+    # One operation's row alone: the whole figure, and its operation a part as large.
+    (alone,) = haiti[date(2024, 5, 31)].parts
+    assert (haiti[date(2024, 5, 31)].low, alone.label, alone.value) == (
+        578074, "Countrywide monitoring", 578074
+    )  # fmt: skip
+    assert any("parts from rows that differ by #operation+name" in n for n in report.notes)
     left_out = " ".join(report.ignored_columns)
     assert "#date+year+reported (column 12): another date" in left_out
     assert "#id+code (column 1)" in left_out
@@ -152,19 +160,30 @@ HAPI = {"publisher": "HDX HAPI", "publisher_type": "un", "title": "HDX HAPI IDPs
 # --- IDMC --------------------------------------------------------------------------------------
 
 
-def test_idmc_stocks_by_cause_are_added_up_and_new_displacements_left_out(iom_store):
+def test_idmc_stocks_and_new_displacements_are_two_figures_each_with_parts_by_cause(
+    iom_store,
+):
     report = imported(iom_store, "idmc_country_year.csv")
     assert report.written and not report.errors, report.errors
-    somalia = iom_store.figures(FigureFilter(site_ids=["som"]))
-    assert [(f.indicator, f.low, f.ref.precision, f.ref.start, f.ref.end) for f in somalia] == [
-        ("population", 3864000 + 1180000, "year", date(2022, 1, 1), date(2022, 12, 31))
+    somalia = {f.indicator: f for f in iom_store.figures(FigureFilter(site_ids=["som"]))}
+    stock, flow = somalia["population"], somalia["new_displacements"]
+    assert (stock.low, stock.ref.precision, stock.ref.start, stock.ref.end) == (
+        3864000 + 1180000, "year", date(2022, 1, 1), date(2022, 12, 31)
+    )  # fmt: skip
+    assert stock.value_text == "5,044,000 (sum of 2 parts by cause)"
+    assert [(p.label, p.value) for p in stock.parts] == [
+        ("conflict", 3864000),
+        ("disaster", 1180000),
     ]
-    assert somalia[0].value_text == "3864000 (conflict) + 1180000 (disaster)"
-    # Syria has no disaster stock: the figure says it is the conflict part.
-    (syria,) = iom_store.figures(FigureFilter(site_ids=["syr"]))
-    assert (syria.low, syria.value_text) == (6184000, "6184000 (conflict)")
-    left_out = " ".join(report.ignored_columns)
-    assert "#affected+idps+ind+newdisp+conflict (column 5): new displacements" in left_out
+    # New displacements during 2022: a flow over the year, never a population.
+    assert (flow.low, flow.is_flow, flow.population_group) == (621000 + 1153000, True, "idps")
+    # Syria has no disaster stock: its figure is its one part, and says so.
+    syria = {f.indicator: f for f in iom_store.figures(FigureFilter(site_ids=["syr"]))}
+    assert (syria["population"].low, syria["population"].value_text) == (
+        6184000, "6,184,000 (sum of 1 part by cause)"
+    )  # fmt: skip
+    assert report.ignored_columns == ["#country+name (column 2): no dispstats field uses this "
+                                      "hashtag"] or not report.ignored_columns  # fmt: skip
 
 
 # --- IOM DTM site and location lists ----------------------------------------------------------
@@ -174,7 +193,7 @@ def test_households_and_individuals_are_told_apart(iom_store):
     report = imported(iom_store, "dtm_iraq_households.csv")
     assert report.written and not report.errors, report.errors
     assert figures_at(iom_store, "IQ0101-0001") == {
-        ("households", "households", 4, "2017-03-30", "day"),
+        ("population", "households", 4, "2017-03-30", "day"),
         ("population", "people", 24, "2017-03-30", "day"),
     }
     assert parents(iom_store, "IQ0101-0001") == ["IQ0101-0001", "iq-d001", "iq-d01"]
@@ -184,23 +203,24 @@ def test_households_and_individuals_are_told_apart(iom_store):
     )
 
 
-def test_returnees_are_a_stock_of_returnees_and_site_types_are_kept(iom_store):
+def test_returnees_are_a_population_group_and_site_types_are_kept(iom_store):
     report = imported(iom_store, "dtm_somalia_returnees.csv")
     assert report.written and not report.errors, report.errors
-    assert figures_at(iom_store, "balcad-town") == {
-        ("returnees", "people", 5112, "2023-08-31", "day"),
-        ("returnees", "households", 852, "2023-08-31", "day"),
-        ("population", "people", 1200, "2023-08-31", "day"),  # +stock
+    town = iom_store.figures(FigureFilter(site_ids=["balcad-town"]))
+    assert {(f.indicator, f.population_group, f.unit, f.low) for f in town} == {
+        ("population", "returnees", "people", 5112),
+        ("population", "returnees", "households", 852),
+        ("population", "idps", "people", 1200),  # +stock
+        ("new_displacements", "idps", "people", 340),  # +newdisp: a flow
     }
     town, rural, host = (iom_store.site(s) for s in ("balcad-town", "kulmis", "tabelaha"))
     assert (town.kind, town.location_type) == ("location", "Urban")
     assert (rural.kind, rural.location_type) == ("location", "Rural")
     assert (host.kind, host.location_type) == ("location", "Host community")
     assert parents(iom_store, "kulmis") == ["kulmis", "balcad", "middle-shabelle"]
-    left_out = " ".join(report.ignored_columns)
-    assert "#affected+idps+ind+newdisp (column 9): new displacements" in left_out
+    assert not report.ignored_columns
     # A count of returnees is no movement: check finds no "returns from ? to" anything.
-    assert not any(f.is_flow for f in iom_store.figures())
+    assert not any(f.is_movement for f in iom_store.figures())
 
 
 def test_origin_areas_are_parts_of_the_total_and_not_the_sites_own_area(iom_store):
@@ -208,9 +228,12 @@ def test_origin_areas_are_parts_of_the_total_and_not_the_sites_own_area(iom_stor
     assert report.written and not report.errors, report.errors
     (maiduguri,) = iom_store.figures(FigureFilter(site_ids=["ng008016"]))
     assert maiduguri.low == 120000 + 4500 + 800
-    assert maiduguri.value_text == (
-        "120,000 (Borno, NG008) + 4,500 (Yobe, NG036) + 800 (Adamawa, NG002)"
-    )
+    assert maiduguri.value_text == "125,300 (sum of 3 parts by origin)"
+    assert [(p.label, p.value) for p in maiduguri.parts] == [
+        ("Adamawa (NG002)", 800),
+        ("Borno (NG008)", 120000),
+        ("Yobe (NG036)", 4500),
+    ]
     assert parents(iom_store, "ng008016") == ["ng008016", "ng008"]  # Borno, not Yobe
     # The file repeats Damaturu's one row: a copy, counted once, never summed.
     (damaturu,) = iom_store.figures(FigureFilter(site_ids=["ng036006"]))
@@ -248,8 +271,8 @@ def test_a_year_and_a_month_column_make_a_month_and_org_name_names_the_source(st
     report = imported(store, "dtm_year_month.csv", source=None)
     assert report.written and not report.errors, report.errors
     assert report.sources_created == ["iom-dtm-mali"]
-    assert figures_at(store, "ml05") == {("households", "households", 12345, "2023-11-01", "month")}
-    assert figures_at(store, "ml07") == {("households", "households", 4020, "2023-11-01", "month")}
+    assert figures_at(store, "ml05") == {("population", "households", 12345, "2023-11-01", "month")}
+    assert figures_at(store, "ml07") == {("population", "households", 4020, "2023-11-01", "month")}
     assert parents(store, "ml07") == ["ml07", "mli"]
 
 
@@ -422,10 +445,9 @@ def test_import_describes_a_new_source_inline_as_add_does(run, tmp_path):
         "--published", "2024-05-14", "--reliability", "B",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "Added 2 figures" in result.output and "new sources: idmc-2024-05-14" in result.output
-    assert (
-        "Columns left out (2):\n  #affected+idps+ind+newdisp+conflict (column 5)" in result.output
-    )
+    assert "Added 4 figures" in result.output and "new sources: idmc-2024-05-14" in result.output
+    assert "Columns left out" not in result.output  # new displacements are read now
+    assert "4 figures have parts from columns" in result.output
     shown = run("source", "show", "idmc-2024-05-14")
     assert shown.exit_code == 0 and "IDMC country displacement data" in shown.output, shown.output
 
@@ -444,20 +466,34 @@ def test_a_file_without_a_source_names_options_that_exist(run):
     assert "give --source SOURCE" in result.output and "--publisher NAME" in result.output
 
 
+# What each count hashtag means (count_tags.ATTRIBUTES), as the README's table says it:
+# (indicator, unit, group, part) or why the column is left out.
 README_COUNTS = [
-    ("#affected+idps", ("population", "people", None, None)),
-    ("#affected+idps+ind+stock", ("population", "people", None, None)),
-    ("#affected+idps+hh", ("households", "households", None, None)),
-    ("#affected+hh", ("households", "households", None, None)),
-    ("#affected+returnees", ("returnees", "people", None, None)),
-    ("#affected+returnees+hh", ("returnees", "households", None, None)),
-    ("#affected+refugees", ("population", "people", None, "refugees")),
-    ("#affected+idps+ind+stock+conflict", ("population", "people", "conflict", None)),
-    ("#affected+idps+ind+f", "a disaggregated count (+f), not a total"),
-    ("#affected+idps+ind+newdisp", "new displacements"),
+    ("#affected+idps", ("population", "people", "idps", ())),
+    ("#affected+idps+ind+stock", ("population", "people", "idps", ())),
+    ("#affected+idps+hh", ("population", "households", "idps", ())),
+    ("#affected+returnees", ("population", "people", "returnees", ())),
+    ("#affected+returnees+hh", ("population", "households", "returnees", ())),
+    ("#affected+returnees+idps", ("population", "people", "idp_returnees", ())),
+    ("#affected+refugees", ("population", "people", "refugees", ())),
+    ("#affected+asylum", ("population", "people", "asylum_seekers", ())),
+    ("#affected+displaced", ("population", "people", None, ())),
+    ("#affected+idps+ind+newdisp", ("new_displacements", "people", "idps", ())),
+    ("#affected+idps+ind+internaldisp", ("new_displacements", "people", "idps", ())),
+    ("#affected+idps+ind+f", ("population", "people", "idps", (("sex", "female"),))),
+    ("#affected+idps+ind+m+age0_4",
+     ("population", "people", "idps", (("sex", "male"), ("age", "0-4")))),
+    ("#affected+idps+children", ("population", "people", "idps", (("age", "children"),))),
+    ("#affected+idps+ind+stock+conflict",
+     ("population", "people", "idps", (("cause", "conflict"),))),
+    ("#affected+idps+ind+cause+conflict+insurgency",
+     ("population", "people", "idps", (("cause", "conflict – insurgency"),))),
+    ("#affected+hh", "does not say who is counted"),
     ("#affected+hh+ind", "says both individuals (+ind) and households (+hh)"),
     ("#affected+ind", "does not say who is counted"),
-]
+    ("#affected+idps+disabled", "people with disabilities"),
+    ("#affected+idps+incamp", "+incamp is not an attribute dispstats reads"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("tag", "expected"), README_COUNTS)
@@ -470,9 +506,30 @@ def test_count_tags_mean_what_the_readme_table_says(tag, expected):
     if isinstance(expected, str):
         assert isinstance(meaning, str) and meaning.startswith(expected)
     else:
-        assert (meaning.indicator, meaning.unit, meaning.part, meaning.group) == expected
+        assert (meaning.indicator, meaning.unit, meaning.group, meaning.part) == expected
     attributes = tag.split("+")[1:]
     assert f"`{tag}" in readme or all(f"+{a}" in readme for a in attributes), tag
+
+
+def test_every_attribute_of_the_count_table_is_in_the_readme():
+    from dispstats.model.count_tags import ATTRIBUTES
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### What each hashtag becomes") :]
+    missing = [a for a in ATTRIBUTES if f"+{a}" not in table]
+    assert not missing, missing
+
+
+def test_the_import_reads_back_every_part_tag_an_export_writes():
+    from dispstats.model.count_tags import count_meaning, part_tag
+    from dispstats.model.hxl import parse_tag
+
+    for group in ("idps", "refugees", "asylum_seekers", "idp_returnees", "host_community"):
+        for unit in ("people", "households"):
+            for key in ((("sex", "female"),), (("age", "60+"),), (("sex", "male"), ("age", "5-17")),
+                        (("cause", "conflict – clash"),), (("age", "children"),)):  # fmt: skip
+                meaning = count_meaning(parse_tag(part_tag(group, unit, key)))
+                assert (meaning.group, meaning.unit, meaning.part) == (group, unit, key)
 
 
 def test_imported_sites_named_in_another_script_get_readable_ids(iom_store, tmp_path):

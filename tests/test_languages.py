@@ -115,18 +115,21 @@ def test_the_english_brief_has_the_words_the_check_looks_for(briefs):
 def test_numbers_and_dates_are_the_locales_own(briefs):
     _, made = briefs
     # French groups thousands with a narrow no-break space (text extraction makes it a space).
-    assert made["fr"].data.key_figures[0].best.words == f"environ 45{NNBSP}000"
+    key = made["fr"].data.key_figures[0]
+    assert (key.best.words, key.others[0].words) == (f"45{NNBSP}000", f"environ 45{NNBSP}000")
+    assert key.shares == ["52\xa0% de femmes et de filles, 55\xa0% d’enfants"]  # CLDR: no-break
     fr = pdf_text(made["fr"].path)
     assert "environ 45 000" in fr and "16 sept. 2018" in fr
     assert "du 17 septembre au 23 septembre 2018" in fr
     assert "entre 70 000 et 80 000" in fr  # a range, worded
     # Latin digits by default in Arabic, as OCHA's Arabic products print them.
-    assert plain(made["ar"].data.key_figures[0].best.words) == "حوالي 45,000"
+    assert plain(made["ar"].data.key_figures[0].others[0].words) == "حوالي 45,000"
     ar = logical_text(made["ar"].path)
     assert "حوالي 45,000" in ar and "16 سبتمبر 2018" in ar
-    assert plain(made["arab"].data.key_figures[0].best.words) == "حوالي ٤٥٬٠٠٠"
+    assert plain(made["arab"].data.key_figures[0].others[0].words) == "حوالي ٤٥٬٠٠٠"
     arab = logical_text(made["arab"].path)
-    assert made["arab"].data.key_figures[0].best.when == "١٦ سبتمبر ٢٠١٨"
+    assert made["arab"].data.key_figures[0].others[0].when == "١٦ سبتمبر ٢٠١٨"
+    assert "نساء وفتيات" in plain(made["ar"].data.key_figures[0].shares[0])
     assert "حوالي ٤٥٬٠٠٠" in arab and "٢٠١٨" in arab and "45,000" not in arab
 
 

@@ -19,7 +19,8 @@ from sqlalchemy import text
 
 from dispstats.model.parse import DateRef, Quantity
 from dispstats.model.records import Figure, Site, Source, public_only
-from dispstats.series import best_estimate, latest_estimates
+from dispstats.series import SeriesKey, latest_estimates
+from dispstats.series.estimate import estimate_of
 from dispstats.store import Store
 from dispstats.store.filters import FigureFilter
 from dispstats.store.lite import LiteStore
@@ -27,11 +28,18 @@ from dispstats.store.rows import version_values
 
 START = date(2024, 1, 1)
 SITES = ["a", "b", "c"]
-INDICATORS = ["population", "households"]
+# Kinds of series (indicator, population group, unit): each is a series of its own at a site.
+KINDS = [
+    ("population", "idps", "people"),
+    ("population", "idps", "households"),
+    ("population", "refugees", "people"),
+    ("population", None, "people"),
+    ("new_displacements", "idps", "people"),
+]
 
 new_figure = st.tuples(
     st.sampled_from(SITES),
-    st.sampled_from(INDICATORS),
+    st.sampled_from(KINDS),
     st.integers(0, 12),  # day
     st.sampled_from(["public", "public", "restricted"]),
 )
@@ -45,12 +53,14 @@ operation = st.one_of(
 )
 
 
-def _figure(site: str, indicator: str, day: int, sensitivity: str) -> Figure:
+def _figure(site: str, kind: tuple, day: int, sensitivity: str) -> Figure:
     when = START + timedelta(days=day)
+    indicator, group, unit = kind
     return Figure(
         site_id=site,
         indicator=indicator,
-        unit="households" if indicator == "households" else "people",
+        population_group=group,
+        unit=unit,
         quantity=Quantity(100 + day, 100 + day),
         value_text=str(100 + day),
         ref=DateRef(when, when),
@@ -76,13 +86,14 @@ def _apply(store: Store, db: str, operations) -> None:
             if current.is_retracted:
                 continue
             if kind == "correct":
-                site, indicator, day, sensitivity = args[1]
-                moved = _figure(site, indicator, day, sensitivity)
+                site, kind, day, sensitivity = args[1]
+                moved = _figure(site, kind, day, sensitivity)
                 store.correct(
                     figure_id,
                     "re-read",
                     site_id=site,
-                    indicator=indicator,
+                    indicator=moved.indicator,
+                    population_group=moved.population_group,
                     unit=moved.unit,
                     ref=moved.ref,
                     sensitivity=sensitivity,
@@ -93,31 +104,36 @@ def _apply(store: Store, db: str, operations) -> None:
                 store.recommend(figure_id)
 
 
-def _table(store: Store) -> dict[tuple[str, str, str], set[int]]:
+def _table(store: Store) -> dict[tuple, set[int]]:
     with store.engine.connect() as connection:
         rows = connection.execute(
             text(
-                "SELECT l.scope, l.site_id, l.indicator, v.figure_id FROM latest_figures l "
+                "SELECT l.scope, l.site_id, l.indicator, l.population_group, l.unit, "
+                "v.figure_id, v.population_group, v.unit FROM latest_figures l "
                 "JOIN figure_versions v ON v.row_id = l.row_id"
             )
         )
-        found: dict[tuple[str, str, str], set[int]] = defaultdict(set)
-        for scope, site, indicator, figure_id in rows:
-            found[(scope, site, indicator)].add(figure_id)
+        found: dict[tuple, set[int]] = defaultdict(set)
+        for scope, site, indicator, group, unit, figure_id, own_group, own_unit in rows:
+            assert (group, unit) == (own_group, own_unit)  # the table's key is the figure's
+            found[(scope, site, indicator, group, unit)].add(figure_id)
     return dict(found)
 
 
+def _series(f: Figure) -> tuple:
+    return (f.site_id, f.indicator, f.population_group, f.unit)
+
+
 def _newest(figures: list[Figure], as_of: date | None = None) -> dict[tuple, set[int]]:
-    """The definition, by a scan of every current figure."""
+    """The definition, by a scan of every current figure: per series, the newest."""
     newest: dict[tuple, date] = {}
     for f in figures:
         if as_of is None or f.ref.start <= as_of:
-            pair = (f.site_id, f.indicator)
-            newest[pair] = max(newest.get(pair, f.ref.start), f.ref.start)
+            newest[_series(f)] = max(newest.get(_series(f), f.ref.start), f.ref.start)
     found: dict[tuple, set[int]] = defaultdict(set)
     for f in figures:
-        if newest.get((f.site_id, f.indicator)) == f.ref.start:
-            found[(f.site_id, f.indicator)].add(f.id)
+        if newest.get(_series(f)) == f.ref.start:
+            found[_series(f)].add(f.id)
     return dict(found)
 
 
@@ -156,7 +172,7 @@ def test_the_table_equals_the_newest_figures_after_any_writes(operations):
                 for flag, figures in ((False, current), (True, public)):
                     got = defaultdict(set)
                     for f in store.latest_as_of(as_of, public=flag):
-                        got[(f.site_id, f.indicator)].add(f.id)
+                        got[_series(f)].add(f.id)
                     assert dict(got) == _newest(figures, as_of)
 
 
@@ -166,15 +182,16 @@ def test_init_rebuilds_the_table_to_what_the_writes_kept(db_url):
         store.add_records(
             [Site(s, s.upper()) for s in SITES], [Source("ocha", "OCHA", "un", reliability="B")]
         )
-        first = store.add_figure(_figure("a", "population", 5, "public"))
-        store.add_figure(_figure("a", "population", 5, "restricted"))
-        store.add_figure(_figure("b", "population", 2, "public"))
+        idps = KINDS[0]
+        first = store.add_figure(_figure("a", idps, 5, "public"))
+        store.add_figure(_figure("a", idps, 5, "restricted"))
+        store.add_figure(_figure("b", idps, 2, "public"))
         # Moving a figure from a to c: a's newest becomes the restricted one alone.
         store.correct(first.id, "it was camp C", site_id="c")
         kept = _table(store)
         assert kept == _expected(store)
-        assert kept[("public", "c", "population")] == {first.id}
-        assert ("public", "a", "population") not in kept
+        assert kept[("public", "c", "population", "idps", "people")] == {first.id}
+        assert ("public", "a", "population", "idps", "people") not in kept
     again, _ = Store.init(db_url)
     with again:
         assert _table(again) == kept
@@ -182,7 +199,7 @@ def test_init_rebuilds_the_table_to_what_the_writes_kept(db_url):
 
 estimated_figure = st.tuples(
     st.sampled_from(SITES),
-    st.sampled_from(INDICATORS),
+    st.sampled_from(KINDS),
     st.integers(0, 12),  # day
     st.sampled_from(["public", "public", "restricted"]),
     st.one_of(st.none(), st.integers(0, 999)),  # None: a report with no number
@@ -196,9 +213,9 @@ estimated_figure = st.tuples(
 def test_latest_estimates_pick_what_the_rule_picks_from_every_figure(specs, day):
     with tempfile.TemporaryDirectory() as folder, _new_store(Path(folder) / "s.db") as store:
         store.add_records([], [Source("press", "Press", "media", reliability="C")])
-        for site, indicator, when, sensitivity, value, source, recommended in specs:
+        for site, kind, when, sensitivity, value, source, recommended in specs:
             f = replace(
-                _figure(site, indicator, when, sensitivity),
+                _figure(site, kind, when, sensitivity),
                 source_id=source,
                 role="recommended" if recommended else "automatic",
             )
@@ -213,9 +230,9 @@ def test_latest_estimates_pick_what_the_rule_picks_from_every_figure(specs, day)
             if public:
                 sites, figures = public_only(sites, figures)
             expected = {}
-            for pair in sorted({(f.site_id, f.indicator) for f in figures}):
-                e = best_estimate(figures, sources, *pair, as_of)
+            for key in {_series(f) for f in figures}:
+                e = estimate_of(SeriesKey(*key), figures, sources, as_of)
                 if e.figure is not None:
-                    expected[pair] = (e.figure.id, e.reason)
+                    expected[key] = (e.figure.id, e.reason)
             found = latest_estimates(store, as_of, public=public)
-            assert {p: (e.figure.id, e.reason) for p, e in found.items()} == expected
+            assert {tuple(k): (e.figure.id, e.reason) for k, e in found.items()} == expected

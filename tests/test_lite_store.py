@@ -67,7 +67,7 @@ def test_the_brief_reads_answer_as_the_sqlalchemy_store_does(both, as_of):
     # What a brief reads besides figures: the newest figures of every series (from the
     # latest_figures table, or by a seek when they are after the date) and the restricted flag.
     store, lite = both
-    for indicator in (None, "population", "households"):
+    for indicator in (None, "population", "departures"):
         for site_ids in ((), ("rukban", "secret"), ("syr-55km-zone",)):
             for public in (False, True):
                 got = lite.latest_as_of(as_of, indicator, site_ids, public=public)
@@ -108,7 +108,8 @@ def test_a_figure_added_through_either_path_is_stored_in_the_same_rows(tmp_path)
     fields = {
         "site": "Rukban", "indicator": "departures", "value": "between 2,000 and 2,500",
         "date": "2018-09", "destination": "syr-euphrates-shield", "status": "planned",
-        "group": "Qaryatayn tribe", "excerpt": "up to 2,500 people", "note": "one source",
+        "group": "idps", "description": "Qaryatayn tribe", "excerpt": "up to 2,500 people",
+        "note": "one source", "parts": ["female=1,200"],
         "publisher": "Hammurabi's Justice", "publisher_type": "party to conflict",
         "published": "2018-09-17", "reliability": "D", "source": "hj-2",
     }  # fmt: skip

@@ -203,13 +203,52 @@ def test_a_single_day_is_required_for_publication_dates():
         ("population", "population"),
         ("Population", "population"),
         ("pop", "population"),
-        ("HH", "households"),
         ("departure", "departures"),
         ("relocations", "relocation"),
+        ("new displacements", "new_displacements"),
+        ("newdisp", "new_displacements"),
     ],
 )
 def test_indicators_and_their_synonyms(text, expected):
     assert parse_choice(text, "indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "advice"),
+    [
+        ("households", "--indicator population --unit households"),
+        ("HH", "--indicator population --unit households"),
+        ("returnees", "--indicator population --group returnees"),
+    ],
+)
+def test_the_indicators_of_earlier_versions_are_refused_with_the_words_of_now(text, advice):
+    from dispstats.model.fields import parse_indicator
+
+    with pytest.raises(InputError) as refused:
+        parse_indicator(text)
+    assert advice in str(refused.value) and f"'{text}' is no longer an indicator" in str(
+        refused.value
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [("IDPs", "idps"), ("refugee", "refugees"), ("Asylum seekers", "asylum_seekers"),
+     ("returned IDPs", "idp_returnees"), ("host community", "host_community")],
+)  # fmt: skip
+def test_population_groups_are_a_controlled_list(text, group):
+    from dispstats.model.fields import parse_group
+
+    assert parse_group(text) == group
+
+
+def test_free_words_for_a_group_are_refused_naming_the_description_option():
+    from dispstats.model.fields import parse_group
+
+    with pytest.raises(InputError) as refused:
+        parse_group("Qaryatayn tribe")
+    assert "'Qaryatayn tribe' is not a population group" in str(refused.value)
+    assert "--description" in str(refused.value)
 
 
 def test_an_unknown_indicator_is_refused_with_the_list_and_a_suggestion():

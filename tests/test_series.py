@@ -171,12 +171,12 @@ def test_check_reads_and_estimates_with_the_cyclic_collector_paused_then_restore
         return watched
 
     monkeypatch.setattr(camps, "figures", spy(camps.figures))
-    monkeypatch.setattr(from_store, "best_estimate", spy(from_store.best_estimate))
+    monkeypatch.setattr(from_store, "estimate_of", spy(from_store.estimate_of))
     monkeypatch.setattr(from_store, "stock_flow_findings", spy(from_store.stock_flow_findings))
     assert check(camps, date(2018, 9, 17)).findings == expected
     assert gc.isenabled()
     assert sorted(set(seen)) == [
-        ("best_estimate", False),
+        ("estimate_of", False),
         ("figures", False),
         ("stock_flow_findings", False),
     ]
@@ -185,7 +185,7 @@ def test_check_reads_and_estimates_with_the_cyclic_collector_paused_then_restore
     weekly_series(camps, ["camp-a"], "population", 4, date(2018, 9, 17))
     latest_changes(camps, as_of=date(2018, 9, 17))
     assert gc.isenabled()
-    assert sorted(set(seen)) == [("best_estimate", False), ("figures", False)]
+    assert sorted(set(seen)) == [("estimate_of", False), ("figures", False)]
     gc.disable()
     try:  # a caller that paused the collector finds it paused still
         check(camps, date(2018, 9, 17))
@@ -268,7 +268,7 @@ def test_a_population_rise_without_arrivals_is_reported_beyond_the_tolerance(cam
     )
     findings = check(camps, date(2018, 9, 17)).stock_flow
     assert [(f.kind, f.site_id) for f in findings] == [("rise_without_arrivals", "camp-a")]
-    assert "from 1,050 (2018-09-08) to 1,500 (2018-09-15)" in said(camps, findings[0])
+    assert "from 1,050 people (2018-09-08) to 1,500 people (2018-09-15)" in said(camps, findings[0])
 
 
 def test_retracted_movements_are_not_reported(camps):
@@ -294,7 +294,7 @@ def test_demo_series_on_the_command_line(run):
     rows = json.loads(run("series", "rukban", "--weeks", "2", "--end", "2018-W38", "--json").output)
     assert [(r["week"], r["low"], r["source_id"]) for r in rows] == [
         ("2018-W37", 45000, "ocha-2018-09"),
-        ("2018-W38", 45000, "ocha-2018-09"),
+        ("2018-W38", 45000, "demo-illustrative-2018-09-21"),  # the demo's illustrative figure
     ]
 
 
@@ -306,7 +306,7 @@ def test_a_range_read_at_its_ends_is_not_a_rise_and_findings_never_quote_a_midpo
     findings = check(camps, as_of=date(2018, 9, 30)).stock_flow
     rises = [f for f in findings if f.kind == "rise_without_arrivals"]
     assert [f.site_id for f in rises] == ["camp-b"]
-    assert "from 1,000–2,000 (2018-08-01) to 9,000" in said(camps, rises[0])
+    assert "from 1,000–2,000 people (2018-08-01) to 9,000 people" in said(camps, rises[0])
     assert "1,500" not in said(camps, rises[0])
 
 
@@ -317,4 +317,4 @@ def test_a_site_whose_first_report_has_no_number_is_checked_from_its_first_numbe
     add(camps, "camp-a", "many more", "2018-09-16", unquantified=True, excerpt="many more")
     findings = check(camps, date(2018, 9, 17)).stock_flow
     assert [(f.kind, f.site_id) for f in findings] == [("rise_without_arrivals", "camp-a")]
-    assert "from 1,000 (2018-09-08) to 1,500 (2018-09-15)" in said(camps, findings[0])
+    assert "from 1,000 people (2018-09-08) to 1,500 people (2018-09-15)" in said(camps, findings[0])

@@ -256,17 +256,21 @@ def test_sqlite_stores_use_wal_and_foreign_keys(tmp_path):
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
-def test_latest_figure_query_is_an_index_seek_on_sqlite(tmp_path):
+def test_latest_figure_of_a_series_is_an_index_seek_on_sqlite(tmp_path):
     store, _ = Store.init(str(tmp_path / "plan.db"))
     with store, store.engine.connect() as connection:
         plan = " ".join(
             row[-1]
             for row in connection.exec_driver_sql(
                 "EXPLAIN QUERY PLAN SELECT max(ref_start) FROM figure_versions "
-                "WHERE site_id = 'a' AND indicator = 'population' AND ref_start <= '2018-09-16'"
+                "WHERE site_id = 'a' AND indicator = 'population' AND unit = 'people' "
+                "AND population_group IS 'idps' AND ref_start <= '2018-09-16'"
             )
         )
-    assert "ix_figure_versions_site_indicator_ref" in plan
+    assert (
+        "ix_figure_versions_series_ref (site_id=? AND indicator=? AND unit=? AND "
+        "population_group=? AND ref_start<?)"
+    ) in plan
 
 
 def test_public_outputs_drop_figures_touching_any_restricted_site():

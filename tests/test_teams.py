@@ -55,7 +55,7 @@ def team(request):
 def test_a_reader_can_read_but_any_write_fails_clearly(team):
     urls, _ = team
     with Store.open(urls["reader"]) as store:
-        assert len(store.figures()) == 6
+        assert len(store.figures()) == 7
         assert estimate(store, "Rukban").figure.quantity.low == 45000
         with pytest.raises(StoreError, match="no permission to write"):
             add_figure(store, FIGURE, today=TODAY)

@@ -20,12 +20,18 @@ OCHA = Source("ocha", "OCHA", "un", reliability="B")
 
 
 def _figure(
-    site: str, low: int, high: int | None = None, day: date = AS_OF, source: str = "ocha"
+    site: str,
+    low: int,
+    high: int | None = None,
+    day: date = AS_OF,
+    source: str = "ocha",
+    group: str | None = None,
 ) -> Figure:
     high = low if high is None else high
     return Figure(
         site_id=site,
         indicator="population",
+        population_group=group,
         quantity=Quantity(low, high),
         value_text=f"{low:,}" if low == high else f"{low:,}-{high:,}",
         ref=DateRef(day, day),
@@ -165,7 +171,7 @@ def test_a_public_total_leaves_restricted_sites_out_and_says_so(demo_store):
             )
         ],
         [],
-        [_figure("hidden-camp", 7_777, day=date(2018, 9, 16), source="ocha-2018-09")],
+        [_figure("hidden-camp", 7_777, day=date(2018, 9, 16), source="ocha-2018-09", group="idps")],
     )
     (internal,) = hierarchy_totals(demo_store, as_of=date(2018, 9, 17))
     assert internal.low == 45_000 + 7_777
@@ -176,18 +182,18 @@ def test_a_public_total_leaves_restricted_sites_out_and_says_so(demo_store):
 def test_the_totals_command_prints_totals_and_public_json_has_no_restricted_site(
     restricted_db, run
 ):
-    # As of the 20th, Rukban's newest figure (43,210, the 19th) is restricted.
-    result = run("totals", "--as-of", "2018-09-20", db=restricted_db)
+    # As of the 22nd, Rukban's newest figure (43,210, the 22nd) is restricted.
+    result = run("totals", "--as-of", "2018-09-22", db=restricted_db)
     assert result.exit_code == 0, result.output
     assert "55-km At Tanf deconfliction zone" in result.output and "43,210" in result.output
-    public = run("totals", "--as-of", "2018-09-20", "--public", "--json", db=restricted_db)
+    public = run("totals", "--as-of", "2018-09-22", "--public", "--json", db=restricted_db)
     assert public.exit_code == 0, public.output
     data = json.loads(public.output)
-    assert [(t["area"], t["low"]) for t in data] == [("syr-55km-zone", 45_000)]
+    assert [(t["area"], t["low"], t["unit"]) for t in data] == [("syr-55km-zone", 45_000, "people")]
     assert all(t["excluding_restricted_sites"] for t in data)
     for secret in ("43210", "43,210", "98765", "secret", "33.123"):
         assert secret not in public.output
-    by_area = run("totals", "--by", "admin1", "--country", "SYR", "--as-of", "2018-09-20",
+    by_area = run("totals", "--by", "admin1", "--country", "SYR", "--as-of", "2018-09-22",
                   "--public", db=restricted_db)  # fmt: skip
     assert by_area.exit_code == 0, by_area.output
     assert "Homs (SY04)" in by_area.output and "excluding restricted sites" in by_area.output
@@ -197,8 +203,11 @@ def test_the_totals_command_prints_totals_and_public_json_has_no_restricted_site
 def test_estimate_of_a_parent_shows_its_sites_total_beside_its_own_figure(run):
     result = run("estimate", "55-km zone", "--as-of", "2018-09-17")
     assert result.exit_code == 0, result.output
-    assert "Total of its 1 site: 45,000 (1 of 1 reported in the last 8 weeks)" in result.output
-    assert "Rukban: 45,000" in result.output
+    assert "population (IDPs)" in result.output.splitlines()[0]
+    assert "Total of its 1 site: 45,000 people (1 of 1 reported in the last 8 weeks)" in (
+        result.output
+    )
+    assert "Rukban: 45,000 people" in result.output
     data = json.loads(run("estimate", "Rukban", "--as-of", "2018-09-17", "--json").output)
     assert data["total"] is None
     assert "totals" in run("--help").output

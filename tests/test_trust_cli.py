@@ -63,15 +63,15 @@ def test_adding_a_figure_already_on_record_is_refused_unless_allowed(on_both):
     # A different value, date or source is a new figure.
     assert on_both(*ADD_AGAIN[:-1], "un-2018-01").exit_code == 0
     allowed = on_both(*ADD_AGAIN, "--allow-duplicate")
-    assert allowed.exit_code == 0 and "Added #8" in allowed.output
+    assert allowed.exit_code == 0 and "Added #9" in allowed.output
 
 
 def test_in_a_terminal_adding_a_duplicate_asks_first(run):
-    declined = run(*ADD_AGAIN, "--interactive", input="n\n")
+    declined = run(*ADD_AGAIN, "--interactive", input="\nn\n")
     assert declined.exit_code == 1
     assert "Already on record: #4" in declined.output and "nothing was added" in declined.output
-    accepted = run(*ADD_AGAIN, "--interactive", input="y\n")
-    assert accepted.exit_code == 0 and "Added #7" in accepted.output
+    accepted = run(*ADD_AGAIN, "--interactive", input="\ny\n")  # no group, then yes
+    assert accepted.exit_code == 0 and "Added #8" in accepted.output
 
 
 def _run_all(run, steps) -> None:
@@ -85,7 +85,7 @@ def _restricted_then_declassified(run) -> None:
         ("add", "--site", "Rukban", "--indicator", "population", "--value", "47,500",
          "--date", "2018-09-18", "--source", "ocha-2018-09", "--sensitivity", "restricted",
          "--excerpt", "47,500 counted at the berm", "--note", "camp committee list"),
-        ("correct", "7", "--value", "47,800", "--keep-excerpt",
+        ("correct", "8", "--value", "47,800", "--keep-excerpt",
          "--reason", "informant Abu Zaid recounted the eastern sector"),
     ]  # fmt: skip
     _run_all(run, steps)
@@ -94,7 +94,7 @@ def _restricted_then_declassified(run) -> None:
 def test_declassifying_says_what_public_outputs_will_show(on_both):
     _restricted_then_declassified(on_both)
     result = on_both(
-        "correct", "7", "--sensitivity", "public", "--reason", "cleared for release by OCHA"
+        "correct", "8", "--sensitivity", "public", "--reason", "cleared for release by OCHA"
     )
     assert result.exit_code == 0, result.output
     assert "Now public" in result.output
@@ -105,7 +105,7 @@ def test_declassifying_says_what_public_outputs_will_show(on_both):
 
 def test_public_outputs_never_show_the_reason_of_a_restricted_version(on_both, tmp_path):
     _restricted_then_declassified(on_both)
-    assert on_both("correct", "7", "--sensitivity", "public", "--reason", "cleared").exit_code == 0
+    assert on_both("correct", "8", "--sensitivity", "public", "--reason", "cleared").exit_code == 0
     csv, xlsx = tmp_path / "p.csv", tmp_path / "p.xlsx"
     assert on_both("export", "hxl", "--public", "-o", str(csv)).exit_code == 0
     assert (
@@ -163,7 +163,8 @@ def _with_restricted(run) -> None:
     steps = [
         ("site", "add", "Hidden Enclave", "--kind", "camp", "--sensitivity", "restricted"),
         ("add", "--site", "Rukban", "--indicator", "population", "--value", "987,654",
-         "--date", "2018-09-20", "--source", "ocha-2018-09", "--sensitivity", "restricted"),
+         "--date", "2018-09-20", "--source", "ocha-2018-09", "--sensitivity", "restricted",
+         "--group", "idps"),
         ("add", "--site", "Hidden Enclave", "--indicator", "population", "--value", "12,345",
          "--date", "2018-09-20", "--source", "ocha-2018-09"),
     ]  # fmt: skip
@@ -202,7 +203,7 @@ def test_public_views_answer_a_restricted_name_or_figure_as_an_unknown_one(on_bo
         hidden = answer(*command, "Hidden Enclave", "--public", name="Hidden Enclave")
         assert hidden == answer(*command, "Zzzzzz Qqqqq", "--public", name="Zzzzzz Qqqqq")
         assert hidden[0] == 1 and "Hidden" not in hidden[1]
-    restricted = answer("show", "7", "--public", name="7")
+    restricted = answer("show", "8", "--public", name="8")
     assert restricted == answer("show", "999", "--public", name="999")
     shown = on_both("show", "4", "--public")
     assert shown.exit_code == 0 and "Entered" not in shown.output
@@ -218,7 +219,7 @@ def test_the_terminal_names_sites_and_every_column_has_a_header(run):
         "Site", "Week", "Value", "Source", "Reference", "Age", "Stale",
     ]  # fmt: skip
     assert (
-        "Rukban · population · as of 2018-09-23"
+        "Rukban · population (IDPs) · as of 2018-09-23"
         in run("estimate", "Rukban", "--as-of", "2018-09-23").output
     )
 

@@ -103,12 +103,12 @@ def test_a_row_cannot_be_written_twice_or_over_a_formatted_one(tmp_path):
 
 
 def test_an_export_too_large_for_a_sheet_is_refused_and_writes_nothing(run, tmp_path, monkeypatch):
-    # Excel's 1,048,576 rows, made small: the demo's 6 figures and their 2 header rows.
+    # Excel's 1,048,576 rows, made small: the demo's 7 figures and their 2 header rows.
     monkeypatch.setattr(xlsx_sheet, "SHEET_ROWS", 7)
     out = tmp_path / "too-big.xlsx"
     result = run("export", "xlsx", "-o", str(out))
     assert result.exit_code == 1
-    assert "6 figures and the Figures sheet's 2 header rows are more than Excel's 7 rows" in (
+    assert "7 figures and the Figures sheet's 2 header rows are more than Excel's 7 rows" in (
         result.output
     )
     assert "dispstats export hxl" in result.output and "Traceback" not in result.output

@@ -41,6 +41,7 @@ LAZY_COMMANDS = {
     "recommend": ("estimates", "Mark a figure as recommended: among figures of its date it..."),
     "retract": ("entry", "Withdraw a figure."),
     "series": ("estimates", "Weekly best estimates for sites: the value at each week's..."),
+    "settings": ("entry", "Show the store's settings, or set one for everyone who..."),
     "show": ("views", "Show a figure's current version with its source and excerpt."),
     "site": ("views", "Add, list and show sites (camps, settlements, zones..."),
     "source": ("views", "Add, list and show sources (who reported figures, where..."),

@@ -12,6 +12,7 @@ from dispstats.cli.options import if_version_option, new_source_options
 from dispstats.cli.render import figure_json, figure_line, print_json, site_labels
 from dispstats.errors import DispstatsError, DuplicateFigure, InputError, NotFound
 from dispstats.model import vocab
+from dispstats.model.fields import parse_group
 from dispstats.model.parse import parse_dateref, parse_quantity
 from dispstats.store import entry
 
@@ -52,6 +53,8 @@ def init(ctx: click.Context, demo: bool, roles: bool) -> None:
             click.echo(f"Created a dispstats store at {store.url}")
         else:
             click.echo(f"Store at {store.url} is ready (schema {before} checked)")
+        for note in store.upgrade_notes:
+            click.echo(f"Upgraded: {note}")
         if demo:
             loaded = load_demo(store)
             if loaded.already_loaded:
@@ -78,7 +81,7 @@ def _interactive(flag: bool | None) -> bool:
 def _ask(question: str, parse, default: str | None = None) -> str:
     """Prompt until `parse` accepts the answer; shows the library's message on refusal."""
     while True:
-        answer = click.prompt(question, default=default, show_default=default is not None)
+        answer = click.prompt(question, default=default, show_default=bool(default))
         try:
             parse(answer)
             return answer
@@ -97,6 +100,15 @@ def _prompt_missing(store: Store, fields: dict) -> None:
         fields["indicator"] = _ask(
             f"Indicator ({', '.join(vocab.INDICATORS)})",
             lambda text: entry.figure_changes(store, {"indicator": text}),
+        )
+    if not fields["group"]:
+        fields["group"] = (
+            _ask(
+                "Population group (idps, refugees, returnees ...; Enter if not said)",
+                lambda text: text and parse_group(text),
+                default="",
+            )
+            or None
         )
     if not fields["value"] and not fields["unquantified"]:
         fields["value"] = _ask("Value as the source words it (e.g. 'about 45,000')", parse_quantity)
@@ -146,10 +158,26 @@ FIGURE_OPTIONS = [
         "(day first), a month 2018-09, an ISO week 2018-W38, or a period A..B.",
     ),
     click.option("--unit", help="people (default) or households."),
+    click.option(
+        "--group",
+        help="Who is counted: idps, refugees, asylum seekers, returnees, idp returnees, "
+        "refugee returnees, host community, others of concern, all affected. Leave it out when "
+        "the source does not say.",
+    ),
+    click.option(
+        "--description",
+        help="Who the people are in your or the source's words, e.g. 'Qaryatayn tribe'.",
+    ),
+    click.option(
+        "--part",
+        "parts",
+        multiple=True,
+        help="A part of the figure, repeatable: female=23,400; 'age 0-17=24,000'; "
+        "'sex female, age 0-4=1,200'; 'cause conflict=500'; 'origin Borno=800'.",
+    ),
     click.option("--destination", help="For departures and relocations: where to (site)."),
     click.option("--origin", help="For arrivals and returns: where from (site)."),
     click.option("--status", help="For movements: planned, under way or completed."),
-    click.option("--group", help="Population group, e.g. 'Qaryatayn tribe'."),
     click.option("--excerpt", help="The source's words that support the number."),
     click.option("--confidence", help="Your confidence: high, medium (default) or low."),
     click.option("--note", help="Why you hold that confidence."),
@@ -208,8 +236,10 @@ def add(
       dispstats add --site Rukban --indicator population --value "about 45,000" \\
           --date 2018-09-16 --source ocha-2018-09 \\
           --excerpt "approximately 45,000 displaced people"
-      dispstats add --site "55-km zone" --indicator departures --value 3,000 \\
-          --destination "northern Aleppo" --status planned --group "Qaryatayn tribe" \\
+      dispstats add --site Rukban --indicator population --value 45,000 --group idps \\
+          --part female=23,400 --part male=21,600 --date 2018-09-16 --source ocha-2018-09
+      dispstats add --site "55-km zone" --indicator departures --value 3,000 --group idps \\
+          --destination "northern Aleppo" --status planned --description "Qaryatayn tribe" \\
           --date 2018-09-17 --publisher "Hammurabi's Justice" \\
           --publisher-type "party to conflict" --published 2018-09-17 --reliability D
     """
@@ -238,6 +268,7 @@ def add(
 @figure_options
 @click.option("--source", help="Another source id.")
 @click.option("--role", help="automatic, recommended or triangulation.")
+@click.option("--no-parts", is_flag=True, help="Remove the figure's parts (--part replaces them).")
 @click.option("--reason", required=True, help="Why the figure is corrected (kept in history).")
 @click.option(
     "--keep-excerpt",
@@ -296,7 +327,7 @@ def _names(store: Store) -> dict[str, str]:
 DECLASSIFIED_LABELS = {
     "excerpt": "Excerpt",
     "confidence_note": "Confidence note",
-    "population_group": "Population group",
+    "description": "Who they are",
     "value_text": "Value as reported",
 }
 
@@ -425,3 +456,35 @@ def source_add(ctx: click.Context, id_: str | None, **fields) -> None:
     """
     stored = entry.add_source(state_of(ctx).store(), {"id": id_, **fields})
     click.echo(f"Added source {stored.publisher} (id {stored.id}).")
+
+
+@cli.command()
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@click.pass_context
+def settings(ctx: click.Context, key: str | None, value: str | None) -> None:
+    """Show the store's settings, or set one for everyone who uses the store.
+
+    small_cells: parts of a figure (its breakdown by sex, age, cause, origin) below this many
+    people are withheld from public outputs (default 5).
+
+    \b
+    Examples:
+      dispstats settings
+      dispstats settings small_cells 10
+    """
+    from dispstats.store.settings import SETTINGS, check_setting
+
+    store = state_of(ctx).store()
+    if key is None:
+        for setting in SETTINGS.values():
+            stored = store.setting(setting.key)
+            shown = stored or f"{setting.default} (default)"
+            click.echo(f"{setting.key} = {shown}: {setting.help}")
+        return
+    if value is None:
+        check_setting(key, SETTINGS[key].default if key in SETTINGS else "")
+        click.echo(f"{key} = {store.setting(key) or SETTINGS[key].default}")
+        return
+    store.set_setting(key, check_setting(key, value))
+    click.echo(f"Set {key} = {check_setting(key, value)}.")

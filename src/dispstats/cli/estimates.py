@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import click
 
-from dispstats.cli.app import cli, state_of
+from dispstats.cli.app import UserError, cli, state_of
 from dispstats.cli.options import (
     digits_option,
+    group_view_option,
     if_version_option,
     indicator_option,
     lang_option,
+    parse_group_view,
+    period_option,
     public_view_option,
     stale_weeks_option,
+    unit_view_option,
     window_weeks_option,
 )
 from dispstats.cli.render import (
@@ -22,10 +26,11 @@ from dispstats.cli.render import (
     value_words,
 )
 from dispstats.model import vocab
-from dispstats.model.parse import format_dateref, parse_choice, parse_dateref
+from dispstats.model.fields import parse_indicator
+from dispstats.model.parse import format_dateref, parse_dateref
 from dispstats.reports import wording
 from dispstats.reports.i18n import N_, Lang, get_lang
-from dispstats.series import Estimate, estimate
+from dispstats.series import Estimate
 
 terminal_lang_option = lang_option("Language of the output.", from_env=True)
 SEVERITIES = {"warning": N_("warning"), "info": N_("info")}
@@ -35,66 +40,128 @@ SERIES_HEADERS = (
 
 
 def _indicator(text: str) -> str:
-    return parse_choice(text, "indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS)
+    return parse_indicator(text)
 
 
 @cli.command("estimate")
 @click.argument("site_ref", metavar="SITE")
 @indicator_option
+@group_view_option
+@unit_view_option
 @click.option("--as-of", help="Date of the estimate (default: today).")
+@period_option
 @window_weeks_option
 @stale_weeks_option
 @public_view_option
 @terminal_lang_option
 @digits_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print JSON: one series (say which with --group and --unit when the site has several).",
+)
 @click.pass_context
-def estimate_command(
-    ctx, site_ref, indicator, as_of, window_weeks, stale_weeks, public, lang, digits, as_json
-):
-    """The best estimate for a site as of a date, why it won, and the other estimates.
+def estimate_command(ctx, site_ref, indicator, group, unit, as_of, period, window_weeks,
+                     stale_weeks, public, lang, digits, as_json):  # fmt: skip
+    """The best estimate for a site as of a date, why it won, and the other estimates: one
+    per population group (IDPs and refugees are never compared), in people unless --unit
+    households. New displacements are a flow: their total over --period, never an estimate.
 
     \b
     Examples:
       dispstats estimate Rukban --as-of 2018-09-17
+      dispstats estimate Rukban --group refugees --unit people --json
       dispstats estimate "55-km zone" --indicator departures --as-of 2018-W38 --json
+      dispstats estimate TZA --indicator new_displacements --period 2011
     """
+    from dispstats.series import estimates, flow
+    from dispstats.series.from_store import several_series
+
     store = state_of(ctx).store()
-    when = parse_dateref(as_of, "as-of").end if as_of else None
-    result = estimate(
-        store, site_ref, _indicator(indicator), when, window_weeks, stale_weeks, public=public
-    )
-    publishers = {s.id: s.publisher for s in store.sources()}
-    total = _total_of(store, result, stale_weeks, public)
+    name, chosen = _indicator(indicator), parse_group_view(group)
     t = get_lang(lang, digits, document=False)
+    names = site_labels(store.sites())
+    if _is_period_flow(name):
+        flows = flow(store, site_ref, name, _period(period, name), public=public, group=chosen,
+                     unit=unit)  # fmt: skip
+        _print_flows(flows, names, store, t, as_json, several_series)
+        return
+    when = parse_dateref(as_of, "as-of").end if as_of else None
+    found = estimates(store, site_ref, name, when, window_weeks, stale_weeks, public=public,
+                      group=chosen, unit=unit)  # fmt: skip
+    publishers = {s.id: s.publisher for s in store.sources()}
     if as_json:
+        if len(found) > 1:
+            raise several_series(site_ref, [e.key.kind for e in found])
+        (result,) = found
+        total = _total_of(store, result, stale_weeks, public)
         data = estimate_json(result, window_weeks, public, t)
         print_json(data | {"total": total_json(total, public) if total else None})
         return
-    names = site_labels(store.sites())
-    for line in estimate_lines(result, publishers, window_weeks, names.get(result.site_id), lang=t):
-        click.echo(line)
-    if total is not None:
-        for line in total_lines(total, names, stale_weeks, t):
+    for n, result in enumerate(found):
+        if n:
+            click.echo("")
+        several = len({e.population_group for e in found}) > 1
+        lines = estimate_lines(result, publishers, window_weeks, names.get(result.site_id),
+                               lang=t, name_group=several)  # fmt: skip
+        for line in lines:
+            click.echo(line)
+        total = _total_of(store, result, stale_weeks, public)
+        if total is not None:
+            for line in total_lines(total, names, stale_weeks, t):
+                click.echo(line)
+
+
+def _is_period_flow(indicator: str) -> bool:
+    """New displacements are added up over a period; movements keep their own figures."""
+    return indicator in vocab.FLOW_INDICATORS and indicator not in vocab.MOVEMENT_INDICATORS
+
+
+def _period(text: str | None, indicator: str):
+    if not text:
+        raise UserError(
+            f"{vocab.label(indicator)} are a flow, added up over a period: give --period "
+            "(2011, 2011-03, 2011-W12 or 2011-01-01..2011-06-30)"
+        )
+    ref = parse_dateref(text, "period")
+    return ref.start, ref.end
+
+
+def _print_flows(flows, names, store, t: Lang, as_json: bool, several_series) -> None:
+    if as_json:
+        if len(flows) > 1:
+            raise several_series(flows[0].site_id, [f.key.kind for f in flows])
+        print_json(flow_json(flows[0]))
+        return
+    publishers = {s.id: s.publisher for s in store.sources()}
+    for n, found in enumerate(flows):
+        if n:
+            click.echo("")
+        for line in flow_lines(found, publishers, names.get(found.site_id), t):
             click.echo(line)
 
 
 def _total_of(store, e: Estimate, stale_weeks: int, public: bool):
-    """The total of the site's children, when it has any."""
-    from dispstats.series import site_estimates
+    """The total of the site's children in the estimate's series, when it has any."""
+    from dispstats.series import Kind, site_estimates
 
     if not any(s.parent_id == e.site_id for s in store.sites()):
         return None
+    kind = Kind(e.indicator, e.population_group, e.unit)
     found = site_estimates(
-        store, e.indicator, e.as_of, stale_weeks=stale_weeks, public=public, under=[e.site_id]
+        store, kind, e.as_of, stale_weeks=stale_weeks, public=public, under=[e.site_id]
     )
     return found.site_total(e.site_id) if found.children.get(e.site_id) else None
 
 
 def total_lines(total, names: dict[str, str], stale_weeks: int, t: Lang) -> list[str]:
-    """A parent's total in words: the sum, its coverage, the children stale or unreported."""
+    """A parent's total in words: the sum with its unit, its coverage, the children stale or
+    unreported."""
     amount = (
-        t.span(total.low, total.high) if total.parts else t.gettext("no figure from any of them")
+        wording.amount(t, total.low, total.high, total.unit)
+        if total.parts
+        else t.gettext("no figure from any of them")
     )
     lines = [
         t.ngettext(
@@ -111,9 +178,9 @@ def total_lines(total, names: dict[str, str], stale_weeks: int, t: Lang) -> list
         lines.append("  " + t.gettext("public figures only: excluding restricted sites"))
     for part in total.parts:
         stale = t.gettext(" — STALE") if part.is_stale else ""
-        how = "" if part.estimate else t.gettext(" (total of its own sites)")
+        how = "" if part.estimate or part.flow else t.gettext(" (total of its own sites)")
         name = names.get(part.site_id, part.site_id)
-        lines.append(f"  {name}: {t.span(part.low, part.high)}{how}{stale}")
+        lines.append(f"  {name}: {wording.amount(t, part.low, part.high, total.unit)}{how}{stale}")
     for site_id in total.unreported:
         lines.append(
             "  " + t.gettext("%(site)s: no figure") % {"site": names.get(site_id, site_id)}
@@ -126,10 +193,15 @@ def total_lines(total, names: dict[str, str], stale_weeks: int, t: Lang) -> list
 
 
 def total_json(total, public: bool = False) -> dict:
+    from dispstats.series import FlowSum
+
+    own = total.own
     return {
         "area": total.area,
         "level": total.level,
         "indicator": total.indicator,
+        "population_group": total.group,
+        "unit": total.unit,
         "as_of": total.as_of,
         "low": total.low if total.parts else None,
         "high": total.high if total.parts else None,
@@ -146,7 +218,10 @@ def total_json(total, public: bool = False) -> dict:
             for p in total.parts
         ],
         "unreported": list(total.unreported),
-        "own_figure": figure_json(total.own.figure, public) if total.own else None,
+        "own_figure": figure_json(own.figure, public)
+        if own and not isinstance(own, FlowSum)
+        else None,
+        "own_flow": flow_json(own, public) if isinstance(own, FlowSum) else None,
         "excluding_restricted_sites": public,
     }
 
@@ -158,8 +233,10 @@ def estimate_lines(
     name: str | None = None,
     *,
     lang: Lang | None = None,
+    name_group: bool = False,
 ) -> list[str]:
-    """The estimate in words, one line each (the site by `name`, else by id)."""
+    """The estimate in words, one line each (the site by `name`, else by id). Its series is
+    named with its group when the group is stated (or `name_group`: several are shown)."""
     t = lang or get_lang()
 
     def cite(f) -> str:
@@ -169,11 +246,12 @@ def estimate_lines(
             f"{t.digits_of(format_dateref(f.ref))} (#{f.id})"
         )
 
+    stated = name_group or e.population_group is not None
+    series = wording.series_label(t, e.indicator, e.population_group, e.unit, with_group=stated)
     lines = [
         t.gettext("%(site)s · %(indicator)s · as of %(day)s")
-        % {"site": name or e.site_id, "indicator": wording.indicator(t, e.indicator),
-           "day": t.iso(e.as_of)}
-    ]  # fmt: skip
+        % {"site": name or e.site_id, "indicator": series, "day": t.iso(e.as_of)}
+    ]
     until = {"num": t.number(window_weeks), "day": t.iso(e.as_of)}
     if e.figure is None:
         lines.append(t.gettext("No figure on or before this date."))
@@ -187,6 +265,7 @@ def estimate_lines(
             ) % {"num": t.number(e.age_weeks)}
         lines.append(t.gettext("Best estimate: %(figure)s") % {"figure": cite(e.figure)} + stale)
         lines.append("  " + t.gettext("why: %(reason)s") % {"reason": wording.reason(t, e.reason)})
+        lines += ["  " + line for line in wording.parts_lines(t, e.figure)]
         if e.competitors:
             lines.append(
                 t.ngettext(
@@ -195,7 +274,7 @@ def estimate_lines(
                     "figures",
                     window_weeks,
                 )
-                % (until | {"range": t.range(e.low, e.high),
+                % (until | {"range": wording.amount(t, e.low, e.high, e.unit),
                             "figures": t.number(len(e.competitors) + 1)})
             )  # fmt: skip
             lines += [f"  {cite(f)}" for f in e.competitors]
@@ -217,11 +296,62 @@ def estimate_lines(
     return lines
 
 
+def flow_lines(found, publishers: dict[str, str], name: str | None, t: Lang) -> list[str]:
+    """A flow over a period in words: its total, the figures added up, those beside them."""
+    series = wording.series_label(t, found.key.indicator, found.key.group, found.key.unit)
+    period = t.digits_of(f"{found.start.isoformat()}..{found.end.isoformat()}")
+    lines = [
+        t.gettext("%(site)s · %(indicator)s · %(period)s")
+        % {"site": name or found.site_id, "indicator": series, "period": period}
+    ]
+    if not found.counted:
+        return [*lines, t.gettext("No figure for a period within these dates.")]
+
+    def cite(f) -> str:
+        return (
+            f"{wording.figure_words(t, f):<24} {publishers.get(f.source_id, f.source_id)}, "
+            f"{t.digits_of(format_dateref(f.ref))} (#{f.id})"
+        )
+
+    total = wording.amount(t, found.low, found.high, found.key.unit)
+    lines.append(t.gettext("Total over the period: %(total)s") % {"total": total})
+    if not found.complete:
+        lines.append(
+            "  "
+            + t.gettext("the figures cover %(covered)s of its %(days)s days")
+            % {"covered": t.number(found.days_covered), "days": t.number(found.days)}
+        )
+    lines += [f"  {cite(f)}" for f in found.counted]
+    if found.beside:
+        lines.append(t.gettext("Also reported, not added (another source, or a period overlapping "
+                               "one added):"))  # fmt: skip
+        lines += [f"  {cite(f)}" for f in found.beside]
+    return lines
+
+
+def flow_json(found, public: bool = False) -> dict:
+    return {
+        "site_id": found.site_id,
+        "indicator": found.key.indicator,
+        "population_group": found.key.group,
+        "unit": found.key.unit,
+        "period_start": found.start,
+        "period_end": found.end,
+        "low": found.low,
+        "high": found.high,
+        "days_covered": found.days_covered,
+        "counted": [figure_json(f, public) for f in found.counted],
+        "beside": [figure_json(f, public) for f in found.beside],
+    }
+
+
 def estimate_json(e: Estimate, window_weeks: int, public: bool = False, lang=None) -> dict:
     t = lang or get_lang()
     return {
         "site_id": e.site_id,
         "indicator": e.indicator,
+        "population_group": e.population_group,
+        "unit": e.unit,
         "as_of": e.as_of,
         "figure": figure_json(e.figure, public) if e.figure else None,
         "reason": e.reason,
@@ -259,6 +389,8 @@ def recommend(ctx, figure_id: int, reason: str | None, expected_version: int | N
 @cli.command("series")
 @click.argument("site_refs", metavar="SITE...", nargs=-1, required=True)
 @indicator_option
+@group_view_option
+@unit_view_option
 @click.option(
     "--weeks",
     type=click.IntRange(1, 520),
@@ -272,9 +404,11 @@ def recommend(ctx, figure_id: int, reason: str | None, expected_version: int | N
 @digits_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per site-week).")
 @click.pass_context
-def series_command(ctx, site_refs, indicator, weeks, end, public, lang, digits, as_json):
+def series_command(ctx, site_refs, indicator, group, unit, weeks, end, public, lang, digits,
+                   as_json):  # fmt: skip
     """Weekly best estimates for sites: the value at each week's end, carried forward from the
-    last figure (never interpolated), with its source and age.
+    last figure (never interpolated), with its source and age; one series per population
+    group, in people unless --unit households. New displacements are added up week by week.
 
     \b
     Examples:
@@ -285,7 +419,9 @@ def series_command(ctx, site_refs, indicator, weeks, end, public, lang, digits, 
 
     store = state_of(ctx).store()
     last = parse_dateref(end, "end").end if end else None
-    frame = weekly_series(store, site_refs, _indicator(indicator), weeks, last, public=public)
+    name = _indicator(indicator)
+    frame = weekly_series(store, site_refs, name, weeks, last, public=public,
+                          group=parse_group_view(group), unit=unit)  # fmt: skip
     if as_json:
         records = frame.astype(object).where(frame.notna(), None).to_dict("records")
         print_json(records)
@@ -297,11 +433,17 @@ def series_command(ctx, site_refs, indicator, weeks, end, public, lang, digits, 
 
     names = site_labels(store.sites())
     t = get_lang(lang, digits, document=False)
+    several = frame[["population_group", "unit"]].drop_duplicates().shape[0] > 1
     print_table(
         [t.gettext(h) for h in SERIES_HEADERS],
         [
             [
-                names.get(r.site_id, r.site_id),
+                names.get(r.site_id, r.site_id)
+                + (
+                    f" · {wording.series_label(t, name, r.population_group, r.unit)}"
+                    if several
+                    else ""
+                ),
                 t.digits_of(r.week),
                 t.gettext("no figure yet") if pd.isna(r.low) else _series_value(r, t),
                 cell(r.publisher),
@@ -314,14 +456,22 @@ def series_command(ctx, site_refs, indicator, weeks, end, public, lang, digits, 
             for r in frame.itertuples()
         ],
         title=t.gettext("%(indicator)s, best estimate at the end of each week")
-        % {"indicator": wording.indicator(t, _indicator(indicator))},
+        % {"indicator": _series_title(t, name, frame, several)},
     )
+
+
+def _series_title(t: Lang, indicator: str, frame, several: bool) -> str:
+    if several or frame.empty:
+        return wording.indicator(t, indicator)
+    row = frame.iloc[0]
+    return wording.series_label(t, indicator, row["population_group"], row["unit"])
 
 
 def _series_value(row, t: Lang) -> str:
     from dispstats.model.parse import Quantity
 
-    return wording.quantity_words(t, Quantity(int(row.low), int(row.high), row.quantifier))
+    words = wording.quantity_words(t, Quantity(int(row.low), int(row.high), row.quantifier))
+    return t.gettext(wording.UNITS[row.unit]) % {"value": words}
 
 
 @cli.command("check")
@@ -379,6 +529,7 @@ def check_command(ctx, as_of, stale_weeks, window_weeks, tolerance, public, lang
         (t.gettext("Where sources disagree"), report.disagreement_findings),
         (t.gettext("Movements and stock-flow"), report.stock_flow),
         (t.gettext("Parents against their sites' total"), report.totals),
+        (t.gettext("Parts that do not add up"), report.parts),
     ):
         click.echo(f"\n{title}:")
         if not found:
@@ -400,14 +551,20 @@ def check_command(ctx, as_of, stale_weeks, window_weeks, tolerance, public, lang
 )
 @click.option("--country", help="Only areas in this country (ISO3, e.g. SYR).")
 @indicator_option
+@group_view_option
+@unit_view_option
 @click.option("--as-of", help="Date of the estimates (default: today).")
+@period_option
 @stale_weeks_option
 @public_view_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def totals_command(ctx, by, country, indicator, as_of, stale_weeks, public, as_json):
+def totals_command(ctx, by, country, indicator, group, unit, as_of, period, stale_weeks, public,
+                   as_json):  # fmt: skip
     """Totals up the site hierarchy: each parent's children's best estimates added up (ranges
-    as ranges), with how many reported recently, beside the parent's own figure.
+    as ranges), with how many reported recently, beside the parent's own figure. Each
+    population group is totalled apart (never IDPs plus refugees), in people unless --unit
+    households; new displacements are added up over --period.
 
     Each child counts once: by its own best estimate, else by the total of its own children.
 
@@ -415,6 +572,8 @@ def totals_command(ctx, by, country, indicator, as_of, stale_weeks, public, as_j
     Examples:
       dispstats totals --as-of 2018-09-17
       dispstats totals --by admin1 --country SYR --as-of 2018-W38
+      dispstats totals --by country --indicator population --group idps --unit people --json
+      dispstats totals --by country --indicator new_displacements --period 2011
     """
     from datetime import date
 
@@ -425,8 +584,10 @@ def totals_command(ctx, by, country, indicator, as_of, stale_weeks, public, as_j
     when = parse_dateref(as_of, "as-of").end if as_of else date.today()
     code = parse_country(country, "country") if country else None
     name = _indicator(indicator)
+    span = _period(period, name) if _is_period_flow(name) else None
     totals = hierarchy_totals(store, by, country=code, indicator=name, as_of=when,
-                              stale_weeks=stale_weeks, public=public)  # fmt: skip
+                              stale_weeks=stale_weeks, public=public,
+                              group=parse_group_view(group), unit=unit, period=span)  # fmt: skip
     if as_json:
         print_json([total_json(t, public) for t in totals])
         return
@@ -437,22 +598,46 @@ def totals_command(ctx, by, country, indicator, as_of, stale_weeks, public, as_j
     sites = store.sites()
     names, area_names = site_labels(sites), _area_names(sites, by)
     english = get_lang()
-    print_table(
-        ["Area", "Total of its sites", "Reported recently", "Stale", "No figure", "Own figure"],
-        [
+    kinds = list(dict.fromkeys(t.kind for t in totals))
+    for n, kind in enumerate(kinds):
+        if n:
+            click.echo("")
+        shown = [t for t in totals if t.kind == kind]
+        series = wording.series_label(
+            english,
+            kind.indicator,
+            kind.group,
+            kind.unit,
+            with_group=kind.group is not None or len(kinds) > 1,
+        )
+        when_words = (f"{span[0]}..{span[1]}" if span else f"as of {when}")  # fmt: skip
+        print_table(
+            ["Area", "Total of its sites", "Reported recently", "Stale", "No figure",
+             "Own figure"],
             [
-                (names if by == "site" else area_names).get(t.area, t.area),
-                english.span(t.low, t.high) if t.parts else "no figure",
-                f"{t.recent} of {t.children}",
-                ", ".join(names.get(i, i) for i in t.stale),
-                ", ".join(names.get(i, i) for i in t.unreported),
-                value_words(t.own.figure) if t.own else "",
-            ]
-            for t in totals
-        ],
-        title=f"{name} as of {when}"
-        + (" (public figures only: excluding restricted sites)" if public else ""),
-    )
+                [
+                    (names if by == "site" else area_names).get(t.area, t.area),
+                    wording.amount(english, t.low, t.high, t.unit) if t.parts else "no figure",
+                    f"{t.recent} of {t.children}",
+                    ", ".join(names.get(i, i) for i in t.stale),
+                    ", ".join(names.get(i, i) for i in t.unreported),
+                    _own_words(t.own),
+                ]
+                for t in shown
+            ],
+            title=f"{series} {when_words}"
+            + (" (public figures only: excluding restricted sites)" if public else ""),
+        )  # fmt: skip
+
+
+def _own_words(own) -> str:
+    from dispstats.series import FlowSum
+
+    if own is None:
+        return ""
+    if isinstance(own, FlowSum):
+        return wording.amount(get_lang(), own.low, own.high, own.key.unit) if own.counted else ""
+    return value_words(own.figure)
 
 
 def _area_names(sites, by: str) -> dict[str, str]:

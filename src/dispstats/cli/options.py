@@ -15,6 +15,38 @@ indicator_option = click.option(
     help=f"One of: {', '.join(INDICATORS)}.",
 )
 
+group_view_option = click.option(
+    "--group",
+    help="Only this population group (idps, refugees, returnees ..., or 'not stated' for "
+    "figures whose source named none). Default: each group present, apart.",
+)
+unit_view_option = click.option(
+    "--unit",
+    type=click.Choice(["people", "households"]),
+    help="Count in this unit. Default: people, or households where a group has nothing "
+    "counted in people.",
+)
+
+
+def parse_group_view(text: str | None) -> str | None:
+    """--group of a view: a population group key, NOT_STATED, or None for every group."""
+    from dispstats.model.fields import parse_group
+    from dispstats.model.vocab import normalise_key
+    from dispstats.series.estimate import NOT_STATED
+
+    if text is None:
+        return None
+    if normalise_key(text) in (NOT_STATED, "not_given", "none", "unstated"):
+        return NOT_STATED
+    return parse_group(text)
+
+
+period_option = click.option(
+    "--period",
+    help="For new displacements (a flow): the period to add up: 2011, 2011-03, 2011-W12 or "
+    "2011-01-01..2011-06-30.",
+)
+
 window_weeks_option = click.option(
     "--window-weeks",
     type=click.IntRange(1, 520),

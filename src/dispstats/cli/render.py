@@ -50,7 +50,8 @@ def figure_line(
     parts = [
         f"#{figure.id}",
         names.get(figure.site_id, figure.site_id),
-        figure.indicator,
+        figure.indicator
+        + (f" ({label(figure.population_group)})" if figure.population_group else ""),
         value_words(figure),
         format_dateref(figure.ref),
     ]
@@ -92,7 +93,9 @@ def figure_details(
         ("Origin", site(figure.origin_site_id)),
         ("Destination", site(figure.destination_site_id)),
         ("Movement", label(figure.movement_status)),
-        ("Group", figure.population_group or ""),
+        ("Group", label(figure.population_group) if figure.population_group else "not stated"),
+        ("Who they are", figure.description or ""),
+        ("Parts", parts_words(figure)),
         ("Source", _source_words(source) if source else figure.source_id),
         ("Excerpt", f"“{figure.excerpt}”" if figure.excerpt else ""),
         (
@@ -105,6 +108,11 @@ def figure_details(
         ("Entered", f"{figure.entered_at:%Y-%m-%d %H:%M} UTC by {figure.entered_by}"),
     ]
     return [(k, v) for k, v in pairs if v]
+
+
+def parts_words(figure: Figure) -> str:
+    """ "sex female: 23,400; sex male: 21,600": a figure's parts, as `--part` reads them."""
+    return "; ".join(f"{p.spelled}: {p.value:,}" for p in figure.parts)
 
 
 def _source_words(source: Source) -> str:
@@ -157,6 +165,7 @@ def figure_json(figure: Figure, public: bool = False) -> dict:
     row = figure_row(figure)
     if public:
         row["entered_by"] = None  # who entered a figure is internal, as in every public output
+    row["parts"] = [dict(p.key) | {"value": p.value} for p in figure.parts]
     return row
 
 

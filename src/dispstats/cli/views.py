@@ -12,6 +12,7 @@ from dispstats.cli.render import (
     figure_details,
     figure_json,
     figure_line,
+    parts_words,
     print_json,
     print_pairs,
     print_table,
@@ -92,7 +93,8 @@ def list_(
             [
                 str(f.id) + ("" if f.version == 1 else f" v{f.version}"),
                 names.get(f.site_id, f.site_id),
-                f.indicator,
+                f.indicator
+                + (f" ({vocab.label(f.population_group)})" if f.population_group else ""),
                 value_words(f) + (" (retracted)" if f.is_retracted else ""),
                 format_dateref(f.ref),
                 _movement(f, names),
@@ -106,7 +108,7 @@ def list_(
 
 
 def _movement(figure, names: dict[str, str]) -> str:
-    if not figure.is_flow:
+    if not figure.is_movement:
         return ""
     ends = []
     if figure.origin_site_id:
@@ -165,6 +167,8 @@ def history(ctx: click.Context, figure_id: int, as_json: bool) -> None:
             f"v{v.version} {v.revision:<14} {v.entered_at:%Y-%m-%d %H:%M} UTC "
             f"{v.entered_by}: {figure_line(v, names=names)}{reason}"
         )
+        if v.parts:
+            click.echo(f"   parts: {parts_words(v)}")
 
 
 @site.command("list")

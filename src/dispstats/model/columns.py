@@ -107,7 +107,10 @@ FIGURE_COLUMNS = (
         "indicator",
         N_("Indicator"),
         "#indicator+code",
-        N_("population, households, arrivals, departures, returns or relocation"),
+        N_(
+            "population (a stock at a date); arrivals, departures, returns, relocation or "
+            "new_displacements (flows over the reference period)"
+        ),
     ),
     Column(
         "value_text",
@@ -135,6 +138,16 @@ FIGURE_COLUMNS = (
     ),
     Column("unit", N_("Unit"), "#meta+unit", N_("people or households")),
     Column(
+        "population_group",
+        N_("Population group"),
+        "#meta+group+code",
+        N_(
+            "Who is counted: idps, refugees, asylum_seekers, returnees, idp_returnees, "
+            "refugee_returnees, host_community, others_of_concern or all_affected; empty when "
+            "the source did not say"
+        ),
+    ),
+    Column(
         "reference",
         N_("Reference date"),
         "#date+reported",
@@ -161,10 +174,10 @@ FIGURE_COLUMNS = (
         N_("planned, under way or completed"),
     ),
     Column(
-        "population_group",
-        N_("Population group"),
+        "description",
+        N_("Who they are"),
         "#meta+group",
-        N_("Free label of who moved or lives there, e.g. 'Qaryatayn tribe'"),
+        N_("The people in the source's or analyst's own words, e.g. 'Qaryatayn tribe'"),
     ),
     Column("source_id", N_("Source id"), "#meta+source", N_("Id of the source (see Sources)")),
     Column(
@@ -222,6 +235,17 @@ FIGURE_COLUMNS = (
 )
 
 
+# A figure's parts that no standard HXL attribute names (an origin, a cause in the source's own
+# words), as their stored JSON (model/breakdown.parts_text); HXL exports write the others as
+# wide columns such as #affected+idps+ind+f.
+PARTS_COLUMN = Column(
+    "parts",
+    N_("Parts"),
+    "#meta+parts",
+    N_('The figure\'s parts as JSON, e.g. [[{"origin": "Borno"}, 800]]'),
+)
+
+
 # A spreadsheet runs a cell starting with one of these as a formula. CSV exports write such
 # text with a leading apostrophe (the spreadsheet convention for "this is text"); imports
 # remove it again, so the text itself travels unchanged.
@@ -243,7 +267,7 @@ PROVENANCE_TAGS = frozenset(c.hxl for c in FIGURE_COLUMNS if c.key in PROVENANCE
 # The analyst's judgement of a figure, not what its source reported.
 JUDGEMENT_KEYS = ("excerpt_sensitivity", "confidence", "confidence_note", "role", "sensitivity")
 # What a figure's identity is made of when looking for duplicates: what its source reported,
-# the reference as its start, end and precision.
+# the reference as its start, end and precision, and its parts (their stored text).
 CONTENT_KEYS = (
     *(
         c.key
@@ -251,6 +275,7 @@ CONTENT_KEYS = (
         if c.key not in (*PROVENANCE_KEYS, *JUDGEMENT_KEYS, "reference")
     ),
     "ref_precision",
+    "parts",
 )
 
 # What a figure row says about its site and source, so that an HXL file stands alone: an
@@ -331,6 +356,7 @@ IMPORT_PATTERNS: dict[str, tuple[str, ...]] = {
     **{c.key: (c.hxl,) for c in HXL_COLUMNS if not c.hxl.startswith("#date")},
     **{k: tuple(p + _NOT_FLOW_END for p in v) for k, v in _ADMIN_IMPORT_PATTERNS.items()},
     "admin_level": ("#adm+level",),
+    "parts": (PARTS_COLUMN.hxl,),
     "source_publisher": ("#org+reporting+name", "#org+name", "#org+reporting"),
     "source_publisher_type": ("#org+reporting+type", "#org+type"),
 }

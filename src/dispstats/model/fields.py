@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from dispstats.errors import InputError
 from dispstats.model import vocab
+from dispstats.model.breakdown import Part, parse_part
 from dispstats.model.countries import check_pcode_country, parse_country
 from dispstats.model.parse import (
     Quantity,
@@ -115,19 +116,53 @@ def source_from_fields(fields: Fields, row: int | None = None, today: date | Non
     return with_row(row, build)
 
 
+def parse_indicator(text: str) -> str:
+    """An indicator as typed; the indicators of earlier versions (households, returnees) are
+    refused with the words that say the same now."""
+    key = vocab.normalise_key(text or "")
+    if key in vocab.LEGACY_INDICATORS:
+        now = vocab.LEGACY_INDICATORS[key]
+        options = " ".join(
+            f"--{k.removeprefix('population_')} {v}" for k, v in now.items() if k != "indicator"
+        )
+        raise InputError(
+            f"'{text}' is no longer an indicator: they are counted as population, "
+            f"--indicator population {options}",
+            field="indicator",
+            value=text,
+        )
+    return parse_choice(text, "indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS)
+
+
+def parse_group(text: str) -> str:
+    """A population group as typed (idps, refugees, asylum seekers ...). Free words ("Qaryatayn
+    tribe") are refused with the option that keeps them: --description."""
+    key = vocab.normalise_key(text or "")
+    if key in vocab.POPULATION_GROUPS or key in vocab.GROUP_SYNONYMS:
+        return vocab.GROUP_SYNONYMS.get(key, key)
+    raise InputError(
+        f"'{text}' is not a population group: expected one of "
+        f"{', '.join(vocab.label(g) for g in vocab.POPULATION_GROUPS)}; to say who the people "
+        "are in your own words (e.g. 'Qaryatayn tribe'), use --description",
+        field="group",
+        value=text,
+    )
+
+
 def figure_from_fields(fields: Fields, row: int | None = None, today: date | None = None) -> Figure:
     """A new Figure (version 1) from text fields.
 
     "value" is the number in the source's words; "unquantified" (truthy) records a report with
-    no number. The unit defaults to one named in the value text, else households for the
-    households indicator and people otherwise.
+    no number. The unit defaults to one named in the value text, else people. "parts" is a
+    sequence of Parts or of texts such as "female=23,400" (breakdown.parse_part).
     """
 
     def build() -> Figure:
-        f = {k: clean_text(v) if not isinstance(v, bool) else v for k, v in fields.items()}
-        indicator = parse_choice(
-            f.get("indicator") or "", "indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS
-        )
+        f = {
+            k: clean_text(v) if not isinstance(v, bool | tuple | list) else v
+            for k, v in fields.items()
+        }
+        indicator = parse_indicator(f.get("indicator") or "")
         value_text = f.get("value_text") or f.get("value")
         if f.get("unquantified") or "unquantified" in (
             (value_text or "").lower(),
@@ -139,7 +174,7 @@ def figure_from_fields(fields: Fields, row: int | None = None, today: date | Non
         if f.get("unit"):
             unit = parse_choice(f["unit"], "unit", vocab.UNITS, vocab.UNIT_SYNONYMS)
         else:
-            unit = unit_hint or ("households" if indicator == "households" else "people")
+            unit = unit_hint or "people"
         status = f.get("movement_status")
         return Figure(
             site_id=f.get("site_id") or "",
@@ -154,7 +189,13 @@ def figure_from_fields(fields: Fields, row: int | None = None, today: date | Non
             movement_status=parse_choice(status, "status", vocab.MOVEMENT_STATUSES)
             if status
             else None,
-            population_group=f.get("population_group"),
+            population_group=parse_group(f["population_group"])
+            if f.get("population_group")
+            else None,
+            description=f.get("description"),
+            parts=tuple(
+                p if isinstance(p, Part) else parse_part(str(p)) for p in f.get("parts") or ()
+            ),
             excerpt=f.get("excerpt"),
             excerpt_sensitivity=parse_choice(
                 f.get("excerpt_sensitivity") or "public", "excerpt sensitivity", vocab.SENSITIVITY

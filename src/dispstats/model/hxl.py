@@ -24,9 +24,17 @@ from dispstats.model.count_tags import CountMeaning, count_meaning
 # (HDX HAPI: #adm1+name+provider, the name as the data provider wrote it, beside #adm1+name).
 SECONDARY = frozenset({"provider", "original", "orig", "old"})
 
-# Columns whose values tell apart parts of one total: rows of one source, place and date that
-# differ in them are added up (by origin, by cause or crisis), not taken for rival figures.
-PART_TAGS = frozenset({"#cause", "#crisis", "#event", "#operation"})  # not their +status
+# Columns whose values are the part of a figure a row gives (long layout): rows of one source,
+# place and date that differ only in them are parts of one figure, never rival figures.
+BREAKDOWN_TAGS = {
+    "#gender": "sex",
+    "#sex": "sex",
+    "#age": "age",
+    "#cause": "cause",
+    "#crisis": "cause",
+    "#event": "cause",
+    "#operation": "cause",
+}
 _ADMIN_TAGS = frozenset({"#country", "#adm0", "#adm1", "#adm2", "#adm3", "#adm4", "#adm5"})
 
 
@@ -50,8 +58,8 @@ class ColumnPlan:
     fields: dict[str, int] = field(default_factory=dict)
     # Position -> what a count column such as #affected+idps+ind holds.
     values: dict[int, CountMeaning] = field(default_factory=dict)
-    # Positions of columns that tell apart parts of one total (origin areas, causes).
-    parts: list[int] = field(default_factory=list)
+    # Position -> the dimension (sex, age, cause, origin) whose value a row's cell gives.
+    breakdowns: dict[int, str] = field(default_factory=dict)
     tags: dict[int, Tag] = field(default_factory=dict)
     ignored: list[tuple[Tag, str]] = field(default_factory=list)
 
@@ -101,18 +109,24 @@ def plan_columns(hashtags: Sequence[object], headers: Sequence[object] = ()) -> 
                 plan.ignored.append((tag, meaning))
             else:
                 plan.values[position] = meaning
-        elif _tells_parts_apart(name, attributes):
-            plan.parts.append(position)
+        elif "bool" in attributes:
+            plan.ignored.append((tag, "a yes/no flag: neither a count nor a part of one"))
+        elif dimension := _breakdown_dimension(name, attributes):
+            plan.breakdowns[position] = dimension
         else:
             _match(plan, tag, column, patterns, secondary)
     plan_dates(plan, dates)
     return plan
 
 
-def _tells_parts_apart(name: str, attributes: frozenset[str]) -> bool:
+def _breakdown_dimension(name: str, attributes: frozenset[str]) -> str | None:
     if name in _ADMIN_TAGS:
-        return bool(attributes & {"origin", "dest"})
-    return name in PART_TAGS and not attributes & {"status", "type", "date"}
+        return "origin" if "origin" in attributes else None
+    if name in ("#operation", "#crisis", "#event") and attributes & {"status", "type", "date"}:
+        return None
+    if name == "#cause" and attributes & {"status", "date"}:
+        return None
+    return BREAKDOWN_TAGS.get(name)
 
 
 def _match(plan: ColumnPlan, tag: Tag, column, patterns, is_secondary: dict) -> None:

@@ -95,6 +95,7 @@ _RANGE = re.compile(
     rf"^(?:between\s+)?{_NUMBER.format(n=1)}\s*(?:-|–|—|to|and)\s*"
     rf"{_NUMBER.format(n=2)}$"
 )
+_SUM_OF_PARTS = re.compile(r"(.+?) \(sum of \d+ parts? by [^()]+\)")
 _FORMAT_HELP = (
     "expected a number such as 45000, '45,000', 'about 45,000', '~45k', "
     "'more than 20' or a range such as '40,000-50,000'"
@@ -135,6 +136,9 @@ def parse_quantity(text: str, field: str = "value") -> tuple[Quantity, str | Non
         raise InputError(f"no number given; {_FORMAT_HELP}", field=field, value=text)
     original = str(text)
     s = " ".join(original.replace("\u2212", "-").lower().split())
+    # A figure made of its parts says so after its number (table_parts): the number counts.
+    if m := _SUM_OF_PARTS.fullmatch(s):
+        s = m.group(1)
 
     if _VAGUE.search(s):
         raise InputError(

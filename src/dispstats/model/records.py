@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from dispstats.errors import InputError
 from dispstats.model import vocab
+from dispstats.model.breakdown import Part, check_parts
 from dispstats.model.parse import DateRef, Quantity
 
 
@@ -103,6 +104,9 @@ class Figure:
 
     `low`/`high` are equal for a single value, differ for a range, and are both None for an
     unquantified report (whose excerpt then carries the source's words). Dates are inclusive.
+    A figure's series is (site, indicator, population group, unit): `population_group` is one
+    of vocab.POPULATION_GROUPS, or None when the source did not say; `description` is free
+    text about the people ("Qaryatayn tribe"); `parts` its breakdown (model/breakdown.py).
     """
 
     site_id: str
@@ -116,6 +120,8 @@ class Figure:
     destination_site_id: str | None = None
     movement_status: str | None = None
     population_group: str | None = None
+    description: str | None = None
+    parts: tuple[Part, ...] = ()
     excerpt: str | None = None
     excerpt_sensitivity: str = "public"
     confidence: str = "medium"
@@ -140,13 +146,9 @@ class Figure:
         _one_of(self.revision, "revision", vocab.REVISION_KINDS)
         _require(self.site_id, "site")
         _require(self.source_id, "source")
-        if self.indicator == "households" and self.unit != "households":
-            raise InputError(
-                "the households indicator is counted in households (--unit households)",
-                field="unit",
-                value=self.unit,
-            )
-        if self.is_flow:
+        if self.population_group is not None:
+            _one_of(self.population_group, "population group", vocab.POPULATION_GROUPS)
+        if self.is_movement:
             if self.movement_status is not None:
                 _one_of(self.movement_status, "status", vocab.MOVEMENT_STATUSES)
         else:
@@ -155,7 +157,7 @@ class Figure:
                     nice = name.removesuffix("_site_id").replace("_", " ")
                     raise InputError(
                         f"{nice} applies to movements (arrivals, departures, "
-                        f"returns, relocation), not to {self.indicator}",
+                        f"returns, relocation), not to {vocab.label(self.indicator)}",
                         field=nice,
                         value=getattr(self, name),
                     )
@@ -184,12 +186,22 @@ class Figure:
                 field="value",
                 value=str(self.quantity),
             )
+        if self.parts:
+            if self.quantity.low is None:
+                raise InputError("an unquantified report has no parts", field="part")
+            object.__setattr__(self, "parts", check_parts(self.parts))
         if self.revision in ("correction", "retraction") and not (self.reason or "").strip():
             raise InputError(f"a {self.revision} needs a reason", field="reason")
 
     @property
     def is_flow(self) -> bool:
+        """Counted over its reference period (movements, new displacements), not at a date."""
         return self.indicator in vocab.FLOW_INDICATORS
+
+    @property
+    def is_movement(self) -> bool:
+        """A flow between two places, with an origin, a destination and a status."""
+        return self.indicator in vocab.MOVEMENT_INDICATORS
 
     @property
     def is_retracted(self) -> bool:

@@ -73,7 +73,7 @@ def uncomputed_formulas(checked: Checked, table, plan: ColumnPlan, row_numbers) 
     """Refuse rows where a column that is read holds a formula with no value saved."""
     if not table.uncomputed:
         return
-    used = {*plan.fields.values(), *plan.values, *plan.parts}
+    used = {*plan.fields.values(), *plan.values, *plan.breakdowns}
     present = set(int(r) for r in row_numbers)
     for (row, position), formula in sorted(table.uncomputed.items()):
         if position in used and row in present:

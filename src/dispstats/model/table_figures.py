@@ -14,7 +14,16 @@ from datetime import date
 
 from dispstats.errors import InputError
 from dispstats.model import vocab
+from dispstats.model.breakdown import (
+    DIMENSIONS,
+    Part,
+    canonical,
+    check_parts,
+    parts_from_text,
+    parts_text,
+)
 from dispstats.model.columns import CONTENT_KEYS, PROVENANCE_KEYS, SITE_CONTEXT_COLUMNS
+from dispstats.model.fields import parse_group
 from dispstats.model.hxl import REFERENCE_KEYS, ColumnPlan
 from dispstats.model.parse import DateRef, Quantity, counted
 from dispstats.model.places import PLACE_KEYS
@@ -22,21 +31,21 @@ from dispstats.model.records import Figure
 from dispstats.model.table_cells import (
     Checked,
     clean_cells,
-    join_labels,
     parse_choices,
+    per_unique,
     put,
     uncomputed_formulas,
     without_blank_rows,
 )
 from dispstats.model.table_dates import reference_dates
 from dispstats.model.table_places import place_errors, row_levels
-from dispstats.model.table_quantities import read_quantities, read_units
+from dispstats.model.table_quantities import one_count, read_quantities, read_units
 
 __all__ = ["CONTENT_KEYS", "SITE_KEYS", "SOURCE_KEYS", "Checked", "check_figures",
            "content_keys", "iso_dates", "read_figures"]  # fmt: skip
 
 # Text columns carried through as they are (cleaned of control characters).
-_TEXT_KEYS = ("population_group", "excerpt", "confidence_note")
+_TEXT_KEYS = ("description", "excerpt", "confidence_note")
 SITE_KEYS = (
     "site_id",
     *(c.key for c in SITE_CONTEXT_COLUMNS),
@@ -101,7 +110,10 @@ def read_figures(
     row_levels(checked, base, text("admin_level"), plan)
     if excel_errors:
         place_errors(checked, frame, base, plan)
-    put(base, "part", _part_labels(frame, plan))
+    put(base, "part_key", _row_parts(checked, frame, base, plan))
+    put(base, "row_key", base["part_key"])
+    put(base, "parts", None)
+    put(base, "population_group", _groups(checked, base, text("population_group"), plan))
     for key, default, choices, synonyms in (
         ("confidence", "medium", vocab.CONFIDENCE, None),
         ("role", "automatic", vocab.ROLES, None),
@@ -130,65 +142,13 @@ def read_figures(
     reference_dates(checked, base, text, plan, today, reference)
 
     if has_indicator:
-        put(
-            base,
-            "indicator",
-            parse_choices(
-                checked,
-                base,
-                text("indicator"),
-                plan,
-                "indicator",
-                None,
-                vocab.INDICATORS,
-                vocab.INDICATOR_SYNONYMS,
-                required=True,
-            ),
-        )
-        put(base, "unit_text", text("unit"))
-        value = text("value_text")
-        read_quantities(
-            checked,
-            base,
-            value,
-            text,
-            plan,
-            plan.label("value_text") if "value_text" in plan.fields else "value",
-        )
+        _indicator_form(checked, base, text, plan)
         long = base
     else:
-        parts = []
-        for position, meaning in plan.values.items():
-            cells = clean_cells(frame[position], excel_errors, plan.tags[position].text)
-            present = cells.notna().to_numpy()
-            part = base[present].copy()
-            put(part, "indicator", meaning.indicator)
-            put(part, "unit_text", meaning.unit)
-            if meaning.part:
-                labels = part["part"].to_numpy(dtype=object)
-                put(part, "part", [join_labels(p, meaning.part) for p in labels])
-            if meaning.group:
-                groups = part["population_group"]
-                put(part, "population_group", groups.where(groups.notna(), meaning.group))
-            sub = Checked(part)
-            read_quantities(
-                sub,
-                part,
-                cells[present].reset_index(drop=True),
-                None,
-                plan,
-                plan.tags[position].text,
-            )
-            checked.errors.extend(sub.errors)
-            parts.append(part)
-        long = pd.concat(parts, ignore_index=True) if parts else base.iloc[0:0]
-        empty = len(base) - int(pd.Series(long["row"]).nunique()) if len(base) else 0
-        if empty:
-            checked.notes.append(
-                counted(empty, "row has", "rows have") + " no count in any count column"
-            )
-        long = long.sort_values("row", kind="stable").reset_index(drop=True)
+        long = _count_form(checked, frame, base, plan, excel_errors)
     read_units(checked, long, plan)
+    if has_indicator:
+        _wide_parts(checked, frame, long, plan, excel_errors)
     if excel_errors:
         listed = ", ".join(f"{n:,} in {column}" for column, n in excel_errors.items())
         checked.notes.append(f"Excel error values (#N/A, #REF! ...) read as empty cells: {listed}")
@@ -200,8 +160,9 @@ def _check_plan(plan: ColumnPlan, source: str | None, reference: str | None) -> 
     """Refuse a file whose columns cannot make figures: nothing counted, no place, no source
     or no reference date."""
     has_indicator = "indicator" in plan.fields
-    if has_indicator and plan.values:
-        counts = ", ".join(plan.tags[p].text for p in plan.values)
+    wholes = [p for p, meaning in plan.values.items() if not meaning.part]
+    if has_indicator and wholes:
+        counts = ", ".join(plan.tags[p].text for p in wholes)
         raise InputError(
             f"the file has both an indicator column ({plan.label('indicator')}) and count "
             f"columns ({counts}); use one form or the other",
@@ -245,13 +206,216 @@ def _check_plan(plan: ColumnPlan, source: str | None, reference: str | None) -> 
         )
 
 
-def _part_labels(frame, plan: ColumnPlan):
-    """What part of a total each row is, from the columns that tell parts apart (origin
-    areas, causes): their values joined, or None."""
-    if not plan.parts:
-        return [None] * len(frame)
-    columns = [clean_cells(frame[p]).to_numpy(dtype=object) for p in plan.parts]
-    return [join_labels(*values) for values in zip(*columns, strict=True)]
+def _indicator_form(checked: Checked, base, text, plan: ColumnPlan) -> None:
+    """One figure per row: its indicator (an earlier version's households and returnees read
+    as what they are now) and its value."""
+    indicators = text("indicator")
+    legacy = indicators.map(
+        lambda v: vocab.LEGACY_INDICATORS.get(vocab.normalise_key(v)) if v else None
+    )
+    old = legacy.notna().to_numpy()
+    if old.any():
+        put(base, "indicator_legacy", legacy)
+        indicators = indicators.where(~old, "population")
+        checked.notes.append(
+            counted(int(old.sum()), "row gives", "rows give")
+            + " an indicator of an earlier dispstats (households, returnees): read as "
+            "population in households, or of the group returnees"
+        )
+    put(
+        base,
+        "indicator",
+        parse_choices(checked, base, indicators, plan, "indicator", None, vocab.INDICATORS,
+                      vocab.INDICATOR_SYNONYMS, required=True),
+    )  # fmt: skip
+    put(base, "unit_text", text("unit"))
+    if old.any():
+        _legacy_units_and_groups(checked, base, legacy, plan)
+    column = plan.label("value_text") if "value_text" in plan.fields else "value"
+    read_quantities(checked, base, text("value_text"), text, plan, column)
+
+
+def _legacy_units_and_groups(checked: Checked, base, legacy, plan: ColumnPlan) -> None:
+    """What an earlier indicator said: its unit (households) and group (returnees), refusing
+    rows whose own unit or group columns say otherwise."""
+    rows = base["row"].to_numpy()
+    for position, said in enumerate(legacy):
+        if not said:
+            continue
+        unit, group = said.get("unit"), said.get("population_group")
+        stated_unit = base["unit_text"].iat[position]
+        if unit and stated_unit and vocab.normalise_key(stated_unit) not in ("households", "hh"):
+            checked.fail([rows[position]], plan.label("unit") if "unit" in plan.fields else
+                         "unit", "the indicator 'households' counts households")  # fmt: skip
+        if unit:
+            base.at[base.index[position], "unit_text"] = unit
+        if group:
+            current = base["population_group"].iat[position]
+            base.at[base.index[position], "population_group"] = (
+                "idp_returnees" if current == "idps" else
+                "refugee_returnees" if current == "refugees" else "returnees"
+            )  # fmt: skip
+    del base["indicator_legacy"]
+
+
+def _count_form(checked: Checked, frame, base, plan: ColumnPlan, excel_errors: dict):
+    """One line per non-empty count cell: the whole figures (#affected+idps+ind) and the
+    parts (#affected+idps+ind+f), each with its row's breakdown cells."""
+    import pandas as pd
+
+    lines = []
+    for position, meaning in plan.values.items():
+        cells = clean_cells(frame[position], excel_errors, plan.tags[position].text)
+        present = cells.notna().to_numpy()
+        line = base[present].copy()
+        put(line, "indicator", meaning.indicator)
+        put(line, "unit_text", meaning.unit)
+        _column_group(checked, line, meaning, plan.tags[position].text)
+        if meaning.part:
+            keys = [_merged(meaning.part, key) for key in line["part_key"]]
+            clash = [k is None for k in keys]
+            if any(clash):
+                checked.fail(
+                    line["row"][clash],
+                    plan.tags[position].text,
+                    "the column and a breakdown column both give one dimension",
+                )
+            put(line, "part_key", keys)
+        sub = Checked(line)
+        read_quantities(sub, line, cells[present].reset_index(drop=True), None, plan,
+                        plan.tags[position].text)  # fmt: skip
+        checked.errors.extend(sub.errors)
+        lines.append(line)
+    long = pd.concat(lines, ignore_index=True) if lines else base.iloc[0:0]
+    empty = len(base) - int(pd.Series(long["row"]).nunique()) if len(base) else 0
+    if empty:
+        checked.notes.append(
+            counted(empty, "row has", "rows have") + " no count in any count column"
+        )
+    return long.sort_values("row", kind="stable").reset_index(drop=True)
+
+
+def _column_group(checked: Checked, line, meaning, column: str) -> None:
+    """The group a count column names; a row whose own group cell names another is refused."""
+    own = line["population_group"]
+    differs = (own.notna() & (own != meaning.group)).to_numpy()
+    if differs.any():
+        counts = vocab.label(meaning.group) or "people of no stated group"
+        checked.fail(
+            line["row"][differs],
+            column,
+            f"the column counts {counts} but the row's population group says otherwise",
+        )
+    put(line, "population_group", meaning.group)
+
+
+def _merged(first: tuple, second: tuple | None) -> tuple | None:
+    """Two part keys as one, in dimension order; None when both give one dimension."""
+    second = second or ()
+    if {d for d, _ in first} & {d for d, _ in second}:
+        return None
+    given = dict(first) | dict(second)
+    return tuple((d, given[d]) for d in DIMENSIONS if d in given)
+
+
+def _groups(checked: Checked, base, cells, plan: ColumnPlan):
+    """A row's population group cell, read as one of the controlled groups."""
+    column = plan.label("population_group") if "population_group" in plan.fields else "group"
+
+    def parse(value: str) -> str:
+        return parse_group(value)
+
+    parsed = per_unique(checked, base["row"], cells, parse, column)
+    return parsed.where(cells.notna(), None).to_numpy()
+
+
+# What a long layout writes in a breakdown cell for the whole figure.
+TOTAL_WORDS = frozenset({"all", "total", "*", "tous", "toutes", "ensemble", "both"})
+
+
+def _row_parts(checked: Checked, frame, base, plan: ColumnPlan) -> list:
+    """Each row's part key from its breakdown cells (#gender, #age+range, #cause+type, origin
+    areas ...): () for a whole figure (empty cells, "all", "total")."""
+    if not plan.breakdowns:
+        return [()] * len(frame)
+    by_dimension: dict[str, list] = {}
+    for position, dimension in plan.breakdowns.items():
+        cells = clean_cells(frame[position]).to_numpy(dtype=object)
+        by_dimension.setdefault(dimension, []).append((position, cells))
+    rows = base["row"].to_numpy()
+    keys: list = []
+    cache: dict = {}
+    for i in range(len(frame)):
+        key = []
+        for dimension, columns in by_dimension.items():
+            values = [c[i] for _, c in columns if c[i] is not None]
+            value = _cell_value(dimension, values)
+            if value is None:
+                continue
+            try:
+                key.append(
+                    (
+                        dimension,
+                        cache.get((dimension, value))
+                        or cache.setdefault((dimension, value), canonical(dimension, value)),
+                    )
+                )
+            except InputError as exc:
+                checked.fail([rows[i]], plan.tags[columns[0][0]].text, exc.reason)
+        keys.append(tuple(sorted(key, key=lambda pair: DIMENSIONS.index(pair[0]))))
+    return keys
+
+
+def _cell_value(dimension: str, values: list[str]) -> str | None:
+    """The value of a dimension from its cells: an origin's name with its code ("Borno
+    (NG008)"), other dimensions' one cell; None for a whole figure."""
+    values = [v for v in values if v.strip().lower() not in TOTAL_WORDS]
+    if not values:
+        return None
+    if dimension == "origin" and len(values) > 1:
+        return f"{values[0]} ({', '.join(values[1:])})"
+    return values[0]
+
+
+_NOT_PARTS = 'not the JSON of parts ([[{"sex": "female"}, 23400], ...])'
+
+
+def _wide_parts(checked: Checked, frame, lines, plan: ColumnPlan, excel_errors: dict) -> None:
+    """In a file of one figure per row: count columns with part attributes
+    (#affected+idps+ind+f) and the #meta+parts column give the parts of the row's figure; a
+    part's group and unit must be the figure's."""
+    import numpy as np
+
+    rows = lines["row"].to_numpy()
+    gathered: list[list] = [[] for _ in range(len(lines))]
+    for position, meaning in plan.values.items():
+        cells = clean_cells(frame[position], excel_errors, plan.tags[position].text)
+        column = plan.tags[position].text
+        values = per_unique(checked, rows, cells, one_count, column).to_numpy(dtype=object)
+        for i in np.flatnonzero(cells.notna().to_numpy()):
+            whole = (lines["indicator"].iat[i], lines["unit"].iat[i],
+                     lines["population_group"].iat[i])  # fmt: skip
+            if meaning.whole[1:] != whole[1:]:
+                checked.fail([rows[i]], column, "a part of another group or unit than the "
+                             "row's figure")  # fmt: skip
+            elif values[i] is not None:
+                gathered[i].append(Part(meaning.part, values[i]))
+    if "parts" in plan.fields:
+        stored = clean_cells(frame[plan.fields["parts"]], excel_errors, plan.label("parts"))
+        for i, text in enumerate(stored):
+            if text:
+                try:
+                    gathered[i] += parts_from_text(text)
+                except (ValueError, TypeError, KeyError):
+                    checked.fail([rows[i]], plan.label("parts"), _NOT_PARTS)
+    texts = []
+    for i, parts in enumerate(gathered):
+        try:
+            texts.append(parts_text(check_parts(parts)))
+        except InputError as exc:
+            checked.fail([rows[i]], "", exc.reason)
+            texts.append(None)
+    put(lines, "parts", texts)
 
 
 # --- Figure's own rules, once per distinct shape ----------------------------------------------
@@ -313,7 +477,7 @@ def check_figures(checked: Checked, plan: ColumnPlan) -> None:
 _SAME_NAME = tuple(
     f.name
     for f in fields(Figure)
-    if f.name not in ("site_id", "source_id", "quantity", "ref", *PROVENANCE_KEYS)
+    if f.name not in ("site_id", "source_id", "quantity", "ref", "parts", *PROVENANCE_KEYS)
 )
 
 
@@ -323,6 +487,7 @@ def _figure(r) -> Figure:
         site_id=r["site_id"] or "",
         source_id=r["source_id"] or "",
         quantity=Quantity(r["low"], r["high"], r["quantifier"]),
+        parts=parts_from_text(r["parts"]),
         ref=DateRef(r["ref_start"], r["ref_end"], r["ref_precision"]),
     )
 

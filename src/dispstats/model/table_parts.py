@@ -1,13 +1,15 @@
-"""Rows of one source for one place and date in a DTM-style file: parts, copies or a clash.
+"""Lines of one source for one place, date and series in a DTM-style file: one figure with
+its parts, copies, or a clash.
 
-A site list or baseline gives one count per row. Several rows for the same place, date and
-source are:
-- parts of one total when the file tells them apart (an origin area, a cause or crisis
-  column, or count columns by cause such as +conflict and +disaster): they are added up into
-  one figure whose value text shows the parts ("1,200 (Ouest) + 300 (Sud)");
-- copies when they are equal in everything that is read: one is kept, the others counted;
-- a clash when nothing tells them apart but their numbers differ: all of them are refused,
-  since which one the source meant cannot be known.
+A file gives parts of a figure in columns (#affected+idps+ind+f beside #affected+idps+ind) or
+in rows (one row per #gender, #age+range, #cause+type or origin area, with "all" for the
+total). The lines of one source, place, date and series (table_figures.read_figures) are:
+- one figure with its parts: the line of the whole figure keeps its value, and the parts go
+  with it (model/breakdown.py), never added to it; without a whole, the figure is the sum of
+  one breakdown's parts, and its value text says so ("534 (sum of 2 parts by cause)");
+- copies, when two lines give the same part (or the whole) with the same number: one is kept;
+- a clash, when they give different numbers for the same part and nothing tells them apart:
+  all are refused, since which one the source meant cannot be known.
 One source is thus never set against itself as if it were two.
 """
 
@@ -15,10 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dispstats.model.breakdown import Part, breakdowns, covers, part_problems, parts_text
 from dispstats.model.table_cells import Checked, put
 
-# What makes two lines the same figure but for their number.
-_SAME_FIGURE = (
+# What makes two lines the same figure but for their number and part.
+SAME_FIGURE = (
     "site_id",
     "indicator",
     "unit",
@@ -32,133 +35,173 @@ _SAME_FIGURE = (
     "population_group",
     "sensitivity",
 )
-_ADDABLE = ("exact", "about")
 
 
 @dataclass
 class Combined:
     """What `combine_parts` did, for the import summary."""
 
-    sums: int = 0  # figures made by adding parts
-    summed_rows: int = 0
+    with_parts: int = 0  # figures given parts
+    sums: int = 0  # figures made by adding their parts (no whole given)
     copies: int = 0  # lines dropped as copies of another line
+    problems: list[str] = field(default_factory=list)  # parts that do not add up
     examples: list[str] = field(default_factory=list)
 
 
 def combine_parts(checked: Checked, good) -> Combined:
-    """Add up the parts, drop the copies and refuse the clashes among the `good` lines (a
-    boolean array over checked.frame); checked.frame is replaced by the result."""
+    """Make each figure of the `good` lines (a boolean array over checked.frame) with its
+    parts; checked.frame is replaced by one line per figure, its parts as stored text."""
     import numpy as np
 
     frame = checked.frame
     result = Combined()
-    _show_parts(frame, good)
-    keys = frame[list(_SAME_FIGURE)].astype(object).where(frame[list(_SAME_FIGURE)].notna(), "")
-    shared = keys.duplicated(keep=False).to_numpy() & good
-    if not shared.any():
+    keys = frame[list(SAME_FIGURE)].astype(object).where(frame[list(SAME_FIGURE)].notna(), "")
+    has_part = np.array([bool(k) for k in frame["part_key"]], dtype=bool)
+    grouped = (keys.duplicated(keep=False).to_numpy() | has_part) & good
+    if not grouped.any():
         return result
     drop: list[int] = []
-    groups = keys[shared].groupby(list(_SAME_FIGURE), sort=False).indices
-    positions = np.flatnonzero(shared)
+    positions = np.flatnonzero(grouped)
+    groups = keys[grouped].groupby(list(SAME_FIGURE), sort=False).indices
     for members in groups.values():
         lines = [int(positions[m]) for m in members]
-        drop.extend(_combine_group(checked, frame, lines, result))
+        drop.extend(_one_figure(checked, frame, lines, result))
     if drop:
         checked.frame = frame.drop(index=frame.index[drop]).reset_index(drop=True)
     return result
 
 
-def _show_parts(frame, good) -> None:
-    """A line that is a part of a total says which part in its value text ("6,184,000
-    (conflict)"): alone, it is that part, not the whole."""
-    import numpy as np
-
-    parts = frame["part"].to_numpy(dtype=object)
-    values = frame["value_text"].to_numpy(dtype=object).copy()
-    lows = frame["low"].to_numpy(dtype=object)
-    for i in np.flatnonzero(good & (frame["part"].notna().to_numpy())):
-        shown = values[i] if values[i] is not None else format(lows[i], ",")
-        values[i] = f"{shown} ({parts[i]})"
-    put(frame, "value_text", values)
-
-
-def _combine_group(checked: Checked, frame, lines: list[int], result: Combined) -> list[int]:
-    """Combine one group's lines in place; returns the lines to drop."""
-    by_part: dict[object, int] = {}
+def _one_figure(checked: Checked, frame, lines: list[int], result: Combined) -> list[int]:
+    """Make one group's figure in its whole line (or first line); returns the lines to drop."""
+    common = _common_key(frame, lines)
+    by_key: dict[tuple, int] = {}
     drop = []
     for line in lines:
-        record = frame.iloc[line]
-        part = record["part"]
-        if part in by_part:
-            first = frame.iloc[by_part[part]]
-            if _same_number(first, record):
+        key = _without(frame["part_key"].iat[line] or (), common)
+        if key in by_key:
+            if _same_number(frame, by_key[key], line):
                 drop.append(line)
                 result.copies += 1
                 continue
-            _refuse_clash(checked, frame, lines, part)
+            _refuse_clash(checked, frame, lines, key)
             return []
-        by_part[part] = line
-    kept = [line for line in lines if line not in drop]
-    if len(kept) < 2:
+        by_key[key] = line
+    whole = by_key.pop((), None)
+    if not by_key and not common:
         return drop
-    if None in by_part:
-        checked.fail(
-            [frame.iloc[line]["row"] for line in kept],
-            "",
-            "rows of one source for one place and date differ by origin or cause, but row "
-            f"{frame.iloc[by_part[None]]['row']} gives none: is it the total or one more part? "
-            "Fill in its origin or cause, or leave the total out",
-        )
+    parts = []
+    for key, line in by_key.items():
+        q = (frame["low"].iat[line], frame["high"].iat[line], frame["quantifier"].iat[line])
+        if q[0] is None or q[0] != q[1] or q[2] not in ("exact", "about"):
+            checked.fail([frame["row"].iat[line]], "", "a part of a figure is one number, not "
+                         "a range, 'more than' or no number")  # fmt: skip
+            return []
+        parts.append(Part(key, int(q[0])))
+    target = whole if whole is not None else min(by_key.values())
+    # Without a whole, the rows' own counts (each row the figure of its origin, sex ...) add up
+    # to it; a part column of those rows is a cross-part, never a second total.
+    rows_own = {
+        key
+        for key, line in by_key.items()
+        if _without(frame["row_key"].iat[line] or (), common) == key
+    }
+    if whole is None and not _sum_into(checked, frame, target, parts, lines, rows_own):
         return []
-    records = [frame.iloc[line] for line in kept]
-    if any(r["quantifier"] not in _ADDABLE for r in records):
-        checked.fail(
-            [r["row"] for r in records],
-            "",
-            "rows of one source for one place and date are parts of a total, but one of them "
-            "is not a number that can be added ('more than', 'at most', a range or no number)",
-        )
-        return []
-    _sum_into(frame, kept, records)
-    result.sums += 1
-    result.summed_rows += len(kept)
+    if whole is None:
+        result.sums += 1
+    if common and frame["low"].iat[target] == frame["high"].iat[target]:
+        # The rows' own breakdown cells (one origin for all) are a part as large as the whole.
+        parts.append(Part(common, int(frame["low"].iat[target])))
+    put_at(frame, target, "parts", parts_text(sorted(parts)))
+    result.with_parts += 1
+    _note_problems(frame, target, parts, result)
     if len(result.examples) < 3:
-        rows = list(dict.fromkeys(str(r["row"]) for r in records))
+        rows = list(dict.fromkeys(str(frame["row"].iat[i]) for i in lines))
         more = " ..." if len(rows) > 4 else ""
         result.examples.append(f"row{'s' * (len(rows) > 1)} {', '.join(rows[:4])}{more}")
-    return drop + kept[1:]
+    return drop + [line for line in by_key.values() if line != target]
 
 
-def _same_number(a, b) -> bool:
-    return (a["low"], a["high"], a["quantifier"]) == (b["low"], b["high"], b["quantifier"])
+def _common_key(frame, lines: list[int]) -> tuple:
+    """The breakdown cells every row of the figure shares: an origin given once for the whole
+    figure (one row), which is a part as large as the figure; () when its rows split it."""
+    row_keys = {frame["row_key"].iat[i] or () for i in lines}
+    return row_keys.pop() if len(row_keys) == 1 else ()
 
 
-def _refuse_clash(checked: Checked, frame, lines: list[int], part) -> None:
-    rows = [int(frame.iloc[line]["row"]) for line in lines]
-    values = ", ".join(
-        f"{frame.iloc[line]['low']:,} (row {frame.iloc[line]['row']})"
-        for line in lines
-        if frame.iloc[line]["part"] == part and frame.iloc[line]["low"] is not None
+def _without(key: tuple, common: tuple) -> tuple:
+    return tuple(pair for pair in key if pair not in common)
+
+
+def _sum_into(
+    checked: Checked, frame, target: int, parts: list[Part], lines, rows_own: set
+) -> bool:
+    """Without a whole, the figure is the sum of one breakdown: the rows' own counts, else the
+    only breakdown, else the one that covers its dimension; False (rows refused) when that is
+    not known."""
+    found = breakdowns(parts)
+    whole = [g for d, g in found.items() if covers(d, g)]
+    own = [p for p in parts if p.key in rows_own]
+    chosen = own or (
+        next(iter(found.values())) if len(found) == 1 else (whole[0] if whole else None)
     )
-    first = frame.iloc[lines[0]]
-    what = f"{first['indicator']} of {first['site_id']} on {first['ref_start']}"
+    if chosen is None:
+        checked.fail(
+            [frame["row"].iat[i] for i in lines],
+            "",
+            "parts of several breakdowns and no total: which one adds up to the figure is not "
+            "known; add the total column (or row)",
+        )
+        return False
+    low = sum(p.value for p in chosen)
+    about = any(frame["quantifier"].iat[i] == "about" for i in lines)
+    by = " and ".join(chosen[0].dimensions)
+    count = len(chosen)
+    text = f"{low:,} (sum of {count} part{'s' * (count != 1)} by {by})"
+    for key, value in (("low", low), ("high", low), ("quantifier", "about" if about else "exact"),
+                       ("value_text", text)):  # fmt: skip
+        put_at(frame, target, key, value)
+    return True
+
+
+def _note_problems(frame, target: int, parts: list[Part], result: Combined) -> None:
+    low, high = frame["low"].iat[target], frame["high"].iat[target]
+    for problem in part_problems(low, high, frame["quantifier"].iat[target], parts):
+        if len(result.problems) < 5:
+            what = "more" if problem.kind == "exceed" else "less"
+            result.problems.append(
+                f"row {frame['row'].iat[target]}: parts by {' and '.join(problem.dimensions)} "
+                f"add up to {problem.total:,}, {what} than {frame['low'].iat[target]:,}"
+            )
+        else:
+            result.problems.append("")
+
+
+def put_at(frame, line: int, key: str, value) -> None:
+    if key not in frame.columns:
+        put(frame, key, None)
+    frame.at[frame.index[line], key] = value
+
+
+def _same_number(frame, a: int, b: int) -> bool:
+    return all(frame[k].iat[a] == frame[k].iat[b] for k in ("low", "high", "quantifier"))
+
+
+def _refuse_clash(checked: Checked, frame, lines: list[int], key: tuple) -> None:
+    rows = [int(frame["row"].iat[line]) for line in lines]
+    values = ", ".join(
+        f"{frame['low'].iat[line]:,} (row {frame['row'].iat[line]})"
+        for line in lines
+        if (frame["part_key"].iat[line] or ()) == key and frame["low"].iat[line] is not None
+    )
+    first = lines[0]
+    what = f"{frame['indicator'].iat[first]} of {frame['site_id'].iat[first]} on "
+    what += str(frame["ref_start"].iat[first])
+    part = f" (part {', '.join(v for _, v in key)})" if key else ""
     checked.fail(
         rows,
         "",
-        f"one source gives different numbers for the same {what} ({values}) and no column "
-        "tells the rows apart (a sub-location #loc, an origin or a cause): keep the right "
-        "row, or import the others from a file of their own source",
+        f"one source gives different numbers for the same {what}{part} ({values}) and no "
+        "column tells the rows apart (a sub-location #loc, an origin, a cause, a sex or an age "
+        "range): keep the right row, or import the others from a file of their own source",
     )
-
-
-def _sum_into(frame, kept: list[int], records) -> None:
-    """Write the sum of the parts into the first line, with the parts as its value text."""
-    low = sum(int(r["low"]) for r in records)
-    high = sum(int(r["high"]) for r in records)
-    about = any(r["quantifier"] == "about" for r in records)
-    shown = " + ".join(str(r["value_text"]) for r in records)
-    target = frame.index[kept[0]]
-    frame.at[target, "low"] = low
-    frame.at[target, "high"] = high
-    frame.at[target, "quantifier"] = "about" if about else "exact"
-    frame.at[target, "value_text"] = shown

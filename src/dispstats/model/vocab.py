@@ -7,30 +7,79 @@ from __future__ import annotations
 
 INDICATORS = (
     "population",
-    "households",
-    "returnees",
     "arrivals",
     "departures",
     "returns",
     "relocation",
+    "new_displacements",
 )
-# Flows move people between two sites; stocks count people at one site. "returnees" is the
-# stock of people who have come back and live at the site (DTM's #affected+returnees), kept
-# apart from "returns", the movement of coming back: a count of returnees is not an arrival.
-FLOW_INDICATORS = frozenset({"arrivals", "departures", "returns", "relocation"})
-STOCK_INDICATORS = frozenset({"population", "households", "returnees"})
+# A stock counts people at one place on a date; a flow counts people over its reference period.
+# Movements are flows between two places (an origin, a destination, a status); new
+# displacements are a flow with no ends: people newly displaced in the period (IDMC's
+# +newdisp), summed per period, never read as how many are displaced.
+MOVEMENT_INDICATORS = frozenset({"arrivals", "departures", "returns", "relocation"})
+FLOW_INDICATORS = MOVEMENT_INDICATORS | {"new_displacements"}
+STOCK_INDICATORS = frozenset({"population"})
 INDICATOR_SYNONYMS = {
     "pop": "population",
     "people": "population",
-    "idps": "population",
-    "hh": "households",
-    "household": "households",
+    "stock": "population",
     "arrival": "arrivals",
     "departure": "departures",
     "return": "returns",
-    "returnee": "returnees",
     "relocations": "relocation",
     "relocated": "relocation",
+    "new_displacement": "new_displacements",
+    "newdisp": "new_displacements",
+    "displacements": "new_displacements",
+    "internal_displacements": "new_displacements",
+}
+# Indicators of stores and files before schema 0005, and what each is now: households and
+# returnees were counts of the population in another unit or of another group.
+LEGACY_INDICATORS = {
+    "households": {"indicator": "population", "unit": "households"},
+    "hh": {"indicator": "population", "unit": "households"},
+    "returnees": {"indicator": "population", "population_group": "returnees"},
+    "returnee": {"indicator": "population", "population_group": "returnees"},
+}
+
+# Who a figure counts. A series is (site, indicator, population group, unit): figures of two
+# groups are never compared, picked between or added together. A figure whose source did not
+# say (None) is a series of its own, shown as "group not stated".
+POPULATION_GROUPS = (
+    "idps",
+    "refugees",
+    "asylum_seekers",
+    "returnees",
+    "idp_returnees",
+    "refugee_returnees",
+    "host_community",
+    "others_of_concern",
+    "all_affected",
+)
+GROUP_SYNONYMS = {
+    "idp": "idps",
+    "internally_displaced": "idps",
+    "internally_displaced_people": "idps",
+    "internally_displaced_persons": "idps",
+    "refugee": "refugees",
+    "asylum_seeker": "asylum_seekers",
+    "asylum": "asylum_seekers",
+    "asylumseekers": "asylum_seekers",
+    "returnee": "returnees",
+    "returned_idps": "idp_returnees",
+    "idp_returnee": "idp_returnees",
+    "returned_refugees": "refugee_returnees",
+    "refugee_returnee": "refugee_returnees",
+    "host": "host_community",
+    "host_communities": "host_community",
+    "hostcommunity": "host_community",
+    "ooc": "others_of_concern",
+    "other_people_of_concern": "others_of_concern",
+    "others": "others_of_concern",
+    "all": "all_affected",
+    "affected": "all_affected",
+    "all_affected_people": "all_affected",
 }
 
 UNITS = ("people", "households")
@@ -114,6 +163,14 @@ _LABELS = {
     "fewer_than": "fewer than",
     "under_way": "under way",
     "informal_settlement": "informal settlement",
+    "new_displacements": "new displacements",
+    "idps": "IDPs",
+    "asylum_seekers": "asylum seekers",
+    "idp_returnees": "returnees (former IDPs)",
+    "refugee_returnees": "returnees (former refugees)",
+    "host_community": "host community",
+    "others_of_concern": "other people of concern",
+    "all_affected": "all affected people",
     "admin_area": "administrative area",
     "local_network": "local network",
 }

@@ -415,12 +415,16 @@ def map_of(data: BriefData, end_day: date):
     from dispstats.reports.maps import map_data
 
     parents = [k.site.parent_id for k in data.key_figures if k.site.parent_id]
+    # Circles of one kind of series (the largest key figure's: IDPs in people, say), never a
+    # group's circle standing for another's; the legend names it when the brief has several.
+    kind = data.key_figures[0].key.kind if data.key_figures else None
+    apart = [k.site.id for k in data.key_figures if k.key.kind != kind]  # places, no circle
     return map_data(
         data.site_records,
-        [k.estimate for k in data.key_figures],
+        [k.estimate for k in data.key_figures if k.key.kind == kind],
         [(m["cited"].figure, m["cited"].words) for m in data.movements],
         end_day,
-        others=parents,
+        others=[*parents, *apart],
         names=data.site_names,
         lang=data.lang,
     )
@@ -477,7 +481,9 @@ def _chart_plans(data: BriefData, end_day: date, folder: Path) -> Iterator[Chart
         name = data.site_names[k.site.id]
         # Two years at most: a weekly brief shows the trend, the store keeps the rest.
         since = end_day - timedelta(weeks=CHART_WEEKS)
-        history = [f for f in data.history[k.site.id] if f.ref.start > since]
+        if data.several_series:
+            name = f"{name} · {k.counts}"
+        history = [f for f in data.history[k.key] if f.ref.start > since]
         if not history:  # an empty chart over years would read as "nothing happened"
             last = k.estimate.figure.ref.start
             note = lang.gettext(
@@ -491,8 +497,8 @@ def _chart_plans(data: BriefData, end_day: date, folder: Path) -> Iterator[Chart
         first = history[0].ref.start
         weeks = min(CHART_WEEKS, (end_day - first).days // 7 + 2)
         ends = [end_day - timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
-        weekly = weekly_estimates(history, data.source_records, [k.site.id], "population", ends)[
-            k.site.id
+        weekly = weekly_estimates(history, data.source_records, [k.site.id], [k.key.kind], ends)[
+            k.key
         ]
         small = len(history) + len(weekly) <= SVG_MAX_POINTS and not raster_text(lang)
         png = None if small else folder / f"chart-{n}.png"

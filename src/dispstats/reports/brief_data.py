@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from dispstats.model.records import Figure, Site, Source, public_only
 from dispstats.reports import wording
 from dispstats.reports.i18n import N_, Lang, get_lang
-from dispstats.series import Estimate, best_estimate, site_estimates
+from dispstats.series import Estimate, site_estimates
 from dispstats.series.checks import (
     DEFAULT_TOLERANCE,
     Finding,
@@ -22,10 +22,20 @@ from dispstats.series.checks import (
     stale_findings,
     stock_flow_findings,
 )
-from dispstats.series.estimate import DEFAULT_STALE_WEEKS, DEFAULT_WINDOW_WEEKS, by_series
+from dispstats.series.estimate import (
+    DEFAULT_STALE_WEEKS,
+    DEFAULT_WINDOW_WEEKS,
+    Kind,
+    SeriesKey,
+    by_series,
+    estimate_of,
+    kind_order,
+    shown_kinds,
+)
 from dispstats.series.totals import Estimates
 from dispstats.series.weekly import previous_estimate, week_label
 from dispstats.store import FigureFilter
+from dispstats.store.settings import small_cells
 
 if TYPE_CHECKING:
     from dispstats.store import Store
@@ -75,6 +85,14 @@ class KeyFigure:
     earlier: list[Cited]
     # Said on the card when an analyst's recommendation, not the rule, chose the figure.
     recommended: str | None = None
+    # Who and what the number counts ("IDPs", "refugees, households", "people").
+    counts: str = ""
+    # The shares of its parts a reader expects ("52% women and girls, 55% children").
+    shares: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> SeriesKey:
+        return self.estimate.key
 
 
 @dataclass
@@ -105,7 +123,6 @@ class BriefData:
     # stored (the attached CSV's values, for re-use).
     site_names: dict[str, str] = field(default_factory=dict)
     stored_names: dict[str, str] = field(default_factory=dict)
-    history: dict[str, list[Figure]] = field(default_factory=dict)
     publishers: dict[str, str] = field(default_factory=dict)
     # As read once from the store: the sites the brief may show (public ones in a public
     # brief) and every source, for its charts and map.
@@ -118,6 +135,9 @@ class BriefData:
     quiet: bool = False
     newest: list[Cited] = field(default_factory=list)
     totals: list[dict] = field(default_factory=list)
+    history: dict[SeriesKey, list[Figure]] = field(default_factory=dict)
+    # Whether the key figures count more than one group or unit (then every number says whose).
+    several_series: bool = False
 
 
 def gather(
@@ -147,18 +167,8 @@ def gather(
     def visible(figures: list[Figure]) -> list[Figure]:
         return public_only(all_sites, figures)[1] if public else figures
 
-    if site_refs:
-        from dispstats.store.lookup import find_site
-
-        key_ids = [find_site(all_sites, ref).id for ref in site_refs]
-    else:
-        # The largest sites by their newest population figures, found by index seeks.
-        # Public briefs rank by public figures only: filtered first, never afterwards.
-        newest = visible(store.latest_as_of(as_of, "population", public=public))
-        size = {f.site_id: max(f.quantity.high or 0, 0) for f in newest}
-        for f in newest:
-            size[f.site_id] = max(size[f.site_id], f.quantity.high or 0)
-        key_ids = sorted(size, key=lambda s: -size[s])[:top]
+    key_series = _key_series(store, as_of, site_refs, all_sites, top, public)
+    key_ids = list(dict.fromkeys(key.site_id for key in key_series))
     # The brief speaks of its key sites and the areas containing them (a departure from the
     # zone around a camp belongs beside the camp), not of the whole store.
     scope = list(
@@ -179,10 +189,7 @@ def gather(
         )
 
     series = by_series(all_figures)
-
-    def estimate_of(site_id: str, day: date, indicator: str = "population") -> Estimate:
-        own = series.get((site_id, indicator), [])
-        return best_estimate(own, sources, site_id, indicator, day, window_weeks, stale_weeks)
+    threshold = small_cells(store) if public else 0
 
     data = BriefData(
         title=title
@@ -211,8 +218,9 @@ def gather(
         used[(f.id, f.version)] = f
 
     estimates = []
-    for site_id in key_ids:
-        e = estimate_of(site_id, as_of)
+    several = len({(k.indicator, k.group, k.unit) for k in key_series}) > 1
+    for key in key_series:
+        e = estimate_of(key, series.get(key, []), sources, as_of, window_weeks, stale_weeks)
         estimates.append(e)
         if e.figure is None:
             continue
@@ -220,38 +228,36 @@ def gather(
             use(f)
         data.key_figures.append(
             KeyFigure(
-                sites[site_id],
-                "population",
+                sites[key.site_id],
+                key.indicator,
                 e,
                 cite(e.figure),
                 [cite(f) for f in e.competitors],
                 [cite(f) for f in e.earlier],
                 recommended_words(e, public, lang),
+                counts=counts_words(lang, key),
+                shares=wording.share_lines(lang, e.figure, threshold),
             )
         )
-        data.history[site_id] = sorted(
-            (
-                f
-                for f in series.get((site_id, "population"), [])
-                if not f.is_retracted and f.quantity.low is not None
-            ),
+        data.history[key] = sorted(
+            (f for f in series.get(key, []) if not f.is_retracted and f.quantity.low is not None),
             key=lambda f: f.ref.start,
         )
+    data.several_series = several
 
     parents = [sites[k].parent_id for k in key_ids if k in sites and sites[k].parent_id]
     if parents:  # no area holds a key site: nothing to total, nothing to read
-        data.totals = area_totals(
-            site_estimates(
-                store, "population", as_of, stale_weeks, public=public, under=parents
-            ),
-            list(dict.fromkeys(parents)),
-            cite,
-            use,
-            lang,
-        )  # fmt: skip
+        for kind in dict.fromkeys(Kind(k.indicator, k.group, k.unit) for k in key_series):
+            data.totals += area_totals(
+                site_estimates(store, kind, as_of, stale_weeks, public=public, under=parents),
+                list(dict.fromkeys(parents)),
+                cite,
+                use,
+                lang,
+            )  # fmt: skip
 
     def previous(f: Figure) -> Estimate:
-        own = series.get((f.site_id, f.indicator), [])
+        own = series.get(SeriesKey(f.site_id, f.indicator, f.population_group, f.unit), [])
         return previous_estimate(own, sources, f, window_weeks, stale_weeks)
 
     since = as_of - timedelta(weeks=window_weeks)
@@ -260,7 +266,9 @@ def gather(
     flows = [
         m
         for m in all_figures
-        if m.is_flow and not m.is_retracted and m.ref.start > as_of - timedelta(weeks=window_weeks)
+        if m.is_movement
+        and not m.is_retracted
+        and m.ref.start > as_of - timedelta(weeks=window_weeks)
     ]
     flows.sort(key=lambda m: m.ref.start, reverse=True)
     for m in flows:  # those cut from the table are still in the attached CSV
@@ -276,7 +284,7 @@ def gather(
                 "cited": cite(m),
                 "status": wording.status(lang, m.movement_status) or lang.gettext("unknown"),
                 "indicator": m.indicator,
-                "group": m.population_group or "",
+                "group": m.description or "",
                 "excerpt": m.excerpt if m.quantity.low is None else "",
             }
         )
@@ -285,7 +293,12 @@ def gather(
             use(f)
         data.disagreements.append(
             {
-                "site": data.site_names[d.site_id],
+                "site": data.site_names[d.site_id]
+                + (
+                    f" ({counts_words(lang, SeriesKey(d.site_id, d.indicator, d.group, d.unit))})"
+                    if several
+                    else ""
+                ),
                 "low": d.low,
                 "high": d.high,
                 "spread": d.spread,
@@ -316,6 +329,48 @@ def gather(
     return data
 
 
+def _key_series(store, as_of: date, site_refs, all_sites, top: int, public: bool) -> list:
+    """The brief's key series: of the named sites, or the largest by their newest population
+    figures (found by index seeks; a public brief ranks by public figures only: filtered
+    first, never afterwards); each site's groups apart, in people (households where a group
+    has nothing in people)."""
+    newest = store.latest_as_of(as_of, "population", public=public)
+    if public:
+        newest = public_only(all_sites, newest)[1]
+    kinds: dict[str, set[Kind]] = {}
+    size: dict[SeriesKey, int] = {}
+    for f in newest:
+        key = SeriesKey(f.site_id, f.indicator, f.population_group, f.unit)
+        kinds.setdefault(f.site_id, set()).add(Kind(f.indicator, f.population_group, f.unit))
+        size[key] = max(size.get(key, 0), f.quantity.high or 0)
+    if site_refs:
+        from dispstats.store.lookup import find_site
+
+        chosen = [find_site(all_sites, ref).id for ref in site_refs]
+        return [
+            SeriesKey(site_id, *kind)
+            for site_id in dict.fromkeys(chosen)
+            for kind in shown_kinds(kinds.get(site_id, {Kind("population", None, "people")}))
+        ]
+    shown = [
+        SeriesKey(site_id, *kind) for site_id, found in kinds.items() for kind in shown_kinds(found)
+    ]
+    return sorted(shown, key=lambda k: (-size.get(k, 0), k.site_id, kind_order(k.kind)))[:top]
+
+
+def counts_words(lang: Lang, key: SeriesKey) -> str:
+    """What a key figure counts, for its card: "IDPs", "refugees · households", "people"."""
+    unit = lang.gettext(wording.UNIT_WORDS.get(key.unit, key.unit))
+    if key.group is None:
+        return unit
+    if key.unit == "people":
+        return wording.group(lang, key.group)
+    return lang.gettext("%(group)s · %(unit)s") % {
+        "group": wording.group(lang, key.group),
+        "unit": unit,
+    }
+
+
 def area_totals(estimates: Estimates, parents: list[str], cite, use, lang: Lang) -> list[dict]:
     """The totals table, largest first: for each area containing a key site, its sites' total
     with every figure it adds up cited, the coverage, the sites stale or never reported, and
@@ -333,7 +388,9 @@ def area_totals(estimates: Estimates, parents: list[str], cite, use, lang: Lang)
         rows.append(
             {
                 "area": name.get(parent, parent),
-                "words": lang.span(total.low, total.high),
+                "words": wording.counted(
+                    lang, lang.span(total.low, total.high), total.group, total.unit
+                ),
                 "notes": sorted({cite(f).note for f in total.figures}),
                 "recent": total.recent,
                 "children": total.children,
@@ -422,7 +479,13 @@ def _highlights(data, all_figures, sources, previous, cite, use, period):
         c = cite(f)
         if f.indicator == "population" and f.quantity.low is not None:
             data.highlights.append(_population_news(lang, c, names[f.site_id], previous, cite, use))
-        elif f.is_flow:
+        elif f.indicator == "new_displacements" and f.quantity.low is not None:
+            text = lang.gettext("%(publisher)s reports %(value)s newly displaced at %(site)s "
+                                "(%(date)s).")  # fmt: skip
+            values = {"publisher": c.publisher, "value": wording.who_words(lang, f),
+                      "site": names[f.site_id], "date": c.when}  # fmt: skip
+            data.highlights.append((text % values, [c.note]))
+        elif f.is_movement:
             what = movement_sentence(f, c.words, names, lang)
             text = lang.gettext("%(publisher)s reports that %(movement)s (%(date)s).")
             if not f.movement_status:
@@ -435,9 +498,9 @@ def _highlights(data, all_figures, sources, previous, cite, use, period):
 def _population_news(lang: Lang, c: Cited, place: str, previous, cite, use):
     """ "OCHA reports about 45,000 people at Rukban (16 Sep 2018); the previous estimate was
     ..." with its footnotes (one source cited once)."""
-    text = lang.gettext("%(publisher)s reports %(value)s people at %(site)s (%(date)s)") % {
+    text = lang.gettext("%(publisher)s reports %(value)s at %(site)s (%(date)s)") % {
         "publisher": c.publisher,
-        "value": c.words,
+        "value": wording.who_words(lang, c.figure),
         "site": place,
         "date": c.when,
     }
@@ -481,13 +544,13 @@ def movement_sentence(f: Figure, words: str, names: dict[str, str], lang: Lang) 
         return names[site_id] if site_id in names else lang.gettext("an unnamed site")
 
     if f.quantity.low is not None:
-        people = lang.gettext("%(value)s people") % {"value": words}
+        people = wording.who_words(lang, f)
     else:
         people = lang.gettext("an unknown number of people")
-    if f.population_group:
+    if f.description:
         people = lang.gettext("%(people)s (%(group)s)") % {
             "people": people,
-            "group": f.population_group,
+            "group": f.description,
         }
     places = {"people": people, "origin": name(origin), "destination": name(destination)}
     if f.indicator in ("arrivals", "returns"):

@@ -13,6 +13,7 @@ from pathlib import Path
 from dispstats import __version__
 from dispstats.errors import InputError
 from dispstats.model import vocab
+from dispstats.model.breakdown import suppressed
 from dispstats.model.columns import (
     FIGURE_COLUMNS,
     SITE_COLUMNS,
@@ -22,12 +23,14 @@ from dispstats.model.columns import (
     source_row,
 )
 from dispstats.reports.hxl import RESTRICTED_NOTICE, csv_cell, hxl_records
+from dispstats.store.settings import small_cells
 
 _INTEGER = {"version", "low", "high"}
 _DATE = {"ref_start", "ref_end", "published", "accessed"}
 _NUMBER = {"latitude", "longitude"}
 _ENUMS = {
     "indicator": vocab.INDICATORS,
+    "population_group": vocab.POPULATION_GROUPS,
     "unit": vocab.UNITS,
     "quantifier": vocab.QUANTIFIERS,
     "movement_status": vocab.MOVEMENT_STATUSES,
@@ -112,6 +115,43 @@ def _field(column: Column, table: str) -> dict:
     return field
 
 
+PART_COLUMNS = (
+    Column("figure_id", "Figure id", "#meta+id", "The figure the part belongs to"),
+    Column("sex", "Sex", "#meta+sex", "female, male or other; empty when not split by sex"),
+    Column("age", "Age", "#meta+age", "An age range (0-4, 60+) or group; empty when not split"),
+    Column("cause", "Cause", "#meta+cause", "conflict, disaster, other, or the source's words"),
+    Column("origin", "Origin", "#meta+origin", "Where the people came from, as the source says"),
+    Column("value", "Value", "#affected+num", "How many the part counts (the figure's unit)"),
+)
+
+
+def _part_rows(figure_rows: list[dict], threshold: int):
+    for row in figure_rows:
+        parts = row.get("part_list") or ()
+        total = row["low"] if row["low"] == row["high"] else None
+        hidden = suppressed(parts, threshold, total) if threshold > 1 else set()
+        for part in parts:
+            if part not in hidden:
+                yield {"figure_id": row["id"], **dict(part.key), "value": part.value}
+
+
+def _parts_schema() -> dict:
+    fields = []
+    for c in PART_COLUMNS:
+        kind = "integer" if c.key in ("figure_id", "value") else "string"
+        field = {"name": c.key, "title": c.header, "type": kind, "description": c.help,
+                 "hxl": c.hxl}  # fmt: skip
+        if c.key in ("figure_id", "value"):
+            field["constraints"] = {"required": True, "minimum": 0}
+        fields.append(field)
+    return {
+        "fields": fields,
+        "foreignKeys": [
+            {"fields": ["figure_id"], "reference": {"resource": "figures", "fields": ["id"]}}
+        ],
+    }
+
+
 def _cell(value: object) -> str:
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -153,6 +193,8 @@ def export_datapackage(
     _, sites, sources, records = hxl_records(store, public, provenance=True)
     figure_rows = list(records)
     n_figures = _write(folder / "figures.csv", FIGURE_COLUMNS, figure_rows)
+    threshold = small_cells(store) if public else 0
+    _write(folder / "parts.csv", PART_COLUMNS, _part_rows(figure_rows, threshold))
     shown = {s.id for s in sites}
     n_sites = _write(
         folder / "sites.csv",
@@ -234,6 +276,24 @@ def export_datapackage(
                 "Camps, settlements, zones and areas the figures are about",
             ),
             resource("sources", SOURCE_COLUMNS, "sources", [], "Who reported the figures"),
+            {
+                **resource(
+                    "parts",
+                    PART_COLUMNS,
+                    "parts",
+                    [
+                        {
+                            "fields": ["figure_id"],
+                            "reference": {"resource": "figures", "fields": ["id"]},
+                        }
+                    ],
+                    "The parts of figures (their breakdown by sex, age, cause or origin): one "
+                    "row per part, keyed by its value on each dimension it splits; never "
+                    "figures of their own"
+                    + (f"; parts under {threshold} people are withheld" if public else ""),
+                ),
+                "schema": _parts_schema(),
+            },
         ],
     }
     (folder / "datapackage.json").write_text(

@@ -31,6 +31,7 @@ from dispstats.model.columns import (
 from dispstats.model.records import Figure, Site, Source, public_only
 from dispstats.reports import wording
 from dispstats.reports.i18n import Lang, get_lang
+from dispstats.reports.xlsx_parts import breakdowns_sheet
 from dispstats.reports.xlsx_sheet import (
     MAX_ROW_HEIGHT,
     Formats,
@@ -42,10 +43,17 @@ from dispstats.reports.xlsx_sheet import (
     refuse_past_last_row,
 )
 from dispstats.reports.xlsx_totals import totals_sheet
-from dispstats.series.estimate import Estimate, best_estimate
+from dispstats.series.estimate import (
+    Estimate,
+    SeriesKey,
+    by_series,
+    estimate_of,
+    kind_order,
+)
 from dispstats.series.totals import Estimates
 from dispstats.series.weekly import latest_change, week_ends, week_label
 from dispstats.store import FigureFilter, Store
+from dispstats.store.settings import small_cells
 
 CHART_SITES = 5
 SERIES_SITES = 20
@@ -81,42 +89,57 @@ class ExportResult:
 
 @dataclass
 class _Estimates:
-    """The exported figures by site and the population estimates the sheets share, each
-    worked out once: as of the export's date, and at the end of each of its last weeks."""
+    """The exported population figures by series (site, group, unit) and the estimates the
+    sheets share, each worked out once: as of the export's date, and at the end of each of
+    its last weeks."""
 
-    by_site: dict[str, list[Figure]]
+    by_series: dict[SeriesKey, list[Figure]]
     sites: dict[str, Site]
     sources: dict[str, Source]
     as_of: date
     lang: Lang
-    _current: dict[str, Estimate] = field(default_factory=dict)
-    _weekly: dict[str, list[Estimate]] = field(default_factory=dict)
+    _current: dict[SeriesKey, Estimate] = field(default_factory=dict)
+    _weekly: dict[SeriesKey, list[Estimate]] = field(default_factory=dict)
 
     @property
     def ends(self) -> list[date]:
         return week_ends(self.as_of, SERIES_WEEKS)
 
-    def current(self, site_id: str) -> Estimate:
-        if site_id not in self._current:
-            self._current[site_id] = self._at(site_id, self.as_of)
-        return self._current[site_id]
+    def current(self, key: SeriesKey) -> Estimate:
+        if key not in self._current:
+            self._current[key] = self._at(key, self.as_of)
+        return self._current[key]
 
-    def weekly(self, site_id: str) -> list[Estimate]:
-        if site_id not in self._weekly:
-            self._weekly[site_id] = [self._at(site_id, end) for end in self.ends]
-        return self._weekly[site_id]
+    def weekly(self, key: SeriesKey) -> list[Estimate]:
+        if key not in self._weekly:
+            self._weekly[key] = [self._at(key, end) for end in self.ends]
+        return self._weekly[key]
 
-    def largest(self, n: int) -> list[str]:
-        """The n sites with the highest current estimates (ranges by their high end; ties by
-        id)."""
-        sized = [s for s in self.by_site if self.current(s).figure is not None]
-        return sorted(sized, key=lambda s: (-self.current(s).figure.quantity.high, s))[:n]
+    def largest(self, n: int, unit: str | None = None) -> list[SeriesKey]:
+        """The n series with the highest current estimates (ranges by their high end; ties
+        by key), of one unit when given."""
+        sized = [
+            k
+            for k in self.by_series
+            if self.current(k).figure is not None and unit in (None, k.unit)
+        ]
+        return sorted(sized, key=lambda k: (-self.current(k).figure.quantity.high, _order(k)))[:n]
 
     def name(self, site_id: str | None) -> str:
         return _site_name(self.sites, site_id)
 
-    def _at(self, site_id: str, day: date) -> Estimate:
-        return best_estimate(self.by_site[site_id], self.sources, site_id, "population", day)
+    def series_name(self, key: SeriesKey, several: bool) -> str:
+        """The site's name, with whom and what the series counts when several are shown."""
+        if not several:
+            return self.name(key.site_id)
+        return f"{self.name(key.site_id)} ({wording.series_label(self.lang, *key.kind)})"
+
+    def _at(self, key: SeriesKey, day: date) -> Estimate:
+        return estimate_of(key, self.by_series[key], self.sources, day)
+
+
+def _order(key: SeriesKey) -> tuple:
+    return (key.site_id, kind_order(key.kind))
 
 
 def export_xlsx(
@@ -215,18 +238,17 @@ def _write_sheets(
 
     rows: dict[str, int] = {}
     readme, summary = sheet("Readme", 0), sheet("Summary", 2)
-    by_site: dict[str, list[Figure]] = defaultdict(list)
-    for f in figures:
-        by_site[f.site_id].append(f)
-    shared = _Estimates(by_site, sites, sources, as_of, t)
+    population = by_series(f for f in figures if f.indicator == "population")
+    shared = _Estimates(population, sites, sources, as_of, t)
     rows["Summary"] = _summary(summary, shared)
+    kinds = sorted({key.kind for key in population}, key=kind_order)
     rows["Totals"] = totals_sheet(
         sheet("Totals", 1),
-        Estimates.of(all_sites, figures, sources, "population", as_of, public=public),
+        [Estimates.of(all_sites, figures, sources, kind, as_of, public=public) for kind in kinds],
         public,
         t,
     )
-    _charts(workbook, sheet("Charts"), shared)
+    _charts(workbook, sheet("Charts"), shared, [f for f in figures if f.is_movement])
 
     columns = localized([*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS], t)
     kinds = [FIGURE_KINDS.get(c.key, "text") for c in columns]
@@ -238,6 +260,9 @@ def _write_sheets(
         len(figures),
     )
     rows["Weekly series"] = _weekly(sheet("Weekly series", 2), shared)
+    rows["Breakdowns"] = breakdowns_sheet(
+        sheet("Breakdowns"), figures, sites, small_cells(store) if public else 0, t
+    )
     rows["Movements"] = _movements(sheet("Movements"), figures, sites, sources, t)
     listed = [s for s in sources.values() if not public or s.id in used_sources]
     rows["Sources"] = sheet("Sources").table(
@@ -292,12 +317,14 @@ def _movements(sheet: Sheet, figures, sites, sources, t: Lang) -> int:
         row = figure_values(f, sites, sources, public=False)
         return [*row[:4], *site_and_publisher(f, sites, sources), *row[4:16]]
 
-    return sheet.table(columns, kinds, (values(f) for f in figures if f.is_flow))
+    return sheet.table(columns, kinds, (values(f) for f in figures if f.is_movement))
 
 
 SUMMARY_COLUMNS = (
     (N_("Site id"), "text"),
     (N_("Site name"), "text"),
+    (N_("Population group"), "text"),
+    (N_("Unit"), "text"),
     (N_("Best estimate (low)"), "count"),
     (N_("Best estimate (high)"), "count"),
     (N_("Quantifier"), "text"),
@@ -332,6 +359,7 @@ SHEET_NAMES = {
     "Charts": N_("Charts"),
     "Figures": N_("Figures"),
     "Weekly series": N_("Weekly series"),
+    "Breakdowns": N_("Breakdowns"),
     "Movements": N_("Movements"),
     "Sources": N_("Sources"),
     "History": N_("History"),
@@ -347,18 +375,20 @@ def _summary(sheet: Sheet, shared: _Estimates) -> int:
     sheet.ws.repeat_rows(0)
     sheet.header([t.gettext(name) for name, _ in SUMMARY_COLUMNS])
     count = 0
-    for site_id, figures in sorted(shared.by_site.items()):
-        e = shared.current(site_id)
+    for key in sorted(shared.by_series, key=_order):
+        e = shared.current(key)
         if e.figure is None:
             continue
-        change = latest_change(figures, shared.sources, e)
+        change = latest_change(shared.by_series[key], shared.sources, e)
         before = change.before.figure
         source = shared.sources.get(e.figure.source_id)
         q = e.figure.quantity
         sheet.append(
             [
-                site_id,
-                shared.name(site_id),
+                key.site_id,
+                shared.name(key.site_id),
+                key.group,
+                key.unit,
                 q.low,
                 q.high,
                 vocab.label(q.quantifier),
@@ -389,14 +419,14 @@ def _summary(sheet: Sheet, shared: _Estimates) -> int:
 CHART_ROWS = 30
 
 
-def _charts(workbook, sheet: Sheet, shared: _Estimates) -> None:
+def _charts(workbook, sheet: Sheet, shared: _Estimates, movements: list[Figure]) -> None:
     """Two native charts at the top (weekly best estimates of the largest sites; people
     moving per route), the data they draw below them, one page wide when printed."""
     sheet.ws.set_portrait()
     sheet.ws.fit_to_pages(1, 0)
     sheet.rows = CHART_ROWS
     _weekly_chart(workbook, sheet, shared, "A1")
-    _route_chart(workbook, sheet, shared, "A16")
+    _route_chart(workbook, sheet, shared, movements, "A16")
     sheet.fit_columns()
 
 
@@ -404,14 +434,15 @@ def _weekly_chart(workbook, sheet: Sheet, shared: _Estimates, at: str) -> None:
     """Chart data below the table (weeks down, the largest sites across) and a line chart of
     it. A site whose best estimate is a range in any week gets a low-end and a high-end
     series: a range is never charted as its midpoint."""
-    largest = shared.largest(CHART_SITES)
+    largest = shared.largest(CHART_SITES, unit="people")
     if not largest:
         return
     ends, t = shared.ends, shared.lang
+    several = len({key.group for key in largest}) > 1
     series: list[tuple[str, list[int | None]]] = []
-    for site_id in largest:
-        name = shared.name(site_id)
-        weekly = shared.weekly(site_id)
+    for key in largest:
+        name = shared.series_name(key, several)
+        weekly = shared.weekly(key)
         lows = [w.figure.quantity.low if w.figure else None for w in weekly]
         highs = [w.figure.quantity.high if w.figure else None for w in weekly]
         if lows == highs:
@@ -446,15 +477,16 @@ def _weekly_chart(workbook, sheet: Sheet, shared: _Estimates, at: str) -> None:
     sheet.ws.insert_chart(at, chart)
 
 
-def _route_chart(workbook, sheet: Sheet, shared: _Estimates, at: str) -> None:
+def _route_chart(
+    workbook, sheet: Sheet, shared: _Estimates, movements: list[Figure], at: str
+) -> None:
     routes: dict[str, int] = defaultdict(int)
-    for figures in shared.by_site.values():
-        for f in figures:
-            if f.is_flow and f.quantity.low is not None and not f.is_retracted:
-                inbound = f.indicator in ("arrivals", "returns")
-                origin = f.origin_site_id if inbound else f.site_id
-                dest = f.site_id if inbound else f.destination_site_id
-                routes[f"{shared.name(origin)} → {shared.name(dest)}"] += f.quantity.low
+    for f in movements:
+        if f.quantity.low is not None and not f.is_retracted:
+            inbound = f.indicator in ("arrivals", "returns")
+            origin = f.origin_site_id if inbound else f.site_id
+            dest = f.site_id if inbound else f.destination_site_id
+            routes[f"{shared.name(origin)} → {shared.name(dest)}"] += f.quantity.low
     if not routes:
         return
     t = shared.lang
@@ -483,10 +515,12 @@ def _route_chart(workbook, sheet: Sheet, shared: _Estimates, at: str) -> None:
 WEEKLY_COLUMNS = (
     (Column("site_id", N_("Site id"), "#loc+code", ""), "text"),
     (Column("site_name", N_("Site name"), "#loc+name", ""), "text"),
+    (Column("population_group", N_("Population group"), "#meta+group+code", ""), "text"),
+    (Column("unit", N_("Unit"), "#meta+unit", ""), "text"),
     (Column("week", N_("ISO week"), "#date+week", ""), "text"),
     (Column("week_end", N_("Week ends"), "#date", ""), "day"),
-    (Column("low", N_("Best estimate (low)"), "#affected+idps+ind+min", ""), "count"),
-    (Column("high", N_("Best estimate (high)"), "#affected+idps+ind+max", ""), "count"),
+    (Column("low", N_("Best estimate (low)"), "#indicator+num+min", ""), "count"),
+    (Column("high", N_("Best estimate (high)"), "#indicator+num+max", ""), "count"),
     (Column("figure_id", N_("Figure id"), "#meta+id", ""), "id"),
     (Column("publisher", N_("Publisher"), "#org+reporting+name", ""), "text"),
     (Column("reference", N_("Figure's reference date"), "#date+reported", ""), "reference"),
@@ -500,13 +534,15 @@ def _weekly(sheet: Sheet, shared: _Estimates) -> int:
     """Best estimate of the largest sites at the end of each of the last 26 weeks (long form)."""
 
     def values():
-        for site_id in shared.largest(SERIES_SITES):
-            for end, e in zip(shared.ends, shared.weekly(site_id), strict=True):
+        for key in shared.largest(SERIES_SITES):
+            for end, e in zip(shared.ends, shared.weekly(key), strict=True):
                 f = e.figure
                 source = shared.sources.get(f.source_id) if f else None
                 yield [
-                    site_id,
-                    shared.name(site_id),
+                    key.site_id,
+                    shared.name(key.site_id),
+                    key.group,
+                    key.unit,
                     week_label(end),
                     end,
                     f.quantity.low if f else None,
@@ -631,9 +667,10 @@ README_NOTES = (
 )
 SHEET_MEANINGS = {
     "Summary": N_(
-        "One row per site: latest best estimate (population) as of the date above, the "
-        "previous estimate and the change from it, where the change comes from, staleness, the "
-        "range of other sources."
+        "One row per site and population group (and unit): latest best estimate of the "
+        "population as of the date above, the previous estimate and the change from it, where "
+        "the change comes from, staleness, the range of other sources. Groups and units are "
+        "never compared or added together."
     ),
     "Totals": N_(
         "Totals up the site hierarchy as of the date above: for each parent site and admin 1 "
@@ -651,8 +688,14 @@ SHEET_MEANINGS = {
         "Reference start and end give the period's days."
     ),
     "Weekly series": N_(
-        "Best estimate at the end of each of the last 26 ISO weeks for the 20 largest sites, "
-        "with the figure and publisher behind each value."
+        "Best estimate at the end of each of the last 26 ISO weeks for the 20 largest series "
+        "(a site's population of one group in one unit), with the figure and publisher behind "
+        "each value."
+    ),
+    "Breakdowns": N_(
+        "One row per part of a figure (by sex, age, cause or origin), with its share of the "
+        "figure. Parts are never figures: they are not added into totals. In a public file, "
+        "parts below the small-cell threshold read '< N', without a share."
     ),
     "Movements": N_(
         "Arrivals, departures, returns and relocations, with origin, destination and status."

@@ -3,7 +3,10 @@
 Each row carries what it says about its site and source, so the file stands alone: imported
 into an empty store (`dispstats import FILE --create-sites`) and exported again, it comes back
 the same. With `provenance`, the store's own bookkeeping (figure id, version, who entered it
-and when) is added; an import notes those columns and leaves them.
+and when) is added; an import notes those columns and leaves them. A figure's parts are
+written as the standard wide columns (#affected+idps+ind+f, +age0_4, +cause+conflict ...),
+one per part the exported figures have; parts no HXL attribute can say (an origin, a cause in
+the source's own words) go in the #meta+parts column as JSON.
 """
 
 from __future__ import annotations
@@ -14,16 +17,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dispstats.errors import InputError
+from dispstats.model.breakdown import parts_text, sort_key, suppressed
 from dispstats.model.columns import (
     FIGURE_COLUMNS,
     HXL_COLUMNS,
+    PARTS_COLUMN,
     PROVENANCE_KEYS,
     Column,
     as_spreadsheet_text,
     figure_row,
 )
+from dispstats.model.count_tags import part_tag
 from dispstats.model.records import Site, Source, public_figures, public_only
 from dispstats.store import FigureFilter
+from dispstats.store.settings import small_cells
 
 if TYPE_CHECKING:
     from dispstats.store import Store
@@ -35,8 +42,60 @@ RESTRICTED_NOTICE = (
 PROVENANCE_COLUMNS = tuple(c for c in FIGURE_COLUMNS if c.key in PROVENANCE_KEYS)
 
 
-def hxl_columns(provenance: bool = False) -> tuple[Column, ...]:
-    return (*PROVENANCE_COLUMNS, *HXL_COLUMNS) if provenance else HXL_COLUMNS
+def hxl_columns(provenance: bool = False, parts: tuple[Column, ...] = ()) -> tuple[Column, ...]:
+    """The export's columns: provenance first when asked, the figure's parts (see
+    part_columns) after the figure's own columns."""
+    columns = (*PROVENANCE_COLUMNS, *HXL_COLUMNS) if provenance else HXL_COLUMNS
+    if not parts:
+        return columns
+    at = next(i for i, c in enumerate(columns) if c.key == "origin_name")
+    return (*columns[:at], *parts, *columns[at:])
+
+
+def part_columns(figures) -> tuple[Column, ...]:
+    """One wide column per part the figures have that a standard hashtag can say (in the
+    order of groups, units and parts), then the #meta+parts column when some part cannot."""
+    from dispstats.model import vocab
+
+    tags: dict[str, tuple] = {}
+    other = False
+    for f in figures:
+        for part in f.parts:
+            tag = part_tag(f.population_group, f.unit, part.key)
+            if tag is None:
+                other = True
+            elif tag not in tags:
+                group = vocab.POPULATION_GROUPS.index(f.population_group)
+                tags[tag] = (group, f.unit != "people", sort_key(part), f, part)
+    columns = [
+        Column(f"part:{tag}", _part_header(f, part), tag, "A part of the figure")
+        for tag, (*_, f, part) in sorted(tags.items(), key=lambda item: item[1][:3])
+    ]
+    return (*columns, PARTS_COLUMN) if other else tuple(columns)
+
+
+def _part_header(f, part) -> str:
+    from dispstats.model import vocab
+
+    return f"{vocab.label(f.population_group)} ({f.unit}): {part.spelled}"
+
+
+def _part_cells(f, keys: set[str], threshold: int) -> dict[str, object]:
+    """A figure's parts as cells of the part columns (`keys` the column keys present); with a
+    small-cell `threshold` (public outputs), the parts to withhold are left empty."""
+    cells: dict[str, object] = {}
+    others = []
+    hidden = suppressed(f.parts, threshold, f.quantity.high) if threshold > 1 else set()
+    for part in f.parts:
+        if part in hidden:
+            continue
+        tag = part_tag(f.population_group, f.unit, part.key)
+        if tag is not None and f"part:{tag}" in keys:
+            cells[f"part:{tag}"] = part.value
+        else:
+            others.append(part)
+    cells["parts"] = parts_text(others)
+    return cells
 
 
 def hxl_records(
@@ -60,8 +119,10 @@ def hxl_records(
         while parent in sites and parent not in used_sites:
             used_sites[parent] = sites[parent]
             parent = sites[parent].parent_id
-    records = _records(figures, sites, sources, public)
-    return hxl_columns(provenance), list(used_sites.values()), used_sources, records
+    parts = part_columns(figures)
+    threshold = small_cells(store) if public else 0
+    records = _records(figures, sites, sources, public, parts, threshold)
+    return hxl_columns(provenance, parts), list(used_sites.values()), used_sources, records
 
 
 def hxl_rows(
@@ -70,16 +131,32 @@ def hxl_rows(
     """The columns and the records of `hxl_records`, the figures read from the store as the
     records are consumed: what a file of every figure needs, at a few MB whatever the store's
     size (reading a million figures at once took 1.5 GB)."""
-    all_sites, figures = store.sites(), store.iter_figures(FigureFilter())
+    all_sites = store.sites()
     if public:
         all_sites = public_only(all_sites, [])[0]
-        figures = public_figures({s.id for s in all_sites}, figures)
+
+    def figures():
+        found = store.iter_figures(FigureFilter())
+        return public_figures({s.id for s in all_sites}, found) if public else found
+
+    # A second pass over the figures only when some have parts: their columns come first.
+    parts = part_columns(figures()) if store.has_parts() else ()
     sites = {s.id: s for s in all_sites}
     sources = {s.id: s for s in store.sources()}
-    return hxl_columns(provenance), _records(figures, sites, sources, public)
+    columns = hxl_columns(provenance, parts)
+    threshold = small_cells(store) if public else 0
+    return columns, _records(figures(), sites, sources, public, parts, threshold)
 
 
-def _records(figures, sites: dict, sources: dict, public: bool) -> Iterator[dict[str, object]]:
+def _records(
+    figures,
+    sites: dict,
+    sources: dict,
+    public: bool,
+    parts: tuple[Column, ...] = (),
+    threshold: int = 0,
+) -> Iterator[dict[str, object]]:
+    keys = {c.key for c in parts}
     # What a site or source adds to a row is the same for all its figures: made once each.
     site_parts = {
         site_id: {f"site_{key}": value for key, value in site.__dict__.items()}
@@ -99,6 +176,9 @@ def _records(figures, sites: dict, sources: dict, public: bool) -> Iterator[dict
         row["origin_name"] = origin.name if origin else None
         row["destination_name"] = destination.name if destination else None
         row.update(source_parts.get(f.source_id, ()))
+        if parts:
+            row.update(_part_cells(f, keys, threshold))
+        row["part_list"] = f.parts
         yield row
 
 

@@ -28,13 +28,26 @@ QUANTIFIERS = {
 }
 INDICATORS = {
     "population": N_("population"),
-    "households": N_("households"),
-    "returnees": N_("returnees"),
     "arrivals": N_("arrivals"),
     "departures": N_("departures"),
     "returns": N_("returns"),
     "relocation": N_("relocation"),
+    "new_displacements": N_("new displacements"),
 }
+GROUPS = {
+    "idps": N_("IDPs"),
+    "refugees": N_("refugees"),
+    "asylum_seekers": N_("asylum seekers"),
+    "returnees": N_("returnees"),
+    "idp_returnees": N_("returnees (former IDPs)"),
+    "refugee_returnees": N_("returnees (former refugees)"),
+    "host_community": N_("host community"),
+    "others_of_concern": N_("other people of concern"),
+    "all_affected": N_("all affected people"),
+}
+GROUP_NOT_STATED = N_("group not stated")
+UNIT_WORDS = {"people": N_("people"), "households": N_("households")}
+DIMENSIONS = {"sex": N_("sex"), "age": N_("age"), "cause": N_("cause"), "origin": N_("origin")}
 STATUSES = {
     "planned": N_("planned"),
     "under_way": N_("under way"),
@@ -65,6 +78,55 @@ def reason(lang: Lang, key: str | None) -> str | None:
 
 def indicator(lang: Lang, key: str) -> str:
     return lang.gettext(INDICATORS[key]) if key in INDICATORS else key
+
+
+def group(lang: Lang, key: str | None) -> str:
+    """A population group as readers say it ("IDPs"); "group not stated" for None."""
+    return lang.gettext(GROUPS[key]) if key in GROUPS else lang.gettext(GROUP_NOT_STATED)
+
+
+def series_label(
+    lang: Lang, indicator_key: str, group_key: str | None, unit: str, *, with_group: bool = True
+) -> str:
+    """ "population (IDPs)", "population (returnees, households)", "new displacements": an
+    indicator with its group (when stated and asked for) and its unit when not people."""
+    said = []
+    if with_group and group_key is not None:
+        said.append(group(lang, group_key))
+    if unit != "people":
+        said.append(lang.gettext(UNIT_WORDS.get(unit, unit)))
+    if not said:
+        return indicator(lang, indicator_key)
+    return lang.gettext("%(indicator)s (%(details)s)") % {
+        "indicator": indicator(lang, indicator_key),
+        "details": lang.pgettext("list separator", ", ").join(said),
+    }
+
+
+def amount(lang: Lang, low: int, high: int, unit: str) -> str:
+    """ "45,000 people", "36,678 households": a number or range with its unit."""
+    number = lang.span(low, high)
+    if unit in UNITS:
+        return lang.gettext(UNITS[unit]) % {"value": number}
+    return f"{number} {unit}"
+
+
+def who_words(lang: Lang, f: Figure) -> str:
+    """ "about 45,000 IDPs", "9,000 households of refugees", "3,000 people": a figure's number
+    with whom and what it counts."""
+    return counted(lang, quantity_words(lang, f.quantity), f.population_group, f.unit)
+
+
+def counted(lang: Lang, value: str, group_key: str | None, unit: str) -> str:
+    """A number's words with whom and what it counts (see who_words)."""
+    if group_key is None:
+        return lang.gettext(UNITS.get(unit, UNITS["people"])) % {"value": value}
+    if unit == "households":
+        return lang.gettext("%(value)s households of %(group)s") % {
+            "value": value,
+            "group": group(lang, group_key),
+        }
+    return lang.gettext("%(value)s %(group)s") % {"value": value, "group": group(lang, group_key)}
 
 
 def status(lang: Lang, key: str | None) -> str:
@@ -126,7 +188,11 @@ class FindingWords:
         return "?" if site_id is None else self.names.get(site_id, site_id)
 
     def _value(self, f: Figure) -> str:
-        return self.lang.span(f.quantity.low, f.quantity.high)
+        return amount(self.lang, f.quantity.low, f.quantity.high, f.unit)
+
+    def _series(self, facts: Mapping) -> str:
+        return series_label(self.lang, facts["indicator"], facts.get("group"),
+                            facts.get("unit", "people"))  # fmt: skip
 
     def _ref(self, f: Figure) -> str:
         return self.lang.digits_of(format_dateref(f.ref))
@@ -141,7 +207,7 @@ class FindingWords:
         )
         return text % {
             "site": self._site(finding.site_id),
-            "indicator": indicator(t, facts["indicator"]),
+            "indicator": self._series(facts),
             "value": self._value(facts["figure"]),
             "weeks": t.number(weeks),
             "date": t.iso(facts["figure"].ref.end),
@@ -157,7 +223,7 @@ class FindingWords:
             "%(site)s %(indicator)s: sources disagree, %(low)s to %(high)s (%(spread)s×): %(sides)s"
         ) % {
             "site": self._site(finding.site_id),
-            "indicator": indicator(t, facts["indicator"]),
+            "indicator": self._series(facts),
             "low": t.number(facts["low"]),
             "high": t.number(facts["high"]),
             "spread": t.decimal(facts["spread"]),
@@ -166,8 +232,11 @@ class FindingWords:
 
     def _movement(self, facts: Mapping) -> str:
         m = facts["movement"]
+        size = self.lang.span(m.quantity.low, m.quantity.high)
+        if m.unit != "people":  # "3,000 departures" are people; households say so
+            size = self._value(m)
         return self.lang.gettext("%(size)s %(indicator)s from %(origin)s to %(destination)s") % {
-            "size": self._value(m),
+            "size": size,
             "indicator": indicator(self.lang, m.indicator),
             "origin": self._site(facts["origin"]),
             "destination": self._site(facts["destination"]),
@@ -231,7 +300,7 @@ class FindingWords:
             "than %(tolerance)s"
         ) % {
             "site": self._site(finding.site_id),
-            "indicator": indicator(t, facts["indicator"]),
+            "indicator": self._series(facts),
             "own": self._value(own),
             "date": self._ref(own),
             "total": t.span(facts["low"], facts["high"]),
@@ -239,3 +308,140 @@ class FindingWords:
             "children": t.number(facts["children"]),
             "tolerance": tolerance,
         }
+
+    def _parts(self, finding: Finding, facts: Mapping) -> str:
+        t = self.lang
+        f = facts["figure"]
+        values = {
+            "site": self._site(finding.site_id),
+            "id": t.number(f.id),
+            "dimension": dimensions_words(t, facts["dimensions"]),
+            "sum": amount(t, facts["sum"], facts["sum"], f.unit),
+            "value": self._value(f),
+        }
+        if facts["problem"] == "exceed":
+            return (
+                t.gettext(
+                    "%(site)s: the parts of figure %(id)s by %(dimension)s add up to %(sum)s, more "
+                    "than the figure (%(value)s)"
+                )
+                % values
+            )
+        return (
+            t.gettext(
+                "%(site)s: the parts of figure %(id)s by %(dimension)s cover all of it but add up "
+                "to %(sum)s, less than the figure (%(value)s)"
+            )
+            % values
+        )
+
+
+def dimensions_words(lang: Lang, dimensions: tuple[str, ...]) -> str:
+    """ "sex", "sex and age": the dimensions a breakdown splits."""
+    words = [lang.gettext(DIMENSIONS[d]) for d in dimensions]
+    if len(words) == 1:
+        return words[0]
+    return lang.gettext("%(first)s and %(second)s") % {
+        "first": ", ".join(words[:-1]),
+        "second": words[-1],
+    }
+
+
+SEXES = {"female": N_("female"), "male": N_("male"), "other": N_("other")}
+
+
+def part_label(lang: Lang, part) -> str:
+    """A part's values in the reader's language: "female", "female, 0–4", "conflict"."""
+    words = []
+    for dimension, value in part.key:
+        if dimension == "sex":
+            words.append(lang.gettext(SEXES[value]))
+        elif dimension == "age":
+            words.append(lang.digits_of(value.replace("-", "–")))
+        else:
+            words.append(value)
+    return ", ".join(words)
+
+
+def parts_lines(lang: Lang, f: Figure, hidden=frozenset(), threshold: int = 0) -> list[str]:
+    """One line per breakdown of a figure: "by sex: female 23,400 (52%), male 21,600 (48%)".
+    Parts in `hidden` (withheld from a public output) have no number and no share: "< 5" for a
+    small cell (below `threshold`), "withheld" for one hidden so the small one cannot be
+    worked out."""
+    from dispstats.model.breakdown import breakdowns
+
+    total = f.quantity.high
+    lines = []
+    for dims, parts in breakdowns(f.parts).items():
+        shown = []
+        for p in parts:
+            if p in hidden:
+                shown.append(f"{part_label(lang, p)} {withheld_words(lang, p.value, threshold)}")
+                continue
+            share = f" ({lang.percent(p.value / total)})" if total else ""
+            shown.append(f"{part_label(lang, p)} {lang.number(p.value)}{share}")
+        lines.append(
+            lang.gettext("by %(dimension)s: %(parts)s")
+            % {"dimension": dimensions_words(lang, dims), "parts": separator(lang).join(shown)}
+        )
+    return lines
+
+
+def withheld_words(lang: Lang, value: int, threshold: int) -> str:
+    """ "< 5" for a small cell, "withheld" for a part hidden beside it."""
+    if value < threshold:
+        return f"< {lang.number(threshold)}"
+    return lang.gettext("withheld")
+
+
+def share_lines(lang: Lang, f: Figure, threshold: int = 0) -> list[str]:
+    """The shares of a figure's parts a reader expects, one line per kind: "52% women and
+    girls, 55% children", "by cause: conflict 99%, disaster 1%". Parts withheld from a public
+    output (below `threshold`) are left out of every share; a range has no shares."""
+    from dispstats.model.breakdown import suppressed
+
+    q = f.quantity
+    if not f.parts or q.low is None or q.low != q.high or not q.low:
+        return []
+    hidden = suppressed(f.parts, threshold, q.low) if threshold > 1 else set()
+    people = []
+    if (female := _marginal(f.parts, hidden, "sex", lambda v: v == "female")) is not None:
+        people.append(
+            lang.gettext("%(share)s women and girls") % {"share": lang.percent(female / q.low)}
+        )
+    if (children := _marginal(f.parts, hidden, "age", is_child_age)) is not None:
+        people.append(
+            lang.gettext("%(share)s children") % {"share": lang.percent(children / q.low)}
+        )
+    lines = [", ".join(people)] if people else []
+    for dimension in ("cause", "origin"):
+        own = [p for p in f.parts if p.dimensions == (dimension,) and p not in hidden and p.value]
+        if own:
+            largest = sorted(own, key=lambda p: -p.value)[:3]
+            shown = [f"{p.label} {lang.percent(p.value / q.low)}" for p in largest]
+            lines.append(
+                lang.gettext("by %(dimension)s: %(parts)s")
+                % {"dimension": lang.gettext(DIMENSIONS[dimension]), "parts": ", ".join(shown)}
+            )
+    return lines
+
+
+def is_child_age(value: str) -> bool:
+    from dispstats.model.breakdown import is_child
+
+    return is_child(value)
+
+
+def _marginal(parts, hidden, dimension: str, wanted) -> int | None:
+    """How many of a figure the parts give for `wanted` values of one dimension: from its
+    one-way breakdown, else from a cross-table that covers it; None when not known (a
+    breakdown that does not cover the dimension, or a withheld part)."""
+    from dispstats.model.breakdown import breakdowns, covers
+
+    for dims, group in sorted(breakdowns(parts).items(), key=lambda item: len(item[0])):
+        if dimension not in dims or not covers(dims, group):
+            continue
+        if any(p in hidden for p in group):
+            return None
+        return sum(p.value for p in group if wanted(p.get(dimension)))
+    return None

@@ -4,6 +4,8 @@ its figures (no formulas: a formula shows a sum, not where its terms came from).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dispstats.model.columns import N_, Column
 from dispstats.model.records import Figure
 from dispstats.reports.i18n import Lang, get_lang
@@ -13,6 +15,13 @@ from dispstats.series.totals import Estimates, Part, Total
 TOTAL_COLUMNS = (
     Column("area", N_("Area"), "#loc+name+parent", N_("The parent site, admin 1 area or country")),
     Column("area_code", N_("Area code"), "#loc+code+parent", N_("Its site id or p-code")),
+    Column(
+        "population_group",
+        N_("Population group"),
+        "#meta+group+code",
+        N_("Who the total counts: groups are totalled apart, never added together"),
+    ),
+    Column("unit", N_("Unit"), "#meta+unit", N_("people or households, never mixed")),
     Column(
         "row", N_("Row"), "#meta+row", N_("Total, a site counted in it, or the area's own figure")
     ),
@@ -31,29 +40,33 @@ TOTAL_COLUMNS = (
     Column("stale", N_("Stale"), "#meta+stale", N_("Older than the staleness threshold")),
 )
 TOTAL_KINDS = [
-    "text", "text", "text", "text", "text", "count", "count", "text", "reference", "text",
-    "text", "text",
+    "text", "text", "text", "text", "text", "text", "text", "count", "count", "text",
+    "reference", "text", "text", "text",
 ]  # fmt: skip
 
 
-def totals_sheet(sheet: Sheet, estimates: Estimates, public: bool, t: Lang | None = None) -> int:
-    """Write the sheet (worded in `t`, default English); returns its data rows."""
+def totals_sheet(
+    sheet: Sheet, per_kind: Sequence[Estimates], public: bool, t: Lang | None = None
+) -> int:
+    """Write the sheet (worded in `t`, default English), one block per kind of series (a
+    group and unit); returns its data rows."""
     t = t or get_lang()
-    names = {s.id: s.name for s in estimates.sites.values()}
-    totals = [estimates.site_total(p) for p in estimates.parents()]
-    area_names = {s.admin1_pcode: s.admin1_name for s in estimates.sites.values()}
-    totals += [estimates.area_total("admin1", code) for code in estimates.areas("admin1")]
     rows = []
-    for total in totals:
-        if not total.parts and total.own is None:
-            continue
-        area = names.get(total.area) or area_names.get(total.area) or total.area
-        rows += _rows(total, area, names, public, t)
+    for estimates in per_kind:
+        names = {s.id: s.name for s in estimates.sites.values()}
+        totals = [estimates.site_total(p) for p in estimates.parents()]
+        area_names = {s.admin1_pcode: s.admin1_name for s in estimates.sites.values()}
+        totals += [estimates.area_total("admin1", code) for code in estimates.areas("admin1")]
+        for total in totals:
+            if not total.parts and total.own is None:
+                continue
+            area = names.get(total.area) or area_names.get(total.area) or total.area
+            rows += _rows(total, area, names, public, t)
     return sheet.table(localized(TOTAL_COLUMNS, t), TOTAL_KINDS, rows)
 
 
 def _rows(total: Total, area: str, names: dict[str, str], public: bool, t: Lang) -> list[list]:
-    head = [area, total.area]
+    head = [area, total.area, total.group, total.unit]
     note = t.gettext("public figures only: excluding restricted sites") if public else ""
     stale = t.gettext("stale")
     coverage = t.gettext("%(recent)s of %(children)s") % {

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 _WHERE = {
     "Estimate": "estimate",
+    "Kind": "estimate",
+    "NOT_STATED": "estimate",
+    "SeriesKey": "estimate",
     "best_estimate": "estimate",
+    "FlowSum": "flows",
+    "estimates": "from_store",
+    "flow": "from_store",
     "Finding": "checks",
     "Change": "weekly",
     "CheckReport": "from_store",
@@ -29,10 +35,13 @@ _WHERE = {
 
 if TYPE_CHECKING:
     from dispstats.series.checks import Finding
-    from dispstats.series.estimate import Estimate, best_estimate
+    from dispstats.series.estimate import NOT_STATED, Estimate, Kind, SeriesKey, best_estimate
+    from dispstats.series.flows import FlowSum
     from dispstats.series.from_store import (
         CheckReport,
         check,
+        estimates,
+        flow,
         hierarchy_totals,
         latest_changes,
         latest_estimates,
@@ -62,14 +71,20 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "NOT_STATED",
     "Change",
     "CheckReport",
     "Estimate",
     "Finding",
+    "FlowSum",
+    "Kind",
+    "SeriesKey",
     "Total",
     "best_estimate",
     "check",
     "estimate",
+    "estimates",
+    "flow",
     "hierarchy_totals",
     "latest_changes",
     "latest_estimates",

@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from dispstats.model.records import Figure, Source
-from dispstats.series.estimate import Estimate, best_estimate, choose_best
+from dispstats.series.estimate import Estimate, SeriesKey, choose_best, estimate_of
 
 # Relative change that counts as a real rise or drop (10 %), for stock-flow checks.
 DEFAULT_TOLERANCE = 0.10
@@ -23,14 +23,15 @@ class Finding:
     """Something to look at, as facts for the reports layer to word in a reader's language.
 
     `kind` and its `facts`:
-    - stale: indicator, figure, age_weeks
-    - disagreement: indicator, figures, low, high, spread
+    - stale: indicator, group, unit, figure, age_weeks
+    - disagreement: indicator, group, unit, figures, low, high, spread
     - planned_movement: movement, origin, destination (site ids or None)
     - movement_exceeds_origin: movement, origin, destination, before (the origin's figure)
     - no_drop_at_origin, no_rise_at_destination: movement, origin, destination, before, after
     - rise_without_arrivals: before, after (the site's two figures)
-    - total_disagrees: indicator, own (the parent's figure), low, high, recent, children,
-      tolerance
+    - total_disagrees: indicator, group, unit, own (the parent's figure), low, high, recent,
+      children, tolerance
+    - parts: figure, problem ("exceed" or "short"), dimensions, sum (series/parts_checks.py)
     """
 
     kind: str
@@ -47,7 +48,13 @@ def stale_findings(estimates: Sequence[Estimate]) -> list[Finding]:
             "stale",
             e.site_id,
             (e.figure.id,),
-            facts={"indicator": e.indicator, "figure": e.figure, "age_weeks": e.age_weeks},
+            facts={
+                "indicator": e.indicator,
+                "group": e.population_group,
+                "unit": e.unit,
+                "figure": e.figure,
+                "age_weeks": e.age_weeks,
+            },
         )
         for e in estimates
         if e.is_stale
@@ -63,6 +70,8 @@ class Disagreement:
     figures: tuple[Figure, ...]
     low: int
     high: int
+    group: str | None = None
+    unit: str = "people"
 
     @property
     def spread(self) -> float:
@@ -86,7 +95,11 @@ def disagreements(
         shown = (e.figure, *e.competitors)
         numbers = [f for f in shown if f.quantity.low is not None]
         if any(_apart(a, b, tolerance) for i, a in enumerate(numbers) for b in numbers[i + 1 :]):
-            found.append(Disagreement(e.site_id, e.indicator, shown, e.low, e.high))
+            found.append(
+                Disagreement(
+                    e.site_id, e.indicator, shown, e.low, e.high, e.population_group, e.unit
+                )
+            )
     return sorted(found, key=lambda d: -d.spread)
 
 
@@ -118,6 +131,8 @@ def disagreement_findings(found: Sequence[Disagreement]) -> list[Finding]:
             "info",
             facts={
                 "indicator": d.indicator,
+                "group": d.group,
+                "unit": d.unit,
                 "figures": d.figures,
                 "low": d.low,
                 "high": d.high,
@@ -143,21 +158,31 @@ def stock_flow_findings(
     site in between is reported too.
     """
     live = [f for f in figures if not f.is_retracted and f.ref.start <= as_of]
-    # Each site's population figures, grouped once: an estimate reads its own site's only.
-    population: dict[str, list[Figure]] = defaultdict(list)
+    # Each population series in people, grouped once: an estimate reads its own series only.
+    population: dict[tuple[str, str | None], list[Figure]] = defaultdict(list)
     for f in live:
-        if f.indicator == "population":
-            population[f.site_id].append(f)
+        if f.indicator == "population" and f.unit == "people":
+            population[f.site_id, f.population_group].append(f)
+    groups_at: dict[str, list[str | None]] = defaultdict(list)
+    for site_id, group in population:
+        groups_at[site_id].append(group)
     out: list[Finding] = []
 
-    def pop_at(site_id: str | None, day: date) -> Estimate | None:
+    def pop_at(site_id: str | None, group: str | None, day: date) -> Estimate | None:
+        """The site's population of the movement's group; of its only group when the
+        movement names none; None when that would mean choosing between groups."""
         if site_id is None:
             return None
-        e = best_estimate(population.get(site_id, ()), sources, site_id, "population", day)
+        if (site_id, group) not in population:
+            if group is not None or len(groups_at.get(site_id, ())) != 1:
+                return None
+            group = groups_at[site_id][0]
+        key = SeriesKey(site_id, "population", group, "people")
+        e = estimate_of(key, population[site_id, group], sources, day)
         return e if e.figure is not None else None
 
     for m in live:
-        if not m.is_flow or m.quantity.low is None:
+        if not m.is_movement or m.quantity.low is None:
             continue
         origin, destination = _ends(m)
         facts = {"movement": m, "origin": origin, "destination": destination}
@@ -165,7 +190,7 @@ def stock_flow_findings(
             out.append(Finding("planned_movement", origin or m.site_id, (m.id,), "info", facts))
             continue
         before_day = m.ref.start - timedelta(days=1)
-        origin_before = pop_at(origin, before_day)
+        origin_before = pop_at(origin, m.population_group, before_day)
         if origin_before and m.quantity.low > origin_before.figure.quantity.high:
             out.append(
                 Finding(
@@ -176,7 +201,7 @@ def stock_flow_findings(
                 )
             )
         expected = m.quantity.low * (1 - tolerance)
-        origin_after = pop_at(origin, as_of)
+        origin_after = pop_at(origin, m.population_group, as_of)
         if origin_before and origin_after and origin_after.figure.id != origin_before.figure.id:
             # The largest drop the figures allow (a range read at its ends, never its middle);
             # no more people can leave than were there: that case is reported above.
@@ -192,7 +217,8 @@ def stock_flow_findings(
                         | {"before": origin_before.figure, "after": origin_after.figure},
                     )
                 )
-        dest_before, dest_after = pop_at(destination, before_day), pop_at(destination, as_of)
+        dest_before = pop_at(destination, m.population_group, before_day)
+        dest_after = pop_at(destination, m.population_group, as_of)
         if dest_before and dest_after and dest_after.figure.id != dest_before.figure.id:
             # The largest rise the figures allow.
             rise = dest_after.figure.quantity.high - dest_before.figure.quantity.low
@@ -216,20 +242,20 @@ def _ends(m: Figure) -> tuple[str | None, str | None]:
     return m.site_id, m.destination_site_id
 
 
-def _rises_without_arrivals(live, population: dict[str, list[Figure]], sources, tolerance):
+def _rises_without_arrivals(live, population: dict[tuple, list[Figure]], sources, tolerance):
     # The days movements arrived at each site, sorted: "any arrival between two figures" is
     # then one binary search, not a scan of the site's movements for every pair of figures.
     inflows: dict[str, list[date]] = defaultdict(list)
     for m in live:
-        if m.is_flow and m.quantity.low is not None:
+        if m.is_movement and m.quantity.low is not None:
             destination = _ends(m)[1]
             if destination:
                 inflows[destination].append(m.ref.start)
     for days in inflows.values():
         days.sort()
     out = []
-    for site_id in sorted(population):
-        for before, after in pairwise(_winners(population[site_id], sources)):
+    for site_id, group in sorted(population, key=lambda key: (key[0], key[1] or "")):
+        for before, after in pairwise(_winners(population[site_id, group], sources)):
             # The smallest rise the figures allow: a range's width is not a rise.
             old, new = before.quantity.high, after.quantity.low
             if old <= 0 or (new - old) / old <= tolerance:

@@ -1,6 +1,6 @@
-"""The series layer's functions that take a Store: estimate, weekly series, latest changes,
-check. The rules they apply live in estimate.py, weekly.py and checks.py and work on plain
-lists of records.
+"""The series layer's functions that take a Store: estimates, flows, weekly series, latest
+changes, totals, check. The rules they apply live in estimate.py, flows.py, weekly.py,
+totals.py and checks.py and work on plain lists of records.
 
 Those that read many figures and then estimate series after series run with Python's cyclic
 collector paused (`many_records`): the figures hold no cycles, yet with the collector on it
@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from dispstats.errors import InputError
 from dispstats.model import vocab
 from dispstats.model.records import Figure, Site, public_only
 from dispstats.series.checks import (
@@ -28,11 +29,19 @@ from dispstats.series.checks import (
 from dispstats.series.estimate import (
     DEFAULT_STALE_WEEKS,
     DEFAULT_WINDOW_WEEKS,
+    NOT_STATED,
     Estimate,
-    best_estimate,
+    Kind,
+    SeriesKey,
     by_series,
     choose_best,
+    estimate_of,
+    kind_of,
+    kind_order,
+    shown_kinds,
 )
+from dispstats.series.flows import FlowSum, flow_sum
+from dispstats.series.parts_checks import part_findings
 from dispstats.series.totals import Estimates, Total, total_findings
 from dispstats.series.weekly import Change, series_frame, week_ends
 from dispstats.store.filters import FigureFilter
@@ -45,6 +54,43 @@ if TYPE_CHECKING:
     from dispstats.store.lite import LiteStore
 
 
+def estimates(
+    store: Store,
+    site_ref: str,
+    indicator: str = "population",
+    as_of: date | None = None,
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+    stale_weeks: int = DEFAULT_STALE_WEEKS,
+    *,
+    public: bool = False,
+    group: str | None = None,
+    unit: str | None = None,
+) -> list[Estimate]:
+    """The best estimate of each series of a site (found by name, alias or id) and indicator
+    as of a date (default today): one per population group, in people (in households where a
+    group has nothing in people, or when `unit` asks). `group` (a group key, or NOT_STATED)
+    keeps one group. With `public`, from public sites and figures only."""
+    (site,) = store.find_sites([site_ref], public=public)
+    as_of = as_of or date.today()
+    figures = store.figures(FigureFilter(site_ids=[site.id], indicator=indicator, date_to=as_of))
+    figures = _visible(store, figures, public)
+    sources = {s.id: s for s in store.sources()}
+    found = {kind_of(f) for f in figures}
+    if not found:  # a zone with no figure of its own: the series its sites have
+        below = _descendants(store.sites(), [site.id])[1:]
+        if below:
+            newest = store.latest_as_of(as_of, indicator, below, public=public)
+            found = {kind_of(f) for f in _visible(store, newest, public)}
+    kinds = shown_kinds(found, unit, group)
+    if not kinds:
+        wanted = None if group in (None, NOT_STATED) else group
+        kinds = [Kind(indicator, wanted, unit or "people")]
+    return [
+        estimate_of(SeriesKey(site.id, *kind), figures, sources, as_of, window_weeks, stale_weeks)
+        for kind in kinds
+    ]
+
+
 def estimate(
     store: Store,
     site_ref: str,
@@ -54,15 +100,52 @@ def estimate(
     stale_weeks: int = DEFAULT_STALE_WEEKS,
     *,
     public: bool = False,
+    group: str | None = None,
+    unit: str | None = None,
 ) -> Estimate:
-    """The best estimate for a site (found by name, alias or id) as of a date (default today).
-    With `public`, from public sites and figures only, as a public output computes it."""
+    """The best estimate of one series of a site (see `estimates`); InputError when the site
+    has figures of several groups or units and `group`/`unit` do not say which."""
+    found = estimates(store, site_ref, indicator, as_of, window_weeks, stale_weeks,
+                      public=public, group=group, unit=unit)  # fmt: skip
+    if len(found) > 1:
+        raise several_series(site_ref, [Kind(e.indicator, e.population_group, e.unit)
+                                        for e in found])  # fmt: skip
+    return found[0]
+
+
+def several_series(what: str, kinds: Sequence[Kind]) -> InputError:
+    """The refusal of a question that several series answer: it names them and the options."""
+    listed = ", ".join(
+        f"{vocab.label(k.group) if k.group else 'group not stated'} ({k.unit})" for k in kinds
+    )
+    return InputError(
+        f"{what} has {vocab.label(kinds[0].indicator)} figures of several series: {listed}; "
+        "say which with --group (e.g. --group idps, or --group 'not stated') and --unit",
+        field="group",
+    )
+
+
+def flow(
+    store: Store,
+    site_ref: str,
+    indicator: str,
+    period: tuple[date, date],
+    *,
+    public: bool = False,
+    group: str | None = None,
+    unit: str | None = None,
+) -> list[FlowSum]:
+    """A site's flows over a period (start, end), one per series shown (see `estimates`):
+    new displacements added up by period, never a best estimate of a stock."""
     (site,) = store.find_sites([site_ref], public=public)
-    as_of = as_of or date.today()
-    figures = store.figures(FigureFilter(site_ids=[site.id], indicator=indicator, date_to=as_of))
-    figures = _visible(store, figures, public)
+    start, end = period
+    where = FigureFilter(site_ids=[site.id], indicator=indicator, date_from=start, date_to=end)
+    figures = _visible(store, store.figures(where), public)
     sources = {s.id: s for s in store.sources()}
-    return best_estimate(figures, sources, site.id, indicator, as_of, window_weeks, stale_weeks)
+    kinds = shown_kinds({kind_of(f) for f in figures}, unit, group)
+    if not kinds:
+        kinds = [Kind(indicator, None if group in (None, NOT_STATED) else group, unit or "people")]
+    return [flow_sum(figures, sources, SeriesKey(site.id, *k), start, end) for k in kinds]
 
 
 @many_records()
@@ -76,22 +159,29 @@ def weekly_series(
     stale_weeks: int = DEFAULT_STALE_WEEKS,
     *,
     public: bool = False,
+    group: str | None = None,
+    unit: str | None = None,
 ) -> pd.DataFrame:
-    """Best estimate per site at the end of each of the last `weeks` ISO weeks up to `end`.
+    """Best estimate per site and series at the end of each of the last `weeks` ISO weeks up
+    to `end` (series as `estimates` shows them: one per group, people unless asked).
 
-    One row per site and week (see weekly.SERIES_COLUMNS), oldest week first; values are
-    carried forward from the last figure, with its age, never interpolated.
+    One row per site, series and week (see weekly.SERIES_COLUMNS), oldest week first; values
+    are carried forward from the last figure, with its age, never interpolated. For a flow
+    (new displacements), a week's value is its flow over that week, never carried forward.
     """
-    from dispstats.series.weekly import weekly_estimates
+    from dispstats.series.weekly import weekly_estimates, weekly_flows
 
     site_ids = [site.id for site in store.find_sites(site_refs, public=public)]
     ends = week_ends(end or date.today(), weeks)
     figures = store.figures(FigureFilter(site_ids=site_ids, indicator=indicator, date_to=ends[-1]))
     figures = _visible(store, figures, public)
     sources = {s.id: s for s in store.sources()}
-    estimates = weekly_estimates(
-        figures, sources, site_ids, indicator, ends, window_weeks, stale_weeks
-    )
+    kinds = shown_kinds({kind_of(f) for f in figures}, unit, group) or [
+        Kind(indicator, None if group in (None, NOT_STATED) else group, unit or "people")
+    ]
+    if indicator in vocab.FLOW_INDICATORS and indicator not in vocab.MOVEMENT_INDICATORS:
+        return series_frame(weekly_flows(figures, sources, site_ids, kinds, ends), sources)
+    estimates = weekly_estimates(figures, sources, site_ids, kinds, ends, window_weeks, stale_weeks)
     return series_frame(estimates, sources)
 
 
@@ -102,8 +192,8 @@ def latest_changes(
     indicator: str = "population",
     as_of: date | None = None,
 ) -> list[Change]:
-    """Per site with an estimate (default: every site), the change its current figure made
-    from the previous estimate (see Change)."""
+    """Per series with an estimate (default: every site's), the change its current figure
+    made from the previous estimate (see Change)."""
     from dispstats.series.weekly import latest_change
 
     sites = store.find_sites(site_refs) if site_refs else store.sites()
@@ -115,11 +205,16 @@ def latest_changes(
     series = by_series(figures)
     changes = []
     for site in sites:
-        own = series.get((site.id, indicator), [])
-        change = latest_change(own, sources, best_estimate(own, sources, site.id, indicator, when))
-        if change is not None:
-            changes.append(change)
+        for key in sorted((k for k in series if k.site_id == site.id), key=_key_order):
+            own = series[key]
+            change = latest_change(own, sources, estimate_of(key, own, sources, when))
+            if change is not None:
+                changes.append(change)
     return changes
+
+
+def _key_order(key: SeriesKey) -> tuple:
+    return (key.site_id, kind_order(Kind(key.indicator, key.group, key.unit)))
 
 
 def latest_estimates(
@@ -130,11 +225,11 @@ def latest_estimates(
     stale_weeks: int = DEFAULT_STALE_WEEKS,
     *,
     public: bool = False,
-) -> dict[tuple[str, str], Estimate]:
-    """The best estimate of every (site, indicator) series with a number as of a date (of one
-    indicator and of the given sites when named): its figure and why it won, by the rule, but
-    without the other sources' figures beside it (`competitors`, `earlier` and `reports` stay
-    empty). What totals add up; `estimate` gives one site's in full.
+) -> dict[SeriesKey, Estimate]:
+    """The best estimate of every series with a number as of a date (of one indicator and of
+    the given sites when named): its figure and why it won, by the rule, but without the
+    other sources' figures beside it (`competitors`, `earlier` and `reports` stay empty).
+    What totals add up; `estimate` gives one site's in full.
 
     Read from the latest_figures table; a series whose newest figures give no number (an
     unquantified report) has its figures read in full, as the rule then falls back to an older
@@ -143,48 +238,57 @@ def latest_estimates(
     if public:
         newest = public_only(store.sites(), newest)[1]
     sources = {s.id: s for s in store.sources()}
-    estimates: dict[tuple[str, str], Estimate] = {}
-    unnumbered: set[tuple[str, str]] = set()
+    found: dict[SeriesKey, Estimate] = {}
+    unnumbered: set[SeriesKey] = set()
     with many_records():  # one Estimate per series: thousands of records, no cycles
-        for (site_id, name), figures in by_series(newest).items():
+        for key, figures in by_series(newest).items():
             numbers = [f for f in figures if f.quantity.low is not None]
             if not numbers:
-                unnumbered.add((site_id, name))
+                unnumbered.add(key)
                 continue
             winner, reason = choose_best(numbers, sources)
-            estimates[site_id, name] = Estimate(
-                site_id, name, as_of, winner, reason, stale_weeks=stale_weeks
-            )
+            found[key] = Estimate(
+                key.site_id, key.indicator, as_of, winner, reason, stale_weeks=stale_weeks,
+                population_group=key.group, unit=key.unit,
+            )  # fmt: skip
     if unnumbered:
-        where = FigureFilter(site_ids=sorted({site for site, _ in unnumbered}), date_to=as_of)
+        where = FigureFilter(site_ids=sorted({k.site_id for k in unnumbered}), date_to=as_of)
         series = by_series(_visible(store, store.figures(where), public))
-        for pair in sorted(unnumbered):
-            e = best_estimate(series.get(pair, []), sources, *pair, as_of, stale_weeks=stale_weeks)
+        for key in sorted(unnumbered, key=_key_order):
+            e = estimate_of(key, series.get(key, []), sources, as_of, stale_weeks=stale_weeks)
             if e.figure is not None:
-                estimates[pair] = replace(e, competitors=(), earlier=(), reports=())
-    return dict(sorted(estimates.items()))
+                found[key] = replace(e, competitors=(), earlier=(), reports=())
+    return dict(sorted(found.items(), key=lambda item: _key_order(item[0])))
 
 
 def site_estimates(
     store: Store | LiteStore,
-    indicator: str = "population",
+    kind: Kind | str = "population",
     as_of: date | None = None,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
     *,
     public: bool = False,
     under: Sequence[str] = (),
 ) -> Estimates:
-    """Every site's best estimate of `indicator` as of a date (default today), with the site
-    tree: what totals are computed from (with `public`, from public data only). With `under`
+    """Every site's best estimate of one kind of series (indicator, group, unit) as of a date
+    (default today), with the site tree: what totals are computed from (with `public`, from
+    public data only). `kind` may be an indicator alone when the store holds one group of it
+    (in people, or only in households); InputError naming the groups otherwise. With `under`
     (site ids), only those sites and their descendants are estimated. The estimates are those
     of `latest_estimates`: the winning figure and why, nothing beside it."""
     as_of = as_of or date.today()
     sites = store.sites()
     wanted = _descendants(sites, under) if under else ()
+    indicator = kind if isinstance(kind, str) else kind.indicator
     found = latest_estimates(store, as_of, indicator, wanted, stale_weeks, public=public)
+    if isinstance(kind, str):
+        kinds = shown_kinds(Kind(k.indicator, k.group, k.unit) for k in found)
+        if len(kinds) > 1:
+            raise several_series("the store", kinds)
+        kind = kinds[0] if kinds else Kind(indicator, None, "people")
     if public:
         sites = public_only(sites, [])[0]
-    return Estimates.from_estimates(sites, found.values(), indicator, as_of, public=public)
+    return Estimates.from_estimates(sites, found.values(), kind, as_of, public=public)
 
 
 def _descendants(sites: Sequence[Site], roots: Sequence[str]) -> list[str]:
@@ -211,19 +315,60 @@ def hierarchy_totals(
     as_of: date | None = None,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
     public: bool = False,
+    group: str | None = None,
+    unit: str | None = None,
+    period: tuple[date, date] | None = None,
 ) -> list[Total]:
-    """Totals up the hierarchy: of the given parent sites (default: every site with
-    children) when `by` is "site", else of every admin1, admin2 or country code the sites
-    name (within `country`, an ISO3)."""
-    found = site_estimates(store, indicator, as_of, stale_weeks=stale_weeks, public=public)
-    if by == "site":
-        parents = (
-            [s.id for s in store.find_sites(site_refs, public=public)]
-            if site_refs
-            else found.parents()
-        )
-        return [found.site_total(site_id) for site_id in parents]
-    return [found.area_total(by, code) for code in found.areas(by, country)]
+    """Totals up the hierarchy, one list per series kind shown (a group's totals never hold
+    another's): of the given parent sites (default: every site with children) when `by` is
+    "site", else of every admin1, admin2 or country code the sites name (within `country`, an
+    ISO3). A flow (new displacements) is totalled over `period` (start, end), required."""
+    as_of = as_of or date.today()
+    if indicator in vocab.FLOW_INDICATORS and indicator not in vocab.MOVEMENT_INDICATORS:
+        if period is None:
+            raise InputError(
+                f"{vocab.label(indicator)} are a flow, added up over a period: give one "
+                "(--period 2023, 2023-03, 2023-W12 or 2023-01-01..2023-06-30)",
+                field="period",
+            )
+        per_kind = _flow_estimates(store, indicator, period, public=public)
+    else:
+        found = latest_estimates(store, as_of, indicator, (), stale_weeks, public=public)
+        per_kind = {}
+        for e in found.values():
+            per_kind.setdefault(Kind(e.indicator, e.population_group, e.unit), []).append(e)
+    sites = store.sites()
+    if public:
+        sites = public_only(sites, [])[0]
+    totals: list[Total] = []
+    for kind in shown_kinds(per_kind, unit, group):
+        estimates = Estimates.from_estimates(sites, per_kind[kind], kind, as_of, public=public)
+        if by == "site":
+            parents = (
+                [s.id for s in store.find_sites(site_refs, public=public)]
+                if site_refs
+                else estimates.parents()
+            )
+            totals += [estimates.site_total(site_id) for site_id in parents]
+        else:
+            totals += [estimates.area_total(by, code) for code in estimates.areas(by, country)]
+    return totals
+
+
+def _flow_estimates(
+    store: Store, indicator: str, period: tuple[date, date], *, public: bool
+) -> dict[Kind, list[FlowSum]]:
+    """Every series' flow over the period, by kind."""
+    start, end = period
+    where = FigureFilter(indicator=indicator, date_from=start, date_to=end)
+    figures = _visible(store, store.figures(where), public)
+    sources = {s.id: s for s in store.sources()}
+    out: dict[Kind, list[FlowSum]] = {}
+    for key, own in by_series(figures).items():
+        found = flow_sum(own, sources, key, start, end)
+        if found.counted:
+            out.setdefault(Kind(key.indicator, key.group, key.unit), []).append(found)
+    return out
 
 
 @dataclass(frozen=True)
@@ -236,10 +381,13 @@ class CheckReport:
     disagreement_findings: list[Finding]
     stock_flow: list[Finding]
     totals: list[Finding]
+    parts: list[Finding]
 
     @property
     def findings(self) -> list[Finding]:
-        return [*self.stale, *self.disagreement_findings, *self.stock_flow, *self.totals]
+        return [
+            *self.stale, *self.disagreement_findings, *self.stock_flow, *self.totals, *self.parts
+        ]  # fmt: skip
 
 
 @many_records()
@@ -252,8 +400,9 @@ def check(
     *,
     public: bool = False,
 ) -> CheckReport:
-    """Staleness and disagreement of every site's stock indicators, and stock-flow findings
-    (with `public`, of public sites and figures only)."""
+    """Staleness and disagreement of every stock series, stock-flow findings, parents against
+    their sites' totals, and parts that do not square with their figures (with `public`, of
+    public sites and figures only)."""
     as_of = as_of or date.today()
     sites = store.sites()
     figures = store.figures(FigureFilter(date_to=as_of))
@@ -261,26 +410,27 @@ def check(
         sites, figures = public_only(sites, figures)
     sources = {s.id: s for s in store.sources()}
     series = by_series(figures)
-    pairs = sorted(pair for pair in series if pair[1] in vocab.STOCK_INDICATORS)
-    estimates = [
-        best_estimate(series[pair], sources, *pair, as_of, window_weeks, stale_weeks)
-        for pair in pairs
+    keys = sorted((k for k in series if k.indicator in vocab.STOCK_INDICATORS), key=_key_order)
+    found_estimates = [
+        estimate_of(key, series[key], sources, as_of, window_weeks, stale_weeks) for key in keys
     ]
-    found = disagreements(estimates, tolerance)
+    found = disagreements(found_estimates, tolerance)
+    kinds = sorted({Kind(k.indicator, k.group, k.unit) for k in keys}, key=kind_order)
     return CheckReport(
         as_of,
-        stale_findings(estimates),
+        stale_findings(found_estimates),
         found,
         disagreement_findings(found),
         stock_flow_findings(figures, sources, as_of, tolerance),
         [
             finding
-            for indicator in sorted({i for _, i in pairs})
+            for kind in kinds
             for finding in total_findings(
-                Estimates.from_estimates(sites, estimates, indicator, as_of, public=public),
+                Estimates.from_estimates(sites, found_estimates, kind, as_of, public=public),
                 tolerance,
             )
         ],
+        part_findings(figures),
     )
 
 

@@ -5,7 +5,9 @@ sites name by p-code or ISO3. Each child counts once: by its own best estimate w
 one, else by the total of its own children (a zone inside a governorate); a child with
 neither is listed as unreported. Ranges add as ranges (low + low, high + high). The parent's
 own figure is kept beside the total, never replaced by it; a disagreement between the two is
-a finding (`total_disagreements`).
+a finding (`total_disagreements`). A total is of one kind of series (indicator, population
+group, unit): IDPs are never added to refugees, nor households to people. A flow (new
+displacements) is totalled over a period: each child by its flow over it (series/flows.py).
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from dispstats.series.estimate import (
     DEFAULT_STALE_WEEKS,
     DEFAULT_WINDOW_WEEKS,
     Estimate,
-    best_estimate,
+    Kind,
+    by_series,
+    estimate_of,
 )
+from dispstats.series.flows import FlowSum
 
 # What `totals_by` groups sites by: the Site attribute holding each level's code.
 LEVEL_CODES = {"admin1": "admin1_pcode", "admin2": "admin2_pcode", "country": "country_iso3"}
@@ -30,32 +35,39 @@ LEVEL_CODES = {"admin1": "admin1_pcode", "admin2": "admin2_pcode", "country": "c
 
 @dataclass(frozen=True)
 class Part:
-    """One child's share of a total: its own best estimate, or its children's total."""
+    """One child's share of a total: its own best estimate (or, for a flow, its flow over the
+    period), or its children's total."""
 
     site_id: str
     estimate: Estimate | None = None
     subtotal: Total | None = None
+    flow: FlowSum | None = None
 
     @property
     def low(self) -> int:
-        return self.estimate.figure.quantity.low if self.estimate else self.subtotal.low
+        if self.estimate:
+            return self.estimate.figure.quantity.low
+        return self.flow.low if self.flow else self.subtotal.low
 
     @property
     def high(self) -> int:
-        return self.estimate.figure.quantity.high if self.estimate else self.subtotal.high
+        if self.estimate:
+            return self.estimate.figure.quantity.high
+        return self.flow.high if self.flow else self.subtotal.high
 
     @property
     def is_stale(self) -> bool:
-        """Its figure, or any figure its subtotal counts, is older than the stale threshold."""
+        """Its figure, or any figure its subtotal counts, is older than the stale threshold
+        (a flow is never stale: what it does not cover is said instead)."""
         if self.estimate:
             return self.estimate.is_stale
-        return bool(self.subtotal.stale)
+        return False if self.flow else bool(self.subtotal.stale)
 
     @property
     def figures(self) -> list[Figure]:
         if self.estimate:
             return [self.estimate.figure]
-        return self.subtotal.figures
+        return list(self.flow.counted) if self.flow else self.subtotal.figures
 
 
 @dataclass(frozen=True)
@@ -69,12 +81,24 @@ class Total:
 
     area: str
     level: str
-    indicator: str
+    kind: Kind
     as_of: date
     parts: tuple[Part, ...]
     unreported: tuple[str, ...] = ()
-    own: Estimate | None = None
+    own: Estimate | FlowSum | None = None
     public: bool = False
+
+    @property
+    def indicator(self) -> str:
+        return self.kind.indicator
+
+    @property
+    def group(self) -> str | None:
+        return self.kind.group
+
+    @property
+    def unit(self) -> str:
+        return self.kind.unit
 
     @property
     def low(self) -> int:
@@ -105,14 +129,20 @@ class Total:
 
 @dataclass(frozen=True)
 class Estimates:
-    """The best estimate of every site with a figure, and the site tree, for totals."""
+    """The best estimate of every site with a figure of one kind of series (indicator, group,
+    unit), and the site tree, for totals. For a flow, `by_site` holds each site's flow over a
+    period (FlowSum) instead."""
 
     sites: Mapping[str, Site]
     children: Mapping[str, list[str]]
-    by_site: Mapping[str, Estimate]
-    indicator: str
+    by_site: Mapping[str, Estimate | FlowSum]
+    kind: Kind
     as_of: date
     public: bool = False
+
+    @property
+    def indicator(self) -> str:
+        return self.kind.indicator
 
     @classmethod
     def of(
@@ -120,47 +150,50 @@ class Estimates:
         sites: Sequence[Site],
         figures: Iterable[Figure],
         sources: Mapping[str, Source],
-        indicator: str,
+        kind: Kind,
         as_of: date,
         *,
         window_weeks: int = DEFAULT_WINDOW_WEEKS,
         stale_weeks: int = DEFAULT_STALE_WEEKS,
         public: bool = False,
     ) -> Estimates:
-        by_site_figures: dict[str, list[Figure]] = defaultdict(list)
-        for f in figures:
-            if f.indicator == indicator:
-                by_site_figures[f.site_id].append(f)
+        series = by_series(f for f in figures if (f.indicator, f.population_group, f.unit) == kind)
         estimates = [
-            best_estimate(own, sources, site_id, indicator, as_of, window_weeks, stale_weeks)
-            for site_id, own in by_site_figures.items()
+            estimate_of(key, own, sources, as_of, window_weeks, stale_weeks)
+            for key, own in series.items()
         ]
-        return cls.from_estimates(sites, estimates, indicator, as_of, public=public)
+        return cls.from_estimates(sites, estimates, kind, as_of, public=public)
 
     @classmethod
     def from_estimates(
         cls,
         sites: Sequence[Site],
-        estimates: Iterable[Estimate],
-        indicator: str,
+        estimates: Iterable[Estimate | FlowSum],
+        kind: Kind,
         as_of: date,
         *,
         public: bool = False,
     ) -> Estimates:
-        """From best estimates already worked out (those of other indicators are ignored)."""
+        """From best estimates (or flows) already worked out; those of other kinds of series
+        are ignored."""
         by_site = {
-            e.site_id: e for e in estimates if e.indicator == indicator and e.figure is not None
+            e.site_id: e
+            for e in estimates
+            if _kind(e) == kind and (e.low is not None if isinstance(e, FlowSum) else e.figure)
         }
         children: dict[str, list[str]] = defaultdict(list)
         for s in sorted(sites, key=lambda s: (s.name.casefold(), s.id)):
             if s.parent_id:
                 children[s.parent_id].append(s.id)
-        return cls({s.id: s for s in sites}, children, by_site, indicator, as_of, public)
+        return cls({s.id: s for s in sites}, children, by_site, kind, as_of, public)
 
     def part(self, site_id: str) -> Part | None:
         """How a site counts in its parent's total, or None when nothing about it is known."""
         if site_id in self.by_site:
-            return Part(site_id, estimate=self.by_site[site_id])
+            own = self.by_site[site_id]
+            if isinstance(own, FlowSum):
+                return Part(site_id, flow=own)
+            return Part(site_id, estimate=own)
         if self.children.get(site_id):
             subtotal = self.site_total(site_id)
             if subtotal.parts:
@@ -196,7 +229,7 @@ class Estimates:
                 parts.append(part)
         own = self.by_site.get(own_id) if own_id else None
         return Total(
-            area, level, self.indicator, self.as_of, tuple(parts), tuple(unreported), own,
+            area, level, self.kind, self.as_of, tuple(parts), tuple(unreported), own,
             self.public,
         )  # fmt: skip
 
@@ -224,6 +257,12 @@ def _is_area(site: Site) -> bool:
     return site.kind in ("admin_area", "country")
 
 
+def _kind(e: Estimate | FlowSum) -> Kind:
+    if isinstance(e, FlowSum):
+        return Kind(e.key.indicator, e.key.group, e.key.unit)
+    return Kind(e.indicator, e.population_group, e.unit)
+
+
 def total_findings(estimates: Estimates, tolerance: float) -> list[Finding]:
     """A finding for each parent site whose own figure and children's total disagree."""
     found = []
@@ -239,6 +278,8 @@ def total_findings(estimates: Estimates, tolerance: float) -> list[Finding]:
                 (own.id, *(f.id for f in total.figures)),
                 facts={
                     "indicator": total.indicator,
+                    "group": total.group,
+                    "unit": total.unit,
                     "own": own,
                     "low": total.low,
                     "high": total.high,
@@ -256,7 +297,7 @@ def disagrees(total: Total, tolerance: float) -> bool:
     add up to more than the parent (beyond the tolerance), or every child reported recently
     and they add up to less. A partial total below the parent's figure is no contradiction:
     the children not reported are the difference."""
-    if total.own is None or not total.parts:
+    if not isinstance(total.own, Estimate) or not total.parts:
         return False
     own = total.own.figure.quantity
     if total.low > own.high * (1 + tolerance):

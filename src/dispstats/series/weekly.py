@@ -18,14 +18,20 @@ from dispstats.series.estimate import (
     DEFAULT_STALE_WEEKS,
     DEFAULT_WINDOW_WEEKS,
     Estimate,
-    best_estimate,
+    Kind,
+    SeriesKey,
+    estimate_of,
 )
+from dispstats.series.flows import FlowSum, flow_sum
 
 if TYPE_CHECKING:
     import pandas as pd
 
 SERIES_COLUMNS = [
     "site_id",
+    "indicator",
+    "population_group",
+    "unit",
     "week",
     "week_end",
     "low",
@@ -66,65 +72,102 @@ def weekly_estimates(
     figures: Sequence[Figure],
     sources: Mapping[str, Source],
     site_ids: Sequence[str],
-    indicator: str,
+    kinds: Sequence[Kind],
     ends: Sequence[date],
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
-) -> dict[str, list[Estimate]]:
-    """For each site, the best estimate at each date of `ends` (figures grouped once)."""
+) -> dict[SeriesKey, list[Estimate]]:
+    """For each site and kind of series, the best estimate at each date of `ends` (figures
+    grouped once)."""
     by_site: dict[str, list[Figure]] = defaultdict(list)
     for f in figures:
         by_site[f.site_id].append(f)
     return {
-        site_id: [
-            best_estimate(
-                by_site[site_id], sources, site_id, indicator, end, window_weeks, stale_weeks
-            )
+        key: [
+            estimate_of(key, by_site[site_id], sources, end, window_weeks, stale_weeks)
             for end in ends
         ]
         for site_id in site_ids
+        for key in (SeriesKey(site_id, *kind) for kind in kinds)
     }
 
 
+def weekly_flows(
+    figures: Sequence[Figure],
+    sources: Mapping[str, Source],
+    site_ids: Sequence[str],
+    kinds: Sequence[Kind],
+    ends: Sequence[date],
+) -> dict[SeriesKey, list[FlowSum]]:
+    """For each site and kind of a flow, its flow over each ISO week ending at `ends`."""
+    by_site: dict[str, list[Figure]] = defaultdict(list)
+    for f in figures:
+        by_site[f.site_id].append(f)
+    return {
+        key: [flow_sum(by_site[site_id], sources, key, end - timedelta(days=6), end)
+              for end in ends]
+        for site_id in site_ids
+        for key in (SeriesKey(site_id, *kind) for kind in kinds)
+    }  # fmt: skip
+
+
 def series_frame(
-    estimates: Mapping[str, list[Estimate]], sources: Mapping[str, Source]
+    points: Mapping[SeriesKey, Sequence[Estimate | FlowSum]], sources: Mapping[str, Source]
 ) -> pd.DataFrame:
-    """One row per site and week (columns: SERIES_COLUMNS); weeks with no figure are empty."""
+    """One row per series and week (columns: SERIES_COLUMNS); weeks with no figure are empty.
+    A flow's week (FlowSum) is its figures added up, with no age and nothing carried."""
     import pandas as pd
 
-    from dispstats.model.parse import format_dateref
-
-    rows = []
-    for site_id, points in estimates.items():
-        for e in points:
-            f = e.figure
-            source = sources.get(f.source_id) if f else None
-            rows.append(
-                {
-                    "site_id": site_id,
-                    "week": week_label(e.as_of),
-                    "week_end": e.as_of,
-                    "low": f.quantity.low if f else None,
-                    "high": f.quantity.high if f else None,
-                    "quantifier": f.quantity.quantifier if f else None,
-                    "value_text": f.value_text if f else None,
-                    "figure_id": f.id if f else None,
-                    "version": f.version if f else None,
-                    "source_id": f.source_id if f else None,
-                    "publisher": source.publisher if source else None,
-                    "reference": format_dateref(f.ref) if f else None,
-                    "age_days": e.age_days,
-                    "stale": e.is_stale,
-                    "reason": e.reason,
-                    "range_low": e.low,
-                    "range_high": e.high,
-                    "figures_in_range": len(e.competitors) + 1 if f else 0,
-                }
-            )
+    rows = [
+        {"site_id": key.site_id, "indicator": key.indicator, "population_group": key.group,
+         "unit": key.unit, **(_flow_row(e) if isinstance(e, FlowSum) else _row(e, sources))}
+        for key, series in points.items()
+        for e in series
+    ]  # fmt: skip
     frame = pd.DataFrame(rows, columns=SERIES_COLUMNS)
     for column in ("low", "high", "figure_id", "version", "age_days", "range_low", "range_high"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+def _row(e: Estimate, sources: Mapping[str, Source]) -> dict:
+    from dispstats.model.parse import format_dateref
+
+    f = e.figure
+    source = sources.get(f.source_id) if f else None
+    return {
+        "week": week_label(e.as_of),
+        "week_end": e.as_of,
+        "low": f.quantity.low if f else None,
+        "high": f.quantity.high if f else None,
+        "quantifier": f.quantity.quantifier if f else None,
+        "value_text": f.value_text if f else None,
+        "figure_id": f.id if f else None,
+        "version": f.version if f else None,
+        "source_id": f.source_id if f else None,
+        "publisher": source.publisher if source else None,
+        "reference": format_dateref(f.ref) if f else None,
+        "age_days": e.age_days,
+        "stale": e.is_stale,
+        "reason": e.reason,
+        "range_low": e.low,
+        "range_high": e.high,
+        "figures_in_range": len(e.competitors) + 1 if f else 0,
+    }
+
+
+def _flow_row(e: FlowSum) -> dict:
+    about = any(f.quantity.quantifier != "exact" for f in e.counted)
+    return {
+        "week": week_label(e.end),
+        "week_end": e.end,
+        "low": e.low,
+        "high": e.high,
+        "quantifier": ("about" if about else "exact") if e.counted else None,
+        "stale": False,
+        "reason": "flow" if e.counted else None,
+        "figures_in_range": len(e.counted),
+    }
 
 
 @dataclass(frozen=True)
@@ -180,12 +223,11 @@ def previous_estimate(
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
 ) -> Estimate:
-    """The best estimate of `figure`'s site and indicator on the day before its reference
-    period starts: what the figure changed."""
+    """The best estimate of `figure`'s series on the day before its reference period starts:
+    what the figure changed."""
     day = figure.ref.start - timedelta(days=1)
-    return best_estimate(
-        figures, sources, figure.site_id, figure.indicator, day, window_weeks, stale_weeks
-    )
+    key = SeriesKey(figure.site_id, figure.indicator, figure.population_group, figure.unit)
+    return estimate_of(key, figures, sources, day, window_weeks, stale_weeks)
 
 
 def latest_change(

@@ -78,7 +78,8 @@ def insert_figures(
         )
         with raw.cursor() as cursor:
             _copy(cursor, "figures", ("id", "entered_by", "entered_at"), figure_rows)
-            _copy(cursor, "figure_versions", VERSION_COLUMNS, version_rows)
+            copied = ("figure_id", "version", "revision", *_FROM_FRAME, "entered_by", "entered_at")
+            _copy(cursor, "figure_versions", copied, version_rows)
         return ids
     cursor = raw.cursor()
     try:

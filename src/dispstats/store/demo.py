@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dispstats.errors import InputError
+from dispstats.model.breakdown import parts_from_text
 from dispstats.model.columns import (
     FIGURE_COLUMNS,
+    PARTS_COLUMN,
     SITE_COLUMNS,
     SOURCE_COLUMNS,
     read_tagged_rows,
@@ -68,10 +70,10 @@ def load_demo(store: Store, folder: Path | None = None) -> DemoLoad:
         )
     ]
     figures = [
-        figure_from_fields(fields, row)
+        figure_from_fields({**fields, "parts": parts_from_text(fields.get("parts"))}, row)
         for row, fields in read_tagged_rows(
             read_csv_rows(figures_path),
-            FIGURE_COLUMNS,
+            (*FIGURE_COLUMNS, PARTS_COLUMN),
             ("site_id", "indicator", "reference", "source_id"),
             str(figures_path),
         )

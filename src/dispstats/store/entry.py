@@ -12,9 +12,12 @@ from typing import TYPE_CHECKING
 
 from dispstats.errors import Conflict, DuplicateFigure, InputError
 from dispstats.model import vocab
+from dispstats.model.breakdown import Part, check_parts, parse_part
 from dispstats.model.fields import (
     clean_text,
     figure_from_fields,
+    parse_group,
+    parse_indicator,
     site_from_fields,
     source_from_fields,
 )
@@ -95,9 +98,10 @@ def add_figure(
     refused with DuplicateFigure unless `allow_duplicate` (a source that reported it twice).
 
     Fields: site, indicator, value (or unquantified=True), date, source, and optionally unit,
-    destination, origin, status, group, excerpt, confidence, note, role, sensitivity. A new
-    source is described by publisher (required), publisher_type, title, url, published,
-    accessed, reliability; `source` then becomes its id.
+    destination, origin, status, group (a population group: idps, refugees ...), description
+    (free words about the people), parts (texts such as "female=23,400", or Parts), excerpt,
+    confidence, note, role, sensitivity. A new source is described by publisher (required),
+    publisher_type, title, url, published, accessed, reliability; `source` then becomes its id.
     """
     given = {
         name: bool(clean_text(fields.get(name)))
@@ -139,6 +143,8 @@ def add_figure(
             "destination_site_id": site_id("destination"),
             "movement_status": fields.get("status"),
             "population_group": fields.get("group"),
+            "description": fields.get("description"),
+            "parts": tuple(fields.get("parts") or ()),
             "excerpt": fields.get("excerpt"),
             "excerpt_sensitivity": fields.get("excerpt_sensitivity"),
             "confidence": fields.get("confidence"),
@@ -168,7 +174,18 @@ def same_figure(store: Store, figure: Figure) -> Figure | None:
     def content(f: Figure) -> tuple:
         return (f.ref, f.quantity, f.unit, f.origin_site_id, f.destination_site_id)
 
-    return next((f for f in on_record if content(f) == content(figure)), None)
+    # A figure typed again without its group (or with one the first did not state) is most
+    # likely the same report: asked about, not silently stored twice.
+    groups = {figure.population_group, None}
+    return next(
+        (
+            f
+            for f in on_record
+            if content(f) == content(figure)
+            and (f.population_group in groups or figure.population_group is None)
+        ),
+        None,
+    )
 
 
 def _refuse_duplicate(store: Store, figure: Figure) -> None:
@@ -182,13 +199,22 @@ def _refuse_duplicate(store: Store, figure: Figure) -> None:
 
 
 def figure_changes(store: Store, changes: TextFields, today: date | None = None) -> dict:
-    """Turn text changes (same keys as `add_figure`) into Figure field values, validated."""
+    """Turn text changes (same keys as `add_figure`) into Figure field values, validated.
+    "parts" replaces the figure's parts; "no_parts" (truthy) removes them."""
     out: dict = {}
     text = {
-        k: clean_text(v) if not isinstance(v, bool) else v
+        k: clean_text(v) if not isinstance(v, bool | tuple | list) else v
         for k, v in changes.items()
-        if v not in (None, "", False)
+        if v not in (None, "", False, (), [])
     }
+    if text.get("parts") and text.get("no_parts"):
+        raise InputError("give new parts or --no-parts, not both", field="part")
+    if "parts" in text:
+        out["parts"] = check_parts(
+            p if isinstance(p, Part) else parse_part(str(p)) for p in text["parts"]
+        )
+    if text.get("no_parts"):
+        out["parts"] = ()
     if text.get("unquantified"):
         out["quantity"], out["value_text"] = Quantity(None, None, "unquantified"), None
     elif "value" in text:
@@ -207,8 +233,11 @@ def figure_changes(store: Store, changes: TextFields, today: date | None = None)
             out[attr] = store.find_site(text[key]).id
     if "source" in text:
         out["source_id"] = store.find_source(text["source"]).id
+    if "indicator" in text:
+        out["indicator"] = parse_indicator(text["indicator"])
+    if "group" in text:
+        out["population_group"] = parse_group(text["group"])
     choices = {
-        "indicator": ("indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS),
         "unit": ("unit", vocab.UNITS, vocab.UNIT_SYNONYMS),
         "status": ("movement_status", vocab.MOVEMENT_STATUSES, None),
         "confidence": ("confidence", vocab.CONFIDENCE, None),
@@ -220,7 +249,7 @@ def figure_changes(store: Store, changes: TextFields, today: date | None = None)
         if key in text:
             out[attr] = parse_choice(text[key], key, options, synonyms)
     for key, attr in (
-        ("group", "population_group"),
+        ("description", "description"),
         ("excerpt", "excerpt"),
         ("note", "confidence_note"),
     ):
@@ -270,7 +299,7 @@ def declassified_fields(before: Figure, after: Figure) -> list[str] | None:
     if after.excerpt and after.excerpt_sensitivity == "public":
         carried.append("excerpt")
     return carried + [
-        key for key in ("confidence_note", "population_group", "value_text") if getattr(after, key)
+        key for key in ("confidence_note", "description", "value_text") if getattr(after, key)
     ]
 
 

@@ -267,9 +267,16 @@ def kind_of(text: str | None) -> tuple[str, str | None]:
 
 def resolve_parents(new: list[Site], index: SiteIndex, notes: list[str]) -> None:
     """A parent named by the file (#loc+code+parent) that is neither in the store nor in the
-    file: the site is created without one, and the summary says so."""
-    for i, site in enumerate(new):
-        if site.parent_id and site.parent_id not in index.by_id:
+    file: the site's own country when the parent is its id (an export of an area whose country
+    has no figure), else the site is created without one; the summary says which."""
+    for i, site in list(enumerate(new)):
+        iso3 = site.country_iso3 or ""
+        if site.parent_id and site.parent_id not in index.by_id and site.parent_id == iso3.lower():
+            country = Site(site.parent_id, iso3, kind="country", country_iso3=iso3)
+            index.add(country, created=True)
+            new.append(country)
+            notes.append(f"site '{site.id}': its parent '{site.parent_id}' is its country, created")
+        elif site.parent_id and site.parent_id not in index.by_id:
             notes.append(
                 f"site '{site.id}': its parent '{site.parent_id}' is not known, so it is "
                 "created without one"

@@ -146,7 +146,7 @@ def import_file(
     resolve_parents(new_sites, index, report.notes)
     report.unknown_sites = sorted(set(unknown))
     check_figures(checked, plan)
-    if plan.values:
+    if plan.values or plan.breakdowns:
         _combine(checked, plan, report)
     frame = checked.frame
     report.figures_read = len(frame)
@@ -198,17 +198,38 @@ def _given_source(store: Store, options: ImportOptions) -> Source | None:
 
 
 def _combine(checked: Checked, plan: ColumnPlan, report: ImportReport) -> None:
-    """Add up the parts of one source's totals (DTM style) and say so."""
+    """Make each figure of one source's lines with its parts (DTM style) and say so."""
     good = ~checked.frame["row"].isin({e.row for e in checked.errors}).to_numpy()
     combined = combine_parts(checked, good)
     report.duplicates_in_file = combined.copies
-    if combined.sums:
-        by = ", ".join(plan.tags[p].text for p in plan.parts) or "count columns by cause"
+    if combined.with_parts:
+        columns = [plan.tags[p].text for p, m in plan.values.items() if m.part]
+        rows = [plan.tags[p].text for p in plan.breakdowns]
+        sources = []
+        if columns:
+            sources.append(f"columns ({', '.join(columns[:4])}{' ...' * (len(columns) > 4)})")
+        if rows:
+            sources.append(f"rows that differ by {', '.join(rows)}")
         report.notes.append(
-            counted(combined.sums, "figure is", "figures are")
-            + f" the sum of {combined.summed_rows:,} rows of one "
-            f"source for one place and date that differ by {by} (e.g. "
-            f"{'; '.join(combined.examples)}); each figure's value text shows its parts"
+            counted(combined.with_parts, "figure has", "figures have")
+            + f" parts from {' and from '.join(sources)} (e.g. {'; '.join(combined.examples)}): "
+            "kept with the figure, never added to it or counted as figures"
+        )
+    if combined.sums:
+        report.notes.append(
+            counted(
+                combined.sums,
+                "figure is the sum of its parts",
+                "figures are the sum of their parts",
+            )
+            + ", as the file gives no total; the value text says so"
+        )
+    if combined.problems:
+        shown = [p for p in combined.problems if p]
+        report.notes.append(
+            counted(len(combined.problems), "figure's parts do", "figures' parts do")
+            + f" not add up to it within rounding ({'; '.join(shown)}); "
+            "'dispstats check' lists them"
         )
     if combined.copies:
         report.notes.append(

@@ -1,9 +1,9 @@
-"""The `latest_figures` table: for every site and indicator, the current figures with the newest
-reference date (all of them when several share it), once over all figures and once over public
-figures only.
+"""The `latest_figures` table: for every series (site, indicator, unit, population group), the
+current figures with the newest reference date (all of them when several share it), once over
+all figures and once over public figures only.
 
-It is what "the best estimate of every site today" reads instead of one index seek per site and
-indicator. Every write of a figure version refreshes the series it touched, in the same
+It is what "the best estimate of every site today" reads instead of one index seek per series.
+Every write of a figure version refreshes the series it touched, in the same
 transaction (`refresh`); `init` rebuilds it whole (`rebuild`). The SQL uses named parameters,
 which both the standard library's sqlite3 and SQLAlchemy's `text()` accept, so the entry path
 and the SQLAlchemy store keep it the same way.
@@ -39,20 +39,35 @@ def _counts(table: str, scope: str) -> str:
 _DELETE = "DELETE FROM latest_figures WHERE site_id = :site AND indicator = :indicator"
 
 
-def _insert(scope: str) -> str:
-    # The newest date is one backward seek on the (site, indicator, reference date) index.
+def _same(a: str, b: str, postgres: bool) -> str:
+    """Equality that holds for two NULLs (a group not stated is one group): SQLite's IS can
+    use an index; PostgreSQL spells it IS NOT DISTINCT FROM."""
+    return f"{a} IS NOT DISTINCT FROM {b}" if postgres else f"{a} IS {b}"
+
+
+def _insert(scope: str, postgres: bool) -> str:
+    # For each series of the site and indicator (its unit and group), the newest date is one
+    # backward seek on the (site, indicator, unit, group, reference date) index.
     return (
-        "INSERT INTO latest_figures (scope, site_id, indicator, row_id, ref_start) "
-        f"SELECT '{scope}', v.site_id, v.indicator, v.row_id, v.ref_start "
-        "FROM figure_versions v WHERE v.site_id = :site AND v.indicator = :indicator "
-        f"AND {_counts('v', scope)} AND v.ref_start = ("
-        "SELECT x.ref_start FROM figure_versions x "
-        f"WHERE x.site_id = :site AND x.indicator = :indicator AND {_counts('x', scope)} "
-        "ORDER BY x.ref_start DESC LIMIT 1)"
+        "INSERT INTO latest_figures "
+        "(scope, site_id, indicator, row_id, ref_start, unit, population_group) "
+        f"SELECT '{scope}', v.site_id, v.indicator, v.row_id, v.ref_start, v.unit, "
+        "v.population_group FROM (SELECT DISTINCT unit, population_group FROM figure_versions "
+        "WHERE site_id = :site AND indicator = :indicator) s "
+        "JOIN figure_versions v ON v.site_id = :site AND v.indicator = :indicator "
+        f"AND v.unit = s.unit AND {_same('v.population_group', 's.population_group', postgres)} "
+        f"AND v.ref_start = (SELECT x.ref_start FROM figure_versions x "
+        "WHERE x.site_id = :site AND x.indicator = :indicator AND x.unit = s.unit AND "
+        f"{_same('x.population_group', 's.population_group', postgres)} "
+        f"AND {_counts('x', scope)} ORDER BY x.ref_start DESC LIMIT 1) "
+        f"WHERE {_counts('v', scope)}"
     )
 
 
-REFRESH = [_DELETE, *(_insert(scope) for scope in SCOPES)]
+REFRESH = {
+    postgres: [_DELETE, *(_insert(scope, postgres) for scope in SCOPES)]
+    for postgres in (False, True)
+}
 
 
 # PostgreSQL runs writers side by side: two adding to one series would both delete and insert
@@ -69,14 +84,14 @@ def refresh(
     *,
     postgres: bool = False,
 ) -> None:
-    """Bring the rows of these (site, indicator) series up to date; `execute(sql, params)`
-    runs one statement in the caller's transaction. A revision that moves a figure to another
-    site or indicator touches both series: pass both."""
+    """Bring the rows of every series of these (site, indicator) pairs up to date (all their
+    units and groups); `execute(sql, params)` runs one statement in the caller's transaction.
+    A revision that moves a figure to another site or indicator touches both: pass both."""
     pairs = sorted(set(pairs))
     if postgres and pairs:
         execute(_LOCK, {})
     for site, indicator in pairs:
-        for sql in REFRESH:
+        for sql in REFRESH[postgres]:
             execute(sql, {"site": site, "indicator": indicator})
 
 
@@ -100,14 +115,14 @@ def latest_as_of(
     SQLAlchemy), in the caller's transaction; sorted by site, indicator and figure id."""
     reader = _Reader(db)
     out: list[Figure] = []
-    behind: dict[str, list[str]] = defaultdict(list)
+    behind: dict[tuple[str, str, str | None], list[str]] = defaultdict(list)
     for f in reader.newest(indicator, site_ids, public):
         if f.ref.start <= as_of:
             out.append(f)
         else:
-            behind[f.indicator].append(f.site_id)
-    for name, site_group in behind.items():
-        out += reader.by_seek(as_of, name, sorted(set(site_group)), public)
+            behind[f.indicator, f.unit, f.population_group].append(f.site_id)
+    for series, site_group in behind.items():
+        out += reader.by_seek(as_of, series, sorted(set(site_group)), public)
     return sorted(out, key=lambda f: (f.site_id, f.indicator, f.id))
 
 
@@ -156,15 +171,22 @@ class _Reader:
                 )
             yield from map(figure_maker(names), rows)
 
-    def by_seek(self, as_of: date, indicator: str, site_ids: list[str], public: bool) -> list:
-        """For series whose newest figure is after `as_of`: one backward seek per site for
-        its newest date on or before it (driven from the sites table, so that each site is
-        one seek: a join would let the planner scan all versions), then those figures."""
+    def by_seek(
+        self, as_of: date, series: tuple[str, str, str | None], site_ids: list[str], public: bool
+    ) -> list:
+        """For series (indicator, unit, group) whose newest figure is after `as_of`: one
+        backward seek per site for its newest date on or before it (driven from the sites
+        table, so that each site is one seek: a join would let the planner scan all versions),
+        then those figures."""
         scope = "public" if public else "all"
         day = as_of.isoformat() if self.sqlite else as_of
+        indicator, unit, group = series
+        same = "IS NULL" if group is None else f"= {self.mark}"
+        kind = f"AND {{t}}.unit = {self.mark} AND {{t}}.population_group {same}"
+        kind_params = [unit] if group is None else [unit, group]
         newest = (
             "SELECT x.ref_start FROM figure_versions x WHERE x.site_id = s.id "
-            f"AND x.indicator = {self.mark} AND x.ref_start <= {self.mark} "
+            f"AND x.indicator = {self.mark} {kind.format(t='x')} AND x.ref_start <= {self.mark} "
             f"AND {_counts('x', scope)} ORDER BY x.ref_start DESC LIMIT 1"
         )
         out: list[Figure] = []
@@ -172,18 +194,18 @@ class _Reader:
             some = site_ids[start : start + self.CHUNK]
             _, found = self.rows(
                 f"SELECT s.id, ({newest}) FROM sites s WHERE s.id IN ({self.marks(some)})",
-                [indicator, day, *some],
+                [indicator, *kind_params, day, *some],
             )
             by_date: dict[Any, list[str]] = defaultdict(list)
             for site_id, newest_date in found:
                 if newest_date is not None:
                     by_date[newest_date].append(site_id)
-            for newest_date, group in by_date.items():
+            for newest_date, sites in by_date.items():
                 names, rows = self.rows(
-                    f"SELECT v.* FROM figure_versions v WHERE v.site_id IN ({self.marks(group)}) "
-                    f"AND v.indicator = {self.mark} AND v.ref_start = {self.mark} "
-                    f"AND {_counts('v', scope)}",
-                    [*group, indicator, newest_date],
+                    f"SELECT v.* FROM figure_versions v WHERE v.site_id IN ({self.marks(sites)}) "
+                    f"AND v.indicator = {self.mark} {kind.format(t='v')} "
+                    f"AND v.ref_start = {self.mark} AND {_counts('v', scope)}",
+                    [*sites, indicator, *kind_params, newest_date],
                 )
                 out += map(figure_maker(names), rows)
         return out

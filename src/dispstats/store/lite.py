@@ -171,6 +171,14 @@ class LiteStore:
         with self._errors(), many_records():
             return latest.latest_as_of(self._db, as_of, indicator, site_ids, public=public)
 
+    def has_parts(self) -> bool:
+        """As Store.has_parts."""
+        with self._errors():
+            found = self._db.execute(
+                "SELECT 1 FROM figure_versions WHERE parts IS NOT NULL LIMIT 1"
+            ).fetchone()
+        return bool(found)
+
     def has_restricted(self) -> bool:
         """As Store.has_restricted: any restricted site, figure version or excerpt."""
         with self._errors():
@@ -180,6 +188,12 @@ class LiteStore:
                 "OR (excerpt_sensitivity = 'restricted' AND excerpt IS NOT NULL))"
             ).fetchone()
         return bool(found)
+
+    def setting(self, key: str) -> str | None:
+        """As Store.setting."""
+        with self._errors():
+            row = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
 
     # --- writes ---------------------------------------------------------------------------
 

@@ -12,8 +12,9 @@ from dispstats.store.revision import MIGRATIONS, check_not_newer
 __all__ = ["check_not_newer", "stored_revision", "upgrade"]
 
 
-def upgrade(engine: Engine) -> str | None:
-    """Bring the schema to the newest revision; returns the revision it was at before.
+def upgrade(engine: Engine, notes: list[str] | None = None) -> str | None:
+    """Bring the schema to the newest revision; returns the revision it was at before, and
+    adds to `notes` what the migrations changed in the data (for the user to read).
     A store written by a newer dispstats is refused untouched (StoreError)."""
     from alembic import command
     from alembic.config import Config
@@ -25,6 +26,7 @@ def upgrade(engine: Engine) -> str | None:
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["notes"] = notes if notes is not None else []
         command.upgrade(config, "head")
     return before
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from operator import itemgetter
 
 from dispstats.errors import InputError, NotFound
+from dispstats.model.breakdown import parts_from_text, parts_text
 from dispstats.model.parse import DateRef, Quantity
 from dispstats.model.records import Figure, Site, Source, public_only
 
@@ -19,9 +20,11 @@ def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-# Figure attributes stored under the same name (all but its number, its dates and its id,
-# which are stored as columns of their own).
-SAME_NAME_FIELDS = tuple(f.name for f in fields(Figure) if f.name not in ("quantity", "ref", "id"))
+# Figure attributes stored under the same name (all but its number, its dates, its parts and
+# its id, which are stored as columns of their own).
+SAME_NAME_FIELDS = tuple(
+    f.name for f in fields(Figure) if f.name not in ("quantity", "ref", "id", "parts")
+)
 
 
 def version_values(f: Figure) -> dict:
@@ -33,6 +36,7 @@ def version_values(f: Figure) -> dict:
         "ref_start": f.ref.start,
         "ref_end": f.ref.end,
         "ref_precision": f.ref.precision,
+        "parts": parts_text(f.parts),
     }
 
 
@@ -64,6 +68,7 @@ def figure_maker(names: Sequence[str]) -> Callable[[Sequence], Figure]:
     entered = SAME_NAME_FIELDS.index("entered_at")
     figure_id = at["figure_id"]
     quantity = itemgetter(at["low"], at["high"], at["quantifier"])
+    parts_at = at["parts"]
     ref = itemgetter(at["ref_start"], at["ref_end"], at["ref_precision"])
     new, fields_of = object.__new__, SAME_NAME_FIELDS
     refs: dict[tuple, DateRef] = {}
@@ -96,11 +101,13 @@ def figure_maker(names: Sequence[str]) -> Callable[[Sequence], Figure]:
         held = amount.__dict__
         held["low"], held["high"], held["quantifier"] = quantity(row)
         figure = new(Figure)
+        stored_parts = row[parts_at]
         figure.__dict__.update(
             zip(fields_of, values, strict=True),
             id=row[figure_id],
             quantity=amount,
             ref=refs.get(key) or period(key),
+            parts=parts_from_text(stored_parts) if stored_parts else (),
         )
         return figure
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from dispstats.store.revision import SCHEMA_REVISION
 
 __all__ = ["SCHEMA_REVISION", "figure_versions", "figures", "latest_figures", "metadata",
-           "site_aliases", "sites", "sources"]  # fmt: skip
+           "settings", "site_aliases", "sites", "sources"]  # fmt: skip
 
 metadata = MetaData()
 
@@ -88,7 +88,7 @@ figure_versions = Table(
     Column("revision", String(16), nullable=False),
     Column("reason", Text),
     Column("site_id", String(64), ForeignKey("sites.id"), nullable=False),
-    Column("indicator", String(16), nullable=False),
+    Column("indicator", String(24), nullable=False),
     Column("unit", String(16), nullable=False),
     Column("low", BigInteger),
     Column("high", BigInteger),
@@ -100,6 +100,8 @@ figure_versions = Table(
     Column("origin_site_id", String(64), ForeignKey("sites.id")),
     Column("destination_site_id", String(64), ForeignKey("sites.id")),
     Column("movement_status", String(16)),
+    # 0005: a controlled group (vocab.POPULATION_GROUPS), NULL when the source did not say;
+    # the free words that were here before are in `description`.
     Column("population_group", Text),
     Column("source_id", String(64), ForeignKey("sources.id"), nullable=False),
     Column("excerpt", Text),
@@ -111,22 +113,45 @@ figure_versions = Table(
     Column("sensitivity", String(16), nullable=False),
     Column("entered_by", Text, nullable=False),
     Column("entered_at", DateTime(timezone=True), nullable=False),
+    # 0005: who the people are in free words; the figure's parts (model/breakdown.parts_text).
+    Column("description", Text),
+    Column("parts", Text),
     # Two analysts revising the same figure at once: the second insert of a version fails here.
     UniqueConstraint("figure_id", "version", name="uq_figure_versions_figure_version"),
-    # "Latest figure per site and indicator as of a date" is an index seek.
-    Index("ix_figure_versions_site_indicator_ref", "site_id", "indicator", "ref_start"),
+    # "Latest figure of a series as of a date" is an index seek (0005: a series is site,
+    # indicator, unit and population group).
+    Index(
+        "ix_figure_versions_series_ref",
+        "site_id",
+        "indicator",
+        "unit",
+        "population_group",
+        "ref_start",
+    ),
     Index("ix_figure_versions_source", "source_id"),
 )
 
-# 0004: for each site and indicator, the current figures of the newest reference date (scope
-# "all"), and the same over public figures ("public"). Derived from figure_versions and kept in
-# step with it by store/latest.py in every write's transaction; `init` rebuilds it.
+# 0004: for each series, the current figures of the newest reference date (scope "all"), and
+# the same over public figures ("public"). Derived from figure_versions and kept in step with
+# it by store/latest.py in every write's transaction; `init` rebuilds it. 0005: a series is
+# (site, indicator, unit, population group).
 latest_figures = Table(
     "latest_figures",
     metadata,
     Column("scope", String(8), primary_key=True),
     Column("site_id", String(64), primary_key=True),
-    Column("indicator", String(16), primary_key=True),
+    Column("indicator", String(24), primary_key=True),
     Column("row_id", Integer, ForeignKey("figure_versions.row_id"), primary_key=True),
     Column("ref_start", Date, nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("population_group", String(32)),
+)
+
+# 0005: the store's settings (key, value as text), such as the small-cell threshold of public
+# outputs.
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )

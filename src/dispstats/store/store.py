@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, exists, func, insert, select, text
+from sqlalchemy import Connection, Engine, delete, exists, func, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.sql import Select
 
@@ -42,6 +42,7 @@ from dispstats.store.rows import (
 from dispstats.store.schema import (
     figure_versions,
     figures,
+    settings,
     site_aliases,
     sites,
     sources,
@@ -54,6 +55,8 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.url = engine.url.render_as_string(hide_password=True)
+        # What the last `init` changed in the stored figures while upgrading the schema.
+        self.upgrade_notes: list[str] = []
 
     # --- opening --------------------------------------------------------------------------
 
@@ -66,9 +69,11 @@ class Store:
         if path is not None and not path.parent.is_dir():
             raise StoreError(f"cannot create {path}: folder {path.parent} does not exist")
         engine = make_engine(url)
+        notes: list[str] = []
         with _database_errors(url):
-            before = upgrade(engine)
+            before = upgrade(engine, notes)
         store = cls(engine)
+        store.upgrade_notes = notes
         store.rebuild_latest()
         return store, before
 
@@ -465,6 +470,16 @@ class Store:
             db = connection.connection.driver_connection
             return latest.latest_as_of(db, as_of, indicator, site_ids, public=public)
 
+    def has_parts(self) -> bool:
+        """Whether any figure version has parts (a breakdown)."""
+        with self._read() as connection:
+            found = connection.execute(
+                select(figure_versions.c.row_id)
+                .where(figure_versions.c.parts.is_not(None))
+                .limit(1)
+            ).first()
+        return found is not None
+
     def has_restricted(self) -> bool:
         """Whether any site, figure version or excerpt is restricted. Any version counts, not
         only current ones: internal outputs show history, and a warning too many is safer than
@@ -483,6 +498,22 @@ class Store:
                 .limit(1)
             ).first()
         return site is not None or version is not None
+
+    def setting(self, key: str) -> str | None:
+        """A store setting's value (see store/settings.py), None when it was never set."""
+        with self._read() as connection:
+            return connection.execute(
+                select(settings.c.value).where(settings.c.key == key)
+            ).scalar()
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Set a store setting (the key and value checked by store/settings.py)."""
+
+        def work(connection: Connection) -> None:
+            connection.execute(delete(settings).where(settings.c.key == key))
+            connection.execute(insert(settings).values(key=key, value=value))
+
+        self._transaction(work)
 
     def counts(self) -> dict[str, int]:
         """How many sites, sources, figures and figure versions the store holds."""

@@ -9,8 +9,6 @@ Create Date: 2026-12-02
 import sqlalchemy as sa
 from alembic import op
 
-from dispstats.store import latest
-
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -26,8 +24,8 @@ def upgrade() -> None:
         sa.Column("row_id", sa.Integer, sa.ForeignKey("figure_versions.row_id"), primary_key=True),
         sa.Column("ref_start", sa.Date, nullable=False),
     )
-    connection = op.get_bind()
-    latest.rebuild(lambda sql, params: connection.execute(sa.text(sql), params))
+    # Filled by Store.init, which rebuilds the table after every upgrade with the code of the
+    # schema it upgraded to (a later revision may change the table's columns).
 
 
 def downgrade() -> None:

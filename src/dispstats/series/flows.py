@@ -1,0 +1,87 @@
+"""Flows over a period: how many people were newly displaced (or moved) at a site during a
+window, added up from the figures of the periods it holds, never read as a stock.
+
+For one series and a window (start to end, inclusive): the figures whose reference periods lie
+wholly inside the window count. Sources giving a figure for the same period compete by the
+best-estimate rule (one figure per period). Where periods overlap (a year and its months), the
+longest wins and the others are shown beside it, never added to it: a year's figure already
+holds its months. The periods kept are added up; the days they leave uncovered are said.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from dispstats.model.records import Figure, Source
+from dispstats.series.estimate import SeriesKey, choose_best, series_key
+
+
+@dataclass(frozen=True)
+class FlowSum:
+    """A series' flow over a window: the figures added up and those left beside them."""
+
+    key: SeriesKey
+    start: date
+    end: date
+    counted: tuple[Figure, ...] = ()
+    beside: tuple[Figure, ...] = ()
+
+    @property
+    def site_id(self) -> str:
+        return self.key.site_id
+
+    @property
+    def low(self) -> int | None:
+        return sum(f.quantity.low for f in self.counted) if self.counted else None
+
+    @property
+    def high(self) -> int | None:
+        return sum(f.quantity.high for f in self.counted) if self.counted else None
+
+    @property
+    def days_covered(self) -> int:
+        return sum((f.ref.end - f.ref.start).days + 1 for f in self.counted)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def complete(self) -> bool:
+        """Whether the periods counted cover the whole window."""
+        return self.days_covered == self.days
+
+
+def flow_sum(
+    figures: Iterable[Figure], sources: Mapping[str, Source], key: SeriesKey, start: date, end: date
+) -> FlowSum:
+    """The flow of the series `key` over start..end (see the module's rule)."""
+    periods: dict[tuple[date, date], list[Figure]] = defaultdict(list)
+    for f in figures:
+        if (
+            series_key(f) == key
+            and not f.is_retracted
+            and f.quantity.low is not None
+            and start <= f.ref.start
+            and f.ref.end <= end
+        ):
+            periods[f.ref.start, f.ref.end].append(f)
+    best = {period: choose_best(found, sources)[0] for period, found in periods.items()}
+    beside = [f for period, found in periods.items() for f in found if f is not best[period]]
+    kept: list[Figure] = []
+    longest_first = sorted(best.values(), key=lambda f: (f.ref.start - f.ref.end, f.ref.start))
+    for f in longest_first:
+        if any(f.ref.start <= k.ref.end and k.ref.start <= f.ref.end for k in kept):
+            beside.append(f)
+        else:
+            kept.append(f)
+    return FlowSum(
+        key,
+        start,
+        end,
+        tuple(sorted(kept, key=lambda f: f.ref.start)),
+        tuple(sorted(beside, key=lambda f: (f.ref.start, f.id or 0))),
+    )
