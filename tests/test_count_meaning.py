@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dispstats.cli import cli
 from dispstats.store import FigureFilter, Store
@@ -365,6 +367,10 @@ def test_parts_go_out_as_standard_wide_tags_and_come_back_byte_for_byte(db_url, 
 
 # --- the store of an earlier version ------------------------------------------------------------
 
+# Made with dispstats at 399f84f (schema 0004): init --demo; an IOM DTM source; import of
+# tests/data/real/dtm_somalia_returnees.csv and dtm_iraq_households.csv; Rukban 37 with
+# --group refugees; Rukban households with --group "Qaryatayn tribe"; correct 10; an import of
+# one #affected+refugees row for AFG.
 EARLIER = Path(__file__).parent / "data" / "store-0004.db"
 
 
@@ -417,8 +423,6 @@ def test_a_store_of_the_previous_release_migrates_and_says_what_it_changed(tmp_p
 
 # --- the rule, as a property ----------------------------------------------------------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 WIDE = {
     "#affected+idps+ind+f": ("sex", "female"),
@@ -506,3 +510,52 @@ def test_every_stored_figure_is_its_total_or_the_sum_of_its_parts_never_both(
             assert {p.key[0]: p.value for p in figure.parts} == parts
         # A part is never a figure of its own: one figure per place at most.
         assert len(store.figures()) == len(stored)
+
+
+# --- a real file -------------------------------------------------------------------------------
+
+NIGERIA = Path(__file__).parent / "data" / "real" / "dtm_nigeria_baseline_r38.xlsx"
+
+
+def test_a_dtm_baseline_with_parts_by_cause_is_counted_once_as_an_independent_reading_says(
+    tmp_path,
+):
+    """IOM DTM Nigeria, round 38: each ward's IDPs with the same IDPs again by cause
+    (+cause+conflict+insurgency ...) and by origin in rows. Its totals by state and country
+    equal pandas' own sum of its 'Estimated Number of IDP' column, not twice it."""
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from dispstats.model.records import Source
+    from dispstats.store.importer import ImportOptions, import_file
+
+    book = load_workbook(NIGERIA)
+    swapped = {"#adm2+code": "#adm2+name", "#adm2+name": "#adm2+code",
+               "#adm3+code": "#adm3+name", "#adm3+name": "#adm3+code"}  # fmt: skip
+    for cell in book.active[2]:  # the file tags its LGA and ward names as codes, and back
+        cell.value = swapped.get(cell.value, cell.value)
+    fixed = tmp_path / "nigeria.xlsx"
+    book.save(fixed)
+    read = pd.read_excel(NIGERIA, header=0, skiprows=[1])
+    by_state = read.groupby("State Pcode")["Estimated Number of IDP"].sum().to_dict()
+    with Store.init(str(tmp_path / "store.db"))[0] as store:
+        store.add_source(Source("dtm", "IOM DTM", "un", reliability="B"))
+        report = import_file(store, fixed, ImportOptions(source="dtm", create_sites=True))
+        assert report.written and not report.errors, report.errors[:3]
+        from dispstats.series import hierarchy_totals
+
+        states = hierarchy_totals(store, "admin1", indicator="population", group="idps",
+                                  unit="people")  # fmt: skip
+        assert {t.area: t.low for t in states} == by_state
+        (country,) = hierarchy_totals(store, "country", group="idps", unit="people")
+        assert country.low == int(read["Estimated Number of IDP"].sum()) == 2_182_613
+        households = hierarchy_totals(store, "country", group="idps", unit="households")
+        assert households[0].low == int(read["Estimated Household Number"].sum())
+        # A ward's figure keeps its parts by cause, never adds them to itself.
+        ward = next(f for f in store.figures() if f.site_id == "ng002002008" and f.unit == "people")
+        assert ward.low == int(read.loc[read["CODs PCODE"] == "NG002002008",
+                                        "Estimated Number of IDP"].sum())  # fmt: skip
+        assert [(p.key, p.value) for p in ward.parts] == [
+            ((("cause", "conflict – insurgency"),), 622),
+            ((("origin", "ADAMAWA (MADAGALI)"),), 622),  # its one row's state and LGA of origin
+        ]
