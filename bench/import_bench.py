@@ -1,7 +1,7 @@
 """Import speed: `dispstats import` of a generated HXL CSV (default 1,000,000 rows) into a
 fresh SQLite store, with all validation, next to two baselines measured in the same run:
 a raw sqlite3 executemany of the same rows (csv module, no checks) into a plain table of
-seven text columns, and the same rows executemany'd straight into dispstats' own tables
+eight text columns, and the same rows executemany'd straight into dispstats' own tables
 (foreign keys, two tables, the secondary indexes dropped and built again after the rows, as a
 large import does) with no checks, which is the floor the schema sets. A last line measures
 the same rows written into one table with who/when per import batch (no `figures` table, no
@@ -33,8 +33,8 @@ from dispstats.store import Store
 from dispstats.store.importer import ImportOptions, import_file
 
 TAGS = ["#loc+code", "#indicator+code", "#indicator+text", "#date+reported", "#meta+source",
-        "#meta+confidence", "#meta+group"]  # fmt: skip
-HEADERS = ["Site id", "Indicator", "Value", "Date", "Source", "Confidence", "Group"]
+        "#meta+confidence", "#meta+group+code", "#meta+unit"]  # fmt: skip
+HEADERS = ["Site id", "Indicator", "Value", "Date", "Source", "Confidence", "Group", "Unit"]
 
 
 def generate(path: Path, rows: int, sites: int = 1_000, sources: int = 50) -> None:
@@ -53,12 +53,13 @@ def generate(path: Path, rows: int, sites: int = 1_000, sources: int = 50) -> No
             writer.writerow(
                 [
                     f"site-{rng.randrange(sites):04d}",
-                    "households" if i % 10 == 0 else "population",
+                    "population",
                     text,
                     (start + timedelta(days=rng.randrange(1_400))).isoformat(),
                     f"src-{rng.randrange(sources):02d}",
                     rng.choice(("high", "medium", "low")),
-                    rng.choice(("", "IDPs", "returnees")),
+                    rng.choice(("", "idps", "returnees")),
+                    "households" if i % 10 == 0 else "people",
                 ]
             )
 
@@ -82,8 +83,9 @@ def baseline(csv_path: Path, db_path: Path) -> float:
         for _ in range(3):
             next(reader)
         connection = sqlite3.connect(db_path)
-        connection.execute(f"CREATE TABLE t ({', '.join(f'c{i} TEXT' for i in range(7))})")
-        connection.executemany(f"INSERT INTO t VALUES ({', '.join('?' * 7)})", reader)
+        columns = len(TAGS)
+        connection.execute(f"CREATE TABLE t ({', '.join(f'c{i} TEXT' for i in range(columns))})")
+        connection.executemany(f"INSERT INTO t VALUES ({', '.join('?' * columns)})", reader)
         connection.commit()
         connection.close()
     return time.perf_counter() - started
@@ -98,8 +100,10 @@ VALUES = (
 
 def _versions(cells):
     return (
-        (i, site, indicator, 1, 1, value, day, day, source, confidence, group or None)
-        for i, (site, indicator, value, day, source, confidence, group) in enumerate(cells, start=1)
+        (i, site, indicator, unit, 1, 1, value, day, day, source, confidence, group or None)
+        for i, (site, indicator, value, day, source, confidence, group, unit) in enumerate(
+            cells, start=1
+        )
     )
 
 
@@ -122,7 +126,10 @@ def _write_floor(db_path: Path, cells: list, one_table: bool) -> float:
             assert old in sql, old
             sql = sql.replace(old, new)
         connection.execute(sql)
-        for name, columns in (("a", "site_id, indicator, ref_start"), ("b", "source_id")):
+        for name, columns in (
+            ("a", "site_id, indicator, unit, population_group, ref_start"),
+            ("b", "source_id"),
+        ):
             connection.execute(f"CREATE INDEX {name} ON one_table ({columns})")
         table, who = "one_table", "batch_id"
     connection.execute("PRAGMA foreign_keys = ON")
@@ -144,7 +151,7 @@ def _write_floor(db_path: Path, cells: list, one_table: bool) -> float:
     stamp = "1" if one_table else f"'bench', '{STAMP}'"
     connection.executemany(
         f"INSERT INTO {table} (figure_id, version, revision, site_id, indicator, unit, "
-        f"{VALUES}, {who}) VALUES (?, 1, 'original', ?, ?, 'people', ?, ?, 'exact', ?, ?, ?, "
+        f"{VALUES}, {who}) VALUES (?, 1, 'original', ?, ?, ?, ?, ?, 'exact', ?, ?, ?, "
         f"'day', ?, ?, ?, 'automatic', 'public', {stamp})",
         _versions(cells),
     )

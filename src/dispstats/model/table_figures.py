@@ -31,9 +31,11 @@ from dispstats.model.records import Figure
 from dispstats.model.table_cells import (
     Checked,
     clean_cells,
+    factorize,
     parse_choices,
     per_unique,
     put,
+    take,
     uncomputed_formulas,
     without_blank_rows,
 )
@@ -210,9 +212,9 @@ def _indicator_form(checked: Checked, base, text, plan: ColumnPlan) -> None:
     """One figure per row: its indicator (an earlier version's households and returnees read
     as what they are now) and its value."""
     indicators = text("indicator")
-    legacy = indicators.map(
-        lambda v: vocab.LEGACY_INDICATORS.get(vocab.normalise_key(v)) if v else None
-    )
+    codes, uniques = factorize(indicators)  # each distinct cell once: a file repeats them
+    said = [vocab.LEGACY_INDICATORS.get(vocab.normalise_key(u)) for u in uniques]
+    legacy = take(said, codes, indicators.index)
     old = legacy.notna().to_numpy()
     if old.any():
         put(base, "indicator_legacy", legacy)
@@ -386,35 +388,34 @@ def _wide_parts(checked: Checked, frame, lines, plan: ColumnPlan, excel_errors: 
     part's group and unit must be the figure's."""
     import numpy as np
 
+    if not plan.values and "parts" not in plan.fields:
+        return  # "parts" stays None on every line (read_figures set it)
     rows = lines["row"].to_numpy()
-    gathered: list[list] = [[] for _ in range(len(lines))]
+    gathered: dict[int, list[Part]] = {}
     for position, meaning in plan.values.items():
         cells = clean_cells(frame[position], excel_errors, plan.tags[position].text)
         column = plan.tags[position].text
         values = per_unique(checked, rows, cells, one_count, column).to_numpy(dtype=object)
         for i in np.flatnonzero(cells.notna().to_numpy()):
-            whole = (lines["indicator"].iat[i], lines["unit"].iat[i],
-                     lines["population_group"].iat[i])  # fmt: skip
-            if meaning.whole[1:] != whole[1:]:
+            whole = (lines["unit"].iat[i], lines["population_group"].iat[i])
+            if (meaning.unit, meaning.group) != whole:
                 checked.fail([rows[i]], column, "a part of another group or unit than the "
                              "row's figure")  # fmt: skip
             elif values[i] is not None:
-                gathered[i].append(Part(meaning.part, values[i]))
+                gathered.setdefault(int(i), []).append(Part(meaning.part, values[i]))
     if "parts" in plan.fields:
         stored = clean_cells(frame[plan.fields["parts"]], excel_errors, plan.label("parts"))
-        for i, text in enumerate(stored):
-            if text:
-                try:
-                    gathered[i] += parts_from_text(text)
-                except (ValueError, TypeError, KeyError):
-                    checked.fail([rows[i]], plan.label("parts"), _NOT_PARTS)
-    texts = []
-    for i, parts in enumerate(gathered):
+        for i in np.flatnonzero(stored.notna().to_numpy()):
+            try:
+                gathered.setdefault(int(i), []).extend(parts_from_text(stored.iat[i]))
+            except (ValueError, TypeError, KeyError):
+                checked.fail([rows[i]], plan.label("parts"), _NOT_PARTS)
+    texts = np.full(len(lines), None, dtype=object)
+    for i, parts in gathered.items():
         try:
-            texts.append(parts_text(check_parts(parts)))
+            texts[i] = parts_text(check_parts(parts))
         except InputError as exc:
             checked.fail([rows[i]], "", exc.reason)
-            texts.append(None)
     put(lines, "parts", texts)
 
 

@@ -36,37 +36,35 @@ def _counts(table: str, scope: str) -> str:
     return (_COUNTS + SCOPES[scope]).format(t=table)
 
 
-_DELETE = "DELETE FROM latest_figures WHERE site_id = :site AND indicator = :indicator"
+# One series: its site, indicator and unit, and its group, which may be NULL (not stated).
+_SERIES = "{t}.site_id = :site AND {t}.indicator = :indicator AND {t}.unit = :unit AND "
 
 
-def _same(a: str, b: str, postgres: bool) -> str:
-    """Equality that holds for two NULLs (a group not stated is one group): SQLite's IS can
-    use an index; PostgreSQL spells it IS NOT DISTINCT FROM."""
-    return f"{a} IS NOT DISTINCT FROM {b}" if postgres else f"{a} IS {b}"
+def _series(table: str, group_stated: bool) -> str:
+    group = "= :group" if group_stated else "IS NULL"  # both use the index, on either database
+    return _SERIES.format(t=table) + f"{table}.population_group {group}"
 
 
-def _insert(scope: str, postgres: bool) -> str:
-    # For each series of the site and indicator (its unit and group), the newest date is one
-    # backward seek on the (site, indicator, unit, group, reference date) index.
+def _insert(scope: str, group_stated: bool) -> str:
+    # The newest date of the series is one backward seek on the (site, indicator, unit, group,
+    # reference date) index; then the figures of that date.
     return (
         "INSERT INTO latest_figures "
         "(scope, site_id, indicator, row_id, ref_start, unit, population_group) "
         f"SELECT '{scope}', v.site_id, v.indicator, v.row_id, v.ref_start, v.unit, "
-        "v.population_group FROM (SELECT DISTINCT unit, population_group FROM figure_versions "
-        "WHERE site_id = :site AND indicator = :indicator) s "
-        "JOIN figure_versions v ON v.site_id = :site AND v.indicator = :indicator "
-        f"AND v.unit = s.unit AND {_same('v.population_group', 's.population_group', postgres)} "
-        f"AND v.ref_start = (SELECT x.ref_start FROM figure_versions x "
-        "WHERE x.site_id = :site AND x.indicator = :indicator AND x.unit = s.unit AND "
-        f"{_same('x.population_group', 's.population_group', postgres)} "
-        f"AND {_counts('x', scope)} ORDER BY x.ref_start DESC LIMIT 1) "
-        f"WHERE {_counts('v', scope)}"
+        f"v.population_group FROM figure_versions v WHERE {_series('v', group_stated)} "
+        f"AND {_counts('v', scope)} AND v.ref_start = ("
+        f"SELECT x.ref_start FROM figure_versions x WHERE {_series('x', group_stated)} "
+        f"AND {_counts('x', scope)} ORDER BY x.ref_start DESC LIMIT 1)"
     )
 
 
 REFRESH = {
-    postgres: [_DELETE, *(_insert(scope, postgres) for scope in SCOPES)]
-    for postgres in (False, True)
+    stated: [
+        f"DELETE FROM latest_figures WHERE {_series('latest_figures', stated)}",
+        *(_insert(scope, stated) for scope in SCOPES),
+    ]
+    for stated in (False, True)
 }
 
 
@@ -78,29 +76,39 @@ REFRESH = {
 _LOCK = "LOCK TABLE latest_figures IN SHARE ROW EXCLUSIVE MODE"
 
 
+Series = tuple[str, str, str, str | None]  # site, indicator, unit, population group
+
+
+def series_of(f: Figure) -> Series:
+    return (f.site_id, f.indicator, f.unit, f.population_group)
+
+
 def refresh(
     execute: Callable[[str, dict], Any],
-    pairs: Iterable[tuple[str, str]],
+    series: Iterable[Series],
     *,
     postgres: bool = False,
 ) -> None:
-    """Bring the rows of every series of these (site, indicator) pairs up to date (all their
-    units and groups); `execute(sql, params)` runs one statement in the caller's transaction.
-    A revision that moves a figure to another site or indicator touches both: pass both."""
-    pairs = sorted(set(pairs))
-    if postgres and pairs:
+    """Bring the rows of these series (site, indicator, unit, group) up to date;
+    `execute(sql, params)` runs one statement in the caller's transaction. A revision that
+    moves a figure to another series touches both: pass both."""
+    series = sorted(set(series), key=lambda key: (*key[:3], key[3] or ""))
+    if postgres and series:
         execute(_LOCK, {})
-    for site, indicator in pairs:
-        for sql in REFRESH[postgres]:
-            execute(sql, {"site": site, "indicator": indicator})
+    for site, indicator, unit, group in series:
+        params = {"site": site, "indicator": indicator, "unit": unit, "group": group}
+        for sql in REFRESH[group is not None]:
+            execute(sql, params)
 
 
 def rebuild(execute: Callable[[str, dict], Any], *, postgres: bool = False) -> None:
     """Fill the table from scratch (after a migration, or a write that bypassed `refresh`):
     series by series, as every write does, so there is one definition of its rows."""
     execute("DELETE FROM latest_figures", {})
-    pairs = execute("SELECT DISTINCT site_id, indicator FROM figure_versions", {}).fetchall()
-    refresh(execute, [tuple(pair) for pair in pairs], postgres=postgres)
+    found = execute(
+        "SELECT DISTINCT site_id, indicator, unit, population_group FROM figure_versions", {}
+    ).fetchall()
+    refresh(execute, [tuple(key) for key in found], postgres=postgres)
 
 
 def latest_as_of(

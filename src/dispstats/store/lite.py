@@ -234,7 +234,7 @@ class LiteStore:
             entered_at=moment,
         )
         self._insert_row("figure_versions", version_values(stored))
-        latest.refresh(self._db.execute, [(stored.site_id, stored.indicator)])
+        latest.refresh(self._db.execute, [latest.series_of(stored)])
         return stored
 
     def _insert_row(self, table: str, values: dict) -> None:

@@ -134,13 +134,14 @@ figure_versions = Table(
 # 0004: for each series, the current figures of the newest reference date (scope "all"), and
 # the same over public figures ("public"). Derived from figure_versions and kept in step with
 # it by store/latest.py in every write's transaction; `init` rebuilds it. 0005: a series is
-# (site, indicator, unit, population group).
+# (site, indicator, unit, population group), keyed by site and indicator first: a write deletes
+# and inserts the rows of the series it touched.
 latest_figures = Table(
     "latest_figures",
     metadata,
-    Column("scope", String(8), primary_key=True),
     Column("site_id", String(64), primary_key=True),
     Column("indicator", String(24), primary_key=True),
+    Column("scope", String(8), primary_key=True),
     Column("row_id", Integer, ForeignKey("figure_versions.row_id"), primary_key=True),
     Column("ref_start", Date, nullable=False),
     Column("unit", String(16), nullable=False),

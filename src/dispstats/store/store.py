@@ -169,7 +169,7 @@ class Store:
             self._insert_sites_and_sources(connection, new_sites, new_sources, who, now)
             _check_references(connection, new_figures)
             stored = [self._insert_new_figure(connection, f, who, now) for f in new_figures]
-            _refresh_latest(connection, [(f.site_id, f.indicator) for f in stored])
+            _refresh_latest(connection, [latest.series_of(f) for f in stored])
             return stored
 
         return new_sites, new_sources, self._transaction(work)
@@ -190,8 +190,11 @@ class Store:
             who, now = self.current_user(connection), utc_now()
             self._insert_sites_and_sources(connection, new_sites, new_sources, who, now)
             ids = bulk.insert_figures(connection, frame, who, now, progress)
-            pairs = frame[["site_id", "indicator"]].drop_duplicates().itertuples(index=False)
-            _refresh_latest(connection, [tuple(pair) for pair in pairs])
+            keys = ["site_id", "indicator", "unit", "population_group"]
+            found = frame[keys].drop_duplicates().itertuples(index=False)
+            # pandas may hold a missing group as NaN: every missing group is "not stated".
+            series = [(*key[:3], key[3] if isinstance(key[3], str) else None) for key in found]
+            _refresh_latest(connection, series)
             return ids
 
         return self._transaction(work)
@@ -296,9 +299,7 @@ class Store:
                     f"figure {figure_id} changed since you read it: someone else revised it "
                     f"at the same moment; look at 'dispstats history {figure_id}' and try again"
                 ) from None
-            _refresh_latest(
-                connection, [(current.site_id, current.indicator), (new.site_id, new.indicator)]
-            )
+            _refresh_latest(connection, [latest.series_of(current), latest.series_of(new)])
             return new
 
         return self._transaction(work)
@@ -532,9 +533,9 @@ class Store:
 # --- rows <-> records --------------------------------------------------------------------------
 
 
-def _refresh_latest(connection: Connection, pairs: list[tuple[str, str]]) -> None:
+def _refresh_latest(connection: Connection, series: list[latest.Series]) -> None:
     with _statements(connection) as execute:
-        latest.refresh(execute, pairs, postgres=connection.dialect.name == "postgresql")
+        latest.refresh(execute, series, postgres=connection.dialect.name == "postgresql")
 
 
 @contextmanager

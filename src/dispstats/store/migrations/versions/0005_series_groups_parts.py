@@ -73,9 +73,9 @@ def upgrade() -> None:
         )
     op.create_table(  # filled by Store.init, which rebuilds it after every upgrade
         "latest_figures",
-        sa.Column("scope", sa.String(8), primary_key=True),
         sa.Column("site_id", sa.String(64), primary_key=True),
         sa.Column("indicator", sa.String(24), primary_key=True),
+        sa.Column("scope", sa.String(8), primary_key=True),
         sa.Column("row_id", sa.Integer, sa.ForeignKey("figure_versions.row_id"), primary_key=True),
         sa.Column("ref_start", sa.Date, nullable=False),
         sa.Column("unit", sa.String(16), nullable=False),
