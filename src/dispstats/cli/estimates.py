@@ -85,11 +85,11 @@ def estimate_command(ctx, site_ref, indicator, group, unit, as_of, period, windo
     if _is_period_flow(name):
         flows = flow(store, site_ref, name, _period(period, name), public=public, group=chosen,
                      unit=unit)  # fmt: skip
-        _print_flows(flows, names, store, t, as_json, several_series)
+        _print_flows(flows, names, store, t, as_json=as_json, several_series=several_series)
         return
     when = parse_dateref(as_of, "as-of").end if as_of else None
-    found = estimates(store, site_ref, name, when, window_weeks, stale_weeks, public=public,
-                      group=chosen, unit=unit)  # fmt: skip
+    found = estimates(store, site_ref, name, when, window_weeks=window_weeks,
+                      stale_weeks=stale_weeks, public=public, group=chosen, unit=unit)  # fmt: skip
     publishers = {s.id: s.publisher for s in store.sources()}
     if as_json:
         if len(found) > 1:
@@ -128,7 +128,7 @@ def _period(text: str | None, indicator: str):
     return ref.start, ref.end
 
 
-def _print_flows(flows, names, store, t: Lang, as_json: bool, several_series) -> None:
+def _print_flows(flows, names, store, t: Lang, *, as_json: bool, several_series) -> None:
     if as_json:
         if len(flows) > 1:
             raise several_series(flows[0].site_id, [f.key.kind for f in flows])

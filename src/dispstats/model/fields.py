@@ -162,23 +162,12 @@ def figure_from_fields(fields: Fields, row: int | None = None, today: date | Non
             k: clean_text(v) if not isinstance(v, bool | tuple | list) else v
             for k, v in fields.items()
         }
-        indicator = parse_indicator(f.get("indicator") or "")
         value_text = f.get("value_text") or f.get("value")
-        if f.get("unquantified") or "unquantified" in (
-            (value_text or "").lower(),
-            (f.get("quantifier") or "").lower(),
-        ):
-            quantity, unit_hint = Quantity(None, None, "unquantified"), None
-        else:
-            quantity, unit_hint = parse_quantity(value_text or "", "value")
-        if f.get("unit"):
-            unit = parse_choice(f["unit"], "unit", vocab.UNITS, vocab.UNIT_SYNONYMS)
-        else:
-            unit = unit_hint or "people"
+        quantity, unit = _quantity_and_unit(f, value_text)
         status = f.get("movement_status")
         return Figure(
             site_id=f.get("site_id") or "",
-            indicator=indicator,
+            indicator=parse_indicator(f.get("indicator") or ""),
             quantity=quantity,
             value_text=value_text if quantity.quantifier != "unquantified" else None,
             ref=parse_dateref(f.get("reference") or "", "date", today),
@@ -211,3 +200,17 @@ def figure_from_fields(fields: Fields, row: int | None = None, today: date | Non
         )
 
     return with_row(row, build)
+
+
+def _quantity_and_unit(f: dict, value_text: str | None) -> tuple[Quantity, str]:
+    """The quantity, and the unit given, else the one the value names, else people."""
+    if f.get("unquantified") or "unquantified" in (
+        (value_text or "").lower(),
+        (f.get("quantifier") or "").lower(),
+    ):
+        quantity, unit_hint = Quantity(None, None, "unquantified"), None
+    else:
+        quantity, unit_hint = parse_quantity(value_text or "", "value")
+    if f.get("unit"):
+        return quantity, parse_choice(f["unit"], "unit", vocab.UNITS, vocab.UNIT_SYNONYMS)
+    return quantity, unit_hint or "people"

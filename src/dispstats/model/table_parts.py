@@ -105,7 +105,9 @@ def _one_figure(checked: Checked, frame, lines: list[int], result: Combined) -> 
         for key, line in by_key.items()
         if _without(frame["row_key"].iat[line] or (), common) == key
     }
-    if whole is None and not _sum_into(checked, frame, target, parts, lines, rows_own):
+    if whole is None and not _sum_into(
+        checked, frame, target, parts, lines=lines, rows_own=rows_own
+    ):
         return []
     if whole is None:
         result.sums += 1
@@ -134,7 +136,7 @@ def _without(key: tuple, common: tuple) -> tuple:
 
 
 def _sum_into(
-    checked: Checked, frame, target: int, parts: list[Part], lines, rows_own: set
+    checked: Checked, frame, target: int, parts: list[Part], *, lines, rows_own: set
 ) -> bool:
     """Without a whole, the figure is the sum of one breakdown: the rows' own counts, else the
     only breakdown, else the one that covers its dimension; False (rows refused) when that is

@@ -167,7 +167,7 @@ def gather(
     def visible(figures: list[Figure]) -> list[Figure]:
         return public_only(all_sites, figures)[1] if public else figures
 
-    key_series = _key_series(store, as_of, site_refs, all_sites, top, public)
+    key_series = _key_series(store, as_of, site_refs, all_sites, top=top, public=public)
     key_ids = list(dict.fromkeys(key.site_id for key in key_series))
     # The brief speaks of its key sites and the areas containing them (a departure from the
     # zone around a camp belongs beside the camp), not of the whole store.
@@ -220,7 +220,14 @@ def gather(
     estimates = []
     several = len({(k.indicator, k.group, k.unit) for k in key_series}) > 1
     for key in key_series:
-        e = estimate_of(key, series.get(key, []), sources, as_of, window_weeks, stale_weeks)
+        e = estimate_of(
+            key,
+            series.get(key, []),
+            sources,
+            as_of,
+            window_weeks=window_weeks,
+            stale_weeks=stale_weeks,
+        )
         estimates.append(e)
         if e.figure is None:
             continue
@@ -329,7 +336,7 @@ def gather(
     return data
 
 
-def _key_series(store, as_of: date, site_refs, all_sites, top: int, public: bool) -> list:
+def _key_series(store, as_of: date, site_refs, all_sites, *, top: int, public: bool) -> list:
     """The brief's key series: of the named sites, or the largest by their newest population
     figures (found by index seeks; a public brief ranks by public figures only: filtered
     first, never afterwards); each site's groups apart, in people (households where a group

@@ -177,18 +177,7 @@ def export_datapackage(
     title: str = "Displacement figures",
 ) -> PackageResult:
     """Write the package into `folder` (created; it must not hold files already)."""
-    if licence not in LICENCES:
-        raise InputError(
-            f"unknown licence '{licence}'; one of: {', '.join(LICENCES)}",
-            field="licence",
-            value=licence,
-        )
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise InputError(
-            f"{folder} exists and is not an empty folder; choose a new one", field="output"
-        )
-    if not folder.parent.is_dir():
-        raise InputError(f"folder {folder.parent} does not exist", field="output")
+    _check_target(folder, licence)
     folder.mkdir(exist_ok=True)
     _, sites, sources, records = hxl_records(store, public, provenance=True)
     figure_rows = list(records)
@@ -206,35 +195,11 @@ def export_datapackage(
         ),
     )
     n_sources = _write(folder / "sources.csv", SOURCE_COLUMNS, (source_row(s) for s in sources))
-    licence_title, licence_path = LICENCES[licence]
     restricted = not public and store.has_restricted()
-    if restricted:
-        title = f"RESTRICTED: {title}"
-
-    def resource(name: str, columns, table: str, keys: list[dict], description: str) -> dict:
-        return {
-            "name": name,
-            "path": f"{name}.csv",
-            "profile": "tabular-data-resource",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "description": description,
-            "schema": {
-                "fields": [_field(c, table) for c in columns],
-                "primaryKey": ["id"],
-                **({"foreignKeys": keys} if keys else {}),
-            },
-        }
-
-    site_keys = [
-        {"fields": [end], "reference": {"resource": "sites", "fields": ["id"]}}
-        for end in ("site_id", "origin_site_id", "destination_site_id")
-    ]
     descriptor = {
         "profile": "tabular-data-package",
         "name": "dispstats-figures",
-        "title": title,
+        "title": f"RESTRICTED: {title}" if restricted else title,
         "description": (
             "Displacement figures, each as its source reported it (current versions), with "
             "the sites they are about and the sources that reported them. "
@@ -244,7 +209,9 @@ def export_datapackage(
         ),
         "version": date.today().isoformat(),
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "licenses": [{"name": licence, "title": licence_title, "path": licence_path}],
+        "licenses": [
+            {"name": licence, "title": LICENCES[licence][0], "path": LICENCES[licence][1]}
+        ],
         "contributors": [{"title": f"dispstats {__version__}", "role": "author"}],
         "sources": [
             {
@@ -254,49 +221,73 @@ def export_datapackage(
             }
             for s in sources
         ],
-        "resources": [
-            resource(
-                "figures",
-                FIGURE_COLUMNS,
-                "figures",
-                [
-                    *site_keys,
-                    {
-                        "fields": ["source_id"],
-                        "reference": {"resource": "sources", "fields": ["id"]},
-                    },
-                ],
-                "One row per figure: its current version",
-            ),
-            resource(
-                "sites",
-                SITE_COLUMNS,
-                "sites",
-                [{"fields": ["parent_id"], "reference": {"resource": "", "fields": ["id"]}}],
-                "Camps, settlements, zones and areas the figures are about",
-            ),
-            resource("sources", SOURCE_COLUMNS, "sources", [], "Who reported the figures"),
-            {
-                **resource(
-                    "parts",
-                    PART_COLUMNS,
-                    "parts",
-                    [
-                        {
-                            "fields": ["figure_id"],
-                            "reference": {"resource": "figures", "fields": ["id"]},
-                        }
-                    ],
-                    "The parts of figures (their breakdown by sex, age, cause or origin): one "
-                    "row per part, keyed by its value on each dimension it splits; never "
-                    "figures of their own"
-                    + (f"; parts under {threshold} people are withheld" if public else ""),
-                ),
-                "schema": _parts_schema(),
-            },
-        ],
+        "resources": _resources(public, threshold),
     }
     (folder / "datapackage.json").write_text(
         json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     return PackageResult(folder, n_figures, n_sites, n_sources)
+
+
+def _check_target(folder: Path, licence: str) -> None:
+    if licence not in LICENCES:
+        raise InputError(
+            f"unknown licence '{licence}'; one of: {', '.join(LICENCES)}",
+            field="licence",
+            value=licence,
+        )
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise InputError(
+            f"{folder} exists and is not an empty folder; choose a new one", field="output"
+        )
+    if not folder.parent.is_dir():
+        raise InputError(f"folder {folder.parent} does not exist", field="output")
+
+
+def _resources(public: bool, threshold: int) -> list[dict]:
+    site_keys = [_key(end, "sites") for end in ("site_id", "origin_site_id", "destination_site_id")]
+    parts = _resource(
+        "parts",
+        PART_COLUMNS,
+        [_key("figure_id", "figures")],
+        "The parts of figures (their breakdown by sex, age, cause or origin): one row per part, "
+        "keyed by its value on each dimension it splits; never figures of their own"
+        + (f"; parts under {threshold} people are withheld" if public else ""),
+    )
+    return [
+        _resource(
+            "figures",
+            FIGURE_COLUMNS,
+            [*site_keys, _key("source_id", "sources")],
+            "One row per figure: its current version",
+        ),
+        _resource(
+            "sites",
+            SITE_COLUMNS,
+            [_key("parent_id", "")],  # "": this resource (a site's parent is a site)
+            "Camps, settlements, zones and areas the figures are about",
+        ),
+        _resource("sources", SOURCE_COLUMNS, [], "Who reported the figures"),
+        {**parts, "schema": _parts_schema()},
+    ]
+
+
+def _key(field: str, resource: str) -> dict:
+    return {"fields": [field], "reference": {"resource": resource, "fields": ["id"]}}
+
+
+def _resource(name: str, columns, keys: list[dict], description: str) -> dict:
+    return {
+        "name": name,
+        "path": f"{name}.csv",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "description": description,
+        "schema": {
+            "fields": [_field(c, name) for c in columns],
+            "primaryKey": ["id"],
+            **({"foreignKeys": keys} if keys else {}),
+        },
+    }

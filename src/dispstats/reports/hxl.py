@@ -121,7 +121,7 @@ def hxl_records(
             parent = sites[parent].parent_id
     parts = part_columns(figures)
     threshold = small_cells(store) if public else 0
-    records = _records(figures, sites, sources, public, parts, threshold)
+    records = _records(figures, sites, sources, public=public, parts=parts, threshold=threshold)
     return hxl_columns(provenance, parts), list(used_sites.values()), used_sources, records
 
 
@@ -145,13 +145,16 @@ def hxl_rows(
     sources = {s.id: s for s in store.sources()}
     columns = hxl_columns(provenance, parts)
     threshold = small_cells(store) if public else 0
-    return columns, _records(figures(), sites, sources, public, parts, threshold)
+    return columns, _records(
+        figures(), sites, sources, public=public, parts=parts, threshold=threshold
+    )
 
 
 def _records(
     figures,
     sites: dict,
     sources: dict,
+    *,
     public: bool,
     parts: tuple[Column, ...] = (),
     threshold: int = 0,

@@ -158,29 +158,8 @@ def stock_flow_findings(
     site in between is reported too.
     """
     live = [f for f in figures if not f.is_retracted and f.ref.start <= as_of]
-    # Each population series in people, grouped once: an estimate reads its own series only.
-    population: dict[tuple[str, str | None], list[Figure]] = defaultdict(list)
-    for f in live:
-        if f.indicator == "population" and f.unit == "people":
-            population[f.site_id, f.population_group].append(f)
-    groups_at: dict[str, list[str | None]] = defaultdict(list)
-    for site_id, group in population:
-        groups_at[site_id].append(group)
+    populations = _Populations(live, sources)
     out: list[Finding] = []
-
-    def pop_at(site_id: str | None, group: str | None, day: date) -> Estimate | None:
-        """The site's population of the movement's group; of its only group when the
-        movement names none; None when that would mean choosing between groups."""
-        if site_id is None:
-            return None
-        if (site_id, group) not in population:
-            if group is not None or len(groups_at.get(site_id, ())) != 1:
-                return None
-            group = groups_at[site_id][0]
-        key = SeriesKey(site_id, "population", group, "people")
-        e = estimate_of(key, population[site_id, group], sources, day)
-        return e if e.figure is not None else None
-
     for m in live:
         if not m.is_movement or m.quantity.low is None:
             continue
@@ -190,7 +169,7 @@ def stock_flow_findings(
             out.append(Finding("planned_movement", origin or m.site_id, (m.id,), "info", facts))
             continue
         before_day = m.ref.start - timedelta(days=1)
-        origin_before = pop_at(origin, m.population_group, before_day)
+        origin_before = populations.at(origin, m.population_group, before_day)
         if origin_before and m.quantity.low > origin_before.figure.quantity.high:
             out.append(
                 Finding(
@@ -201,7 +180,7 @@ def stock_flow_findings(
                 )
             )
         expected = m.quantity.low * (1 - tolerance)
-        origin_after = pop_at(origin, m.population_group, as_of)
+        origin_after = populations.at(origin, m.population_group, as_of)
         if origin_before and origin_after and origin_after.figure.id != origin_before.figure.id:
             # The largest drop the figures allow (a range read at its ends, never its middle);
             # no more people can leave than were there: that case is reported above.
@@ -217,8 +196,8 @@ def stock_flow_findings(
                         | {"before": origin_before.figure, "after": origin_after.figure},
                     )
                 )
-        dest_before = pop_at(destination, m.population_group, before_day)
-        dest_after = pop_at(destination, m.population_group, as_of)
+        dest_before = populations.at(destination, m.population_group, before_day)
+        dest_after = populations.at(destination, m.population_group, as_of)
         if dest_before and dest_after and dest_after.figure.id != dest_before.figure.id:
             # The largest rise the figures allow.
             rise = dest_after.figure.quantity.high - dest_before.figure.quantity.low
@@ -231,8 +210,35 @@ def stock_flow_findings(
                         facts=facts | {"before": dest_before.figure, "after": dest_after.figure},
                     )
                 )
-    out += _rises_without_arrivals(live, population, sources, tolerance)
+    out += _rises_without_arrivals(live, populations.series, sources, tolerance)
     return out
+
+
+class _Populations:
+    """Each population series in people, grouped once: an estimate reads its own series only."""
+
+    def __init__(self, live: Sequence[Figure], sources: Mapping[str, Source]):
+        self.series: dict[tuple[str, str | None], list[Figure]] = defaultdict(list)
+        for f in live:
+            if f.indicator == "population" and f.unit == "people":
+                self.series[f.site_id, f.population_group].append(f)
+        self.groups_at: dict[str, list[str | None]] = defaultdict(list)
+        for site_id, group in self.series:
+            self.groups_at[site_id].append(group)
+        self.sources = sources
+
+    def at(self, site_id: str | None, group: str | None, day: date) -> Estimate | None:
+        """The site's population of the movement's group; of its only group when the
+        movement names none; None when that would mean choosing between groups."""
+        if site_id is None:
+            return None
+        if (site_id, group) not in self.series:
+            if group is not None or len(self.groups_at.get(site_id, ())) != 1:
+                return None
+            group = self.groups_at[site_id][0]
+        key = SeriesKey(site_id, "population", group, "people")
+        e = estimate_of(key, self.series[site_id, group], self.sources, day)
+        return e if e.figure is not None else None
 
 
 def _ends(m: Figure) -> tuple[str | None, str | None]:

@@ -204,6 +204,7 @@ def estimate_of(
     figures: Iterable[Figure],
     sources: Mapping[str, Source],
     as_of: date,
+    *,
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
 ) -> Estimate:

@@ -59,9 +59,9 @@ def estimates(
     site_ref: str,
     indicator: str = "population",
     as_of: date | None = None,
+    *,
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
-    *,
     public: bool = False,
     group: str | None = None,
     unit: str | None = None,
@@ -86,7 +86,14 @@ def estimates(
         wanted = None if group in (None, NOT_STATED) else group
         kinds = [Kind(indicator, wanted, unit or "people")]
     return [
-        estimate_of(SeriesKey(site.id, *kind), figures, sources, as_of, window_weeks, stale_weeks)
+        estimate_of(
+            SeriesKey(site.id, *kind),
+            figures,
+            sources,
+            as_of,
+            window_weeks=window_weeks,
+            stale_weeks=stale_weeks,
+        )
         for kind in kinds
     ]
 
@@ -96,17 +103,17 @@ def estimate(
     site_ref: str,
     indicator: str = "population",
     as_of: date | None = None,
+    *,
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
-    *,
     public: bool = False,
     group: str | None = None,
     unit: str | None = None,
 ) -> Estimate:
     """The best estimate of one series of a site (see `estimates`); InputError when the site
     has figures of several groups or units and `group`/`unit` do not say which."""
-    found = estimates(store, site_ref, indicator, as_of, window_weeks, stale_weeks,
-                      public=public, group=group, unit=unit)  # fmt: skip
+    found = estimates(store, site_ref, indicator, as_of, window_weeks=window_weeks,
+                      stale_weeks=stale_weeks, public=public, group=group, unit=unit)  # fmt: skip
     if len(found) > 1:
         raise several_series(site_ref, [Kind(e.indicator, e.population_group, e.unit)
                                         for e in found])  # fmt: skip
@@ -412,7 +419,10 @@ def check(
     series = by_series(figures)
     keys = sorted((k for k in series if k.indicator in vocab.STOCK_INDICATORS), key=_key_order)
     found_estimates = [
-        estimate_of(key, series[key], sources, as_of, window_weeks, stale_weeks) for key in keys
+        estimate_of(
+            key, series[key], sources, as_of, window_weeks=window_weeks, stale_weeks=stale_weeks
+        )
+        for key in keys
     ]
     found = disagreements(found_estimates, tolerance)
     kinds = sorted({Kind(k.indicator, k.group, k.unit) for k in keys}, key=kind_order)

@@ -159,7 +159,9 @@ class Estimates:
     ) -> Estimates:
         series = by_series(f for f in figures if (f.indicator, f.population_group, f.unit) == kind)
         estimates = [
-            estimate_of(key, own, sources, as_of, window_weeks, stale_weeks)
+            estimate_of(
+                key, own, sources, as_of, window_weeks=window_weeks, stale_weeks=stale_weeks
+            )
             for key, own in series.items()
         ]
         return cls.from_estimates(sites, estimates, kind, as_of, public=public)

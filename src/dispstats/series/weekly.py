@@ -84,7 +84,14 @@ def weekly_estimates(
         by_site[f.site_id].append(f)
     return {
         key: [
-            estimate_of(key, by_site[site_id], sources, end, window_weeks, stale_weeks)
+            estimate_of(
+                key,
+                by_site[site_id],
+                sources,
+                end,
+                window_weeks=window_weeks,
+                stale_weeks=stale_weeks,
+            )
             for end in ends
         ]
         for site_id in site_ids
@@ -227,7 +234,9 @@ def previous_estimate(
     what the figure changed."""
     day = figure.ref.start - timedelta(days=1)
     key = SeriesKey(figure.site_id, figure.indicator, figure.population_group, figure.unit)
-    return estimate_of(key, figures, sources, day, window_weeks, stale_weeks)
+    return estimate_of(
+        key, figures, sources, day, window_weeks=window_weeks, stale_weeks=stale_weeks
+    )
 
 
 def latest_change(
