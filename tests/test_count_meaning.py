@@ -82,8 +82,8 @@ def test_a_part_in_a_column_is_kept_with_its_total_never_added_to_it(cli_on):
     assert (ward["low"], ward["high"], ward["population_group"], ward["unit"]) == (
         534, 534, "idps", "people"
     )  # fmt: skip
-    assert {"cause": "conflict – insurgency", "value": 534} in ward["parts"]
-    assert {"origin": "Adamawa", "value": 534} in ward["parts"]  # the row's one origin
+    # The row's one origin splits nothing in the file: perhaps the ward's main origin, no part.
+    assert ward["parts"] == [{"cause": "conflict – insurgency", "value": 534}]
     shown = cli_on("show", str(ward["id"])).output
     assert "cause conflict – insurgency: 534" in shown
     totals = json.loads(cli_on("totals", "--by", "country", "--json").output)
@@ -178,6 +178,71 @@ def test_rows_that_differ_only_by_cause_are_parts_of_one_figure(cli_on):
     ]
     shown = cli_on("estimate", "AFG", "--as-of", "2017-04-01").output
     assert "by cause: conflict 179,956 (100%); disaster 98 (0%)" in shown
+
+
+ONE_ORIGIN_PER_PLACE = """\
+Ward,Date,Origin,IDPs,Returnees
+#adm3+code,#date+reported,#adm1+name+origin,#affected+idps+ind,#affected+returnees+ind
+NG001,2021-07-30,Borno,300,40
+NG002,2021-07-30,Yobe,120,
+"""
+
+
+def test_an_origin_given_once_for_each_place_is_no_part_and_the_import_says_why(cli_on, tmp_path):
+    """DTM lists give each place's majority origin in one row: reading it as the origin of
+    everyone counted (and of the returnees beside the IDPs) would be a guess."""
+    path = tmp_path / "origins.csv"
+    path.write_text(ONE_ORIGIN_PER_PLACE, encoding="utf-8")
+    result = cli_on("import", str(path), "--create-sites", "--publisher", "Test")
+    assert result.exit_code == 0, result.output
+    assert (
+        "#adm1+name+origin: one origin for each place, never splitting a figure in this file"
+        in result.output
+    )
+    found = figures_json(cli_on)
+    assert sorted((f["site_id"], f["low"], f["parts"]) for f in found) == [
+        ("ng001", 40, []),
+        ("ng001", 300, []),
+        ("ng002", 120, []),
+    ]
+
+
+FEMALE_BY_ORIGIN = {
+    "one figure per row": """\
+Site,Indicator,Group,Value,Date,Origin,Female
+#loc+name,#indicator+code,#meta+group+code,#indicator+text,#date+reported,#adm1+name+origin,\
+#affected+idps+ind+f
+Camp A,population,idps,100,2024-01-31,Borno,60
+Camp A,population,idps,50,2024-01-31,Yobe,20
+Camp B,population,idps,80,2024-01-31,Borno,30
+""",
+    "counts in columns": """\
+Site,Date,Origin,IDPs,Female
+#loc+name,#date+reported,#adm1+name+origin,#affected+idps+ind,#affected+idps+ind+f
+Camp A,2024-01-31,Borno,100,60
+Camp A,2024-01-31,Yobe,50,20
+Camp B,2024-01-31,Borno,80,30
+""",
+}
+
+
+@pytest.mark.parametrize("layout", list(FEMALE_BY_ORIGIN))
+def test_part_columns_of_rows_by_origin_are_parts_by_origin_and_sex_in_either_layout(
+    cli_on, layout
+):
+    cli_on.imported(FEMALE_BY_ORIGIN[layout])
+    found = {f["site_id"]: f for f in figures_json(cli_on)}
+    assert found["camp-a"]["low"] == 150 and found["camp-a"]["parts"] == [
+        {"origin": "Borno", "value": 100},
+        {"origin": "Yobe", "value": 50},
+        {"origin": "Borno", "sex": "female", "value": 60},
+        {"origin": "Yobe", "sex": "female", "value": 20},
+    ]
+    # Camp B's one row names its origin in a file whose rows split figures by origin.
+    assert found["camp-b"]["low"] == 80 and found["camp-b"]["parts"] == [
+        {"sex": "female", "value": 30},
+        {"origin": "Borno", "value": 80},
+    ]
 
 
 def test_totals_and_estimates_json_carry_the_group_and_the_unit(cli_on):

@@ -321,6 +321,33 @@ def test_an_xlsx_formula_with_no_saved_value_refuses_its_row_by_cell(dtm_store, 
     assert not report.written and snapshot(dtm_store) == before
 
 
+def test_an_xlsx_with_formatting_openpyxl_drops_imports_without_python_warnings(
+    dtm_store, tmp_path
+):
+    """Excel's conditional-formatting extension (as in DTM Sudan's master list) holds no
+    figures: openpyxl's warning about dropping it must not reach the analyst's screen."""
+    import warnings
+
+    plain = write_xlsx(tmp_path / "plain.xlsx", XLSX_ROWS[:5])
+    path = tmp_path / "formatted.xlsx"
+    extension = (
+        b'<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD8CD2E0A}" xmlns:x14="http://schemas.'
+        b'microsoft.com/office/spreadsheetml/2009/9/main"><x14:conditionalFormattings/></ext>'
+        b"</extLst></worksheet>"
+    )
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</worksheet>", extension)
+            target.writestr(item, data)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = import_file(dtm_store, path, options(source="iom-dtm-2018-09"))
+    assert report.written and report.added == 1, report.errors
+    assert [str(w.message) for w in caught] == []
+
+
 def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(demo_store, tmp_path):
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:

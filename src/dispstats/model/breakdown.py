@@ -233,6 +233,15 @@ def parts_from_text(text: str | None) -> tuple[Part, ...]:
     return tuple(sorted(parts, key=sort_key))
 
 
+def merged_key(first: tuple, second: tuple | None) -> tuple | None:
+    """Two part keys as one, in dimension order; None when both give one dimension."""
+    second = second or ()
+    if {d for d, _ in first} & {d for d, _ in second}:
+        return None
+    given = dict(first) | dict(second)
+    return tuple((d, given[d]) for d in DIMENSIONS if d in given)
+
+
 def check_parts(parts: Iterable[Part]) -> tuple[Part, ...]:
     """The parts sorted, refusing two parts with the same key."""
     parts = list(parts)

@@ -19,6 +19,7 @@ from dispstats.model.breakdown import (
     Part,
     canonical,
     check_parts,
+    merged_key,
     parts_from_text,
     parts_text,
 )
@@ -274,7 +275,7 @@ def _count_form(checked: Checked, frame, base, plan: ColumnPlan, excel_errors: d
         put(line, "unit_text", meaning.unit)
         _column_group(checked, line, meaning, plan.tags[position].text)
         if meaning.part:
-            keys = [_merged(meaning.part, key) for key in line["part_key"]]
+            keys = [merged_key(meaning.part, key) for key in line["part_key"]]
             clash = [k is None for k in keys]
             if any(clash):
                 checked.fail(
@@ -309,15 +310,6 @@ def _column_group(checked: Checked, line, meaning, column: str) -> None:
             f"the column counts {counts} but the row's population group says otherwise",
         )
     put(line, "population_group", meaning.group)
-
-
-def _merged(first: tuple, second: tuple | None) -> tuple | None:
-    """Two part keys as one, in dimension order; None when both give one dimension."""
-    second = second or ()
-    if {d for d, _ in first} & {d for d, _ in second}:
-        return None
-    given = dict(first) | dict(second)
-    return tuple((d, given[d]) for d in DIMENSIONS if d in given)
 
 
 def _groups(checked: Checked, base, cells, plan: ColumnPlan):

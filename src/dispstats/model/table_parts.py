@@ -10,14 +10,26 @@ total). The lines of one source, place, date and series (table_figures.read_figu
 - copies, when two lines give the same part (or the whole) with the same number: one is kept;
 - a clash, when they give different numbers for the same part and nothing tells them apart:
   all are refused, since which one the source meant cannot be known.
-One source is thus never set against itself as if it were two.
+One source is thus never set against itself as if it were two. A row's origin or cause that
+splits no figure anywhere in the file (one row per place) is no part: it may be the place's
+main origin or cause, not that of everyone counted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dispstats.model.breakdown import Part, breakdowns, covers, part_problems, parts_text
+from dispstats.errors import InputError
+from dispstats.model.breakdown import (
+    Part,
+    breakdowns,
+    check_parts,
+    covers,
+    merged_key,
+    part_problems,
+    parts_from_text,
+    parts_text,
+)
 from dispstats.model.table_cells import Checked, put
 
 # What makes two lines the same figure but for their number and part.
@@ -36,6 +48,10 @@ SAME_FIGURE = (
     "sensitivity",
 )
 
+# Dimensions a row may give as the main value of its place (DTM lists give each place's
+# majority origin, its "main reason for displacement"), not as the value of all it counts.
+MAIN_VALUE_DIMENSIONS = frozenset({"origin", "cause"})
+
 
 @dataclass
 class Combined:
@@ -46,6 +62,8 @@ class Combined:
     copies: int = 0  # lines dropped as copies of another line
     problems: list[str] = field(default_factory=list)  # parts that do not add up
     examples: list[str] = field(default_factory=list)
+    split: set[str] = field(default_factory=set)  # dimensions the file's rows split figures by
+    unsplit: set[str] = field(default_factory=set)  # one value per place: made no part
 
 
 def combine_parts(checked: Checked, good) -> Combined:
@@ -62,18 +80,35 @@ def combine_parts(checked: Checked, good) -> Combined:
         return result
     drop: list[int] = []
     positions = np.flatnonzero(grouped)
-    groups = keys[grouped].groupby(list(SAME_FIGURE), sort=False).indices
-    for members in groups.values():
-        lines = [int(positions[m]) for m in members]
+    groups = [
+        [int(positions[m]) for m in members]
+        for members in keys[grouped].groupby(list(SAME_FIGURE), sort=False).indices.values()
+    ]
+    result.split = _split_dimensions(frame, groups)
+    for lines in groups:
         drop.extend(_one_figure(checked, frame, lines, result))
     if drop:
         checked.frame = frame.drop(index=frame.index[drop]).reset_index(drop=True)
     return result
 
 
+def _split_dimensions(frame, groups: list[list[int]]) -> set[str]:
+    """The dimensions by which some figure of the file has rows of differing values."""
+    split: set[str] = set()
+    for lines in groups:
+        keys = {frame["row_key"].iat[i] or () for i in lines}
+        if len(keys) > 1:
+            for dimension in {d for key in keys for d, _ in key}:
+                if len({dict(key).get(dimension) for key in keys}) > 1:
+                    split.add(dimension)
+    return split
+
+
 def _one_figure(checked: Checked, frame, lines: list[int], result: Combined) -> list[int]:
     """Make one group's figure in its whole line (or first line); returns the lines to drop."""
     common = _common_key(frame, lines)
+    told = tuple(p for p in common if p[0] in result.split or p[0] not in MAIN_VALUE_DIMENSIONS)
+    result.unsplit.update(d for d, v in common if (d, v) not in told)
     by_key: dict[tuple, int] = {}
     drop = []
     for line in lines:
@@ -87,7 +122,7 @@ def _one_figure(checked: Checked, frame, lines: list[int], result: Combined) -> 
             return []
         by_key[key] = line
     whole = by_key.pop((), None)
-    if not by_key and not common:
+    if not by_key and not told:
         return drop
     parts = []
     for key, line in by_key.items():
@@ -111,10 +146,16 @@ def _one_figure(checked: Checked, frame, lines: list[int], result: Combined) -> 
         return []
     if whole is None:
         result.sums += 1
-    if common and frame["low"].iat[target] == frame["high"].iat[target]:
+    if told and frame["low"].iat[target] == frame["high"].iat[target]:
         # The rows' own breakdown cells (one origin for all) are a part as large as the whole.
-        parts.append(Part(common, int(frame["low"].iat[target])))
-    put_at(frame, target, "parts", parts_text(sorted(parts)))
+        parts.append(Part(told, int(frame["low"].iat[target])))
+    kept = [target, *(line for line in by_key.values() if line != target)]
+    try:
+        parts = list(check_parts(parts + _column_parts(frame, kept, common)))
+    except InputError as exc:
+        checked.fail([frame["row"].iat[i] for i in lines], "", exc.reason)
+        return []
+    put_at(frame, target, "parts", parts_text(parts))
     result.with_parts += 1
     _note_problems(frame, target, parts, result)
     if len(result.examples) < 3:
@@ -122,6 +163,25 @@ def _one_figure(checked: Checked, frame, lines: list[int], result: Combined) -> 
         more = " ..." if len(rows) > 4 else ""
         result.examples.append(f"row{'s' * (len(rows) > 1)} {', '.join(rows[:4])}{more}")
     return drop + [line for line in by_key.values() if line != target]
+
+
+def _column_parts(frame, lines: list[int], common: tuple) -> list[Part]:
+    """The parts a line's count columns gave (#affected+idps+ind+f in a file of one figure per
+    row), each keyed by the line's own row cells too: a female part of the Borno row is the
+    part "female, origin Borno" of the figure."""
+    if "parts" not in frame.columns:
+        return []
+    found = []
+    for line in lines:
+        own = _without(frame["row_key"].iat[line] or (), common)
+        for part in parts_from_text(frame["parts"].iat[line]):
+            key = merged_key(part.key, own)
+            if key is None:
+                raise InputError(
+                    f"the part '{part.label}' and its row's breakdown cell give one dimension"
+                )
+            found.append(Part(key, part.value))
+    return found
 
 
 def _common_key(frame, lines: list[int]) -> tuple:

@@ -354,6 +354,15 @@ def _unreadable(path: Path, exc: BaseException) -> InputError:
 
 
 def _read_xlsx(path: Path, mapping, sheet: str | None, limits: Limits) -> Table:
+    # openpyxl warns of the parts of a sheet it does not read (conditional formatting, data
+    # validation extensions): they hold no figures, and the warning would reach the analyst's
+    # screen as Python noise.
+    with pywarnings.catch_warnings():
+        pywarnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        return _read_workbook(path, mapping, sheet, limits)
+
+
+def _read_workbook(path: Path, mapping, sheet: str | None, limits: Limits) -> Table:
     import openpyxl
     import pandas as pd
 

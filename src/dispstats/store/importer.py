@@ -204,7 +204,7 @@ def _combine(checked: Checked, plan: ColumnPlan, report: ImportReport) -> None:
     report.duplicates_in_file = combined.copies
     if combined.with_parts:
         columns = [plan.tags[p].text for p, m in plan.values.items() if m.part]
-        rows = [plan.tags[p].text for p in plan.breakdowns]
+        rows = [plan.tags[p].text for p, d in plan.breakdowns.items() if d not in combined.unsplit]
         sources = []
         if columns:
             sources.append(f"columns ({', '.join(columns[:4])}{' ...' * (len(columns) > 4)})")
@@ -214,6 +214,15 @@ def _combine(checked: Checked, plan: ColumnPlan, report: ImportReport) -> None:
             counted(combined.with_parts, "figure has", "figures have")
             + f" parts from {' and from '.join(sources)} (e.g. {'; '.join(combined.examples)}): "
             "kept with the figure, never added to it or counted as figures"
+        )
+    if combined.unsplit:
+        kept_out = [plan.tags[p].text for p, d in plan.breakdowns.items() if d in combined.unsplit]
+        what = " and ".join(sorted(combined.unsplit))
+        report.notes.append(
+            f"{', '.join(kept_out)}: one {what} for each place, never splitting a figure in "
+            f"this file, so perhaps each place's main {what} rather than that of everyone it "
+            f"counts: no parts are made of {'it' if len(kept_out) == 1 else 'them'} (a file "
+            f"with a row for each {what} gives parts by {what})"
         )
     if combined.sums:
         report.notes.append(
