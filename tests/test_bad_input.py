@@ -75,7 +75,8 @@ def bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     )
     files["old.xls"] = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old Excel")
     files["thousand-columns.csv"] = (
-        (",".join(f"#x+c{i}" for i in range(1000)) + "\n" + ",".join("1" * 1000) + "\n").encode(),
+        (",".join(f"#meta+c{i}" for i in range(1000)) + "\n" + ",".join("1" * 1000)).encode()
+        + b"\n",
         "no column says what is counted",
     )
     files["misplaced-comma.csv"] = (

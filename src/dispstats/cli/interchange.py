@@ -44,6 +44,22 @@ SHOWN_ERRORS = 20
     "each column header (e.g. 'Camp name,#loc+name').",
 )
 @click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    metavar="COLUMN=HASHTAG",
+    help="Tag a column for this import without editing the file: COLUMN is its header (or "
+    'the hashtag the file gives it), e.g. --tag "P-code localité=#loc+code". Repeat it; '
+    "'COLUMN=' untags a column. Two --tag options swap two tags the file has swapped.",
+)
+@click.option(
+    "--sum-rows",
+    is_flag=True,
+    help="Rows of one source, place and date that differ only in columns dispstats does not "
+    "read (villages listed under their commune) are parts of that place: its figure is their "
+    "sum, and its value text lists the rows. Without it such rows are refused.",
+)
+@click.option(
     "--create-sites",
     is_flag=True,
     help="Create sites the store does not know (from the row's #loc+ and #adm columns). "
@@ -102,10 +118,12 @@ def import_command(ctx, file, *, max_rows, max_mb, as_json, reference, **given):
       dispstats import partner.csv --mapping partner-columns.csv --on-error skip
       dispstats import reports/figures.csv --create-sites --json
     """
+    from dispstats.model.table_tags import parse_given_tag
     from dispstats.model.tables import Limits
     from dispstats.store.importer import ImportOptions, import_file
 
     new_source = {key: given.pop(key) for key in NEW_SOURCE_KEYS}
+    given["tags"] = tuple(parse_given_tag(text) for text in given["tags"])
     options = ImportOptions(
         **given,
         reference=reference,
@@ -182,6 +200,8 @@ def _print_report(report) -> None:
         if len(report.errors) > SHOWN_ERRORS:
             more = len(report.errors) - SHOWN_ERRORS
             click.secho(f"  ... and {more:,} more (--json lists the first 100)", err=True)
+    for advice in report.advice:
+        click.secho(f"To import it: {advice}", err=True)
     if report.unknown_sites:
         listed = ", ".join(report.unknown_sites[:15])
         extra = len(report.unknown_sites) - 15

@@ -91,6 +91,26 @@ def _year_month(checked, base, text, plan):
     return pd.Series(out, dtype=object), column
 
 
+_SLASHED = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+
+
+def _month_first(checked, values: list[str], column: str) -> list[str]:
+    """A column's slashed dates as ISO dates read month first, when one of its values can only
+    be month first (2/18/2021) and none only day first (18/2/2021); else as they are (day
+    first, as typed entry reads them)."""
+    found = [(v, m) for v in values if (m := _SLASHED.fullmatch(v.strip()))]
+    month_first = [v for v, m in found if int(m.group(2)) > 12 >= int(m.group(1))]
+    day_first = [v for v, m in found if int(m.group(1)) > 12]
+    if not month_first or day_first:
+        return values
+    checked.notes.append(
+        f"{column}: dates with slashes read month first (M/D/YYYY), as its value "
+        f"{month_first[0]} can only be ({len(found):,} distinct such dates)"
+    )
+    iso = {v: f"{m.group(3)}-{int(m.group(1)):02d}-{int(m.group(2)):02d}" for v, m in found}
+    return [iso.get(v, v) for v in values]
+
+
 def reference_dates(checked, base, text, plan, today, given: str | None = None) -> None:
     """ref_start, ref_end, ref_precision from #date+reported (or a year and month, or
     #date+start/#date+end), or from `given` (--date) for every row."""
@@ -117,6 +137,7 @@ def reference_dates(checked, base, text, plan, today, given: str | None = None) 
     rows = base["row"].to_numpy()
     codes, uniques = factorize(reference)
     codes = np.asarray(codes)
+    uniques = _month_first(checked, list(uniques), column)
     missing = codes == -1
     if missing.any():
         checked.fail(rows[missing], column, "no reference date given")

@@ -17,6 +17,7 @@ main origin or cause, not that of everyone counted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dispstats.errors import InputError
@@ -64,9 +65,23 @@ class Combined:
     examples: list[str] = field(default_factory=list)
     split: set[str] = field(default_factory=set)  # dimensions the file's rows split figures by
     unsplit: set[str] = field(default_factory=set)  # one value per place: made no part
+    summed: int = 0  # figures that are the sum of several rows (--sum-rows)
 
 
-def combine_parts(checked: Checked, good) -> Combined:
+@dataclass(frozen=True)
+class RowsRule:
+    """How rows of one figure that are not parts of it are read.
+
+    `same_row(a, b)`: whether file rows a and b hold the same cells (only then is one a copy);
+    `apart(rows)`: the columns in which rows differ, named in a refusal; `sum_rows`: the
+    analyst says such rows are parts of the place they name (villages of a commune)."""
+
+    same_row: Callable[[int, int], bool] = lambda _a, _b: True
+    apart: Callable[[list[int]], list[str]] = lambda _rows: []
+    sum_rows: bool = False
+
+
+def combine_parts(checked: Checked, good, rule: RowsRule = RowsRule()) -> Combined:
     """Make each figure of the `good` lines (a boolean array over checked.frame) with its
     parts; checked.frame is replaced by one line per figure, its parts as stored text."""
     import numpy as np
@@ -86,7 +101,7 @@ def combine_parts(checked: Checked, good) -> Combined:
     ]
     result.split = _split_dimensions(frame, groups)
     for lines in groups:
-        drop.extend(_one_figure(checked, frame, lines, result))
+        drop.extend(_one_figure(checked, frame, lines, result, rule))
     if drop:
         checked.frame = frame.drop(index=frame.index[drop]).reset_index(drop=True)
     return result
@@ -104,23 +119,35 @@ def _split_dimensions(frame, groups: list[list[int]]) -> set[str]:
     return split
 
 
-def _one_figure(checked: Checked, frame, lines: list[int], result: Combined) -> list[int]:
+def _one_figure(
+    checked: Checked, frame, lines: list[int], result: Combined, rule: RowsRule
+) -> list[int]:
     """Make one group's figure in its whole line (or first line); returns the lines to drop."""
     common = _common_key(frame, lines)
     told = tuple(p for p in common if p[0] in result.split or p[0] not in MAIN_VALUE_DIMENSIONS)
     result.unsplit.update(d for d, v in common if (d, v) not in told)
     by_key: dict[tuple, int] = {}
+    added: dict[tuple, list[int]] = {}
     drop = []
     for line in lines:
         key = _without(frame["part_key"].iat[line] or (), common)
         if key in by_key:
-            if _same_number(frame, by_key[key], line):
+            first = by_key[key]
+            if _same_number(frame, first, line) and rule.same_row(
+                int(frame["row"].iat[first]), int(frame["row"].iat[line])
+            ):
                 drop.append(line)
                 result.copies += 1
                 continue
-            _refuse_clash(checked, frame, lines, key)
+            if rule.sum_rows:
+                added.setdefault(key, [first]).append(line)
+                continue
+            _refuse_clash(checked, frame, lines, key, rule)
             return []
         by_key[key] = line
+    if added and not _add_rows(checked, frame, added, result):
+        return []
+    drop.extend(line for extra in added.values() for line in extra[1:])
     whole = by_key.pop((), None)
     if not by_key and not told:
         return drop
@@ -249,7 +276,38 @@ def _same_number(frame, a: int, b: int) -> bool:
     return all(frame[k].iat[a] == frame[k].iat[b] for k in ("low", "high", "quantifier"))
 
 
-def _refuse_clash(checked: Checked, frame, lines: list[int], key: tuple) -> None:
+def _add_rows(checked: Checked, frame, added: dict[tuple, list[int]], result: Combined) -> bool:
+    """--sum-rows: each part (or the whole) given by several rows is their sum, and its value
+    text names the rows; False (rows refused) when one of them is not a single number."""
+    for lines in added.values():
+        rows = [int(frame["row"].iat[i]) for i in lines]
+        if any(frame["low"].iat[i] is None or frame["low"].iat[i] != frame["high"].iat[i]
+               or frame["quantifier"].iat[i] not in ("exact", "about") for i in lines):  # fmt: skip
+            checked.fail(rows, "", "--sum-rows adds up single numbers, not ranges, 'more "
+                         "than' or empty counts")  # fmt: skip
+            return False
+        total = sum(int(frame["low"].iat[i]) for i in lines)
+        about = any(frame["quantifier"].iat[i] == "about" for i in lines)
+        text = f"{total:,} (sum of {len(rows)} rows of the file: {row_ranges(rows)})"
+        for key, value in (("low", total), ("high", total), ("value_text", text),
+                           ("quantifier", "about" if about else "exact")):  # fmt: skip
+            put_at(frame, lines[0], key, value)
+        result.summed += 1
+    return True
+
+
+def row_ranges(rows: list[int]) -> str:
+    """'4, 8-10, 16' for rows 4, 8, 9, 10, 16."""
+    runs: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def _refuse_clash(checked: Checked, frame, lines: list[int], key: tuple, rule: RowsRule) -> None:
     rows = [int(frame["row"].iat[line]) for line in lines]
     values = ", ".join(
         f"{frame['low'].iat[line]:,} (row {frame['row'].iat[line]})"
@@ -260,10 +318,19 @@ def _refuse_clash(checked: Checked, frame, lines: list[int], key: tuple) -> None
     what = f"{frame['indicator'].iat[first]} of {frame['site_id'].iat[first]} on "
     what += str(frame["ref_start"].iat[first])
     part = f" (part {', '.join(v for _, v in key)})" if key else ""
+    apart = rule.apart(rows)
+    places = [a for a in apart if a.startswith(("#adm", "#country", "#loc"))]
+    if places:
+        checked.fail(rows, "", f"one source gives different numbers for the same {what}{part} "
+                     f"({values}) and places it in different areas ({', '.join(places)}): the "
+                     "file contradicts itself; keep the right row")  # fmt: skip
+        return
+    said = f"the rows differ in {', '.join(apart)}" if apart else "nothing else in them differs"
     checked.fail(
         rows,
         "",
-        f"one source gives different numbers for the same {what}{part} ({values}) and no "
-        "column tells the rows apart (a sub-location #loc, an origin, a cause, a sex or an age "
-        "range): keep the right row, or import the others from a file of their own source",
+        f"one source gives different numbers for the same {what}{part} ({values}): {said}. "
+        "If the rows are places within it, tag the column that names them "
+        '(--tag "COLUMN=#loc+code"), or add them up as its parts with --sum-rows; if they are '
+        "rival reports, keep the right row or import the others as their own source",
     )

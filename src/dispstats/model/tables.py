@@ -55,6 +55,16 @@ class Table:
     # XLSX: (file row, 0-based column) -> formula, for formula cells with no value saved.
     uncomputed: dict[tuple[int, int], str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    sheet: str | None = None  # XLSX: the sheet read
+
+    def positions_of(self, rows) -> list[int]:
+        """The positions in `frame` of the file's 1-based `rows`."""
+        import numpy as np
+
+        numbers = np.asarray(self.row_numbers)
+        at = np.searchsorted(numbers, rows)
+        found = zip(at, rows, strict=True)
+        return [int(i) for i, r in found if i < len(numbers) and numbers[i] == r]
 
 
 def read_table(

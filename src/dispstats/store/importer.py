@@ -30,7 +30,8 @@ from dispstats.model.table_figures import (
     content_keys,
     read_figures,
 )
-from dispstats.model.table_parts import combine_parts
+from dispstats.model.table_parts import RowsRule, combine_parts
+from dispstats.model.table_tags import columns_apart, given_tags, standard_tags, swapped_tags
 from dispstats.model.tables import Limits, Table, read_mapping, read_table
 from dispstats.store.entry import new_source_from_fields
 from dispstats.store.import_sites import SiteIndex, resolve_ends, resolve_parents, resolve_sites
@@ -57,6 +58,10 @@ class ImportOptions:
     # A new source for the rows without a source cell: publisher, publisher_type, title, url,
     # published, accessed, reliability (as `dispstats add` takes them); `source` is its id.
     new_source: dict[str, str | None] | None = None
+    # The analyst's tags for this import: (column header or hashtag, hashtag) pairs (--tag).
+    tags: tuple[tuple[str, str], ...] = ()
+    # Rows of one place that differ only in columns not read are its parts, added up.
+    sum_rows: bool = False
 
 
 @dataclass
@@ -78,6 +83,8 @@ class ImportReport:
     unknown_sites: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What would make a refused file import (--tag options that swap two tags back ...).
+    advice: list[str] = field(default_factory=list)
     dry_run: bool = False
     written: bool = False
     rejects_file: str | None = None
@@ -101,6 +108,7 @@ class ImportReport:
             "unknown_sites": self.unknown_sites,
             "ignored_columns": self.ignored_columns,
             "notes": self.notes,
+            "advice": self.advice,
             "rejects_file": self.rejects_file,
             "figure_ids": [self.first_id, self.last_id] if self.first_id else None,
             "errors": [str(e) for e in self.errors[:max_errors]],
@@ -122,6 +130,8 @@ def import_file(
     table = read_table(path, mapping, options.sheet, options.limits)
     report.rows_read, report.blank_rows = len(table.frame), table.blank_rows
     report.notes.extend(table.warnings + table.notes)
+    report.notes.extend(given_tags(table.hashtags, table.headers, options.tags))
+    report.notes.extend(standard_tags(table.hashtags))
     plan = plan_columns(table.hashtags, table.headers)
     report.ignored_columns = [f"{tag.label}: {reason}" for tag, reason in plan.ignored]
     report.ignored_columns += [
@@ -147,7 +157,7 @@ def import_file(
     report.unknown_sites = sorted(set(unknown))
     check_figures(checked, plan)
     if plan.values or plan.breakdowns:
-        _combine(checked, plan, report)
+        _combine(checked, plan, report, _rows_rule(table, options.sum_rows))
     frame = checked.frame
     report.figures_read = len(frame)
 
@@ -159,6 +169,8 @@ def import_file(
     report.valid = int(good.sum())
     report.errors = sorted(dict.fromkeys(checked.errors), key=lambda e: e.row)
     report.rejected_rows = len(bad_rows)
+    if report.errors:
+        report.advice = swapped_tags(table.frame, table.hashtags, table.headers)
 
     if report.errors and options.on_error != "skip":
         return report
@@ -197,11 +209,28 @@ def _given_source(store: Store, options: ImportOptions) -> Source | None:
         raise InputError(str(exc), field="source", value=options.source) from None
 
 
-def _combine(checked: Checked, plan: ColumnPlan, report: ImportReport) -> None:
+def _rows_rule(table: Table, sum_rows: bool) -> RowsRule:
+    """Rows of a figure are copies only when all their cells are equal; the columns in which
+    clashing rows differ are named."""
+
+    def same_row(a: int, b: int) -> bool:
+        first, second = table.positions_of([a, b])
+        cells = table.frame.iloc[[first, second]].astype(str)
+        return bool((cells.iloc[0].str.strip() == cells.iloc[1].str.strip()).all())
+
+    return RowsRule(same_row, lambda rows: columns_apart(table, rows), sum_rows)
+
+
+def _combine(checked: Checked, plan: ColumnPlan, report: ImportReport, rule: RowsRule) -> None:
     """Make each figure of one source's lines with its parts (DTM style) and say so."""
     good = ~checked.frame["row"].isin({e.row for e in checked.errors}).to_numpy()
-    combined = combine_parts(checked, good)
+    combined = combine_parts(checked, good, rule)
     report.duplicates_in_file = combined.copies
+    if combined.summed:
+        report.notes.append(
+            counted(combined.summed, "figure is", "figures are")
+            + " the sum of several rows of one place (--sum-rows): each value text lists its rows"
+        )
     if combined.with_parts:
         columns = [plan.tags[p].text for p, m in plan.values.items() if m.part]
         rows = [plan.tags[p].text for p, d in plan.breakdowns.items() if d not in combined.unsplit]
