@@ -75,22 +75,29 @@ def test_dtm_api_rows_land_at_the_level_each_row_names(iom_store):
     assert figures_at(iom_store, "td07") == {("population", "people", 147032, "2017-03-30", "day")}
 
 
-def test_dtm_api_operations_of_one_country_and_date_are_parts_of_one_figure(iom_store):
+def test_dtm_api_rows_of_different_rounds_or_operations_are_different_reports_never_summed(
+    iom_store,
+):
+    """Haiti, 2016-12-31: the Haiti Earthquake operation's round 28 and Hurricane Matthew's
+    round 2 are two reports: each a source of its own, neither added to nor dropped for the
+    other (before, they were summed as parts by cause)."""
     report = imported(iom_store, "dtm_api_admin0_2.csv")
-    haiti = {f.ref.start: f for f in iom_store.figures(FigureFilter(site_ids=["hti"]))}
-    summed = haiti[date(2016, 12, 31)]
-    assert (summed.low, summed.high, summed.quantity.quantifier) == (89244, 89244, "exact")
-    assert summed.value_text == "89,244 (sum of 2 parts by cause)"
-    assert [(p.label, p.value) for p in summed.parts] == [
-        ("Haiti Earthquake", 46691),
-        ("Hurricane Matthew", 42553),
-    ]
-    # One operation's row alone: the whole figure, and its operation a part as large.
-    (alone,) = haiti[date(2024, 5, 31)].parts
-    assert (haiti[date(2024, 5, 31)].low, alone.label, alone.value) == (
-        578074, "Countrywide monitoring", 578074
-    )  # fmt: skip
-    assert any("parts from rows that differ by #operation+name" in n for n in report.notes)
+    assert report.written and not report.errors, report.errors
+    haiti = iom_store.figures(FigureFilter(site_ids=["hti"]))
+    on_the_day = {f.source_id: f.low for f in haiti if f.ref.start == date(2016, 12, 31)}
+    assert on_the_day == {
+        "iom-dtm-sa-r28-haiti-earthquake": 46691,
+        "iom-dtm-sa-r2-hurricane-matthew": 42553,
+    }
+    sources = {s.id: s for s in iom_store.sources()}
+    assert sources["iom-dtm-sa-r28-haiti-earthquake"].title == (
+        "IOM DTM (assessment SA, round 28, operation Haiti Earthquake)"
+    ) or sources["iom-dtm-sa-r28-haiti-earthquake"].title.endswith(
+        "(assessment SA, round 28, operation Haiti Earthquake)"
+    )
+    assert sources["iom-dtm-sa-r28-haiti-earthquake"].publisher == IOM.publisher
+    assert not any(f.parts for f in haiti)
+    assert any("each is a source of its own" in n for n in report.notes)
     left_out = " ".join(report.ignored_columns)
     assert "#date+year+reported (column 12): another date" in left_out
     assert "#id+code (column 1)" in left_out
@@ -107,7 +114,8 @@ def test_no_row_takes_a_place_from_the_row_above(iom_store, tmp_path):
         iom_store, blank, ImportOptions(source="iom-dtm", create_sites=True, today=TODAY)
     )
     assert [str(e) for e in refused.errors] == [
-        "row 3, #loc+name: no place given: the row's #loc, #adm and #country cells are empty"
+        "row 3, #loc+name: no place given: the row's #loc, #adm and #country cells are empty "
+        "(or say n/a, unknown)"
     ]
     assert not refused.written
 
@@ -141,7 +149,8 @@ def test_hapi_rows_join_the_places_the_dtm_api_made_by_p_code(iom_store):
     assert report.sites_created == []  # HT01 is "West" in HAPI, "Ouest" in the DTM API
     hapi = {
         (f.site_id, f.low, f.ref.start.isoformat(), f.ref.end.isoformat(), f.ref.precision)
-        for f in iom_store.figures(FigureFilter(source_id=report.sources_created[0]))
+        for source in report.sources_created  # one per operation and round
+        for f in iom_store.figures(FigureFilter(source_id=source))
     }
     assert hapi == {
         ("hti", 578074, "2024-05-31", "2024-05-31", "day"),
@@ -249,6 +258,22 @@ def test_one_source_never_disagrees_with_itself(iom_store):
     assert "one source gives different numbers for the same population of td0702" in str(
         report.errors[0]
     )
+    assert "nothing else in them differs" in str(report.errors[0])
+    assert "--sum-rows" in str(report.errors[0])
+
+
+def test_rows_of_two_assessment_types_are_two_reports_never_a_clash(iom_store, tmp_path):
+    """A baseline (BA) and a site assessment (SA) of one area and day are two reports of one
+    publisher: each its own source, neither summed with nor refused for the other."""
+    both = tmp_path / "ba-sa.csv"
+    both.write_text(
+        "#adm1+pcode,#adm2+pcode,#date+reported,#affected+idps+ind,#assessment+type\n"
+        "TD07,TD0702,2017-03-30,60150,BA\nTD07,TD0702,2017-03-30,41200,SA\n"
+    )
+    report = import_file(iom_store, both, ImportOptions(source="iom-dtm", create_sites=True))
+    assert report.written and not report.errors, report.errors
+    fouli = {f.source_id: f.low for f in iom_store.figures(FigureFilter(site_ids=["td0702"]))}
+    assert fouli == {"iom-dtm-ba": 60150, "iom-dtm-sa": 41200}
 
 
 def test_a_file_without_dates_asks_for_date(iom_store):

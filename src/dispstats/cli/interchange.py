@@ -73,8 +73,9 @@ SHOWN_ERRORS = 20
 @click.option(
     "--rejects",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="With --on-error skip: where to write the rejected rows "
-    "(default: FILE.rejected-<time>.csv beside FILE).",
+    help="With --on-error skip: where to write the rejected rows (default: "
+    "<name of FILE>.rejected-<time>.csv in the current folder, never beside FILE; --dry-run "
+    "writes none).",
 )
 @click.option(
     "--max-rows",

@@ -356,6 +356,11 @@ IMPORT_PATTERNS: dict[str, tuple[str, ...]] = {
     **{c.key: (c.hxl,) for c in HXL_COLUMNS if not c.hxl.startswith("#date")},
     **{k: tuple(p + _NOT_FLOW_END for p in v) for k, v in _ADMIN_IMPORT_PATTERNS.items()},
     "admin_level": ("#adm+level",),
+    # How rows were collected (DTM): rows of different assessment types, rounds or operations
+    # are different reports, never parts of one another (store/importer.py).
+    "report_assessment": ("#assessment+type",),
+    "report_round": ("#round", "#meta+round"),
+    "report_operation": ("#operation+name",),
     "parts": (PARTS_COLUMN.hxl,),
     "source_publisher": ("#org+reporting+name", "#org+name", "#org+reporting"),
     "source_publisher_type": ("#org+reporting+type", "#org+type"),

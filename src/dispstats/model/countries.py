@@ -13,8 +13,9 @@ import re
 
 from dispstats.errors import InputError
 
-# Codes humanitarian data uses that ISO 3166-1 has not assigned (HDX writes XKX for Kosovo).
-EXTRA = {"XKX": ("XK", "Kosovo")}
+# Codes humanitarian data uses that ISO 3166-1 has not assigned: HDX writes XKX for Kosovo,
+# IDMC and HDX write AB9 for the Abyei Area (between Sudan and South Sudan, no ISO2 code).
+EXTRA = {"XKX": ("XK", "Kosovo"), "AB9": ("", "Abyei Area")}
 
 
 def parse_country(text: str, field: str = "country") -> str:
@@ -25,6 +26,9 @@ def parse_country(text: str, field: str = "country") -> str:
     s = str(text or "").strip()
     if s.upper() in EXTRA:
         return s.upper()
+    extra = {name.casefold(): code for code, (_, name) in EXTRA.items()}
+    if s.casefold() in extra:
+        return extra[s.casefold()]
     try:
         return pycountry.countries.lookup(s).alpha_3
     except LookupError:

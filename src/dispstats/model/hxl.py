@@ -33,7 +33,6 @@ BREAKDOWN_TAGS = {
     "#cause": "cause",
     "#crisis": "cause",
     "#event": "cause",
-    "#operation": "cause",
 }
 _ADMIN_TAGS = frozenset({"#country", "#adm0", "#adm1", "#adm2", "#adm3", "#adm4", "#adm5"})
 

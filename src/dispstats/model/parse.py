@@ -126,6 +126,20 @@ def format_quantity(q: Quantity) -> str:
     return number if q.quantifier == "exact" else f"{label(q.quantifier)} {number}"
 
 
+# Whole numbers as programs write them: 1e+05 (R, Excel's scientific format), 100000.0 (a
+# float column, one zero: "45.000" stays ambiguous); 1.5e-3 and 2.5 are not whole.
+_PROGRAM_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?e[+-]?[0-9]+|[0-9]+\.0")
+
+
+def _whole_number_text(s: str) -> str:
+    if not _PROGRAM_NUMBER.fullmatch(s):
+        return s
+    from decimal import Decimal
+
+    number = Decimal(s)
+    return str(int(number)) if number == number.to_integral_value() and number < 10**15 else s
+
+
 def parse_quantity(text: str, field: str = "value") -> tuple[Quantity, str | None]:
     """Read a number the way sources word it; returns the quantity and a unit named in the text.
 
@@ -139,6 +153,7 @@ def parse_quantity(text: str, field: str = "value") -> tuple[Quantity, str | Non
     # A figure made of its parts says so after its number (table_parts): the number counts.
     if m := _SUM_OF_PARTS.fullmatch(s):
         s = m.group(1)
+    s = _whole_number_text(s)
 
     if _VAGUE.search(s):
         raise InputError(

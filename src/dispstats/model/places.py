@@ -27,7 +27,7 @@ PLACE_KEYS = (
     *(key for _, code, name in LEVELS for key in (code, name)),
 )
 LEVEL_OF_KEY = {"site_id": "loc", **{k: level for level, *keys in LEVELS for k in keys}}
-NO_PLACE = "no place given: the row's #loc, #adm and #country cells are empty"
+NO_PLACE = "no place given: the row's #loc, #adm and #country cells are empty (or say n/a, unknown)"
 # How a file's #adm+level cell names a level (DTM and HDX HAPI write 0, 1, 2).
 _STATED = {"0": "country", "1": "adm1", "2": "adm2", "3": "adm3"}
 _WORDS = {

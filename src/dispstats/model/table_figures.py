@@ -41,7 +41,7 @@ from dispstats.model.table_cells import (
     without_blank_rows,
 )
 from dispstats.model.table_dates import reference_dates
-from dispstats.model.table_places import place_errors, row_levels
+from dispstats.model.table_places import NOT_A_PLACE, not_places, place_errors, row_levels
 from dispstats.model.table_quantities import one_count, read_quantities, read_units
 
 __all__ = ["CONTENT_KEYS", "SITE_KEYS", "SOURCE_KEYS", "Checked", "check_figures",
@@ -108,8 +108,10 @@ def read_figures(
     if source is not None:  # a row's own source (id or publisher) comes first
         named = base["source_id"].notna() | base["source_publisher"].notna()
         put(base, "source_id", base["source_id"].where(named, source))
+    put(base, "report", _reports(text, plan))
     checked = Checked(base, blank_rows=blank_rows)
     uncomputed_formulas(checked, table, plan, row_numbers)
+    not_places(checked, base, plan)
     row_levels(checked, base, text("admin_level"), plan)
     if excel_errors:
         place_errors(checked, frame, base, plan)
@@ -157,6 +159,25 @@ def read_figures(
         checked.notes.append(f"Excel error values (#N/A, #REF! ...) read as empty cells: {listed}")
     checked.frame = long
     return checked
+
+
+REPORT_KEYS = {"report_assessment": "assessment", "report_round": "round",
+               "report_operation": "operation"}  # fmt: skip
+
+
+def _reports(text, plan: ColumnPlan):
+    """Each row's report as its collection columns name it ("assessment BA, round 1"), or None:
+    rows of different reports are never parts or copies of one another."""
+    import pandas as pd
+
+    keys = [k for k in REPORT_KEYS if k in plan.fields]
+    if not keys:
+        return None
+    cells = pd.DataFrame({k: text(k) for k in keys})
+    return [
+        ", ".join(f"{REPORT_KEYS[k]} {v}" for k, v in zip(keys, row, strict=True) if v) or None
+        for row in cells.itertuples(index=False)
+    ]
 
 
 def _check_plan(plan: ColumnPlan, source: str | None, reference: str | None) -> None:
@@ -364,6 +385,8 @@ def _cell_value(dimension: str, values: list[str]) -> str | None:
     """The value of a dimension from its cells: an origin's name with its code ("Borno
     (NG008)"), other dimensions' one cell; None for a whole figure."""
     values = [v for v in values if v.strip().lower() not in TOTAL_WORDS]
+    if dimension == "origin":  # "Not available": no origin given, the row is the whole
+        values = [v for v in values if v.strip().casefold() not in NOT_A_PLACE]
     if not values:
         return None
     if dimension == "origin" and len(values) > 1:

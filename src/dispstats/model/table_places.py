@@ -16,6 +16,34 @@ from dispstats.model.places import (
 from dispstats.model.table_cells import Checked, factorize, none_if_missing, put
 from dispstats.model.tables import EXCEL_ERRORS
 
+# What a place cell holds when the source had no place to give: read as an empty cell ("NA"
+# is no place but in a country column, where it is Namibia).
+NOT_A_PLACE = frozenset(
+    {"n/a", "na", "n.a.", "-", "--", "unknown", "not available", "not applicable", "none",
+     "null", "nan", "inconnu", "non disponible", "غير معروف"}
+)  # fmt: skip
+
+
+def not_places(checked: Checked, base, plan: ColumnPlan) -> None:
+    """Empty the place cells that say there is no place ('n/a', 'unknown', '-'), and say so."""
+    found: dict[str, int] = {}
+    for key in PLACE_KEYS:
+        if key not in plan.fields or key not in base.columns:
+            continue
+        words = NOT_A_PLACE - {"na"} if key == "site_country_iso3" else NOT_A_PLACE
+        cells = base[key]
+        empty = cells.notna() & cells.astype(str).str.strip().str.casefold().isin(words)
+        if empty.any():
+            for value in cells[empty]:
+                found[value] = found.get(value, 0) + 1
+            base.loc[empty, key] = None
+    if found:
+        listed = ", ".join(f"'{v}' ({n:,})" for v, n in found.items())
+        checked.notes.append(
+            f"place cells that name no place read as empty: {listed}; a row with no other "
+            "place is refused"
+        )
+
 
 def place_errors(checked: Checked, frame, base, plan: ColumnPlan) -> None:
     """Refuse rows whose place cell below the level they would be filed at holds an Excel

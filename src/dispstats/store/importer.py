@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -140,6 +140,7 @@ def import_file(
         if h.strip() and p not in plan.tags
     ]
 
+    report.notes.extend(_no_group_notes(plan, table.headers))
     say("checking", None, None)
     given = _given_source(store, options)
     source = given.id if given else None
@@ -147,6 +148,7 @@ def import_file(
     report.notes.extend(checked.notes)
     report.blank_rows += checked.blank_rows
     new_sources = _resolve_sources(store, checked, plan, given)
+    report.notes.extend(_report_sources(store, checked.frame, new_sources))
     index = SiteIndex(store.sites())
     new_sites, unknown = resolve_sites(index, checked, plan, options.create_sites)
     for end in ("origin", "destination"):
@@ -174,7 +176,7 @@ def import_file(
 
     if report.errors and options.on_error != "skip":
         return report
-    if report.errors:
+    if report.errors and not options.dry_run:
         report.rejects_file = str(_write_rejects(table, plan, report.errors, options.rejects))
     to_add = frame[good & fresh]
     used_sites = set(to_add["site_id"]) | set(to_add["origin_site_id"].dropna())
@@ -194,6 +196,24 @@ def import_file(
     if ids:
         report.first_id, report.last_id = min(ids), max(ids)
     return report
+
+
+def _no_group_notes(plan: ColumnPlan, headers) -> list[str]:
+    """A count column that names no population group (#affected+displaced): its figures are
+    of no group, never IDPs; the note names the --tag that says who they are."""
+    notes = []
+    for position, meaning in plan.values.items():
+        if meaning.group is not None or meaning.part:
+            continue
+        tag = plan.tags[position]
+        header = " ".join(str(headers[position]).split()) if position < len(headers) else ""
+        unit = "hh" if meaning.unit == "households" else "ind"
+        notes.append(
+            f"{tag.label} names no population group: its figures are of displaced people of "
+            "no stated group, never counted as IDPs or refugees; if the source counts IDPs, "
+            f'import with --tag "{header or tag.text}=#affected+idps+{unit}"'
+        )
+    return notes
 
 
 def _given_source(store: Store, options: ImportOptions) -> Source | None:
@@ -327,6 +347,38 @@ def _resolve_sources(
     return new
 
 
+def _report_sources(store: Store, frame, new: list[Source]) -> list[str]:
+    """In a file whose rows come from several reports (DTM assessment types, rounds or
+    operations), each report of a source is a source of its own: never summed with the
+    others, never taken for a copy of them. Returns the note saying so."""
+    if "report" not in frame.columns or frame["report"].nunique() < 2:
+        return []
+    known = {s.id: s for s in (*store.sources(), *new)}
+    ids = frame["source_id"].to_numpy(dtype=object).copy()
+    made = []
+    pairs = frame[["source_id", "report"]].fillna("")
+    for (source_id, label), index in pairs.groupby(["source_id", "report"]).indices.items():
+        base = known.get(source_id)
+        if base is None or not label:
+            continue
+        short = label.replace("assessment ", "").replace("round ", "r").replace("operation ", "")
+        new_id = f"{source_id}-{slugify(short)}"[:80]
+        if new_id not in known:
+            title = f"{base.title or base.publisher} ({label})"
+            known[new_id] = replace(base, id=new_id, title=title)
+            new.append(known[new_id])
+            made.append(new_id)
+        ids[index] = new_id
+    frame["source_id"] = ids
+    reports = frame["report"].nunique()
+    return [
+        f"the rows come from {reports:,} reports (assessment type, round or operation): each "
+        f"is a source of its own, never added to another ({', '.join(made[:3])}"
+        + (" ..." if len(made) > 3 else "")
+        + ")"
+    ]
+
+
 def _source_ids_by_publisher(frame, stored: list[Source]) -> None:
     """Rows that name only a publisher: its one source in the store, else a new source id
     made from its name."""
@@ -410,7 +462,8 @@ def _write_rejects(table: Table, plan: ColumnPlan, errors: list[RowError], path)
     the reasons in a last column."""
     if path is None:
         stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-        path = table.path.with_name(f"{table.path.stem}.rejected-{stamp}.csv")
+        # The current folder, never beside the input: that may be shared or read-only.
+        path = Path.cwd() / f"{table.path.stem}.rejected-{stamp}.csv"
     reasons: dict[int, list[str]] = {}
     for error in errors:
         reasons.setdefault(error.row, []).append(str(error))
