@@ -101,6 +101,12 @@ def count_meaning(column) -> CountMeaning | str:
     return _meaning(said, cause_words, after_cause)
 
 
+NO_GROUP_SAID = (
+    "does not say who is counted: add +idps (displaced people), +returnees or +refugees, or "
+    "give each row's group in a #meta+group+code column"
+)
+
+
 def _meaning(said: dict, cause_words: list[str], marked: bool) -> CountMeaning | str:
     if unknown := said.get("unknown_names"):
         return (
@@ -115,7 +121,7 @@ def _meaning(said: dict, cause_words: list[str], marked: bool) -> CountMeaning |
         return "says both a stock (+stock) and new displacements (+newdisp): tag it with one"
     groups = said.get("group", [])
     if not groups:
-        return "does not say who is counted: add +idps (displaced people), +returnees or +refugees"
+        return NO_GROUP_SAID
     group = _group(set(groups))
     if isinstance(group, tuple):
         return group[0]

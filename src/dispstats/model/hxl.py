@@ -18,7 +18,7 @@ from dispstats.model.hashtags import looks_like_hashtag_row, parse_tag
 
 __all__ = ["REFERENCE_KEYS", "ColumnPlan", "Tag", "looks_like_hashtag_row", "parse_tag",
            "plan_columns", "plan_dates"]  # fmt: skip
-from dispstats.model.count_tags import CountMeaning, count_meaning
+from dispstats.model.count_tags import NO_GROUP_SAID, CountMeaning, count_meaning
 
 # Attributes that mark a column as a second version of a field the file also gives plainly
 # (HDX HAPI: #adm1+name+provider, the name as the data provider wrote it, beside #adm1+name).
@@ -83,6 +83,7 @@ def plan_columns(hashtags: Sequence[object], headers: Sequence[object] = ()) -> 
     ]
     plan = ColumnPlan()
     dates: list[tuple[Tag, frozenset[str]]] = []
+    groupless: list = []  # count columns that name no group
     secondary: dict[str, bool] = {}  # field -> whether its column is a SECONDARY one
     for position, raw in enumerate(hashtags):
         text = "" if raw is None else str(raw).strip()
@@ -104,7 +105,9 @@ def plan_columns(hashtags: Sequence[object], headers: Sequence[object] = ()) -> 
             dates.append((tag, attributes))
         elif name == "#affected":
             meaning = count_meaning(column)
-            if isinstance(meaning, str):
+            if meaning == NO_GROUP_SAID:
+                groupless.append((position, tag, column))
+            elif isinstance(meaning, str):
                 plan.ignored.append((tag, meaning))
             else:
                 plan.values[position] = meaning
@@ -115,7 +118,20 @@ def plan_columns(hashtags: Sequence[object], headers: Sequence[object] = ()) -> 
         else:
             _match(plan, tag, column, patterns, secondary)
     plan_dates(plan, dates)
+    _rows_say_the_group(plan, groupless)
     return plan
+
+
+def _rows_say_the_group(plan: ColumnPlan, columns) -> None:
+    """A count column naming no group (#affected+ind) counts the group each row's
+    #meta+group+code cell names (HDX HAPI, UNHCR situations); without that column it is left
+    out, since whom it counts is not known."""
+    for position, tag, column in columns:
+        if "population_group" not in plan.fields:
+            plan.ignored.append((tag, NO_GROUP_SAID))
+            continue
+        # +displaced: of no group the column names (the row's cell gives it)
+        plan.values[position] = count_meaning(parse_tag(f"{column}+displaced"))
 
 
 def _breakdown_dimension(name: str, attributes: frozenset[str]) -> str | None:

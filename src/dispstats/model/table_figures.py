@@ -320,8 +320,11 @@ def _count_form(checked: Checked, frame, base, plan: ColumnPlan, excel_errors: d
 
 
 def _column_group(checked: Checked, line, meaning, column: str) -> None:
-    """The group a count column names; a row whose own group cell names another is refused."""
+    """The group a count column names; a row whose own group cell names another is refused. A
+    column of no group (#affected+displaced, #affected+ind) counts the group its row names."""
     own = line["population_group"]
+    if meaning.group is None:
+        return
     differs = (own.notna() & (own != meaning.group)).to_numpy()
     if differs.any():
         counts = vocab.label(meaning.group) or "people of no stated group"

@@ -56,6 +56,7 @@ class Table:
     uncomputed: dict[tuple[int, int], str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     sheet: str | None = None  # XLSX: the sheet read
+    layout: object = None  # the published layout (layouts.Layout) a plain-header file was read as
 
     def positions_of(self, rows) -> list[int]:
         """The positions in `frame` of the file's 1-based `rows`."""
@@ -75,8 +76,42 @@ def read_table(
 ) -> Table:
     """Read a CSV or XLSX file with an HXL hashtag row (or headers named in `mapping`).
 
-    Raises InputError naming the file, row and what was expected.
+    Raises InputError naming the file, row and what was expected. A file without a hashtag row
+    whose headers are a published layout (layouts.py) is read through that layout's mapping,
+    and its notes say so.
     """
+    try:
+        return _read_table(path, mapping, sheet, limits)
+    except NoHeaderRow as exc:
+        if mapping is not None:
+            raise
+        from dispstats.model.layouts import recognise
+
+        layout, closest = recognise(exc.first_rows)
+        if layout is None:
+            if closest is not None:
+                raise InputError(
+                    f"{exc.reason}. Its headers are closest to the layout '{closest.name}': "
+                    f"copy {closest.path} and edit it to name this file's columns, then give it "
+                    "as --mapping"
+                ) from None
+            raise
+    table = _read_table(path, layout.mapping, sheet, limits)
+    said = f"read as {layout.name} (no hashtag row; headers mapped by {layout.path})"
+    table.notes.insert(0, said)
+    table.layout = layout
+    return table
+
+
+class NoHeaderRow(InputError):
+    """No hashtag row (or mapped header row) in a file's first rows, which it keeps."""
+
+    def __init__(self, message: str, first_rows: Sequence[Sequence[object]]):
+        super().__init__(message)
+        self.first_rows = first_rows
+
+
+def _read_table(path: Path, mapping, sheet: str | None, limits: Limits) -> Table:
     if not path.exists():
         raise InputError(f"{path} does not exist")
     if path.is_dir():
@@ -148,7 +183,7 @@ def _read_csv(path: Path, mapping: Mapping[str, str] | None, limits: Limits) -> 
     except csv.Error as exc:
         raise InputError(f"{path}: not readable as CSV ({exc})") from None
     if found is None:
-        raise _no_header(path, mapping)
+        raise _no_header(path, mapping, first_rows=first_rows)
     hashtags, headers = _tags_and_headers(first_rows, found, mapping)
     hashtags += [""] * (len(headers) - len(hashtags))  # untagged columns are read, then ignored
     start = positions_after
@@ -265,13 +300,14 @@ def _tags_and_headers(rows, index, mapping) -> tuple[list[str], list[str]]:
     return [by_header.get(_header_key(c), "") for c in row], row
 
 
-def _no_header(path: Path, mapping, sheets: Sequence[str] = ()) -> InputError:
+def _no_header(path: Path, mapping, sheets: Sequence[str] = (), first_rows=()) -> InputError:
     where = f" of any sheet ({', '.join(repr(n) for n in sheets)})" if len(sheets) > 1 else ""
     if mapping is None:
-        return InputError(
+        return NoHeaderRow(
             f"{path} has no HXL hashtag row (a row of tags such as #loc+name, "
             f"#affected+idps+ind) in its first {HEADER_SEARCH_ROWS} rows{where}; "
             "tag the columns, or give --mapping FILE naming the hashtag of each column header",
+            first_rows,
         )
     return InputError(
         f"{path}: none of the headers named in the mapping file appear in its first "
@@ -457,6 +493,7 @@ def _tagged_sheet(path: Path, workbook, sheet: str | None, mapping):
             )
         return workbook[sheet], []
     skipped = []
+    first_rows: list[list[str]] = []
     for ws in workbook.worksheets:
         rows: list[list[str]] = []
         for cells in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True):
@@ -464,7 +501,8 @@ def _tagged_sheet(path: Path, workbook, sheet: str | None, mapping):
             if _header_index(rows, mapping) is not None:
                 return ws, skipped
         skipped.append(ws.title)
-    raise _no_header(path, mapping, sheets=skipped)
+        first_rows = first_rows or rows
+    raise _no_header(path, mapping, sheets=skipped, first_rows=first_rows)
 
 
 def _sheet_rows(path: Path, ws, limits: Limits, mapping):

@@ -202,6 +202,8 @@ def _no_group_notes(plan: ColumnPlan, headers) -> list[str]:
     """A count column that names no population group (#affected+displaced): its figures are
     of no group, never IDPs; the note names the --tag that says who they are."""
     notes = []
+    if "population_group" in plan.fields:  # each row names its group
+        return notes
     for position, meaning in plan.values.items():
         if meaning.group is not None or meaning.part:
             continue
