@@ -33,6 +33,7 @@ LAZY_COMMANDS = {
     "correct": ("entry", "Correct a figure: a new version with the changed fields..."),
     "estimate": ("estimates", "The best estimate for a site as of a date, why it won, and..."),
     "export": ("reports", "Export figures for partners: Excel workbook, HXL-tagged..."),
+    "form": ("reports", "XLSForm for field data collection in KoboToolbox or ODK..."),
     "history": ("views", "Show every version of a figure: the original, corrections..."),
     "import": ("interchange", "Import figures from an HXL-tagged CSV or XLSX file..."),
     "init": ("entry", "Create the store, or upgrade an existing one to this..."),

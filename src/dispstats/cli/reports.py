@@ -183,6 +183,33 @@ def brief_template(folder: Path) -> None:
                f"pass --template-dir {folder} to dispstats brief.")  # fmt: skip
 
 
+@cli.command("form")
+@public_option
+@output_option("XLSForm to write (default: reports/dispstats-form-<date>.xlsx).")
+@click.pass_context
+def form_command(ctx, public, output):
+    """XLSForm for field data collection in KoboToolbox or ODK: one submission is one figure
+    (site, date, what and who is counted, the number as the source gives it, parts by sex and
+    age, origin or destination of a movement) with its source. Labels in English, French and
+    Arabic; the store's sites are the choices. Every question carries its HXL tag, so the
+    form's export (CSV or XLSX, "include HXL tags") comes back with 'dispstats import'.
+
+    \b
+    Examples:
+      dispstats form --public -o reports/field-form.xlsx
+      dispstats import kobo-export.csv --create-sites
+    """
+    from dispstats.reports.xlsform import write_form
+
+    sites = state_of(ctx).store().sites()
+    if public:
+        sites = [s for s in sites if s.sensitivity == "public"]
+    output = output or _default_output("dispstats-form", ".xlsx")
+    write_form(output, sites)
+    click.echo(f"Wrote {output} ({len(sites):,} sites as choices); upload it to KoboToolbox or "
+               "ODK Central, and import its exports with 'dispstats import FILE'")  # fmt: skip
+
+
 @cli.group()
 def export() -> None:
     """Export figures for partners: Excel workbook, HXL-tagged CSV, Frictionless data

@@ -416,7 +416,9 @@ def _wide_parts(checked: Checked, frame, lines, plan: ColumnPlan, excel_errors: 
         values = per_unique(checked, rows, cells, one_count, column).to_numpy(dtype=object)
         for i in np.flatnonzero(cells.notna().to_numpy()):
             whole = (lines["unit"].iat[i], lines["population_group"].iat[i])
-            if (meaning.unit, meaning.group) != whole:
+            # A part column of no group (#affected+ind+f) is a part of the row's group.
+            group = whole[1] if meaning.group is None else meaning.group
+            if (meaning.unit, group) != whole:
                 checked.fail([rows[i]], column, "a part of another group or unit than the "
                              "row's figure")  # fmt: skip
             elif values[i] is not None:

@@ -49,6 +49,10 @@ SAME_FIGURE = (
     "sensitivity",
 )
 
+# The areas a row's place lies in: rows added up as one place's parts must agree on them.
+AREA_KEYS = ("site_country_iso3", "site_admin1_pcode", "site_admin1_name", "site_admin2_pcode",
+             "site_admin2_name", "admin3_pcode")  # fmt: skip
+
 # Dimensions a row may give as the main value of its place (DTM lists give each place's
 # majority origin, its "main reason for displacement"), not as the value of all it counts.
 MAIN_VALUE_DIMENSIONS = frozenset({"origin", "cause"})
@@ -72,11 +76,12 @@ class Combined:
 class RowsRule:
     """How rows of one figure that are not parts of it are read.
 
-    `same_row(a, b)`: whether file rows a and b hold the same cells (only then is one a copy);
-    `apart(rows)`: the columns in which rows differ, named in a refusal; `sum_rows`: the
-    analyst says such rows are parts of the place they name (villages of a commune)."""
+    `cells(row)`: what file row `row` holds, as a value equal for rows of equal cells (only
+    then is one a copy of the other); `apart(rows)`: the columns in which rows differ, named
+    in a refusal; `sum_rows`: the analyst says such rows are parts of the place they name
+    (villages of a commune)."""
 
-    same_row: Callable[[int, int], bool] = lambda _a, _b: True
+    cells: Callable[[int], object] = lambda _row: None
     apart: Callable[[list[int]], list[str]] = lambda _rows: []
     sum_rows: bool = False
 
@@ -100,8 +105,9 @@ def combine_parts(checked: Checked, good, rule: RowsRule = RowsRule()) -> Combin
         for members in keys[grouped].groupby(list(SAME_FIGURE), sort=False).indices.values()
     ]
     result.split = _split_dimensions(frame, groups)
+    view = _Lines(frame)
     for lines in groups:
-        drop.extend(_one_figure(checked, frame, lines, result, rule))
+        drop.extend(_one_figure(checked, view, lines, result, rule))
     if drop:
         checked.frame = frame.drop(index=frame.index[drop]).reset_index(drop=True)
     return result
@@ -128,19 +134,20 @@ def _one_figure(
     result.unsplit.update(d for d, v in common if (d, v) not in told)
     by_key: dict[tuple, int] = {}
     added: dict[tuple, list[int]] = {}
+    seen: set[tuple] = set()  # (part, number, cells) of the lines kept
     drop = []
     for line in lines:
         key = _without(frame["part_key"].iat[line] or (), common)
+        said = (key, *(frame[k].iat[line] for k in ("low", "high", "quantifier")),
+                rule.cells(int(frame["row"].iat[line])))  # fmt: skip
+        if said in seen:  # the same number in a row of the same cells: a copy
+            drop.append(line)
+            result.copies += 1
+            continue
+        seen.add(said)
         if key in by_key:
-            first = by_key[key]
-            if _same_number(frame, first, line) and rule.same_row(
-                int(frame["row"].iat[first]), int(frame["row"].iat[line])
-            ):
-                drop.append(line)
-                result.copies += 1
-                continue
             if rule.sum_rows:
-                added.setdefault(key, [first]).append(line)
+                added.setdefault(key, [by_key[key]]).append(line)
                 continue
             _refuse_clash(checked, frame, lines, key, rule)
             return []
@@ -267,9 +274,47 @@ def _note_problems(frame, target: int, parts: list[Part], result: Combined) -> N
 
 
 def put_at(frame, line: int, key: str, value) -> None:
+    if isinstance(frame, _Lines):
+        frame.put(line, key, value)
+        return
     if key not in frame.columns:
         put(frame, key, None)
     frame.at[frame.index[line], key] = value
+
+
+class _Column:
+    """One column of `_Lines`: `.iat[i]` reads its array (as a pandas column's does)."""
+
+    __slots__ = ("iat",)
+
+    def __init__(self, values) -> None:
+        self.iat = values
+
+
+class _Lines:
+    """A frame's columns as arrays, read cell by cell at array speed (a pandas `.iat` per
+    cell costs a microsecond or more, and a figure's lines are read many times); writes go to
+    the frame as well."""
+
+    def __init__(self, frame) -> None:
+        self.frame = frame
+        self._columns: dict[str, _Column] = {}
+
+    @property
+    def columns(self):
+        return self.frame.columns
+
+    def __getitem__(self, key: str) -> _Column:
+        if key not in self._columns:
+            self._columns[key] = _Column(self.frame[key].to_numpy(dtype=object).copy())
+        return self._columns[key]
+
+    def put(self, line: int, key: str, value) -> None:
+        if key not in self.frame.columns:
+            put(self.frame, key, None)
+        self.frame.at[self.frame.index[line], key] = value
+        if key in self._columns:
+            self._columns[key].iat[line] = value
 
 
 def _same_number(frame, a: int, b: int) -> bool:
@@ -281,6 +326,15 @@ def _add_rows(checked: Checked, frame, added: dict[tuple, list[int]], result: Co
     text names the rows; False (rows refused) when one of them is not a single number."""
     for lines in added.values():
         rows = [int(frame["row"].iat[i]) for i in lines]
+        areas = [
+            k for k in AREA_KEYS
+            if k in frame.columns and len({frame[k].iat[i] for i in lines} - {None}) > 1
+        ]  # fmt: skip
+        if areas:
+            checked.fail(rows, "", "--sum-rows: the rows name one place within different areas "
+                         f"({', '.join(areas)}): the file contradicts itself; keep the right "
+                         "rows")  # fmt: skip
+            return False
         if any(frame["low"].iat[i] is None or frame["low"].iat[i] != frame["high"].iat[i]
                or frame["quantifier"].iat[i] not in ("exact", "about") for i in lines):  # fmt: skip
             checked.fail(rows, "", "--sum-rows adds up single numbers, not ranges, 'more "
@@ -309,11 +363,12 @@ def row_ranges(rows: list[int]) -> str:
 
 def _refuse_clash(checked: Checked, frame, lines: list[int], key: tuple, rule: RowsRule) -> None:
     rows = [int(frame["row"].iat[line]) for line in lines]
-    values = ", ".join(
+    given = [
         f"{frame['low'].iat[line]:,} (row {frame['row'].iat[line]})"
         for line in lines
         if (frame["part_key"].iat[line] or ()) == key and frame["low"].iat[line] is not None
-    )
+    ]
+    values = ", ".join(given[:5]) + (f" and {len(given) - 5} more" if len(given) > 5 else "")
     first = lines[0]
     what = f"{frame['indicator'].iat[first]} of {frame['site_id'].iat[first]} on "
     what += str(frame["ref_start"].iat[first])

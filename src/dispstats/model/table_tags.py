@@ -23,6 +23,11 @@ def _key(text: object) -> str:
     return " ".join(str(text).split()).casefold()
 
 
+def _names(header: str) -> set[str]:
+    """A header and, for a form's group path ('group_site/site_name'), its last name."""
+    return {_key(header), _key(str(header).rsplit("/", 1)[-1])}
+
+
 def parse_given_tag(text: str) -> tuple[str, str]:
     """'COLUMN=HASHTAG' as the option takes it; an empty hashtag untags the column."""
     column, sep, tag = text.rpartition("=")
@@ -43,7 +48,7 @@ def given_tags(hashtags: list[str], headers: Sequence[str], given: Sequence[tupl
     what was done, for the summary. All columns are found first, then all tags are set."""
     found = []
     for column, tag in given:
-        by_header = [p for p, h in enumerate(headers) if h and _key(h) == _key(column)]
+        by_header = [p for p, h in enumerate(headers) if h and _key(column) in _names(h)]
         by_tag = [p for p, t in enumerate(hashtags) if t and _key(t) == _key(column)]
         positions = by_header or by_tag
         if len(positions) != 1:
@@ -168,19 +173,21 @@ def _option(headers: Sequence[str], hashtags: Sequence[str], position: int, tag:
 def columns_apart(table, rows: Sequence[int], limit: int = 6) -> list[str]:
     """The columns (hashtag, else header) in which the file's `rows` differ, counts left out
     and columns of words first: those name what the rows are (a village, a survey date)."""
+    import numpy as np
+
     positions = table.positions_of(rows)
     if len(positions) < 2:
         return []
-    cells = table.frame.iloc[positions]
+    cells = np.char.strip(table.frame.iloc[positions].to_numpy(dtype=str))
+    differ = np.flatnonzero((cells != cells[0]).any(axis=0))
     words, numbers = [], []
-    for column in cells.columns:
+    for column in differ:
         tag = str(table.hashtags[column]).strip() if column < len(table.hashtags) else ""
-        values = cells[column].astype(str).str.strip()
-        if hashtag_name(tag) == "affected" or values.nunique() < 2:
+        if hashtag_name(tag) == "affected":
             continue
         header = " ".join(str(table.headers[column]).split()) if column < len(table.headers) else ""
         label = tag or (f"'{header}'" if header else f"column {column + 1}")
-        numeric = values.str.fullmatch(r"-?[0-9.,]*").all()
+        numeric = all(re.fullmatch(r"-?[0-9.,]*", v) for v in cells[:, column])
         (numbers if numeric else words).append(label)
     apart = words + numbers
     return apart[:limit] + ([f"{len(apart) - limit} more"] if len(apart) > limit else [])

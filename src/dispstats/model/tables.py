@@ -164,8 +164,11 @@ def _read_csv(path: Path, mapping: Mapping[str, str] | None, limits: Limits) -> 
             f"{path} is not UTF-8 text (it holds NUL bytes: UTF-16, or not text at all); "
             "save it as CSV UTF-8"
         )
+    delimiter = _delimiter(text)
+    if delimiter != ",":
+        warnings.append(f"{path.name}: cells separated by {_DELIMITER_NAMES[delimiter]}")
     handle = io.StringIO(text)
-    reader = csv.reader(handle)
+    reader = csv.reader(handle, delimiter=delimiter)
     first_rows: list[list[str]] = []
     found = None
     try:
@@ -203,6 +206,7 @@ def _read_csv(path: Path, mapping: Mapping[str, str] | None, limits: Limits) -> 
                 io.BytesIO(data[_byte_offset(data, text, start, codec) :]),
                 encoding=codec,
                 header=None,
+                sep=delimiter,
                 names=range(width),
                 index_col=False,
                 dtype=str,
@@ -212,7 +216,7 @@ def _read_csv(path: Path, mapping: Mapping[str, str] | None, limits: Limits) -> 
                 engine="c",
             )
     except pd.errors.ParserWarning:
-        row, cells = _first_wide_row(text[start:], width)
+        row, cells = _first_wide_row(text[start:], width, delimiter)
         raise InputError(
             f"{path}: row {row + first_data_row} has {cells} cells but the hashtag row has "
             f"{width}: a cell holds an unquoted comma, or the row is misplaced"
@@ -232,8 +236,29 @@ def _byte_offset(data: bytes, text: str, position: int, codec: str) -> int:
     return bom + len(text[:position].encode("utf-8"))
 
 
-def _first_wide_row(text: str, width: int) -> tuple[int, int]:
-    for index, row in enumerate(csv.reader(io.StringIO(text))):
+_DELIMITER_NAMES = {";": "semicolons", "\t": "tabs", ",": "commas"}
+
+
+def _delimiter(text: str) -> str:
+    """The cell separator of a CSV: the one of comma, semicolon and tab that splits its first
+    lines into the most cells, alike from line to line (KoboToolbox exports use semicolons,
+    Excel in French locales too); a comma when none splits them."""
+    lines = text[:65536].splitlines()[:20]
+    best, best_width = ",", 1
+    for candidate in (",", ";", "\t"):
+        widths = [
+            len(r) for r in csv.reader(lines, delimiter=candidate) if any(c.strip() for c in r)
+        ]
+        if not widths:
+            continue
+        common = max(set(widths), key=widths.count)
+        if common > best_width and widths.count(common) * 2 > len(widths):
+            best, best_width = candidate, common
+    return best
+
+
+def _first_wide_row(text: str, width: int, delimiter: str = ",") -> tuple[int, int]:
+    for index, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
         if len(row) > width:
             return index, len(row)
     return 0, width

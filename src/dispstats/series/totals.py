@@ -212,7 +212,14 @@ class Estimates:
         (its p-code is the code) gives the own figure, and its children count."""
         attribute = LEVEL_CODES[level]
         members = [s for s in self.sites.values() if getattr(s, attribute) == code]
-        itself = [s.id for s in members if (s.pcode or s.country_iso3) == code and _is_area(s)]
+        # The area's own site: a country's names its code; an admin area's has it as p-code,
+        # and is no member (its admin1 or admin2 field names the area it lies in).
+        ids = {s.id for s in members}
+        itself = [
+            s.id
+            for s in self.sites.values()
+            if (s.pcode or s.country_iso3) == code and _is_area(s) and (s.id in ids or s.pcode)
+        ]
         inside = {s.id for s in members if s.id not in itself}
         top = [
             s.id

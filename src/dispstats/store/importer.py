@@ -135,7 +135,7 @@ def import_file(
     plan = plan_columns(table.hashtags, table.headers)
     report.ignored_columns = [f"{tag.label}: {reason}" for tag, reason in plan.ignored]
     report.ignored_columns += [
-        f"'{h.strip()}' (column {p + 1}): no hashtag"
+        f"'{' '.join(h.split())}' (column {p + 1}): {_why_untagged(h)}"
         for p, h in enumerate(table.headers)
         if h.strip() and p not in plan.tags
     ]
@@ -198,6 +198,20 @@ def import_file(
     return report
 
 
+# Columns KoboToolbox and ODK add to every submission: who sent it and when, not figures.
+_FORM_META = frozenset(
+    {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
+     "username", "instanceid", "instancename", "audit"}
+)  # fmt: skip
+
+
+def _why_untagged(header: str) -> str:
+    name = header.strip().rsplit("/", 1)[-1].casefold()
+    if name.startswith("_") or name in _FORM_META:
+        return "the form's record of the submission (KoboToolbox/ODK metadata), not a figure"
+    return "no hashtag"
+
+
 def _no_group_notes(plan: ColumnPlan, headers) -> list[str]:
     """A count column that names no population group (#affected+displaced): its figures are
     of no group, never IDPs; the note names the --tag that says who they are."""
@@ -235,12 +249,18 @@ def _rows_rule(table: Table, sum_rows: bool) -> RowsRule:
     """Rows of a figure are copies only when all their cells are equal; the columns in which
     clashing rows differ are named."""
 
-    def same_row(a: int, b: int) -> bool:
-        first, second = table.positions_of([a, b])
-        cells = table.frame.iloc[[first, second]].astype(str)
-        return bool((cells.iloc[0].str.strip() == cells.iloc[1].str.strip()).all())
+    hashes: dict[int, int] = {}
 
-    return RowsRule(same_row, lambda rows: columns_apart(table, rows), sum_rows)
+    def cells(row: int) -> int:
+        if not hashes:  # every row's cells hashed at once, when a file has rows to compare
+            import pandas as pd
+
+            stripped = table.frame.astype(str).apply(lambda column: column.str.strip())
+            found = pd.util.hash_pandas_object(stripped, index=False).to_numpy()
+            hashes.update(zip((int(r) for r in table.row_numbers), found.tolist(), strict=True))
+        return hashes[row]
+
+    return RowsRule(cells, lambda rows: columns_apart(table, rows), sum_rows)
 
 
 def _combine(checked: Checked, plan: ColumnPlan, report: ImportReport, rule: RowsRule) -> None:
