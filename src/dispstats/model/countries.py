@@ -1,5 +1,7 @@
 """Countries, read by ISO 3166-1 code or English name through pycountry (never a hand list),
-and the check that an admin p-code belongs to its site's country.
+else by the names humanitarian data writes through hdx-python-country (the 'countries'
+extra: 'DR Congo', 'oPt'; a loose match is only suggested), and the check that an admin
+p-code belongs to its site's country.
 
 OCHA's common operational datasets build admin p-codes from the country's ISO 3166-1 alpha-2
 code (SY04 is Homs in Syria, JO02 a governorate of Jordan); some use the alpha-3 code. A p-code
@@ -10,6 +12,7 @@ pycountry is imported on first use: entering figures does not pay for it.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from dispstats.errors import InputError
 
@@ -32,12 +35,48 @@ def parse_country(text: str, field: str = "country") -> str:
     try:
         return pycountry.countries.lookup(s).alpha_3
     except LookupError:
-        raise InputError(
-            f"'{text}' is not a country ISO 3166-1 knows; give its ISO3 code (SYR), ISO2 "
-            "code (SY) or English name (Syria)",
-            field=field,
-            value=text,
-        ) from None
+        pass
+    exact, loose = humanitarian_name(s)
+    if exact:
+        return exact
+    advice = (
+        f"; HDX's country names come close to {loose} ({country_codes(loose)[2]}), a loose "
+        f"match never taken without you: write {loose} if it is meant"
+        if loose
+        else "" if _hdx_names_installed() else
+        "; names as humanitarian data writes them ('DR Congo', 'oPt', 'Syrian Arab Rep.') are "
+        "read when dispstats is installed with its 'countries' extra"
+    )  # fmt: skip
+    raise InputError(
+        f"'{text}' is not a country ISO 3166-1 or HDX's country names know; give its ISO3 "
+        f"code (SYR), ISO2 code (SY) or English name (Syria){advice}",
+        field=field,
+        value=text,
+    )
+
+
+@cache
+def _hdx_names_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("hdx") is not None and (
+        importlib.util.find_spec("hdx.location") is not None
+    )
+
+
+def humanitarian_name(text: str) -> tuple[str | None, str | None]:
+    """(the ISO3 code HDX's country table gives `text` exactly, the code it matches loosely):
+    hdx-python-country, the humanitarian community's table of country names ('DR Congo',
+    'oPt', 'Syrian Arab Rep.'), read offline; (None, None) when it is not installed."""
+    if not _hdx_names_installed():
+        return None, None
+    from hdx.location.country import Country
+
+    exact = Country.get_iso3_country_code(text, use_live=False)
+    if exact:
+        return exact, None
+    loose, _ = Country.get_iso3_country_code_fuzzy(text, use_live=False)
+    return None, loose
 
 
 def country_codes(iso3: str) -> tuple[str, str, str]:

@@ -41,7 +41,13 @@ from dispstats.model.table_cells import (
     without_blank_rows,
 )
 from dispstats.model.table_dates import reference_dates
-from dispstats.model.table_places import NOT_A_PLACE, not_places, place_errors, row_levels
+from dispstats.model.table_places import (
+    NOT_A_PLACE,
+    countries_by_name,
+    not_places,
+    place_errors,
+    row_levels,
+)
 from dispstats.model.table_quantities import one_count, read_quantities, read_units
 
 __all__ = ["CONTENT_KEYS", "SITE_KEYS", "SOURCE_KEYS", "Checked", "check_figures",
@@ -112,6 +118,7 @@ def read_figures(
     checked = Checked(base, blank_rows=blank_rows)
     uncomputed_formulas(checked, table, plan, row_numbers)
     not_places(checked, base, plan)
+    countries_by_name(checked, base, plan)
     row_levels(checked, base, text("admin_level"), plan)
     if excel_errors:
         place_errors(checked, frame, base, plan)
@@ -119,6 +126,27 @@ def read_figures(
     put(base, "row_key", base["part_key"])
     put(base, "parts", None)
     put(base, "population_group", _groups(checked, base, text("population_group"), plan))
+    _choices(checked, base, text, plan)
+    reference_dates(checked, base, text, plan, today, reference)
+
+    if has_indicator:
+        _indicator_form(checked, base, text, plan)
+        long = base
+    else:
+        long = _count_form(checked, frame, base, plan, excel_errors)
+    read_units(checked, long, plan)
+    if has_indicator:
+        _wide_parts(checked, frame, long, plan, excel_errors)
+    if excel_errors:
+        listed = ", ".join(f"{n:,} in {column}" for column, n in excel_errors.items())
+        checked.notes.append(f"Excel error values (#N/A, #REF! ...) read as empty cells: {listed}")
+    checked.frame = long
+    return checked
+
+
+def _choices(checked: Checked, base, text, plan: ColumnPlan) -> None:
+    """The columns of controlled words (confidence, role, sensitivities, movement status),
+    each read as one of its words or the default."""
     for key, default, choices, synonyms in (
         ("confidence", "medium", vocab.CONFIDENCE, None),
         ("role", "automatic", vocab.ROLES, None),
@@ -144,21 +172,6 @@ def read_figures(
             None,
         ),
     )
-    reference_dates(checked, base, text, plan, today, reference)
-
-    if has_indicator:
-        _indicator_form(checked, base, text, plan)
-        long = base
-    else:
-        long = _count_form(checked, frame, base, plan, excel_errors)
-    read_units(checked, long, plan)
-    if has_indicator:
-        _wide_parts(checked, frame, long, plan, excel_errors)
-    if excel_errors:
-        listed = ", ".join(f"{n:,} in {column}" for column, n in excel_errors.items())
-        checked.notes.append(f"Excel error values (#N/A, #REF! ...) read as empty cells: {listed}")
-    checked.frame = long
-    return checked
 
 
 REPORT_KEYS = {"report_assessment": "assessment", "report_round": "round",

@@ -132,29 +132,10 @@ def _one_figure(
     common = _common_key(frame, lines)
     told = tuple(p for p in common if p[0] in result.split or p[0] not in MAIN_VALUE_DIMENSIONS)
     result.unsplit.update(d for d, v in common if (d, v) not in told)
-    by_key: dict[tuple, int] = {}
-    added: dict[tuple, list[int]] = {}
-    seen: set[tuple] = set()  # (part, number, cells) of the lines kept
-    drop = []
-    for line in lines:
-        key = _without(frame["part_key"].iat[line] or (), common)
-        said = (key, *(frame[k].iat[line] for k in ("low", "high", "quantifier")),
-                rule.cells(int(frame["row"].iat[line])))  # fmt: skip
-        if said in seen:  # the same number in a row of the same cells: a copy
-            drop.append(line)
-            result.copies += 1
-            continue
-        seen.add(said)
-        if key in by_key:
-            if rule.sum_rows:
-                added.setdefault(key, [by_key[key]]).append(line)
-                continue
-            _refuse_clash(checked, frame, lines, key, rule)
-            return []
-        by_key[key] = line
-    if added and not _add_rows(checked, frame, added, result):
+    found = _lines_by_part(checked, frame, lines, common, result, rule)
+    if found is None:
         return []
-    drop.extend(line for extra in added.values() for line in extra[1:])
+    by_key, drop = found
     whole = by_key.pop((), None)
     if not by_key and not told:
         return drop
@@ -199,6 +180,37 @@ def _one_figure(
     return drop + [line for line in by_key.values() if line != target]
 
 
+def _lines_by_part(checked: Checked, frame, lines: list[int], common: tuple, result: Combined,
+                   rule: RowsRule) -> tuple[dict[tuple, int], list[int]] | None:  # fmt: skip
+    """The line of each part (and of the whole, key ()) and the lines to drop: copies (the
+    same number in a row of the same cells), and rows added into another (--sum-rows). None
+    when the rows clash (refused)."""
+    by_key: dict[tuple, int] = {}
+    added: dict[tuple, list[int]] = {}
+    seen: set[tuple] = set()  # (part, number, cells) of the lines kept
+    drop = []
+    for line in lines:
+        key = _without(frame["part_key"].iat[line] or (), common)
+        said = (key, *(frame[k].iat[line] for k in ("low", "high", "quantifier")),
+                rule.cells(int(frame["row"].iat[line])))  # fmt: skip
+        if said in seen:
+            drop.append(line)
+            result.copies += 1
+            continue
+        seen.add(said)
+        if key in by_key:
+            if rule.sum_rows:
+                added.setdefault(key, [by_key[key]]).append(line)
+                continue
+            _refuse_clash(checked, frame, lines, key, rule)
+            return None
+        by_key[key] = line
+    if added and not _add_rows(checked, frame, added, result):
+        return None
+    drop.extend(line for extra in added.values() for line in extra[1:])
+    return by_key, drop
+
+
 def _column_parts(frame, lines: list[int], common: tuple) -> list[Part]:
     """The parts a line's count columns gave (#affected+idps+ind+f in a file of one figure per
     row), each keyed by the line's own row cells too: a female part of the Borno row is the
@@ -220,9 +232,11 @@ def _column_parts(frame, lines: list[int], common: tuple) -> list[Part]:
 
 def _common_key(frame, lines: list[int]) -> tuple:
     """The breakdown cells every row of the figure shares: an origin given once for the whole
-    figure (one row), which is a part as large as the figure; () when its rows split it."""
-    row_keys = {frame["row_key"].iat[i] or () for i in lines}
-    return row_keys.pop() if len(row_keys) == 1 else ()
+    figure (one row, or rows by sex and age of one origin), which is a part as large as the
+    figure; () when its rows split every dimension they give."""
+    row_keys = [frame["row_key"].iat[i] or () for i in lines]
+    shared = set(row_keys[0]).intersection(*row_keys[1:])
+    return tuple(pair for pair in row_keys[0] if pair in shared)
 
 
 def _without(key: tuple, common: tuple) -> tuple:

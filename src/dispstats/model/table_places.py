@@ -45,6 +45,29 @@ def not_places(checked: Checked, base, plan: ColumnPlan) -> None:
         )
 
 
+def countries_by_name(checked: Checked, base, plan: ColumnPlan) -> None:
+    """A row naming its country by name only (#country+name) gets the country's ISO3 code, as
+    ISO 3166-1 or HDX's country names give it exactly; a name neither knows is refused with
+    the code a loose match suggests."""
+    from dispstats.model.countries import parse_country
+
+    if "country_name" not in base.columns or "site_country_iso3" not in base.columns:
+        return
+    wanted = base["country_name"].notna() & base["site_country_iso3"].isna()
+    if not wanted.any():
+        return
+    rows = base["row"].to_numpy()
+    column = plan.label("country_name") if "country_name" in plan.fields else "country"
+    codes = {}
+    for name in base.loc[wanted, "country_name"].unique():
+        try:
+            codes[name] = parse_country(name, column)
+        except InputError as exc:
+            checked.fail(rows[(wanted & (base["country_name"] == name)).to_numpy()], column,
+                         exc.reason)  # fmt: skip
+    base.loc[wanted, "site_country_iso3"] = base.loc[wanted, "country_name"].map(codes)
+
+
 def place_errors(checked: Checked, frame, base, plan: ColumnPlan) -> None:
     """Refuse rows whose place cell below the level they would be filed at holds an Excel
     error: where such a row is cannot be read, and the level above is not where it is. An

@@ -89,7 +89,7 @@ def standard_tags(hashtags: list[str]) -> list[str]:
             continue
         tag = re.sub(r"\s+", "", text)
         if _BARE.fullmatch(tag) and tag.split("+")[0].lower() in CORE_HASHTAGS:
-            tag = "#" + tag
+            tag = "#" + tag.lower()
         if hashtag_name(tag) == "affected":
             name, *attributes = tag.split("+")
             tag = "+".join([name, *(_ATTRIBUTE_VARIANTS.get(a.lower(), a) for a in attributes)])

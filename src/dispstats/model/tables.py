@@ -502,8 +502,29 @@ def _read_workbook(path: Path, mapping, sheet: str | None, limits: Limits) -> Ta
         [(row + [""] * width)[:width] for row in data], columns=range(width), dtype=object
     )
     table = _finish(path, hashtags, headers, frame, header_row + 1, limits, [])
-    table.uncomputed, table.notes = uncomputed, notes
+    table.uncomputed, table.notes, table.sheet = uncomputed, notes, title
     return table
+
+
+def tagged_sheets(path: Path) -> list[str]:
+    """The sheets of a workbook with a hashtag row in their first rows."""
+    import openpyxl
+
+    found = []
+    with path.open("rb") as handle, pywarnings.catch_warnings():
+        pywarnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        workbook = openpyxl.load_workbook(handle, read_only=True)
+        try:
+            for ws in workbook.worksheets:
+                rows = [
+                    [_cell_text(c) for c in cells]
+                    for cells in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+                ]
+                if any(looks_like_hashtag_row(r) for r in rows):
+                    found.append(ws.title)
+        finally:
+            workbook.close()
+    return found
 
 
 def _tagged_sheet(path: Path, workbook, sheet: str | None, mapping):

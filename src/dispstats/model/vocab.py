@@ -80,6 +80,12 @@ GROUP_SYNONYMS = {
     "all": "all_affected",
     "affected": "all_affected",
     "all_affected_people": "all_affected",
+    # UNHCR's population type codes, as HDX HAPI writes them.
+    "ref": "refugees",
+    "asy": "asylum_seekers",
+    "ret": "refugee_returnees",
+    "rdp": "idp_returnees",
+    "hst": "host_community",
 }
 
 UNITS = ("people", "households")

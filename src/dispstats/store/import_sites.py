@@ -150,7 +150,7 @@ def resolve_sites(
 
 
 def _column(exc: InputError, plan: ColumnPlan, default: str) -> str:
-    key = "site_" + (exc.field or "")
+    key = "site_" + (exc.field or "").replace(" ", "_")
     return plan.label(key) if key in plan.fields else default
 
 

@@ -32,7 +32,7 @@ from dispstats.model.table_figures import (
 )
 from dispstats.model.table_parts import RowsRule, combine_parts
 from dispstats.model.table_tags import columns_apart, given_tags, standard_tags, swapped_tags
-from dispstats.model.tables import Limits, Table, read_mapping, read_table
+from dispstats.model.tables import Limits, Table, read_mapping, read_table, tagged_sheets
 from dispstats.store.entry import new_source_from_fields
 from dispstats.store.import_sites import SiteIndex, resolve_ends, resolve_parents, resolve_sites
 from dispstats.store.lookup import find_source
@@ -126,25 +126,14 @@ def import_file(
     say = progress or (lambda _phase, _done=None, _total=None: None)
     report = ImportReport(str(path), dry_run=options.dry_run)
     say("reading", None, None)
-    mapping = read_mapping(options.mapping) if options.mapping else None
-    table = read_table(path, mapping, options.sheet, options.limits)
-    report.rows_read, report.blank_rows = len(table.frame), table.blank_rows
-    report.notes.extend(table.warnings + table.notes)
-    report.notes.extend(given_tags(table.hashtags, table.headers, options.tags))
-    report.notes.extend(standard_tags(table.hashtags))
-    plan = plan_columns(table.hashtags, table.headers)
-    report.ignored_columns = [f"{tag.label}: {reason}" for tag, reason in plan.ignored]
-    report.ignored_columns += [
-        f"'{' '.join(h.split())}' (column {p + 1}): {_why_untagged(h)}"
-        for p, h in enumerate(table.headers)
-        if h.strip() and p not in plan.tags
-    ]
-
-    report.notes.extend(_no_group_notes(plan, table.headers))
+    table, plan = _read_and_plan(path, options, report)
     say("checking", None, None)
     given = _given_source(store, options)
     source = given.id if given else None
-    checked = read_figures(table, plan, source, options.today, reference=options.reference)
+    try:
+        checked = read_figures(table, plan, source, options.today, reference=options.reference)
+    except InputError as exc:
+        raise _with_sheets(exc, table, options.sheet) from None
     report.notes.extend(checked.notes)
     report.blank_rows += checked.blank_rows
     new_sources = _resolve_sources(store, checked, plan, given)
@@ -212,6 +201,21 @@ def _why_untagged(header: str) -> str:
     return "no hashtag"
 
 
+def _with_sheets(exc: InputError, table: Table, asked: str | None) -> InputError:
+    """A refusal of the columns of a workbook's sheet, naming the sheet read and every sheet
+    with a hashtag row (the data may be on another)."""
+    if table.sheet is None or asked is not None or exc.field not in ("hashtag", "date"):
+        return exc
+    tagged = [name for name in tagged_sheets(table.path) if name != table.sheet]
+    others = (
+        f"; sheets with a hashtag row: {', '.join(repr(n) for n in tagged)} (choose one with "
+        "--sheet)"
+        if tagged
+        else "; no other sheet has a hashtag row"
+    )
+    return InputError(f"sheet '{table.sheet}': {exc.reason}{others}", field=exc.field)
+
+
 def _no_group_notes(plan: ColumnPlan, headers) -> list[str]:
     """A count column that names no population group (#affected+displaced): its figures are
     of no group, never IDPs; the note names the --tag that says who they are."""
@@ -230,6 +234,26 @@ def _no_group_notes(plan: ColumnPlan, headers) -> list[str]:
             f'import with --tag "{header or tag.text}=#affected+idps+{unit}"'
         )
     return notes
+
+
+def _read_and_plan(path: Path, options: ImportOptions, report: ImportReport):
+    """The file's table (its tags as the analyst gave or the standard writes them) and which
+    column is which field; the summary gets what was read and left out."""
+    mapping = read_mapping(options.mapping) if options.mapping else None
+    table = read_table(path, mapping, options.sheet, options.limits)
+    report.rows_read, report.blank_rows = len(table.frame), table.blank_rows
+    report.notes.extend(table.warnings + table.notes)
+    report.notes.extend(given_tags(table.hashtags, table.headers, options.tags))
+    report.notes.extend(standard_tags(table.hashtags))
+    plan = plan_columns(table.hashtags, table.headers)
+    report.ignored_columns = [f"{tag.label}: {reason}" for tag, reason in plan.ignored]
+    report.ignored_columns += [
+        f"'{' '.join(h.split())}' (column {p + 1}): {_why_untagged(h)}"
+        for p, h in enumerate(table.headers)
+        if h.strip() and p not in plan.tags
+    ]
+    report.notes.extend(_no_group_notes(plan, table.headers))
+    return table, plan
 
 
 def _given_source(store: Store, options: ImportOptions) -> Source | None:
