@@ -86,6 +86,16 @@ def test_a_copy_of_a_built_in_layout_edited_for_a_file_imports_it(run, sqlite_db
     assert figures(sqlite_db, site_ids=["ht01"])[0].low == 211076
 
 
+def test_a_plain_file_tagged_column_by_column_with_tag_options_imports(run, sqlite_db, tmp_path):
+    path = tmp_path / "partner.csv"
+    path.write_text('Camp,When,People\nRukban,2024-03-31,"41,000"\n')
+    result = run("import", str(path), "--source", "ocha-2018-09", "--tag", "Camp=#loc+name",
+                 "--tag", "When=#date+reported", "--tag", "People=#affected+idps+ind")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (figure,) = [f for f in figures(sqlite_db, site_ids=["rukban"]) if f.low == 41000]
+    assert figure.ref.start.isoformat() == "2024-03-31"
+
+
 # --- KoboToolbox and the form ---------------------------------------------------------------------
 
 
@@ -100,6 +110,23 @@ def test_the_form_converts_with_pyxform_in_three_languages_with_the_sites_as_cho
         assert words in xform or words in _cells(form), words
     survey = {row[1]: row for row in load_workbook(form)["survey"].iter_rows(values_only=True)}
     assert survey["female"][-1] == "#affected+ind+f"  # the hxl column KoboToolbox exports
+
+
+def test_the_public_form_leaves_out_restricted_sites_and_no_name_becomes_a_formula(
+    run, with_restricted, tmp_path
+):
+    from dispstats.model.records import Site
+
+    with_restricted.add_site(Site("formula", '=HYPERLINK("http://x","y")'))
+    form = tmp_path / "form.xlsx"
+    assert run("form", "--public", "-o", str(form)).exit_code == 0
+    assert "Secret Camp Zeta" not in _cells(form)
+    choices = load_workbook(form)["choices"]
+    (cell,) = [row[2] for row in choices.iter_rows() if row[1].value == "formula"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+    internal = tmp_path / "internal.xlsx"
+    assert run("form", "-o", str(internal)).exit_code == 0
+    assert "Secret Camp Zeta" in _cells(internal)
 
 
 def _cells(path: Path) -> str:

@@ -50,7 +50,8 @@ SHOWN_ERRORS = 20
     metavar="COLUMN=HASHTAG",
     help="Tag a column for this import without editing the file: COLUMN is its header (or "
     'the hashtag the file gives it), e.g. --tag "P-code localité=#loc+code". Repeat it; '
-    "'COLUMN=' untags a column. Two --tag options swap two tags the file has swapped.",
+    "'COLUMN=' untags a column. Two --tag options swap two tags the file has swapped. In a "
+    "file with no hashtag row, the --tag options name every column to read.",
 )
 @click.option(
     "--sum-rows",

@@ -240,21 +240,19 @@ _DELIMITER_NAMES = {";": "semicolons", "\t": "tabs", ",": "commas"}
 
 
 def _delimiter(text: str) -> str:
-    """The cell separator of a CSV: the one of comma, semicolon and tab that splits its first
-    lines into the most cells, alike from line to line (KoboToolbox exports use semicolons,
-    Excel in French locales too); a comma when none splits them."""
+    """The cell separator of a CSV: a comma when it splits the first lines into cells alike
+    from line to line, else the one of semicolon and tab that does (KoboToolbox exports, Excel
+    in French locales), else a comma."""
     lines = text[:65536].splitlines()[:20]
-    best, best_width = ",", 1
     for candidate in (",", ";", "\t"):
         widths = [
             len(r) for r in csv.reader(lines, delimiter=candidate) if any(c.strip() for c in r)
         ]
-        if not widths:
-            continue
-        common = max(set(widths), key=widths.count)
-        if common > best_width and widths.count(common) * 2 > len(widths):
-            best, best_width = candidate, common
-    return best
+        if widths:
+            common = max(set(widths), key=widths.count)
+            if common > 1 and widths.count(common) * 2 > len(widths):
+                return candidate
+    return ","
 
 
 def _first_wide_row(text: str, width: int, delimiter: str = ",") -> tuple[int, int]:

@@ -35,7 +35,8 @@ class Question:
 _MOVES_FROM = "selected(${indicator}, 'arrivals') or selected(${indicator}, 'returns')"
 _MOVES_TO = "selected(${indicator}, 'departures') or selected(${indicator}, 'relocation')"
 _POPULATION = "selected(${indicator}, 'population')"
-_PART = ". >= 0 and . <= number(${value})"
+# The number is text ("about 45,000"): a part can only be checked to be a count here.
+_PART = ". >= 0"
 
 QUESTIONS = (
     Question("begin_group", "figure", N_("The figure")),
@@ -102,7 +103,7 @@ def write_form(path: Path, sites) -> Path:
     choices = book.create_sheet("choices")
     choices.append(["list_name", "name", *label_columns])
     for site in sorted(sites, key=lambda s: s.id):
-        choices.append(["site", site.id, *[site.name] * len(langs)])
+        choices.append(["site", site.id, *(site.name_in(code) for code in langs)])
     for key in vocab.INDICATORS:
         choices.append(["indicator", key, *(wording.indicator(g, key) for g in langs.values())])
     for key in vocab.POPULATION_GROUPS:

@@ -32,7 +32,14 @@ from dispstats.model.table_figures import (
 )
 from dispstats.model.table_parts import RowsRule, combine_parts
 from dispstats.model.table_tags import columns_apart, given_tags, standard_tags, swapped_tags
-from dispstats.model.tables import Limits, Table, read_mapping, read_table, tagged_sheets
+from dispstats.model.tables import (
+    Limits,
+    NoHeaderRow,
+    Table,
+    read_mapping,
+    read_table,
+    tagged_sheets,
+)
 from dispstats.store.entry import new_source_from_fields
 from dispstats.store.import_sites import SiteIndex, resolve_ends, resolve_parents, resolve_sites
 from dispstats.store.lookup import find_source
@@ -240,7 +247,13 @@ def _read_and_plan(path: Path, options: ImportOptions, report: ImportReport):
     """The file's table (its tags as the analyst gave or the standard writes them) and which
     column is which field; the summary gets what was read and left out."""
     mapping = read_mapping(options.mapping) if options.mapping else None
-    table = read_table(path, mapping, options.sheet, options.limits)
+    try:
+        table = read_table(path, mapping, options.sheet, options.limits)
+    except NoHeaderRow:
+        if mapping is not None or not options.tags:
+            raise
+        # A file of plain headers tagged column by column with --tag: the tags are its mapping.
+        table = read_table(path, dict(options.tags), options.sheet, options.limits)
     report.rows_read, report.blank_rows = len(table.frame), table.blank_rows
     report.notes.extend(table.warnings + table.notes)
     report.notes.extend(given_tags(table.hashtags, table.headers, options.tags))
