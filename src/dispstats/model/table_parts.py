@@ -65,6 +65,7 @@ class Combined:
     with_parts: int = 0  # figures given parts
     sums: int = 0  # figures made by adding their parts (no whole given)
     copies: int = 0  # lines dropped as copies of another line
+    copied_rows: set[int] = field(default_factory=set)  # the file rows they came from
     problems: list[str] = field(default_factory=list)  # parts that do not add up
     examples: list[str] = field(default_factory=list)
     split: set[str] = field(default_factory=set)  # dimensions the file's rows split figures by
@@ -196,6 +197,7 @@ def _lines_by_part(checked: Checked, frame, lines: list[int], common: tuple, res
         if said in seen:
             drop.append(line)
             result.copies += 1
+            result.copied_rows.add(int(frame["row"].iat[line]))
             continue
         seen.add(said)
         if key in by_key:

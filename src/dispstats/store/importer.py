@@ -349,10 +349,11 @@ def _combine(checked: Checked, plan: ColumnPlan, report: ImportReport, rule: Row
             "'dispstats check' lists them"
         )
     if combined.copies:
+        rows = len(combined.copied_rows)
         report.notes.append(
-            counted(combined.copies, "row repeats", "rows repeat")
-            + " another row of the file exactly and "
-            + ("was" if combined.copies == 1 else "were")
+            counted(rows, "row repeats", "rows repeat")
+            + " another row of the file in every cell and "
+            + ("was" if rows == 1 else "were")
             + " counted once"
         )
 
