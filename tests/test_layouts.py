@@ -233,6 +233,26 @@ def test_country_names_humanitarian_data_writes_are_read_and_a_loose_match_only_
     assert "come close to MMR (Myanmar), a loose match never taken without you" in refused.output
 
 
+def test_a_p_code_with_extra_zeros_or_another_case_is_the_stores_area_and_said(
+    run, sqlite_db, tmp_path
+):
+    first = tmp_path / "first.csv"
+    first.write_text("#country+code,#adm1+code,#adm1+name,#date+reported,#affected+idps+ind\n"
+                     "SYR,SY04,Homs,2024-03-31,10\n")  # fmt: skip
+    assert run("import", str(first), "--publisher", "P", "--create-sites").exit_code == 0
+    later = tmp_path / "later.csv"
+    later.write_text(
+        "#country+code,#adm1+code,#date+reported,#affected+idps+ind\n"
+        "SYR,SY004,2024-04-30,12\nSYR,sy04,2024-05-31,13\nSYR,SY0004,2024-06-30,14\n"
+    )
+    result = run("import", str(later), "--publisher", "Q", "--create-sites")
+    assert result.exit_code == 0, result.output
+    assert "p-codes with extra zeros read as the store's own: SY004 as SY04" in result.output
+    assert "new sites" not in result.output
+    homs = sorted(f.low for f in figures(sqlite_db) if f.site_id == "sy04")
+    assert homs == [10, 12, 13, 14]
+
+
 def test_tag_variants_dtm_publishes_are_read_as_the_standard_tag_and_listed(
     run, sqlite_db, tmp_path
 ):

@@ -25,6 +25,7 @@ from dispstats.model.table_figures import SITE_KEYS
 from dispstats.store.lookup import normalise_name
 
 _AREA_KINDS = {"country": ("country",), "adm": ("admin_area",)}
+_PCODE = re.compile(r"([A-Za-z]{2,3})([0-9]+)")
 
 
 class SiteIndex:
@@ -35,6 +36,8 @@ class SiteIndex:
         self.by_pcode: dict[str, list[Site]] = {}
         self.by_name: dict[str, list[Site]] = {}
         self.created: set[str] = set()
+        # P-codes of the file read as the store's: "SY004" -> "SY04" (see padded).
+        self.padded: dict[str, str] = {}
         for site in sites:
             self.add(site)
 
@@ -46,6 +49,26 @@ class SiteIndex:
             self.by_pcode.setdefault(site.pcode.casefold(), []).append(site)
         for name in {site.name, *site.alias_names}:
             self.by_name.setdefault(normalise_name(name), []).append(site)
+
+    def padded_pcode(self, code: str) -> list[Site]:
+        """The store's area whose p-code is `code` without extra zeros after its letters
+        ("SY004" is the store's SY04), when exactly one is: only zeros are taken away, never
+        added, so no other area's code can be meant."""
+        m = _PCODE.fullmatch(code.strip())
+        if m is None or not m.group(2).startswith("0"):
+            return []
+        letters, digits = m.group(1).casefold(), m.group(2)
+        found = [
+            site
+            for zeros in range(1, len(digits))
+            if digits[:zeros].strip("0") == ""
+            for site in self.by_pcode.get(letters + digits[zeros:], [])
+            if site.id not in self.created
+        ]
+        if len(found) != 1:
+            return []
+        self.padded[code] = found[0].pcode or ""
+        return found
 
     def free_id(self, wanted: str) -> str:
         site_id, n = wanted, 2
@@ -90,7 +113,7 @@ class SiteIndex:
         if place.code:
             code = place.code
             found = [self.by_id[c] for c in (code, code.lower()) if c in self.by_id]
-            found += self.by_pcode.get(code.casefold(), [])
+            found += self.by_pcode.get(code.casefold(), []) or self.padded_pcode(code)
             if place.level == "country":
                 found += [
                     s

@@ -152,6 +152,12 @@ def import_file(
             checked.frame, checked, plan, index, end, options.create_sites, new_sites, unknown
         )
     resolve_parents(new_sites, index, report.notes)
+    if index.padded:
+        read = ", ".join(f"{a} as {b}" for a, b in list(index.padded.items())[:5])
+        report.notes.append(
+            f"p-codes with extra zeros read as the store's own: {read}"
+            + (f" and {len(index.padded) - 5} more" if len(index.padded) > 5 else "")
+        )
     report.unknown_sites = sorted(set(unknown))
     check_figures(checked, plan)
     if plan.values or plan.breakdowns:
