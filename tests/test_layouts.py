@@ -231,6 +231,11 @@ def test_country_names_humanitarian_data_writes_are_read_and_a_loose_match_only_
     refused = run("import", str(loose), "--publisher", "P", "--create-sites")
     assert refused.exit_code == 1
     assert "come close to MMR (Myanmar), a loose match never taken without you" in refused.output
+    assert '--country "Burma=MMR"' in refused.output
+    confirmed = run("import", str(loose), "--publisher", "P", "--create-sites",
+                    "--country", "Burma=MMR")  # fmt: skip
+    assert confirmed.exit_code == 0, confirmed.output
+    assert [f.site_id for f in figures(sqlite_db) if f.low == 10] == ["mmr"]
 
 
 def test_a_p_code_with_extra_zeros_or_another_case_is_the_stores_area_and_said(

@@ -54,6 +54,14 @@ SHOWN_ERRORS = 20
     "file with no hashtag row, the --tag options name every column to read.",
 )
 @click.option(
+    "--country",
+    "countries",
+    multiple=True,
+    metavar="NAME=ISO3",
+    help='Read a country name of the file as this ISO3 code, e.g. --country "Burma=MMR" '
+    "(a name neither ISO 3166-1 nor HDX's names know exactly; the refusal suggests the code).",
+)
+@click.option(
     "--sum-rows",
     is_flag=True,
     help="Rows of one source, place and date that differ only in columns dispstats does not "
@@ -126,6 +134,7 @@ def import_command(ctx, file, *, max_rows, max_mb, as_json, reference, **given):
 
     new_source = {key: given.pop(key) for key in NEW_SOURCE_KEYS}
     given["tags"] = tuple(parse_given_tag(text) for text in given["tags"])
+    given["countries"] = tuple(_country_option(text) for text in given["countries"])
     options = ImportOptions(
         **given,
         reference=reference,
@@ -147,6 +156,15 @@ def import_command(ctx, file, *, max_rows, max_mb, as_json, reference, **given):
         ctx.exit(1)
     if options.dry_run and report.errors:
         ctx.exit(1)
+
+
+def _country_option(text: str) -> tuple[str, str]:
+    from dispstats.model.countries import parse_country
+
+    name, sep, code = text.rpartition("=")
+    if not sep or not name.strip() or not code.strip():
+        raise UserError(f"--country '{text}': expected NAME=ISO3, e.g. --country \"Burma=MMR\"")
+    return name.strip(), parse_country(code.strip(), "--country")
 
 
 def _phases(show: bool):

@@ -85,12 +85,14 @@ def read_figures(
     today: date | None = None,
     *,
     reference: str | None = None,
+    countries: dict[str, str] | None = None,
 ) -> Checked:
     """Parse every figure of a table; site and source references stay as written.
 
     One figure per row when the file has an indicator column (#indicator+code), else one per
     non-empty count cell (#affected+idps+ind and the like). `reference` is the reference date
-    of every row of a file without date columns (`--date`). Each line gets the level of the
+    of every row of a file without date columns (`--date`); `countries` the ISO3 code of
+    country names the analyst confirmed (`--country`). Each line gets the level of the
     place it is about ("loc", "adm3" ... "country") and, in DTM style, the part of a total it
     is ("part": its origin or cause, when the file says).
     """
@@ -118,7 +120,7 @@ def read_figures(
     checked = Checked(base, blank_rows=blank_rows)
     uncomputed_formulas(checked, table, plan, row_numbers)
     not_places(checked, base, plan)
-    countries_by_name(checked, base, plan)
+    countries_by_name(checked, base, plan, countries)
     row_levels(checked, base, text("admin_level"), plan)
     if excel_errors:
         place_errors(checked, frame, base, plan)

@@ -45,11 +45,14 @@ def not_places(checked: Checked, base, plan: ColumnPlan) -> None:
         )
 
 
-def countries_by_name(checked: Checked, base, plan: ColumnPlan) -> None:
-    """A row naming its country by name only (#country+name) gets the country's ISO3 code, as
-    ISO 3166-1 or HDX's country names give it exactly; a name neither knows is refused with
-    the code a loose match suggests."""
-    from dispstats.model.countries import parse_country
+def countries_by_name(checked: Checked, base, plan: ColumnPlan, given=None) -> None:
+    """A row naming its country by name only (#country+name) gets the country's ISO3 code: the
+    one the analyst gave for that name (`given`, name -> ISO3: --country), else the one ISO
+    3166-1 or HDX's country names give it exactly; a name none knows is refused with the
+    code a loose match suggests."""
+    from dispstats.model.countries import humanitarian_name, parse_country
+
+    given = {name.casefold(): code for name, code in (given or {}).items()}
 
     if "country_name" not in base.columns or "site_country_iso3" not in base.columns:
         return
@@ -61,10 +64,12 @@ def countries_by_name(checked: Checked, base, plan: ColumnPlan) -> None:
     codes = {}
     for name in base.loc[wanted, "country_name"].unique():
         try:
-            codes[name] = parse_country(name, column)
+            codes[name] = given.get(name.casefold()) or parse_country(name, column)
         except InputError as exc:
+            loose = humanitarian_name(name)[1]
+            confirm = f' (or confirm it with --country "{name}={loose}")' if loose else ""
             checked.fail(rows[(wanted & (base["country_name"] == name)).to_numpy()], column,
-                         exc.reason)  # fmt: skip
+                         exc.reason + confirm)  # fmt: skip
     base.loc[wanted, "site_country_iso3"] = base.loc[wanted, "country_name"].map(codes)
 
 

@@ -69,6 +69,8 @@ class ImportOptions:
     tags: tuple[tuple[str, str], ...] = ()
     # Rows of one place that differ only in columns not read are its parts, added up.
     sum_rows: bool = False
+    # Country names the analyst says are these ISO3 codes (--country "Burma=MMR").
+    countries: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -138,7 +140,8 @@ def import_file(
     given = _given_source(store, options)
     source = given.id if given else None
     try:
-        checked = read_figures(table, plan, source, options.today, reference=options.reference)
+        checked = read_figures(table, plan, source, options.today, reference=options.reference,
+                               countries=dict(options.countries))  # fmt: skip
     except InputError as exc:
         raise _with_sheets(exc, table, options.sheet) from None
     report.notes.extend(checked.notes)
