@@ -231,3 +231,76 @@ def test_a_translated_brief_escapes_hostile_text_too(hostile_store, lang):
     assert "<script" not in html.split("<style>")[0] + html.split("</style>")[-1]
     assert "&lt;script" in html
     assert "{{ 7*7 }}" in html and "include &#39;/etc/passwd&#39;" in html  # printed, not run
+
+
+def test_a_range_merged_across_every_column_is_clipped_to_the_columns_read(tmp_path):
+    """A governorate cell merged from B to XFD (16,383 columns) down 2,000 rows of its sites
+    fills only the columns the hashtag row tags: 1,999 cells, never 32 million (issue 30,
+    item 15)."""
+    import re
+
+    from openpyxl import Workbook
+
+    from dispstats.store.importer import ImportOptions, import_file
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Country", "Governorate", "Site", "Date", "IDPs"])
+    sheet.append(["#country+code", "#adm1+code", "#loc+code", "#date+reported",
+                  "#affected+idps+ind"])  # fmt: skip
+    for n in range(2000):
+        sheet.append(["SYR", "SY04" if n == 0 else None, f"site-{n}", "2024-03-31", n + 1])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    merged = tmp_path / "merged.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(merged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"</sheetData>", b'</sheetData><mergeCells count="1">'
+                              b'<mergeCell ref="B3:XFD2002"/></mergeCells>', data)  # fmt: skip
+            target.writestr(item, data)
+    with Store.init(str(tmp_path / "store.db"))[0] as store:
+        report = import_file(store, merged, ImportOptions(
+            create_sites=True, dry_run=True, new_source={"publisher": "P"}))  # fmt: skip
+    assert not report.errors, report.errors[:3]
+    assert "1,999 cells of merged ranges took the value of their merged cell" in report.notes
+    assert report.figures_read == 2000
+
+
+def test_a_module_planted_in_the_current_folder_never_runs_in_the_brief(tmp_path):
+    """The brief draws its charts in a helper Python started with -I: a pickle.py in a
+    folder of partner files is never imported in place of the standard module (issue 30,
+    item 14)."""
+    import sys
+
+    folder = tmp_path / "partner-files"
+    folder.mkdir()
+    marker = tmp_path / "planted-module-ran"
+    (folder / "pickle.py").write_text(f"open({str(marker)!r}, 'w').close()\nraise SystemExit(9)\n")
+    dispstats = Path(sys.executable).parent / "dispstats"
+    db = tmp_path / "store.db"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    subprocess.run([str(dispstats), "--db", str(db), "init", "--demo"], cwd=tmp_path, env=env,
+                   check=True, capture_output=True)  # fmt: skip
+    done = subprocess.run(
+        [str(dispstats), "--db", str(db), "brief", "--week", "2018-W38", "-o",
+         str(tmp_path / "brief.pdf")],
+        cwd=folder, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists() and (tmp_path / "brief.pdf").stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["brief", "--week", "2018-W38"], ["export", "xlsx"], ["export", "hxl"], ["form"],
+     ["map", "--week", "2018-W38"]],
+)  # fmt: skip
+def test_an_output_of_dash_is_refused_never_a_file_named_dash(run, tmp_path, monkeypatch, command):
+    """`-o -` wrote a file named '-' (issue 30, item 18): the outputs are files, so it is
+    refused with the reason, and nothing is written."""
+    monkeypatch.chdir(tmp_path)
+    result = run(*command, "-o", "-")
+    assert result.exit_code == 1 and "'-' is not a file" in result.output
+    assert not (tmp_path / "-").exists()

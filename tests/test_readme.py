@@ -80,3 +80,12 @@ def test_the_readme_tour_runs_as_written_on_a_new_store(tmp_path, monkeypatch):
         assert (tmp_path / "reports" / made).stat().st_size > 1000, made
     history = runner.invoke(cli, ["history", "1"]).output
     assert "OCHA revised its estimate" in history
+
+
+def test_the_tour_says_how_dispstats_is_found_after_the_set_up():
+    """The set-up installs into .venv: a newcomer typing the tour's bare `dispstats` must be
+    told to activate it first (issue 30, item 12)."""
+    text = (Path(__file__).parents[1] / "README.md").read_text()
+    before_tour = text.split("## A short tour", 1)[1].split("```sh", 1)[0]
+    assert "source .venv/bin/activate" in before_tour
+    assert ".venv/bin/dispstats" in before_tour

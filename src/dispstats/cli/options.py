@@ -120,8 +120,17 @@ def output_option(what: str, folder: bool = False):
         "-o",
         "--output",
         type=click.Path(dir_okay=folder, file_okay=not folder, path_type=Path),
+        callback=not_stdout,
         help=what,
     )
+
+
+def not_stdout(_ctx, _param, value: Path | None) -> Path | None:
+    """'-o -' would write a file named '-': the outputs are files (a PDF, a workbook), never
+    the terminal."""
+    if value is not None and str(value) == "-":
+        raise click.BadParameter("'-' is not a file: give the file's name (e.g. -o reports/x)")
+    return value
 
 
 # A new source described on the command line, as `add` and `import` take it.

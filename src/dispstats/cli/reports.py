@@ -7,7 +7,13 @@ from pathlib import Path
 import click
 
 from dispstats.cli.app import cli, state_of
-from dispstats.cli.options import digits_option, lang_option, output_option, public_option
+from dispstats.cli.options import (
+    digits_option,
+    lang_option,
+    not_stdout,
+    output_option,
+    public_option,
+)
 from dispstats.cli.render import count_words
 from dispstats.model.parse import parse_dateref
 
@@ -115,6 +121,7 @@ def brief(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
+    callback=not_stdout,
     help="The file to write: .png, .svg or .pdf.",
 )
 @click.pass_context

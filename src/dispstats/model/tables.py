@@ -623,12 +623,16 @@ def _fill_merged(path: Path, worksheet_path: str, rows, header_row: int) -> tupl
     with zipfile.ZipFile(path) as archive:
         data = archive.read(worksheet_path.lstrip("/"))
     ranks = [_place_rank(tag) for tag in rows[header_row - 1]]
+    # Only the columns of the hashtag (or header) row are read: a range merged across the
+    # whole sheet (F2:XFD20001) is clipped to them, never filled cell by cell to XFD.
+    read = [c for c, tag in enumerate(rows[header_row - 1]) if str(tag).strip()]
+    last_read = read[-1] if read else -1
     ranges = []
     for first_col, first_row, last_col, last_row in _MERGE.findall(data):
         top, bottom = int(first_row), min(int(last_row), len(rows))
         left = column_index_from_string(first_col.decode()) - 1
-        right = column_index_from_string(last_col.decode()) - 1
-        if bottom > header_row and top <= len(rows):
+        right = min(column_index_from_string(last_col.decode()) - 1, last_read)
+        if bottom > header_row and top <= len(rows) and left <= right:
             rank = min((ranks[c] for c in range(left, right + 1) if c < len(ranks)), default=9)
             ranges.append((rank, top, bottom, left, right))
     filled = refused = 0

@@ -155,8 +155,10 @@ class Drawer:
         if wanted and sys.executable and not getattr(sys, "frozen", False):
             package_parent = str(Path(__file__).resolve().parents[2])
             try:
+                # -I: isolated, so a module in the current folder (a partner's pickle.py) or
+                # in PYTHONPATH is never run in its place; the package is found by its path.
                 self.helper = subprocess.Popen(
-                    [sys.executable, "-c", _HELPER, package_parent, str(folder)],
+                    [sys.executable, "-I", "-c", _HELPER, package_parent, str(folder)],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
