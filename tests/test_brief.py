@@ -293,3 +293,20 @@ def test_a_brief_leaves_pythons_garbage_collector_as_it_found_it(demo_sqlite, tm
     finally:
         gc.enable()
     assert (tmp_path / "c.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize(
+    ("week", "as_of", "today", "expected"),
+    [
+        (date(2026, 12, 5), None, date(2026, 12, 5), date(2026, 12, 5)),  # Saturday: not Sunday
+        (date(2026, 11, 30), None, date(2026, 12, 7), date(2026, 12, 6)),  # a past week: Sunday
+        (None, None, date(2026, 12, 5), date(2026, 11, 29)),  # default: last week's Sunday
+        (date(2026, 12, 5), date(2026, 12, 1), date(2026, 12, 5), date(2026, 12, 1)),
+    ],
+)
+def test_a_brief_is_never_as_of_a_day_still_to_come(week, as_of, today, expected):
+    """A brief of this week run on Saturday 5 December is as of that Saturday, not of Sunday
+    the 6th (issue 30, item 5)."""
+    from dispstats.reports.brief import report_day
+
+    assert report_day(week, as_of, today) == expected

@@ -239,10 +239,12 @@ def plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many % {"n": f"{n:,}"}
 
 
-def report_day(week: date | None, as_of: date | None) -> date:
+def report_day(week: date | None, as_of: date | None, today: date | None = None) -> date:
     """The day a brief's figures are as of: `as_of`, else the Sunday of `week`'s ISO week
-    (default: last week's)."""
-    return as_of or week_end(week or date.today() - timedelta(days=7))
+    (default: last week's), or today when that Sunday is still to come: a brief of this week
+    run on Saturday is as of Saturday, never of tomorrow."""
+    today = today or date.today()
+    return as_of or min(week_end(week or today - timedelta(days=7)), today)
 
 
 def render_brief(
