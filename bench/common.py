@@ -51,6 +51,20 @@ def median_time(work: Callable[[], object], repeat: int) -> tuple[float, object]
     return statistics.median(runs), result
 
 
+def run_in_checkout(src: Path, script: str, *args: str) -> list[str]:
+    """What `script` prints, run by this Python with another checkout's `src` first on its
+    path (and nothing else of this environment): the A/B benches' way to time one checkout."""
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+
+
 def seconds(value: float) -> str:
     return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
 

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import report
+from common import report, run_in_checkout
 from import_bench import generate
 
 HERE = Path(__file__).resolve().parents[1] / "src"
@@ -45,13 +44,7 @@ print(took, done.added)
 
 
 def timed(src: Path, csv_path: Path, db: Path) -> tuple[float, int]:
-    out = subprocess.run(
-        [sys.executable, "-c", RUN, str(csv_path), str(db)],
-        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    out = run_in_checkout(src, RUN, str(csv_path), str(db))
     return float(out[0]), int(out[1])
 
 

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import report
+from common import report, run_in_checkout
 
 HERE = Path(__file__).resolve().parents[1] / "src"
 REAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "real"
@@ -43,14 +42,7 @@ with Store.init(str(db))[0] as store:
 
 
 def timed(src: Path, path: Path, db: Path) -> float:
-    out = subprocess.run(
-        [sys.executable, "-c", RUN, str(path), str(db)],
-        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    return float(out[0])
+    return float(run_in_checkout(src, RUN, str(path), str(db))[0])
 
 
 def main() -> None:

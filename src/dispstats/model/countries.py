@@ -47,12 +47,21 @@ def parse_country(text: str, field: str = "country") -> str:
         "; names as humanitarian data writes them ('DR Congo', 'oPt', 'Syrian Arab Rep.') are "
         "read when dispstats is installed with its 'countries' extra"
     )  # fmt: skip
-    raise InputError(
+    raise UnknownCountry(
         f"'{text}' is not a country ISO 3166-1 or HDX's country names know; give its ISO3 "
         f"code (SYR), ISO2 code (SY) or English name (Syria){advice}",
         field=field,
         value=text,
+        loose=loose,
     )
+
+
+class UnknownCountry(InputError):
+    """A country no table knows exactly; `loose` is the ISO3 code a loose match suggests."""
+
+    def __init__(self, message: str, *, field: str, value: object, loose: str | None):
+        super().__init__(message, field=field, value=value)
+        self.loose = loose
 
 
 @cache

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 FOLDER = Path(__file__).with_name("layouts")
@@ -26,20 +27,24 @@ class Layout:
     name: str
     path: Path
     publisher: str
-
-    @property
-    def mapping(self) -> dict[str, str]:
-        from dispstats.model.tables import read_mapping
-
-        return read_mapping(self.path)
+    mapping: dict[str, str]  # header -> hashtag, as the layout's file says
 
 
-def layouts() -> list[Layout]:
+@cache
+def layouts() -> tuple[Layout, ...]:
+    """The built-in layouts, read once per process."""
+    from dispstats.model.tables import read_mapping
+
     with (FOLDER / "index.csv").open(encoding="utf-8", newline="") as handle:
-        return [
-            Layout(row["layout"], FOLDER / row["file"], row["publisher"])
+        return tuple(
+            Layout(
+                row["layout"],
+                FOLDER / row["file"],
+                row["publisher"],
+                read_mapping(FOLDER / row["file"]),
+            )
             for row in csv.DictReader(handle)
-        ]
+        )
 
 
 def _key(text: object) -> str:

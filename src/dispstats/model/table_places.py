@@ -50,7 +50,7 @@ def countries_by_name(checked: Checked, base, plan: ColumnPlan, given=None) -> N
     one the analyst gave for that name (`given`, name -> ISO3: --country), else the one ISO
     3166-1 or HDX's country names give it exactly; a name none knows is refused with the
     code a loose match suggests."""
-    from dispstats.model.countries import humanitarian_name, parse_country
+    from dispstats.model.countries import UnknownCountry, parse_country
 
     given = {name.casefold(): code for name, code in (given or {}).items()}
 
@@ -65,8 +65,8 @@ def countries_by_name(checked: Checked, base, plan: ColumnPlan, given=None) -> N
     for name in base.loc[wanted, "country_name"].unique():
         try:
             codes[name] = given.get(name.casefold()) or parse_country(name, column)
-        except InputError as exc:
-            loose = humanitarian_name(name)[1]
+        except UnknownCountry as exc:
+            loose = exc.loose
             confirm = f' (or confirm it with --country "{name}={loose}")' if loose else ""
             checked.fail(rows[(wanted & (base["country_name"] == name)).to_numpy()], column,
                          exc.reason + confirm)  # fmt: skip

@@ -56,7 +56,6 @@ class Table:
     uncomputed: dict[tuple[int, int], str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     sheet: str | None = None  # XLSX: the sheet read
-    layout: object = None  # the published layout (layouts.Layout) a plain-header file was read as
 
     def positions_of(self, rows) -> list[int]:
         """The positions in `frame` of the file's 1-based `rows`."""
@@ -99,7 +98,6 @@ def read_table(
     table = _read_table(path, layout.mapping, sheet, limits)
     said = f"read as {layout.name} (no hashtag row; headers mapped by {layout.path})"
     table.notes.insert(0, said)
-    table.layout = layout
     return table
 
 

@@ -223,6 +223,8 @@ def _with_sheets(exc: InputError, table: Table, asked: str | None) -> InputError
     if table.sheet is None or asked is not None or exc.field not in ("hashtag", "date"):
         return exc
     tagged = [name for name in tagged_sheets(table.path) if name != table.sheet]
+    if not tagged and exc.field == "date":  # the data sheet lacks dates: --date, not --sheet
+        return exc
     others = (
         f"; sheets with a hashtag row: {', '.join(repr(n) for n in tagged)} (choose one with "
         "--sheet)"
