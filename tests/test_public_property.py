@@ -18,6 +18,7 @@ from dispstats.model.records import Figure, Site, Source
 from dispstats.reports.brief_data import Cited, gather
 from dispstats.reports.excel import export_xlsx
 from dispstats.reports.hxl import export_hxl_csv
+from dispstats.series import hierarchy_totals, latest_estimates
 from dispstats.store import Store
 
 AS_OF = date(2024, 3, 31)
@@ -64,7 +65,7 @@ def _figure(site_id, count, day, source, indicator="population", destination=Non
 
 def _build(db: Path, public: list, restricted: dict | None) -> Store:
     store, _ = Store.init(str(db))
-    sites = [Site(f"camp-{n}", f"Camp {n}", kind="camp") for n in range(4)]
+    sites = [Site(f"camp-{n}", f"Camp {n}", kind="camp", country_iso3="SYR") for n in range(4)]
     secret = [Site(f"secret-{n}", f"Secret {n}", kind="zone", sensitivity="restricted")
               for n in range(2)]  # fmt: skip
     new_sites = list(sites)
@@ -132,6 +133,17 @@ def _workbook(store: Store, folder: Path) -> dict:
     return sheets
 
 
+def _totals(store: Store) -> list:
+    """Every public total by country and every public best estimate, of stocks and movements."""
+    found = []
+    for indicator in ("population", "departures"):
+        for t in hierarchy_totals(store, "country", indicator=indicator, as_of=AS_OF, public=True):
+            found.append((t.area, t.indicator, t.low, t.high, t.unreported, _plain(t.figures)))
+        best = latest_estimates(store, AS_OF, indicator, public=True)
+        found.append(sorted((str(k), _plain(e.figure)) for k, e in best.items()))
+    return found
+
+
 def _hxl(store: Store, folder: Path) -> str:
     out = folder / "f.csv"
     export_hxl_csv(store, out, public=True)
@@ -162,9 +174,53 @@ def test_restricted_data_never_changes_a_public_output(public, restricted):
         (folder / "a").mkdir()
         (folder / "b").mkdir()
         with _build(folder / "a.db", public, None) as plain:
-            expected = (_brief(plain), _workbook(plain, folder / "a"), _hxl(plain, folder / "a"))
+            expected = (_brief(plain), _workbook(plain, folder / "a"), _hxl(plain, folder / "a"),
+                        _totals(plain))  # fmt: skip
         with _build(folder / "b.db", public, restricted) as mixed:
-            found = (_brief(mixed), _workbook(mixed, folder / "b"), _hxl(mixed, folder / "b"))
+            found = (_brief(mixed), _workbook(mixed, folder / "b"), _hxl(mixed, folder / "b"),
+                     _totals(mixed))  # fmt: skip
     assert found[0] == expected[0]
     assert found[1] == expected[1]
     assert found[2] == expected[2]
+    assert found[3] == expected[3]
+
+
+def test_a_newer_departure_to_a_restricted_site_leaves_the_public_departure_total_as_it_was(
+    tmp_path,
+):
+    # The older public departure (300, Camp 0 to Camp 1) is the public figure of the route; a
+    # newer one to a restricted site is not public data and must not hide it.
+    public = [(0, (300, 0), 10, "ocha", "departures", 1)]
+    with _build(tmp_path / "a.db", public, None) as plain:
+        expected = _totals(plain)
+    restricted = {"children": [], "at_public": [], "at_secret": [], "to_secret": [(0, (50, 0), 40)]}
+    with _build(tmp_path / "b.db", public, restricted) as mixed:
+        found = _totals(mixed)
+        (total,) = hierarchy_totals(mixed, "country", indicator="departures", as_of=AS_OF,
+                                    public=True)  # fmt: skip
+    assert total.low == 300
+    assert found == expected
+
+
+# Made with dispstats at 7f321c4 (schema 0005): sites Al-Hol and Areesheh (public) and Safe
+# house (restricted); OCHA's departures from Al-Hol of 300 to Areesheh (1 March 2024) and of 40
+# to Safe house (10 March). Its public scope of latest_figures holds the 40 only.
+EARLIER = Path(__file__).parent / "data" / "store-0005.db"
+
+
+def test_a_store_of_the_previous_release_is_upgraded_and_its_public_totals_made_again(tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from dispstats.cli import cli
+
+    path = tmp_path / "old.db"
+    shutil.copy(EARLIER, path)
+    refused = CliRunner().invoke(cli, ["--db", str(path), "totals", "--indicator", "departures"])
+    assert refused.exit_code != 0 and "run 'dispstats init' to upgrade" in refused.output
+    assert CliRunner().invoke(cli, ["--db", str(path), "init"]).exit_code == 0
+    with Store.open(str(path)) as store:
+        (total,) = hierarchy_totals(store, "country", indicator="departures",
+                                    as_of=date(2024, 3, 31), public=True)  # fmt: skip
+        assert (total.area, total.low) == ("SYR", 300)

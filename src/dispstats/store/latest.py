@@ -23,7 +23,18 @@ from typing import Any
 from dispstats.model.records import Figure
 from dispstats.store.rows import figure_maker
 
-SCOPES = {"all": "", "public": " AND {t}.sensitivity = 'public'"}
+# A public figure is public data only when every site it names is public: a movement to a
+# restricted site is left out *before* the newest is chosen, so that it never hides an older
+# public figure of the same series (sites are never changed once stored, so a write of a figure
+# is the only event that changes which figures a series' public scope holds).
+SCOPES = {
+    "all": "",
+    "public": (
+        " AND {t}.sensitivity = 'public' AND NOT EXISTS (SELECT 1 FROM sites hidden "
+        "WHERE hidden.sensitivity <> 'public' AND hidden.id IN "
+        "({t}.site_id, {t}.origin_site_id, {t}.destination_site_id))"
+    ),
+}
 
 # A version counts when no later version of its figure exists and it is not a retraction.
 _COUNTS = (

@@ -7,7 +7,7 @@ from pathlib import Path
 from dispstats.errors import StoreError
 
 # The schema version this code reads and writes; migrations/versions has one file per value.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
