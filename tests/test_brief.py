@@ -33,7 +33,7 @@ def test_the_demo_brief_shows_rukban_its_sources_and_the_planned_departure(demo_
     # The demo's illustrative figure (21 Sep) is the newest: its card shows its parts' shares.
     assert "Rukban 45,0001 IDPs · Demo data (illustrative), 21 Sep 2018" in text  # footnote 1
     assert "52% women and girls, 55% children1" in text
-    assert "(OCHA about 45,0002)" in text
+    assert "(OCHA about 45,000 (as reported: “approximately 45,000”)2)" in text
     assert "Earlier: about 50,000 (United Nations, Jan 2018)3" in text
     assert "3,000 IDPs (Qaryatayn tribe) are to leave 55-km At Tanf deconfliction zone for" in (
         text

@@ -204,10 +204,11 @@ def test_estimate_of_a_parent_shows_its_sites_total_beside_its_own_figure(run):
     result = run("estimate", "55-km zone", "--as-of", "2018-09-17")
     assert result.exit_code == 0, result.output
     assert "population (IDPs)" in result.output.splitlines()[0]
-    assert "Total of its 1 site: 45,000 people (1 of 1 reported in the last 8 weeks)" in (
+    # OCHA's "approximately 45,000": the total of an approximate figure is approximate.
+    assert "Total of its 1 site: about 45,000 people (1 of 1 reported in the last 8 weeks)" in (
         result.output
     )
-    assert "Rukban: 45,000 people" in result.output
+    assert "Rukban: about 45,000 people" in result.output
     data = json.loads(run("estimate", "Rukban", "--as-of", "2018-09-17", "--json").output)
     assert data["total"] is None
     assert "totals" in run("--help").output

@@ -159,7 +159,7 @@ def total_lines(total, names: dict[str, str], stale_weeks: int, t: Lang) -> list
     """A parent's total in words: the sum with its unit, its coverage, the children stale or
     unreported."""
     amount = (
-        wording.amount(t, total.low, total.high, total.unit)
+        wording.sum_amount(t, total, total.unit)
         if total.parts
         else t.gettext("no figure from any of them")
     )
@@ -180,7 +180,8 @@ def total_lines(total, names: dict[str, str], stale_weeks: int, t: Lang) -> list
         stale = t.gettext(" — STALE") if part.is_stale else ""
         how = "" if part.estimate or part.flow else t.gettext(" (total of its own sites)")
         name = names.get(part.site_id, part.site_id)
-        lines.append(f"  {name}: {wording.amount(t, part.low, part.high, total.unit)}{how}{stale}")
+        part_words = wording.sum_amount(t, part, total.unit)
+        lines.append(f"  {name}: {part_words}{how}{stale}")
     for site_id in total.unreported:
         lines.append(
             "  " + t.gettext("%(site)s: no figure") % {"site": names.get(site_id, site_id)}
@@ -205,6 +206,7 @@ def total_json(total, public: bool = False) -> dict:
         "as_of": total.as_of,
         "low": total.low if total.parts else None,
         "high": total.high if total.parts else None,
+        "quantifier": total.quantifier if total.parts else None,
         "children": total.children,
         "reported_recently": total.recent,
         "parts": [
@@ -212,6 +214,7 @@ def total_json(total, public: bool = False) -> dict:
                 "site_id": p.site_id,
                 "low": p.low,
                 "high": p.high,
+                "quantifier": p.quantifier,
                 "stale": p.is_stale,
                 "figure_ids": [f.id for f in p.figures],
             }
@@ -313,7 +316,7 @@ def flow_lines(found, publishers: dict[str, str], name: str | None, t: Lang) -> 
             f"{t.digits_of(format_dateref(f.ref))} (#{f.id})"
         )
 
-    total = wording.amount(t, found.low, found.high, found.key.unit)
+    total = wording.sum_amount(t, found, found.key.unit)
     lines.append(t.gettext("Total over the period: %(total)s") % {"total": total})
     if not found.complete:
         lines.append(
@@ -339,6 +342,7 @@ def flow_json(found, public: bool = False) -> dict:
         "period_end": found.end,
         "low": found.low,
         "high": found.high,
+        "quantifier": found.quantifier if found.counted else None,
         "days_covered": found.days_covered,
         "counted": [figure_json(f, public) for f in found.counted],
         "beside": [figure_json(f, public) for f in found.beside],
@@ -617,7 +621,7 @@ def totals_command(ctx, by, country, indicator, group, unit, as_of, period, stal
             [
                 [
                     (names if by == "site" else area_names).get(t.area, t.area),
-                    wording.amount(english, t.low, t.high, t.unit) if t.parts else "no figure",
+                    wording.sum_amount(english, t, t.unit) if t.parts else "no figure",
                     f"{t.recent} of {t.children}",
                     ", ".join(names.get(i, i) for i in t.stale),
                     ", ".join(names.get(i, i) for i in t.unreported),
@@ -636,7 +640,7 @@ def _own_words(own) -> str:
     if own is None:
         return ""
     if isinstance(own, FlowSum):
-        return wording.amount(get_lang(), own.low, own.high, own.key.unit) if own.counted else ""
+        return wording.sum_amount(get_lang(), own, own.key.unit) if own.counted else ""
     return value_words(own.figure)
 
 

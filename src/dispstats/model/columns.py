@@ -458,7 +458,7 @@ def figure_row(figure) -> dict[str, object]:
     derived = {
         "low": q.low,
         "high": q.high,
-        "quantifier": q.quantifier,
+        "quantifier": q.table_quantifier,
         "reference": format_dateref(ref),
         "ref_start": ref.start,
         "ref_end": ref.end,

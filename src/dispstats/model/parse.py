@@ -114,8 +114,33 @@ class Quantity:
     def is_range(self) -> bool:
         return self.low is not None and self.low != self.high
 
+    @property
+    def table_quantifier(self) -> str:
+        """The quantifier a table shows: "range" for a range the source gave without a word
+        ("40,000-50,000"), which reads back as the same quantity."""
+        return "range" if self.is_range and self.quantifier == "exact" else self.quantifier
+
     def __str__(self) -> str:
         return format_quantity(self)
+
+
+_LOWER_BOUNDS = {"at_least", "more_than"}
+_UPPER_BOUNDS = {"at_most", "fewer_than"}
+
+
+def sum_quantifier(quantifiers: Iterable[str]) -> str:
+    """The quantifier of a sum of numbers: exact when every one is; "at least" when the others
+    are exact and some are lower bounds (more than 400 plus 300 is at least 701, so at least
+    700 is true), "at most" likewise; "about" as soon as one is approximate or bounds point
+    both ways."""
+    found = set(quantifiers) - {"exact"}
+    if not found:
+        return "exact"
+    if found <= _LOWER_BOUNDS:
+        return "at_least"
+    if found <= _UPPER_BOUNDS:
+        return "at_most"
+    return "about"
 
 
 def format_quantity(q: Quantity) -> str:

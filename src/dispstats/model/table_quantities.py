@@ -78,7 +78,14 @@ def _stated_quantities(checked, frame, text, plan, low, high, quantifier, value_
         q_column = plan.label("quantifier")
         parsed = np.asarray(
             parse_choices(
-                checked, frame, stated_q, plan, "quantifier", None, vocab.QUANTIFIERS, None
+                checked,
+                frame,
+                stated_q,
+                plan,
+                "quantifier",
+                None,
+                vocab.QUANTIFIERS,
+                vocab.QUANTIFIER_SYNONYMS,
             ),
             dtype=object,
         )

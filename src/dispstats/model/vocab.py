@@ -100,6 +100,10 @@ UNIT_SYNONYMS = {
 # "more than"/"fewer than" are kept apart from "at least"/"at most": the source's own words are
 # what we store, and a reader may weigh "more than 20" differently from "at least 20".
 QUANTIFIERS = ("exact", "about", "at_least", "at_most", "more_than", "fewer_than", "unquantified")
+# A table says "range" for a range given without a word (Quantity.table_quantifier); read back,
+# it is the range of its low and high, as the source gave it.
+TABLE_QUANTIFIERS = (*QUANTIFIERS, "range")
+QUANTIFIER_SYNONYMS = {"range": "exact"}
 
 MOVEMENT_STATUSES = ("planned", "under_way", "completed")
 # "location" is a place of no more specific kind (a village, a neighbourhood, a host

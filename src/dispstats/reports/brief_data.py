@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from dispstats.model.parse import Quantity
 from dispstats.model.records import Figure, Site, Source, public_only
 from dispstats.reports import wording
 from dispstats.reports.i18n import N_, Lang, get_lang
@@ -73,6 +74,8 @@ class Cited:
     publisher: str
     note: int
     figure: Figure
+    # The source's own words for the number when they say more than `words` ("approximately").
+    reported: str | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,7 @@ def gather(
             publisher,
             notes.cite(f),
             f,
+            wording.reported_words(f),
         )
 
     series = by_series(all_figures)
@@ -396,7 +400,10 @@ def area_totals(estimates: Estimates, parents: list[str], cite, use, lang: Lang)
             {
                 "area": name.get(parent, parent),
                 "words": wording.counted(
-                    lang, lang.span(total.low, total.high), total.group, total.unit
+                    lang,
+                    wording.quantity_words(lang, Quantity(total.low, total.high, total.quantifier)),
+                    total.group,
+                    total.unit,
                 ),
                 "notes": sorted({cite(f).note for f in total.figures}),
                 "recent": total.recent,

@@ -32,7 +32,7 @@ _ENUMS = {
     "indicator": vocab.INDICATORS,
     "population_group": vocab.POPULATION_GROUPS,
     "unit": vocab.UNITS,
-    "quantifier": vocab.QUANTIFIERS,
+    "quantifier": vocab.TABLE_QUANTIFIERS,
     "movement_status": vocab.MOVEMENT_STATUSES,
     "confidence": vocab.CONFIDENCE,
     "role": vocab.ROLES,

@@ -391,7 +391,7 @@ def _summary(sheet: Sheet, shared: _Estimates) -> int:
                 key.unit,
                 q.low,
                 q.high,
-                vocab.label(q.quantifier),
+                vocab.label(q.table_quantifier),
                 source.publisher if source else e.figure.source_id,
                 reference_cell(e.figure),
                 e.figure.ref.precision,

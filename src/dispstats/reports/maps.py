@@ -25,6 +25,7 @@ from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
+from dispstats.model.parse import Quantity
 from dispstats.model.records import Figure, Site
 from dispstats.reports import wording
 from dispstats.reports.charts import chart_label, rc_for
@@ -51,6 +52,7 @@ class Place:
     low: int | None = None  # people, when the place is drawn by its best estimate
     high: int | None = None
     stale: bool = False
+    quantifier: str = "exact"  # "about 45,000" stays about on the map
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def map_data(
             placed[site_id] = Place(
                 site_id, names.get(site_id, site.name), site.latitude, site.longitude,
                 q.low if q else None, q.high if q else None,
-                bool(estimate and estimate.is_stale),
+                bool(estimate and estimate.is_stale), q.quantifier if q else "exact",
             )  # fmt: skip
         return placed[site_id]
 
@@ -314,7 +316,7 @@ def _places(ax, places: Sequence[Place], lang: Lang) -> None:
     taken += [(b.x0 * scale, b.y0 * scale, b.x1 * scale, b.y1 * scale) for b in _marks(ax)]
     for p in places:  # largest first: their labels choose first
         if p.high:
-            value = lang.span(p.low, p.high)
+            value = wording.quantity_words(lang, Quantity(p.low, p.high, p.quantifier))
             if p.stale:
                 value = lang.gettext("%(value)s (stale)") % {"value": value}
             label = chart_label(f"{p.name}\n{value}", 60)

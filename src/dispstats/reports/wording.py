@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dispstats.model.parse import DateRef, Quantity, format_dateref
+from dispstats.model.parse import DateRef, Quantity, format_dateref, format_quantity
 from dispstats.model.records import Figure
 from dispstats.reports.i18n import N_, Lang
 from dispstats.series.checks import Finding
@@ -103,12 +103,19 @@ def series_label(
     }
 
 
-def amount(lang: Lang, low: int, high: int, unit: str) -> str:
-    """ "45,000 people", "36,678 households": a number or range with its unit."""
-    number = lang.span(low, high)
+def amount(lang: Lang, low: int, high: int, unit: str, *, quantifier: str = "exact") -> str:
+    """ "45,000 people", "about 36,678 households": a number or range, with its quantifier
+    (a total of approximate figures is approximate), and its unit."""
+    number = quantity_words(lang, Quantity(low, high, quantifier))
     if unit in UNITS:
         return lang.gettext(UNITS[unit]) % {"value": number}
     return f"{number} {unit}"
+
+
+def sum_amount(lang: Lang, found, unit: str) -> str:
+    """A sum's amount (a total, a part of one, a flow over a period): anything with low,
+    high and quantifier."""
+    return amount(lang, found.low, found.high, unit, quantifier=found.quantifier)
 
 
 def who_words(lang: Lang, f: Figure) -> str:
@@ -145,6 +152,28 @@ def quantity_words(lang: Lang, q: Quantity) -> str:
 
 
 UNITS = {"people": N_("%(value)s people"), "households": N_("%(value)s households")}
+
+# A source's words for its number are quoted up to this length (a cell of a file can be long).
+REPORTED_QUOTE = 60
+# A unit after the number says nothing the card does not ("45,000 people").
+_UNIT_WORDS = {"people", "persons", "individuals", "households", "families", "ind", "hh"}
+
+
+def reported_words(f: Figure) -> str | None:
+    """The value as its source worded it ("approximately 45,000", "~45k"), when that says
+    more than the number shown ("about 45,000"); None when it is the same words or none."""
+    said = " ".join((f.value_text or "").split())
+    if not said or f.quantity.low is None:
+        return None
+
+    def plain(text: str) -> str:
+        words = text.lower().replace("–", "-").replace("—", "-").split()
+        kept = "".join(w for w in words if w not in _UNIT_WORDS)
+        return "".join(ch for ch in kept if ch not in ",\u202f\u00a0_")
+
+    if plain(said) == plain(format_quantity(f.quantity)):
+        return None
+    return said if len(said) <= REPORTED_QUOTE else said[: REPORTED_QUOTE - 1] + "…"
 
 
 def figure_words(lang: Lang, f: Figure) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from dispstats.model.parse import sum_quantifier
 from dispstats.model.records import Figure, Source
 from dispstats.series.estimate import SeriesKey, choose_best, series_key
 
@@ -40,6 +41,10 @@ class FlowSum:
     @property
     def high(self) -> int | None:
         return sum(f.quantity.high for f in self.counted) if self.counted else None
+
+    @property
+    def quantifier(self) -> str:
+        return sum_quantifier(f.quantity.quantifier for f in self.counted)
 
     @property
     def days_covered(self) -> int:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from dispstats.model.parse import sum_quantifier
 from dispstats.model.records import Figure, Site, Source
 from dispstats.series.checks import Finding
 from dispstats.series.estimate import (
@@ -54,6 +55,11 @@ class Part:
         if self.estimate:
             return self.estimate.figure.quantity.high
         return self.flow.high if self.flow else self.subtotal.high
+
+    @property
+    def quantifier(self) -> str:
+        """ "about" when its figure (or any it adds up) is approximate: see sum_quantifier."""
+        return sum_quantifier(f.quantity.quantifier for f in self.figures)
 
     @property
     def is_stale(self) -> bool:
@@ -107,6 +113,11 @@ class Total:
     @property
     def high(self) -> int:
         return sum(p.high for p in self.parts)
+
+    @property
+    def quantifier(self) -> str:
+        """The sum's quantifier: a total of "about 45,000" and 3,000 is about 48,000."""
+        return sum_quantifier(f.quantity.quantifier for f in self.figures)
 
     @property
     def children(self) -> int:
