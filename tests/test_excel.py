@@ -107,6 +107,9 @@ def test_the_summary_gives_the_best_estimate_and_the_weekly_series_its_source(wo
     assert len(movements) == 4 and movements[1][0] == "#meta+id"
 
 
+A = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+
+
 def test_the_summary_has_native_charts_drawn_from_the_workbook_data(workbook_path):
     with zipfile.ZipFile(workbook_path) as archive:
         charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
@@ -116,13 +119,17 @@ def test_the_summary_has_native_charts_drawn_from_the_workbook_data(workbook_pat
 
     ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
     line, bars = (etree.fromstring(x.encode()) for x in xml)
-    assert line.find(".//c:lineChart", ns) is not None
-    refs = [f.text for f in line.iterfind(".//c:val//c:f", ns)]
-    assert refs and all(r.startswith("Charts!$B$") for r in refs)
-    # No invented curves between weekly values, and an axis that starts at zero.
-    assert len(list(line.iterfind(".//c:ser", ns))) == 1
+    # Steps drawn with straight lines between dated points (a scatter chart): a site's current
+    # and stale stretches are two series, the stale one dashed.
+    assert line.find(".//c:scatterChart", ns) is not None
+    refs = [f.text for f in line.iterfind(".//c:yVal//c:f", ns)]
+    assert refs and all(r.startswith("Charts!$B$") or r.startswith("Charts!$C$") for r in refs)
+    assert len(list(line.iterfind(".//c:ser", ns))) == 2
     assert all(s.get("val") == "0" for s in line.iterfind(".//c:ser/c:smooth", ns))
-    assert line.find(".//c:valAx/c:scaling/c:min", ns).get("val") == "0"
+    dashes = [d.get("val") for d in line.iterfind(".//c:ser/c:spPr/a:ln/a:prstDash", ns | A)]
+    assert dashes == ["dash"]
+    axes = {a.find("c:axPos", ns).get("val"): a for a in line.iterfind(".//c:valAx", ns)}
+    assert axes["l"].find("c:scaling/c:min", ns).get("val") == "0"  # people from zero
     assert bars.find(".//c:barChart", ns) is not None
     assert bars.find(".//c:cat//c:f", ns).text.startswith("Charts!$A$")
 
@@ -213,7 +220,8 @@ def test_libreoffice_opens_the_workbook_and_draws_its_charts(workbook_path, tmp_
     pdf = tmp_path / "demo.pdf"
     assert done.returncode == 0 and pdf.exists(), done.stderr
     text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True).stdout
-    assert "Population, weekly best estimate" in text and "Movements by route" in text
+    assert "Population: best estimate (dashed: stale)" in text
+    assert "Movements by route and month: best estimate of each" in text
     assert "approximately 45,000" in text
 
 

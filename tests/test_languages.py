@@ -210,8 +210,8 @@ def test_a_translated_workbook_names_its_sheets_headers_and_charts_in_its_langua
     path = export_xlsx(demo_sqlite, tmp_path / f"{lang}.xlsx", date_to=W38, lang=lang).path
     book = load_workbook(path)
     readme, figures, first_header, chart_title = {
-        "fr": ("Lisez-moi", "Chiffres", "Id du chiffre", "Population, meilleure estimation"),
-        "ar": ("اقرأني", "الأرقام", "معرّف الرقم", "السكان، أفضل تقدير أسبوعي"),
+        "fr": ("Lisez-moi", "Chiffres", "Id du chiffre", "Population : meilleure estimation"),
+        "ar": ("اقرأني", "الأرقام", "معرّف الرقم", "السكان: أفضل تقدير"),
     }[lang]
     assert book.sheetnames[0] == readme and figures in book.sheetnames
     sheet, original = book[figures], english["Figures"]

@@ -21,12 +21,14 @@ from datetime import date, timedelta
 
 from dispstats.model.records import Figure
 from dispstats.reports.i18n import Lang, get_lang
+from dispstats.reports.steps import Step, best_steps, runs
 from dispstats.series.estimate import Estimate
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 COLOURS = ("#1f5f8b", "#c2501e", "#3a8a3a", "#7a4e9e", "#b8860b", "#555555", "#a02c5a")
 BEST_COLOUR = "#222222"
 BAND_COLOUR = "#9dbbd6"
+STALE_COLOUR = "#8a8a8a"
 RC = {
     "svg.fonttype": "none",
     "svg.hashsalt": "dispstats",
@@ -113,18 +115,18 @@ def population_canvas(
         # engine would draw every chart twice.
         canvas.subplots_adjust(left=0.115, right=0.775, bottom=0.12, top=0.96)
         ax = canvas.subplots()
-        points = [e for e in weekly if e.figure is not None]
-        if points:
-            _draw_best(ax, points, lang)
+        steps = best_steps(weekly)
+        if steps:
+            _draw_best(ax, steps, lang)
         _draw_reports(ax, history, publishers)
         ax.axvline(as_of, color="#999999", linewidth=0.8, linestyle=":")
-        highest = max([f.quantity.high for f in history] + [e.high or 0 for e in points] + [1])
+        highest = max([f.quantity.high for f in history] + [s.band_high for s in steps] + [1])
         # Headroom above the highest value, so a range's top end is never cut by the frame.
         ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, min_n_ticks=3))
         ax.set_ylim(0, highest * 1.12)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: lang.number(v)))
-        start = [points[0].as_of - timedelta(weeks=1)] if points else []
-        _date_axis(ax, [f.ref.start for f in history] + start + [as_of], lang)
+        _date_axis(ax, [f.ref.start for f in history] + [s.start for s in steps[:1]] + [as_of],
+                   lang)  # fmt: skip
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
@@ -160,35 +162,44 @@ def _draw_reports(ax, history: Sequence[Figure], publishers: Mapping[str, str]) 
             )
 
 
-def _draw_best(ax, points: Sequence[Estimate], lang: Lang) -> None:
-    """Each week's value over the week it ends (steps "pre"; the first week drawn from its
-    start), so the newest week shows as a step, not as a point of no width."""
-    days = [points[0].as_of - timedelta(weeks=1), *(e.as_of for e in points)]
-    points = [points[0], *points]
-    ax.fill_between(
-        days,
-        [e.low for e in points],
-        [e.high for e in points],
-        step="pre",
-        color=BAND_COLOUR,
-        alpha=0.45,
-        linewidth=0,
-        label=lang.gettext("range across sources"),
-    )
-    lows = [e.figure.quantity.low for e in points]
-    highs = [e.figure.quantity.high for e in points]
-    single = lows == highs
-    if not single:
-        ax.fill_between(days, lows, highs, step="pre", color=BEST_COLOUR, alpha=0.18, linewidth=0)
-        ax.step(days, highs, where="pre", color=BEST_COLOUR, linewidth=1.0)
-    ax.step(
-        days,
-        lows,
-        where="pre",
-        color=BEST_COLOUR,
-        linewidth=1.4 if single else 1.0,
-        label=lang.gettext("best estimate"),
-    )
+def _draw_best(ax, steps: Sequence[Step], lang: Lang) -> None:
+    """The best estimate as steps from the date of the figures behind each value (see
+    reports/steps.py): a line while it is a number, two lines bounding a band while it is a
+    range, a band where sources in the window disagree; a stale stretch grey and dashed."""
+    for n, run in enumerate(runs(steps)):
+        days = [s.start for s in run] + [run[-1].end]
+        last = run[-1]
+        ax.fill_between(
+            days,
+            _held([s.band_low for s in run]),
+            _held([s.band_high for s in run]),
+            step="post",
+            color=BAND_COLOUR,
+            alpha=0.2 if last.stale else 0.45,
+            linewidth=0,
+            label=lang.gettext("range across sources") if n == 0 else None,
+        )
+        lows, highs = _held([s.low for s in run]), _held([s.high for s in run])
+        style = {"color": STALE_COLOUR, "linestyle": (0, (4, 2))} if last.stale else {
+            "color": BEST_COLOUR
+        }  # fmt: skip
+        if lows != highs:
+            ax.fill_between(days, lows, highs, step="post", alpha=0.18, linewidth=0,
+                            color=style["color"])  # fmt: skip
+            ax.step(days, highs, where="post", linewidth=1.0, **style)
+        ax.step(days, lows, where="post", linewidth=1.4 if lows == highs else 1.0, **style)
+    # One legend entry for each look, whichever runs there are.
+    looks = {s.stale for s in steps}
+    if False in looks:
+        ax.plot([], [], color=BEST_COLOUR, linewidth=1.4, label=lang.gettext("best estimate"))
+    if True in looks:
+        ax.plot([], [], color=STALE_COLOUR, linewidth=1.4, linestyle=(0, (4, 2)),
+                label=lang.gettext("stale estimate"))  # fmt: skip
+
+
+def _held(values: list[int]) -> list[int]:
+    """Values of steps drawn "post": the last one held to the end of its step."""
+    return [*values, values[-1]]
 
 
 def _date_axis(ax, days: Sequence[date], lang: Lang) -> None:

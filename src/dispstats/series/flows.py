@@ -6,6 +6,9 @@ wholly inside the window count. Sources giving a figure for the same period comp
 best-estimate rule (one figure per period). Where periods overlap (a year and its months), the
 longest wins and the others are shown beside it, never added to it: a year's figure already
 holds its months. The periods kept are added up; the days they leave uncovered are said.
+
+Movements by route (`route_months`): the reports of one route, status and month are reports of
+one movement, of which the best-estimate rule keeps one; they are never added together.
 """
 
 from __future__ import annotations
@@ -90,3 +93,36 @@ def flow_sum(
         tuple(sorted(kept, key=lambda f: f.ref.start)),
         tuple(sorted(beside, key=lambda f: (f.ref.start, f.id or 0))),
     )
+
+
+@dataclass(frozen=True)
+class RouteMonth:
+    """The people of one route (origin to destination), status and month: the best estimate
+    among the reports of that movement (a departure report and an arrival report of one move
+    are two reports of it, never added), and how many reports there were."""
+
+    origin: str | None
+    destination: str | None
+    status: str | None
+    month: date  # its first day
+    figure: Figure
+    reports: int
+
+
+def route_months(figures: Iterable[Figure], sources: Mapping[str, Source]) -> list[RouteMonth]:
+    """Every route, status and month with a number, largest first (ties by route and month)."""
+    found: dict[tuple, list[Figure]] = defaultdict(list)
+    for f in figures:
+        if not f.is_movement or f.is_retracted or f.quantity.low is None:
+            continue
+        inbound = f.indicator in ("arrivals", "returns")
+        origin = f.origin_site_id if inbound else f.site_id
+        destination = f.site_id if inbound else f.destination_site_id
+        month = f.ref.start.replace(day=1)
+        found[origin, destination, f.movement_status, month].append(f)
+    out = [
+        RouteMonth(*key, figure=choose_best(reports, sources)[0], reports=len(reports))
+        for key, reports in found.items()
+    ]
+    return sorted(out, key=lambda r: (-r.figure.quantity.low, str(r.origin), str(r.destination),
+                                      r.month, str(r.status)))  # fmt: skip
