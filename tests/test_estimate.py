@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dispstats.errors import InputError
 from dispstats.model.fields import figure_from_fields
 from dispstats.model.records import Source
 from dispstats.series import best_estimate, estimate
@@ -258,3 +259,35 @@ def test_the_rise_check_finds_what_the_rule_applied_at_every_date_finds(drawn, a
     assert [f.figure_ids for f in found if f.kind == "rise_without_arrivals"] == (
         rises_by_the_rule_at_every_date(figures, arrivals)
     )
+
+
+def test_recommend_says_at_once_when_a_newer_figure_is_still_the_estimate(run):
+    # Figure 3 (United Nations, January 2018) is older than OCHA's and the demo's September ones.
+    said = run("recommend", "3", "--reason", "analyst's choice")
+    assert said.exit_code == 0, said.output
+    assert "It is not the best estimate of Rukban today: figure 7" in said.output
+    assert "it is newer (a recommendation chooses among figures of the same date" in said.output
+
+
+def test_recommend_says_when_the_figure_is_the_estimate_now(run):
+    said = run("recommend", "7", "--reason", "the demo's own count")
+    assert said.exit_code == 0, said.output
+    assert "It is the best estimate of Rukban today." in said.output
+
+
+def test_a_repeated_recommendation_is_refused_and_adds_no_version(run):
+    assert run("recommend", "4", "--reason", "registration").exit_code == 0
+    again = run("recommend", "4", "--reason", "registration")
+    assert again.exit_code == 1
+    assert "figure 4 is recommended already (version 2); nothing was changed" in again.output
+    assert len(json.loads(run("history", "4", "--json").output)) == 2
+
+
+def test_recommend_needs_a_reason_like_correct_and_retract(run, demo_store):
+    missing = run("recommend", "4")
+    assert missing.exit_code != 0 and "--reason" in missing.output
+    blank = run("recommend", "4", "--reason", "  ")
+    assert blank.exit_code == 1 and "say why the figure is recommended" in blank.output
+    with pytest.raises(InputError, match="say why"):
+        demo_store.recommend(4, "")
+    assert len(json.loads(run("history", "4", "--json").output)) == 1

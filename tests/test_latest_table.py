@@ -100,8 +100,8 @@ def _apply(store: Store, db: str, operations) -> None:
                 )
             elif kind == "retract":
                 store.retract(figure_id, "withdrawn")
-            else:
-                store.recommend(figure_id)
+            elif current.role != "recommended":  # a repeated recommendation is refused
+                store.recommend(figure_id, "chosen")
 
 
 def _table(store: Store) -> dict[tuple, set[int]]:

@@ -373,21 +373,65 @@ def estimate_json(e: Estimate, window_weeks: int, public: bool = False, lang=Non
 
 @cli.command()
 @click.argument("figure_id", type=int)
-@click.option("--reason", help="Why this figure should be the best estimate (kept in history).")
+@click.option(
+    "--reason", required=True, help="Why this figure should be the best estimate (kept in history)."
+)
 @if_version_option
 @click.pass_context
-def recommend(ctx, figure_id: int, reason: str | None, expected_version: int | None) -> None:
+def recommend(ctx, figure_id: int, reason: str, expected_version: int | None) -> None:
     """Mark a figure as recommended: among figures of its date it wins the best estimate.
 
-    Stored as a new version of the figure, so the choice and its reason stay in history.
+    Stored as a new version of the figure, so the choice and its reason stay in history. A
+    newer figure of the same series is still the best estimate: the command says so at once.
 
     \b
     Example:
       dispstats recommend 4 --reason "OCHA's count is the only one based on a registration"
     """
+    from dispstats.series import estimate_of_figure
+
     store = state_of(ctx).store()
-    figure = store.recommend(figure_id, (reason or "").strip() or None, expected_version)
+    figure = store.recommend(figure_id, reason, expected_version)
+    t = get_lang()
     click.echo(f"Figure {figure.id} is recommended (version {figure.version}).")
+    for line in recommendation_lines(t, figure, estimate_of_figure(store, figure), store):
+        click.echo(line)
+
+
+def recommendation_lines(t: Lang, figure, e: Estimate, store) -> list[str]:
+    """Whether a recommended figure is the best estimate today, and if not, which is and why."""
+    site = store.site(figure.site_id).name
+    if e.figure is not None and e.figure.id == figure.id:
+        return [t.gettext("It is the best estimate of %(site)s today.") % {"site": site}]
+    if e.figure is None:
+        return [t.gettext("%(site)s has no best estimate today.") % {"site": site}]
+    source = store.source(e.figure.source_id)
+    said = {
+        "site": site,
+        "id": e.figure.id,
+        "value": wording.figure_words(t, e.figure),
+        "publisher": source.publisher,
+        "date": format_dateref(e.figure.ref),
+        "why": _why(t, figure, e),
+    }
+    return [
+        t.gettext(
+            "It is not the best estimate of %(site)s today: figure %(id)s (%(value)s, "
+            "%(publisher)s, %(date)s) is, because %(why)s."
+        )
+        % said
+    ]
+
+
+def _why(t: Lang, figure, e: Estimate) -> str:
+    if e.figure.ref.start > figure.ref.start:
+        return t.gettext(
+            "it is newer (a recommendation chooses among figures of the same date; retract or "
+            "correct the newer figure if it is wrong)"
+        )
+    if e.figure.role == "recommended":
+        return t.gettext("it is recommended too and wins by the rule")
+    return wording.reason(t, e.reason) or e.reason or ""
 
 
 @cli.command("series")

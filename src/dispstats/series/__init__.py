@@ -20,6 +20,7 @@ _WHERE = {
     "best_estimate": "estimate",
     "FlowSum": "flows",
     "estimates": "from_store",
+    "estimate_of_figure": "from_store",
     "flow": "from_store",
     "Finding": "checks",
     "Change": "weekly",
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from dispstats.series.from_store import (
         CheckReport,
         check,
+        estimate_of_figure,
         estimates,
         flow,
         hierarchy_totals,
@@ -83,6 +85,7 @@ __all__ = [
     "best_estimate",
     "check",
     "estimate",
+    "estimate_of_figure",
     "estimates",
     "flow",
     "hierarchy_totals",

@@ -38,6 +38,7 @@ from dispstats.series.estimate import (
     estimate_of,
     kind_of,
     kind_order,
+    series_key,
     shown_kinds,
 )
 from dispstats.series.flows import FlowSum, flow_sum
@@ -118,6 +119,15 @@ def estimate(
         raise several_series(site_ref, [Kind(e.indicator, e.population_group, e.unit)
                                         for e in found])  # fmt: skip
     return found[0]
+
+
+def estimate_of_figure(store: Store, figure: Figure, as_of: date | None = None) -> Estimate:
+    """The best estimate, as of a date (default today), of the series a figure belongs to:
+    whether the figure is it, and if not, which is and why."""
+    as_of = as_of or date.today()
+    where = FigureFilter(site_ids=[figure.site_id], indicator=figure.indicator, date_to=as_of)
+    sources = {s.id: s for s in store.sources()}
+    return estimate_of(series_key(figure), store.figures(where), sources, as_of)
 
 
 def several_series(what: str, kinds: Sequence[Kind]) -> InputError:

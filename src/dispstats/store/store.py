@@ -312,12 +312,22 @@ class Store:
             raise InputError("a correction needs at least one changed field (e.g. --value)")
         return self.revise(figure_id, "correction", reason, expected_version, **changes)
 
-    def recommend(
-        self, figure_id: int, reason: str | None = None, expected_version: int | None = None
-    ) -> Figure:
-        """Mark a figure as the analyst's choice: a new version with role "recommended"."""
+    def recommend(self, figure_id: int, reason: str, expected_version: int | None = None) -> Figure:
+        """Mark a figure as the analyst's choice: a new version with role "recommended", and
+        the reason. A figure recommended already is refused (a repeat would add a version
+        that changes nothing)."""
+        if not (reason or "").strip():
+            raise InputError("say why the figure is recommended (--reason)", field="reason")
+        current = self.figure(figure_id)
+        if current.role == "recommended":
+            raise InputError(
+                f"figure {figure_id} is recommended already (version {current.version}); "
+                f"nothing was changed: see 'dispstats history {figure_id}'",
+                field="figure",
+                value=str(figure_id),
+            )
         return self.revise(
-            figure_id, "recommendation", reason, expected_version, role="recommended"
+            figure_id, "recommendation", reason.strip(), expected_version, role="recommended"
         )
 
     def retract(self, figure_id: int, reason: str, expected_version: int | None = None) -> Figure:
