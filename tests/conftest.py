@@ -169,6 +169,8 @@ def add_restricted(store: Store) -> Store:
         )
     )
     store.add_source(Source("insider", "Insider Network", "local_network"))
+    # OCHA's update of the week after ocha-2018-09 (published 17 September) was published.
+    store.add_source(Source("ocha-update", "OCHA", "un", reliability="B"))
     add_figure(
         store,
         {
@@ -190,7 +192,7 @@ def add_restricted(store: Store) -> Store:
             "group": "idps",
             "value": "43,210",
             "date": "2018-09-22",
-            "source": "ocha-2018-09",
+            "source": "ocha-update",
             "sensitivity": "restricted",
         },
         today=TODAY,
@@ -204,7 +206,7 @@ def add_restricted(store: Store) -> Store:
             "group": "idps",
             "value": "7,700",
             "date": "2018-09-20",
-            "source": "ocha-2018-09",
+            "source": "ocha-update",
             "excerpt": "informant counted 7,700 tents in the eastern sector",
             "excerpt_sensitivity": "restricted",
         },

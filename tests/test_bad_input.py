@@ -125,7 +125,7 @@ def test_a_thousand_unknown_columns_beside_real_ones_are_listed_briefly(run, tmp
     path.write_text(
         ",".join(tags + [f"#x+c{i}" for i in range(1000)])
         + "\n"
-        + ",".join(["rukban", "population", "44000", "2018-09-30"] + ["1"] * 1000)
+        + ",".join(["rukban", "population", "44000", "2018-09-17"] + ["1"] * 1000)
         + "\n"
     )
     result = run("import", str(path), "--source", "ocha-2018-09")
@@ -176,7 +176,7 @@ def test_bad_values_at_the_command_line_name_what_was_wrong(run, sqlite_db, args
         "--site": "Rukban",
         "--indicator": "population",
         "--value": "44,000",
-        "--date": "2018-09-30",
+        "--date": "2018-09-17",
         "--source": "ocha-2018-09",
     }
     base.update(dict(zip(args[::2], args[1::2], strict=True)))

@@ -102,7 +102,7 @@ def test_add_stores_a_figure_given_by_flags(run, sqlite_db):
         "--value",
         "about 44,000",
         "--date",
-        "2018-09-20",
+        "2018-09-17",
         "--source",
         "ocha-2018-09",
         "--excerpt",
@@ -110,7 +110,7 @@ def test_add_stores_a_figure_given_by_flags(run, sqlite_db):
         "--no-interactive",
     )
     assert result.exit_code == 0, result.output
-    assert "Added #8 · Rukban · population · about 44,000 people · 2018-09-20" in result.output
+    assert "Added #8 · Rukban · population · about 44,000 people · 2018-09-17" in result.output
     with Store.open(str(sqlite_db)) as store:
         stored = store.figure(8)
     assert (stored.quantity.low, stored.excerpt) == (44000, "some 44,000 people")
@@ -216,7 +216,7 @@ def test_in_a_terminal_add_asks_for_missing_fields_and_suggests_names(run, sqlit
             "IDPs",
             "hundreds",
             "about 44,500",
-            "20 Sep 2018",
+            "17 Sep 2018",
             "OCHA",
             "",
         ]
@@ -413,7 +413,7 @@ finally:
     "argv",
     [
         ["add", "--site", "Rukban", "--indicator", "population", "--value", "44,000",
-         "--date", "2018-09-21", "--source", "ocha-2018-09", "--no-interactive"],
+         "--date", "2018-09-17", "--source", "ocha-2018-09", "--no-interactive"],
         ["show", "4"],
         ["list", "--json"],
     ],

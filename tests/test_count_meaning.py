@@ -280,7 +280,7 @@ def test_a_group_in_free_words_is_refused_naming_the_description_option(run):
 def test_parts_are_entered_kept_by_a_correction_and_replaced_when_given(run, sqlite_db):
     added = run("add", "--site", "Rukban", "--indicator", "population", "--group", "idps",
                 "--value", "45,000", "--part", "female=23,400", "--part", "male=21,600",
-                "--part", "age 0-17=24,000", "--date", "2018-09-18", "--source", "ocha-2018-09",
+                "--part", "age 0-17=24,000", "--date", "2018-09-18", "--source", "un-2018-01",
                 "--description", "mostly women and children", "--no-interactive")  # fmt: skip
     assert added.exit_code == 0, added.output
     with Store.open(str(sqlite_db)) as store:
@@ -316,7 +316,7 @@ def test_parts_are_entered_kept_by_a_correction_and_replaced_when_given(run, sql
 def test_a_part_that_cannot_be_read_is_refused_and_nothing_is_stored(run, part, problem):
     before = run("list", "--json").output
     result = run("add", "--site", "Rukban", "--indicator", "population", "--value", "100",
-                 "--part", part, "--date", "2018-09-18", "--source", "ocha-2018-09",
+                 "--part", part, "--date", "2018-09-18", "--source", "un-2018-01",
                  "--no-interactive")  # fmt: skip
     assert result.exit_code == 1 and problem in result.output
     assert run("list", "--json").output == before
@@ -326,7 +326,7 @@ def test_parts_that_do_not_add_up_are_a_check_finding_and_never_counted(run):
     added = run("add", "--site", "Rukban", "--indicator", "population", "--group", "idps",
                 "--value", "1,000", "--part", "female=700", "--part", "male=600",
                 "--part", "cause conflict=1,500", "--date", "2018-09-18",
-                "--source", "ocha-2018-09", "--no-interactive")  # fmt: skip
+                "--source", "un-2018-01", "--no-interactive")  # fmt: skip
     assert added.exit_code == 0, added.output
     findings = json.loads(run("check", "--as-of", "2018-09-18", "--json").output)["findings"]
     parts = [f["message"] for f in findings if f["kind"] == "parts"]
@@ -381,7 +381,7 @@ def test_a_small_part_is_withheld_in_public_and_cannot_be_worked_out_by_subtract
 def test_public_outputs_withhold_small_parts_and_internal_ones_show_them(run, tmp_path):
     added = run("add", "--site", "Rukban", "--indicator", "population", "--group", "idps",
                 "--value", "1,000", "--part", "female=3", "--part", "male=997",
-                "--date", "2018-09-22", "--source", "ocha-2018-09", "--no-interactive")  # fmt: skip
+                "--date", "2018-09-22", "--source", "un-2018-01", "--no-interactive")  # fmt: skip
     assert added.exit_code == 0, added.output
     public, internal = tmp_path / "public.csv", tmp_path / "internal.csv"
     assert run("export", "hxl", "--public", "-o", str(public)).exit_code == 0

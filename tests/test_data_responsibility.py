@@ -82,14 +82,14 @@ def test_a_public_figure_keeps_its_number_when_its_excerpt_is_withheld(with_rest
 def test_a_restricted_excerpt_can_be_set_at_the_command_line(run):
     result = run(
         "add", "--site", "Rukban", "--indicator", "population", "--value", "44,000",
-        "--date", "2018-09-30", "--source", "ocha-2018-09", "--excerpt", "from a closed meeting",
+        "--date", "2018-09-17", "--source", "ocha-2018-09", "--excerpt", "from a closed meeting",
         "--excerpt-sensitivity", "restricted", "--no-interactive", "--json",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert '"excerpt_sensitivity": "restricted"' in result.output
     bad = run(
         "add", "--site", "Rukban", "--indicator", "population", "--value", "44,000",
-        "--date", "2018-09-30", "--source", "ocha-2018-09", "--excerpt-sensitivity", "secret",
+        "--date", "2018-09-17", "--source", "ocha-2018-09", "--excerpt-sensitivity", "secret",
         "--no-interactive",
     )  # fmt: skip
     assert bad.exit_code == 1 and "'secret' is not one of: public, restricted" in bad.output

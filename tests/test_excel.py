@@ -155,7 +155,7 @@ def test_text_never_becomes_a_formula(demo_sqlite, tmp_path, text):
             "indicator": "population",
             "value": "10",
             "date": "2018-09-20",
-            "source": "ocha-2018-09",
+            "source": "un-2018-01",
             "excerpt": text,
             "note": text,
             "description": text,

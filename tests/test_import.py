@@ -18,7 +18,7 @@ from dispstats.store.importer import ImportOptions, import_file
 
 DATA = Path(__file__).parent / "data"
 TODAY = date(2024, 1, 1)
-IOM = Source("iom-dtm-2018-09", "IOM", "un", "DTM site list", None, date(2018, 9, 25), None, "B")
+IOM = Source("iom-dtm-2018-09", "IOM", "un", "DTM site list", None, date(2018, 10, 8), None, "B")
 
 
 def options(**kwargs) -> ImportOptions:
@@ -137,6 +137,8 @@ BAD = {
     11: "#loc+code: unknown site 'Rukbaan'",
     12: "#loc+code+dest: 'syr-euphrates-shield': destination applies to movements",
     13: "#indicator+text: range '50,000-40,000' has its low end (50,000) above",
+    14: "#date+reported: the figure is dated 2018-09-30, after its source was published "
+    "(2018-09-17)",
 }
 
 
@@ -174,8 +176,8 @@ def test_the_command_line_reports_bad_rows_exits_1_and_json_lists_them(run, sqli
     as_json = run("import", str(DATA / "bad_rows.csv"), "--dry-run", "--json")
     summary = json.loads(as_json.stdout)
     assert as_json.exit_code == 1
-    assert (summary["rows_read"], summary["rejected"], summary["valid"]) == (11, 10, 1)
-    assert summary["errors_total"] == 10 and not summary["written"]
+    assert (summary["rows_read"], summary["rejected"], summary["valid"]) == (12, 11, 1)
+    assert summary["errors_total"] == 11 and not summary["written"]
 
 
 def test_a_file_that_cannot_be_read_is_one_clear_error(run, tmp_path):
@@ -359,7 +361,7 @@ def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(demo_store, tmp_path)
 def test_size_and_row_limits_are_clear(demo_store, tmp_path):
     from dispstats.model.tables import Limits
 
-    with pytest.raises(InputError, match=r"11 data rows, above the limit of 2 \(raise it"):
+    with pytest.raises(InputError, match=r"12 data rows, above the limit of 2 \(raise it"):
         import_file(demo_store, DATA / "bad_rows.csv", options(limits=Limits(max_rows=2)))
     with pytest.raises(InputError, match="above the limit of 0 MB"):
         import_file(demo_store, DATA / "bad_rows.csv", options(limits=Limits(max_bytes=10)))

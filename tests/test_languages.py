@@ -303,7 +303,7 @@ def test_an_import_finds_a_site_by_its_name_in_a_language(demo_sqlite, tmp_path)
         encoding="utf-8",
     )
     before = {s.id for s in demo_sqlite.sites()}
-    import_file(demo_sqlite, path, ImportOptions(today=date(2026, 1, 1), source="ocha-2018-09",
+    import_file(demo_sqlite, path, ImportOptions(today=date(2026, 1, 1), source="un-2018-01",
                                                  create_sites=True))  # fmt: skip
     assert {s.id for s in demo_sqlite.sites()} == before
     assert 41_000 in {f.quantity.low for f in demo_sqlite.figures() if f.site_id == "rukban"}

@@ -89,7 +89,7 @@ def test_a_copy_of_a_built_in_layout_edited_for_a_file_imports_it(run, sqlite_db
 def test_a_plain_file_tagged_column_by_column_with_tag_options_imports(run, sqlite_db, tmp_path):
     path = tmp_path / "partner.csv"
     path.write_text('Camp,When,People\nRukban,2024-03-31,"41,000"\n')
-    result = run("import", str(path), "--source", "ocha-2018-09", "--tag", "Camp=#loc+name",
+    result = run("import", str(path), "--source", "un-2018-01", "--tag", "Camp=#loc+name",
                  "--tag", "When=#date+reported", "--tag", "People=#affected+idps+ind")  # fmt: skip
     assert result.exit_code == 0, result.output
     (figure,) = [f for f in figures(sqlite_db, site_ids=["rukban"]) if f.low == 41000]

@@ -23,7 +23,7 @@ from dispstats.store.entry import add_figure
 W38_END = date(2018, 9, 23)
 
 
-def _add(store, site: str, value: str, day: str = "2018-09-22", source: str = "ocha-2018-09"):
+def _add(store, site: str, value: str, day: str = "2018-09-22", source: str = "un-2018-01"):
     return add_figure(
         store,
         {"site": site, "indicator": "population", "value": value, "date": day, "source": source,
@@ -76,7 +76,7 @@ def test_a_quoted_value_is_escaped_and_cut_short(demo_sqlite):
     add_figure(
         demo_sqlite,
         {"site": "Rukban", "indicator": "population", "value": "approximately 46,000",
-         "date": "2018-09-22", "source": "ocha-2018-09", "group": "idps"},
+         "date": "2018-09-22", "source": "un-2018-01", "group": "idps"},
         today=W38_END,
     )  # fmt: skip
     # A value text as an import keeps it (the number read from its first words).

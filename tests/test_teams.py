@@ -22,7 +22,7 @@ FIGURE = {
     "indicator": "population",
     "value": "44,000",
     "date": "2018-09-20",
-    "source": "ocha-2018-09",
+    "source": "un-2018-01",
 }
 
 

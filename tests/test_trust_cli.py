@@ -2,6 +2,7 @@
 twice silently, declassifying says what it publishes, usage errors and a newer store read as
 one clear line. Through the command line, on SQLite and PostgreSQL."""
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def _run_all(run, steps) -> None:
 def _restricted_then_declassified(run) -> None:
     steps = [
         ("add", "--site", "Rukban", "--indicator", "population", "--value", "47,500",
-         "--date", "2018-09-18", "--source", "ocha-2018-09", "--sensitivity", "restricted",
+         "--date", "2018-09-18", "--source", "un-2018-01", "--sensitivity", "restricted",
          "--excerpt", "47,500 counted at the berm", "--note", "camp committee list"),
         ("correct", "8", "--value", "47,800", "--keep-excerpt",
          "--reason", "informant Abu Zaid recounted the eastern sector"),
@@ -163,10 +164,10 @@ def _with_restricted(run) -> None:
     steps = [
         ("site", "add", "Hidden Enclave", "--kind", "camp", "--sensitivity", "restricted"),
         ("add", "--site", "Rukban", "--indicator", "population", "--value", "987,654",
-         "--date", "2018-09-20", "--source", "ocha-2018-09", "--sensitivity", "restricted",
+         "--date", "2018-09-20", "--source", "un-2018-01", "--sensitivity", "restricted",
          "--group", "idps"),
         ("add", "--site", "Hidden Enclave", "--indicator", "population", "--value", "12,345",
-         "--date", "2018-09-20", "--source", "ocha-2018-09"),
+         "--date", "2018-09-20", "--source", "un-2018-01"),
     ]  # fmt: skip
     _run_all(run, steps)
 
@@ -230,3 +231,55 @@ def test_a_name_without_latin_letters_gets_a_readable_id(run):
     coded = run("site", "add", "الحسكة", "--pcode", "SY08")
     assert coded.exit_code == 0 and "(id sy08)" in coded.output
     assert "(id bab-al-salam)" in run("site", "add", "Bab al-Salam").output
+
+
+LATE = ("add", "--site", "Rukban", "--indicator", "population", "--value", "46,000",
+        "--date", "2018-12-04", "--source", "ocha-2018-09", "--excerpt", "46,000",
+        "--no-interactive")  # fmt: skip
+
+
+def test_a_population_figure_dated_after_its_source_was_published_is_refused(run):
+    before = run("list", "--json").output
+    refused = run(*LATE)
+    assert refused.exit_code == 1
+    assert (
+        "the figure is dated 2018-12-04, after its source was published (2018-09-17)"
+        in refused.output
+    )
+    assert "--allow-after-publication" in refused.output
+    assert run("list", "--json").output == before
+    # A movement may be planned ahead of the report that announces it.
+    planned = run("add", "--site", "55-km zone", "--indicator", "departures", "--value", "500",
+                  "--destination", "northern Aleppo", "--status", "planned", "--date",
+                  "2018-10-01", "--source", "hammurabi-2018-09-17", "--no-interactive")  # fmt: skip
+    assert planned.exit_code == 0, planned.output
+
+
+def test_the_analyst_can_say_a_late_dated_figure_is_meant_and_check_lists_it(run):
+    allowed = run(*LATE, "--allow-after-publication")
+    assert allowed.exit_code == 0, allowed.output
+    said = run("check", "--as-of", "2018-12-05")
+    assert "Dated after their source was published:" in said.output
+    assert (
+        "Rukban: 46,000 people is dated 2018-12-04, after OCHA published it (2018-09-17): "
+        "check the date (figure 8)" in said.output
+    )
+    found = json.loads(run("check", "--as-of", "2018-12-05", "--json").output)["findings"]
+    assert [f["kind"] for f in found if f["kind"] == "after_publication"] == ["after_publication"]
+
+
+def test_an_import_refuses_late_dated_population_rows_unless_allowed(run, tmp_path):
+    path = tmp_path / "late.csv"
+    path.write_text(
+        "Site,Date,IDPs\n#loc+name,#date+reported,#affected+idps\n"
+        "Rukban,2018-09-16,44000\nRukban,2018-12-04,46000\n"
+    )
+    refused = run("import", str(path), "--source", "ocha-2018-09")
+    assert refused.exit_code == 1
+    assert "row 4, #date+reported: the figure is dated 2018-12-04, after its source" in (
+        refused.output
+    )
+    assert "Nothing was written" in refused.output
+    allowed = run("import", str(path), "--source", "ocha-2018-09", "--allow-after-publication")
+    assert allowed.exit_code == 0, allowed.output
+    assert "Added 2 figures" in allowed.output

@@ -216,12 +216,19 @@ def figure_options(func):
     help="Store it even if a figure with the same site, indicator, date, source and value is "
     "on record (the source really reported it twice).",
 )
+@click.option(
+    "--allow-after-publication",
+    is_flag=True,
+    help="Store a population figure dated after its source was published (a projection); "
+    "refused otherwise, as a mistyped date.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the stored figure as JSON.")
 @click.pass_context
 def add(
     ctx: click.Context,
     interactive: bool | None,
     allow_duplicate: bool,
+    allow_after_publication: bool,
     as_json: bool,
     **fields,
 ) -> None:
@@ -248,14 +255,16 @@ def add(
     if asking:
         _prompt_missing(store, fields)
     try:
-        figure = entry.add_figure(store, fields, allow_duplicate=allow_duplicate)
+        figure = entry.add_figure(store, fields, allow_duplicate=allow_duplicate,
+                                  allow_after_publication=allow_after_publication)  # fmt: skip
     except DuplicateFigure as exc:
         if not asking:
             raise
         click.echo(f"Already on record: {figure_line(exc.existing, names=_names(store))}")
         if not click.confirm("Store this figure again anyway?", default=False):
             raise UserError("nothing was added: the figure is already on record") from None
-        figure = entry.add_figure(store, fields, allow_duplicate=True)
+        figure = entry.add_figure(store, fields, allow_duplicate=True,
+                                  allow_after_publication=allow_after_publication)  # fmt: skip
     if as_json:
         print_json(figure_json(figure))
     else:

@@ -578,6 +578,7 @@ def check_command(ctx, as_of, stale_weeks, window_weeks, tolerance, public, lang
         (t.gettext("Movements and stock-flow"), report.stock_flow),
         (t.gettext("Parents against their sites' total"), report.totals),
         (t.gettext("Parts that do not add up"), report.parts),
+        (t.gettext("Dated after their source was published"), report.dates),
     ):
         click.echo(f"\n{title}:")
         if not found:

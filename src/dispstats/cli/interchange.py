@@ -69,6 +69,12 @@ SHOWN_ERRORS = 20
     "sum, and its value text lists the rows. Without it such rows are refused.",
 )
 @click.option(
+    "--allow-after-publication",
+    is_flag=True,
+    help="Take population figures dated after their source was published (projections); "
+    "without it they are refused as mistyped dates.",
+)
+@click.option(
     "--create-sites",
     is_flag=True,
     help="Create sites the store does not know (from the row's #loc+ and #adm columns). "

@@ -220,6 +220,29 @@ class Figure:
         return replace(self, **changes)
 
 
+def after_publication(figure: Figure, source: Source | None) -> bool:
+    """A count of people present (a stock) dated after its source was published: a source
+    cannot have counted people on a day after it appeared, so the date is most likely a typo
+    (a flow may be planned ahead; a projection must be said to be one)."""
+    return (
+        figure.indicator in vocab.STOCK_INDICATORS
+        and source is not None
+        and source.published is not None
+        and figure.ref.start > source.published
+    )
+
+
+AFTER_PUBLICATION_OPTION = "--allow-after-publication"
+
+
+def after_publication_error(ref_start: date, published: date) -> str:
+    return (
+        f"the figure is dated {ref_start.isoformat()}, after its source was published "
+        f"({published.isoformat()}): a source cannot count people on a later day; check the "
+        f"date, or give {AFTER_PUBLICATION_OPTION} if it really is (a projection)"
+    )
+
+
 def public_only(
     sites: Iterable[Site], figures: Iterable[Figure]
 ) -> tuple[list[Site], list[Figure]]:

@@ -306,6 +306,20 @@ class FindingWords:
 
     _no_rise_at_destination = _no_drop_at_origin
 
+    def _after_publication(self, finding: Finding, facts: Mapping) -> str:
+        f = facts["figure"]
+        return self.lang.gettext(
+            "%(site)s: %(value)s is dated %(date)s, after %(publisher)s published it "
+            "(%(published)s): check the date (figure %(id)s)"
+        ) % {
+            "site": self._site(finding.site_id),
+            "value": self._value(f),
+            "date": self._ref(f),
+            "publisher": facts["publisher"],
+            "published": self.lang.digits_of(facts["published"].isoformat()),
+            "id": f.id,
+        }
+
     def _rise_without_arrivals(self, finding: Finding, facts: Mapping) -> str:
         before, after = facts["before"], facts["after"]
         return self.lang.gettext(

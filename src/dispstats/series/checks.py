@@ -1,5 +1,6 @@
-"""Findings an analyst should look at: stale estimates, sources that disagree, and movements
-that do not square with the population figures (stock-flow). Findings, never errors."""
+"""Findings an analyst should look at: stale estimates, sources that disagree, movements that
+do not square with the population figures (stock-flow), and stocks dated after their source
+was published. Findings, never errors."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from dispstats.model.records import Figure, Source
+from dispstats.model.records import Figure, Source, after_publication
 from dispstats.series.estimate import Estimate, SeriesKey, choose_best, estimate_of
 
 # Relative change that counts as a real rise or drop (10 %), for stock-flow checks.
@@ -32,6 +33,7 @@ class Finding:
     - total_disagrees: indicator, group, unit, own (the parent's figure), low, high, recent,
       children, tolerance
     - parts: figure, problem ("exceed" or "short"), dimensions, sum (series/parts_checks.py)
+    - after_publication: figure, publisher, published (a stock dated after its source appeared)
     """
 
     kind: str
@@ -39,6 +41,27 @@ class Finding:
     figure_ids: tuple[int, ...]
     severity: str = "warning"
     facts: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+def after_publication_findings(
+    figures: Sequence[Figure], sources: Mapping[str, Source]
+) -> list[Finding]:
+    """Stocks dated after their source was published (stored with the analyst's leave, or
+    before dispstats refused them): each date is to be checked."""
+    return [
+        Finding(
+            "after_publication",
+            f.site_id,
+            (f.id,),
+            facts={
+                "figure": f,
+                "publisher": sources[f.source_id].publisher,
+                "published": sources[f.source_id].published,
+            },
+        )
+        for f in figures
+        if not f.is_retracted and after_publication(f, sources.get(f.source_id))
+    ]
 
 
 def stale_findings(estimates: Sequence[Estimate]) -> list[Finding]:

@@ -10,7 +10,7 @@ about 4 s of a 19 s check; on 234,000, 1 to 2 s of the latest changes of every s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from dispstats.series.checks import (
     DEFAULT_TOLERANCE,
     Disagreement,
     Finding,
+    after_publication_findings,
     disagreement_findings,
     disagreements,
     stale_findings,
@@ -399,11 +400,13 @@ class CheckReport:
     stock_flow: list[Finding]
     totals: list[Finding]
     parts: list[Finding]
+    dates: list[Finding] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
         return [
-            *self.stale, *self.disagreement_findings, *self.stock_flow, *self.totals, *self.parts
+            *self.stale, *self.disagreement_findings, *self.stock_flow, *self.totals, *self.parts,
+            *self.dates,
         ]  # fmt: skip
 
 
@@ -451,6 +454,7 @@ def check(
             )
         ],
         part_findings(figures),
+        after_publication_findings(figures, sources),
     )
 
 

@@ -23,13 +23,14 @@ from dispstats.model.fields import (
 )
 from dispstats.model.parse import (
     Quantity,
+    format_dateref,
     has_latin_letter,
     parse_choice,
     parse_dateref,
     parse_quantity,
     slugify,
 )
-from dispstats.model.records import Figure, Site, Source
+from dispstats.model.records import Figure, Site, Source, after_publication, after_publication_error
 from dispstats.store.filters import FigureFilter
 from dispstats.store.lookup import find_site, normalise_name
 
@@ -91,11 +92,13 @@ def add_figure(
     today: date | None = None,
     *,
     allow_duplicate: bool = False,
+    allow_after_publication: bool = False,
 ) -> Figure:
     """Add one figure from text fields, creating its source in the same transaction if asked.
 
     A figure identical to one on record (site, indicator, reference date, source, value) is
     refused with DuplicateFigure unless `allow_duplicate` (a source that reported it twice).
+    A stock dated after its source was published is refused unless `allow_after_publication`.
 
     Fields: site, indicator, value (or unquantified=True), date, source, and optionally unit,
     destination, origin, status, group (a population group: idps, refugees ...), description
@@ -154,6 +157,13 @@ def add_figure(
         },
         today=today,
     )
+    source = new_source or store.source(source_id)
+    if not allow_after_publication and after_publication(figure, source):
+        raise InputError(
+            after_publication_error(figure.ref.start, source.published),
+            field="date",
+            value=format_dateref(figure.ref),
+        )
     if new_source is None and not allow_duplicate:
         _refuse_duplicate(store, figure)
     return store.add_figure(figure, new_source=new_source)

@@ -18,11 +18,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from dispstats.errors import DispstatsError, InputError
+from dispstats.model import vocab
 from dispstats.model.columns import as_spreadsheet_text
 from dispstats.model.fields import source_from_fields
 from dispstats.model.hxl import ColumnPlan, plan_columns
 from dispstats.model.parse import counted, slugify
-from dispstats.model.records import Site, Source
+from dispstats.model.records import Site, Source, after_publication_error
 from dispstats.model.table_cells import Checked, RowError
 from dispstats.model.table_figures import (
     SOURCE_KEYS,
@@ -71,6 +72,8 @@ class ImportOptions:
     sum_rows: bool = False
     # Country names the analyst says are these ISO3 codes (--country "Burma=MMR").
     countries: tuple[tuple[str, str], ...] = ()
+    # Population figures dated after their source's publication are taken (projections).
+    allow_after_publication: bool = False
 
 
 @dataclass
@@ -163,6 +166,8 @@ def import_file(
         )
     report.unknown_sites = sorted(set(unknown))
     check_figures(checked, plan)
+    if not options.allow_after_publication:
+        _refuse_after_publication(checked, plan, [*store.sources(), *new_sources])
     if plan.values or plan.breakdowns:
         _combine(checked, plan, report, _rows_rule(table, options.sum_rows))
     frame = checked.frame
@@ -367,6 +372,32 @@ def _combine(checked: Checked, plan: ColumnPlan, report: ImportReport, rule: Row
             + ("was" if rows == 1 else "were")
             + " counted once"
         )
+
+
+def _refuse_after_publication(checked: Checked, plan: ColumnPlan, sources: list[Source]):
+    """Population figures dated after their source was published: refused, as `add` does
+    (see records.after_publication)."""
+    import pandas as pd
+
+    frame = checked.frame
+    published = frame["source_id"].map({s.id: s.published for s in sources if s.published})
+    late = (
+        frame["indicator"].isin(vocab.STOCK_INDICATORS)
+        & published.notna()
+        & (pd.to_datetime(frame["ref_start"]) > pd.to_datetime(published))
+    ).to_numpy()
+    if not late.any():
+        return
+    column = plan.label("reference") if "reference" in plan.fields else "--date"
+    found = pd.DataFrame(
+        {
+            "row": frame["row"][late].to_numpy(),
+            "start": pd.to_datetime(frame["ref_start"][late]).dt.date.to_numpy(),
+            "published": pd.to_datetime(published[late]).dt.date.to_numpy(),
+        }
+    )
+    for (start, day), rows in found.groupby(["start", "published"])["row"]:
+        checked.fail(rows, column, after_publication_error(start, day))
 
 
 def _first_rows(frame, key: str):
