@@ -318,3 +318,30 @@ def test_a_site_whose_first_report_has_no_number_is_checked_from_its_first_numbe
     findings = check(camps, date(2018, 9, 17)).stock_flow
     assert [(f.kind, f.site_id) for f in findings] == [("rise_without_arrivals", "camp-a")]
     assert "from 1,000 people (2018-09-08) to 1,500 people (2018-09-15)" in said(camps, findings[0])
+
+
+def test_a_zone_without_its_own_figure_shows_the_total_of_its_sites_marked_as_one(
+    demo_store, run
+):
+    frame = weekly_series(demo_store, ["55-km zone"], weeks=2, end=date(2018, 9, 23))
+    zone = frame[frame["site_id"] == "syr-55km-zone"]
+    assert list(zone["low"]) == [45_000, 45_000]
+    assert list(zone["reason"]) == ["total_of_sites", "total_of_sites"]
+    assert list(zone["total_of_sites"]) == [1, 1]
+    assert list(zone["quantifier"]) == ["about", "exact"]  # OCHA's "approximately", then 45,000
+    shown = run("series", "55-km zone", "--weeks", "2", "--end", "2018-09-23")
+    assert shown.exit_code == 0, shown.output
+    assert "no figure yet" not in shown.output
+    assert "about 45,000 people (total of 1 site)" in shown.output
+    as_json = json.loads(run("series", "55-km zone", "--weeks", "1", "--end", "2018-W38",
+                             "--json").output)  # fmt: skip
+    assert [(r["low"], r["total_of_sites"]) for r in as_json] == [(45_000, 1)]
+
+
+def test_a_week_still_under_way_is_counted_to_today_not_to_its_sunday(demo_store):
+    # Saturday 22 September 2018: its week ends on Sunday the 23rd.
+    saturday = date(2018, 9, 22)
+    frame = weekly_series(demo_store, ["Rukban"], weeks=2, end=saturday, today=saturday)
+    last = frame.iloc[-1]
+    assert (last["week"], last["week_end"]) == ("2018-W38", saturday)
+    assert last["age_days"] == 1  # the demo's figure of the 21st, one day before today

@@ -519,7 +519,13 @@ def _series_value(row, t: Lang) -> str:
     from dispstats.model.parse import Quantity
 
     words = wording.quantity_words(t, Quantity(int(row.low), int(row.high), row.quantifier))
-    return t.gettext(wording.UNITS[row.unit]) % {"value": words}
+    value = t.gettext(wording.UNITS[row.unit]) % {"value": words}
+    if row.reason != "total_of_sites":
+        return value
+    sites = int(row.total_of_sites)
+    return t.ngettext(
+        "%(value)s (total of %(num)s site)", "%(value)s (total of %(num)s sites)", sites
+    ) % {"value": value, "num": t.number(sites)}
 
 
 @cli.command("check")

@@ -179,9 +179,12 @@ def weekly_series(
     public: bool = False,
     group: str | None = None,
     unit: str | None = None,
+    today: date | None = None,
 ) -> pd.DataFrame:
     """Best estimate per site and series at the end of each of the last `weeks` ISO weeks up
-    to `end` (series as `estimates` shows them: one per group, people unless asked).
+    to `end` (series as `estimates` shows them: one per group, people unless asked); the
+    current week's as of `today`, not of its Sunday still to come. A parent with no figure of
+    its own shows the total of its sites (reason "total_of_sites").
 
     One row per site, series and week (see weekly.SERIES_COLUMNS), oldest week first; values
     are carried forward from the last figure, with its age, never interpolated. For a flow
@@ -190,7 +193,9 @@ def weekly_series(
     from dispstats.series.weekly import weekly_estimates, weekly_flows
 
     site_ids = [site.id for site in store.find_sites(site_refs, public=public)]
-    ends = week_ends(end or date.today(), weeks)
+    # A week still under way is as of today: no age counts to a day still to come.
+    today = today or date.today()
+    ends = [min(day, today) for day in week_ends(end or today, weeks)]
     figures = store.figures(FigureFilter(site_ids=site_ids, indicator=indicator, date_to=ends[-1]))
     figures = _visible(store, figures, public)
     sources = {s.id: s for s in store.sources()}
@@ -200,7 +205,42 @@ def weekly_series(
     if indicator in vocab.FLOW_INDICATORS and indicator not in vocab.MOVEMENT_INDICATORS:
         return series_frame(weekly_flows(figures, sources, site_ids, kinds, ends), sources)
     estimates = weekly_estimates(figures, sources, site_ids, kinds, ends, window_weeks, stale_weeks)
+    own = {f.site_id for f in figures}
+    for parent in (s for s in site_ids if s not in own):
+        totals = _weekly_totals(store, parent, indicator, ends, stale_weeks, public=public,
+                                group=group, unit=unit)  # fmt: skip
+        if totals:
+            estimates = {k: v for k, v in estimates.items() if k.site_id != parent} | totals
     return series_frame(estimates, sources)
+
+
+def _weekly_totals(
+    store: Store,
+    parent: str,
+    indicator: str,
+    ends: Sequence[date],
+    stale_weeks: int,
+    *,
+    public: bool,
+    group: str | None,
+    unit: str | None,
+) -> dict[SeriesKey, list[Total]]:
+    """A parent with no figure of its own, week by week: the total of its sites, one series
+    per kind its sites have (as `estimates` shows a zone), as `totals` and `estimate` give it."""
+    below = _descendants(store.sites(), [parent])[1:]
+    if not below:
+        return {}
+    where = FigureFilter(site_ids=below, indicator=indicator, date_to=ends[-1])
+    found = {kind_of(f) for f in _visible(store, store.figures(where), public)}
+    out: dict[SeriesKey, list[Total]] = {}
+    for kind in shown_kinds(found, unit, group):
+        out[SeriesKey(parent, *kind)] = [
+            site_estimates(store, kind, end, stale_weeks, public=public, under=[parent]).site_total(
+                parent
+            )
+            for end in ends
+        ]
+    return out
 
 
 @many_records()

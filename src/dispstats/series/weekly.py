@@ -23,6 +23,7 @@ from dispstats.series.estimate import (
     estimate_of,
 )
 from dispstats.series.flows import FlowSum, flow_sum
+from dispstats.series.totals import Total
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,6 +50,7 @@ SERIES_COLUMNS = [
     "range_low",
     "range_high",
     "figures_in_range",
+    "total_of_sites",
 ]
 
 
@@ -127,7 +129,7 @@ def series_frame(
 
     rows = [
         {"site_id": key.site_id, "indicator": key.indicator, "population_group": key.group,
-         "unit": key.unit, **(_flow_row(e) if isinstance(e, FlowSum) else _row(e, sources))}
+         "unit": key.unit, **_any_row(e, sources)}
         for key, series in points.items()
         for e in series
     ]  # fmt: skip
@@ -135,6 +137,29 @@ def series_frame(
     for column in ("low", "high", "figure_id", "version", "age_days", "range_low", "range_high"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+def _any_row(e: Estimate | FlowSum | Total, sources: Mapping[str, Source]) -> dict:
+    if isinstance(e, FlowSum):
+        return _flow_row(e)
+    return _row(e, sources) if isinstance(e, Estimate) else _total_row(e)
+
+
+def _total_row(t: Total) -> dict:
+    """A parent with no figure of its own: the total of its sites that week (see totals.py),
+    never carried as a figure of its own; stale when a site it counts is."""
+    counted = bool(t.parts)
+    return {
+        "week": week_label(t.as_of),
+        "week_end": t.as_of,
+        "low": t.low if counted else None,
+        "high": t.high if counted else None,
+        "quantifier": t.quantifier if counted else None,
+        "stale": bool(t.stale),
+        "reason": "total_of_sites" if counted else None,
+        "figures_in_range": len(t.figures),
+        "total_of_sites": len(t.parts) if counted else None,
+    }
 
 
 def _row(e: Estimate, sources: Mapping[str, Source]) -> dict:
@@ -164,13 +189,12 @@ def _row(e: Estimate, sources: Mapping[str, Source]) -> dict:
 
 
 def _flow_row(e: FlowSum) -> dict:
-    about = any(f.quantity.quantifier != "exact" for f in e.counted)
     return {
         "week": week_label(e.end),
         "week_end": e.end,
         "low": e.low,
         "high": e.high,
-        "quantifier": ("about" if about else "exact") if e.counted else None,
+        "quantifier": e.quantifier if e.counted else None,
         "stale": False,
         "reason": "flow" if e.counted else None,
         "figures_in_range": len(e.counted),
