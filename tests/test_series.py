@@ -320,9 +320,7 @@ def test_a_site_whose_first_report_has_no_number_is_checked_from_its_first_numbe
     assert "from 1,000 people (2018-09-08) to 1,500 people (2018-09-15)" in said(camps, findings[0])
 
 
-def test_a_zone_without_its_own_figure_shows_the_total_of_its_sites_marked_as_one(
-    demo_store, run
-):
+def test_a_zone_without_its_own_figure_shows_the_total_of_its_sites_marked_as_one(demo_store, run):
     frame = weekly_series(demo_store, ["55-km zone"], weeks=2, end=date(2018, 9, 23))
     zone = frame[frame["site_id"] == "syr-55km-zone"]
     assert list(zone["low"]) == [45_000, 45_000]
