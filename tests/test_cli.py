@@ -383,6 +383,7 @@ finally:
     loaded = done.stdout.split("LOADED:")[1].strip().split(",")
     assert set(loaded) <= {
         "dispstats", "dispstats.cli", "dispstats.cli.app", "dispstats.errors",
+        "dispstats.output",  # the standard output and files written whole (a few lines)
         "dispstats.store", "dispstats.store.filters", "dispstats.store.location",
     }, loaded  # fmt: skip
 

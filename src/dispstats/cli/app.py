@@ -12,6 +12,7 @@ from click.exceptions import NoArgsIsHelpError
 
 from dispstats import __version__
 from dispstats.errors import DispstatsError
+from dispstats.output import disk_full, no_space
 from dispstats.store.location import ENV_VAR
 
 
@@ -122,6 +123,8 @@ class DispstatsGroup(click.Group):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(141)
         except Exception as exc:  # a bug of ours: one line for the user, the trace on request
+            if disk_full(exc):  # the standard output on a full disk (files name themselves)
+                raise UserError(str(no_space("the standard output"))) from None
             if os.environ.get("DISPSTATS_DEBUG"):
                 raise
             raise UserError(

@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 from dispstats import __version__
 from dispstats.errors import InputError
 from dispstats.model.columns import FIGURE_COLUMNS, figure_row
+from dispstats.output import written
 from dispstats.reports import wording
 from dispstats.reports.brief_data import BriefData, gather
 from dispstats.reports.drawing import ChartPlan, Drawer, PicturePlans
@@ -376,9 +377,10 @@ def _write_brief(
         relationship="Data",
         url_fetcher=fetcher,
     )
-    document.write_pdf(
-        output, pdf_variant=PDF_VARIANT, attachments=[attachment], custom_metadata=True
-    )
+    with written(output) as target:
+        document.write_pdf(
+            target, pdf_variant=PDF_VARIANT, attachments=[attachment], custom_metadata=True
+        )
     timings["write"] = time.perf_counter() - start
     return BriefResult(
         output,
@@ -469,10 +471,11 @@ def render_map(
     with glyph_gaps() as gaps:
         drawn = draw_map(shown, kind)
     shown.missing_glyphs = sorted(gaps)
-    if isinstance(drawn, str):
-        output.write_text(drawn, encoding="utf-8")
-    else:
-        output.write_bytes(drawn)
+    with written(output) as target:
+        if isinstance(drawn, str):
+            target.write_text(drawn, encoding="utf-8")
+        else:
+            target.write_bytes(drawn)
     return shown
 
 

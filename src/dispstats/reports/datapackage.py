@@ -22,6 +22,7 @@ from dispstats.model.columns import (
     site_row,
     source_row,
 )
+from dispstats.output import written
 from dispstats.reports.hxl import RESTRICTED_NOTICE, csv_cell, hxl_records
 from dispstats.store.settings import small_cells
 
@@ -160,7 +161,7 @@ def _cell(value: object) -> str:
 
 def _write(path: Path, columns, rows) -> int:
     n = 0
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with written(path) as target, target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow([c.key for c in columns])
         for row in rows:
@@ -223,9 +224,10 @@ def export_datapackage(
         ],
         "resources": _resources(public, threshold),
     }
-    (folder / "datapackage.json").write_text(
-        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    with written(folder / "datapackage.json") as target:
+        target.write_text(
+            json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     return PackageResult(folder, n_figures, n_sites, n_sources)
 
 

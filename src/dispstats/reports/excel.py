@@ -28,6 +28,7 @@ from dispstats.model.columns import (
     source_row,
 )
 from dispstats.model.records import Figure, Site, Source, public_only
+from dispstats.output import written
 from dispstats.reports import wording
 from dispstats.reports.charts import COLOURS
 from dispstats.reports.i18n import Lang, get_lang
@@ -194,10 +195,13 @@ def export_xlsx(
     chosen = _Chosen(all_sites, sites, sources, figures, used_sources, exported, has_restricted)
     # XlsxWriter keeps each sheet's rows in files of its own until close(): a sheet refused
     # half-way (past Excel's last row) must not leave them behind, nor any output file.
-    with tempfile.TemporaryDirectory(
-        prefix="dispstats-xlsx-", ignore_cleanup_errors=True
-    ) as scratch:
-        workbook = open_workbook(output, scratch)
+    with (
+        tempfile.TemporaryDirectory(
+            prefix="dispstats-xlsx-", ignore_cleanup_errors=True
+        ) as scratch,
+        written(output) as target,
+    ):
+        workbook = open_workbook(target, scratch)
         rows = _write_sheets(
             workbook, chosen, store=store, as_of=as_of, public=public, progress=progress, t=t
         )

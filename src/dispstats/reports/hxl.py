@@ -29,6 +29,7 @@ from dispstats.model.columns import (
 )
 from dispstats.model.count_tags import part_tag
 from dispstats.model.records import Site, Source, public_figures, public_only
+from dispstats.output import written
 from dispstats.store import FigureFilter
 from dispstats.store.settings import small_cells
 
@@ -208,7 +209,7 @@ def export_hxl_csv(
         raise InputError(f"folder {output.parent} does not exist", field="output")
     columns, records = hxl_rows(store, public, provenance)
     n = 0
-    with output.open("w", newline="", encoding="utf-8") as handle:
+    with written(output) as target, target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         if not public and store.has_restricted():  # a line above the headers; import skips it
             writer.writerow([RESTRICTED_NOTICE])

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dispstats.model import vocab
+from dispstats.output import written
 from dispstats.reports import wording
 from dispstats.reports.i18n import LANGUAGES, N_, get_lang
 
@@ -119,5 +120,6 @@ def write_form(path: Path, sites) -> Path:
             for cell in row:
                 if cell.data_type == "f":
                     cell.data_type = "s"
-    book.save(path)
+    with written(path) as target:
+        book.save(target)
     return path

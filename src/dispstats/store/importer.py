@@ -41,6 +41,7 @@ from dispstats.model.tables import (
     read_table,
     tagged_sheets,
 )
+from dispstats.output import written
 from dispstats.store.entry import new_source_from_fields
 from dispstats.store.import_sites import SiteIndex, resolve_ends, resolve_parents, resolve_sites
 from dispstats.store.lookup import find_source
@@ -570,7 +571,7 @@ def _write_rejects(table: Table, plan: ColumnPlan, errors: list[RowError], path)
     for error in errors:
         reasons.setdefault(error.row, []).append(str(error))
     wanted = set(reasons)
-    with Path(path).open("w", newline="", encoding="utf-8") as handle:
+    with written(path) as target, target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         if any(h.strip() for h in table.headers):
             writer.writerow([as_spreadsheet_text(h) for h in (*table.headers, "Why rejected")])
