@@ -129,3 +129,30 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_a_brief_stopped_with_sigterm_removes_its_temporary_folder(demo_folder, tmp_path_factory):
+    import os
+    import signal
+    import time
+
+    scratch = tmp_path_factory.mktemp("scratch")
+    for attempt in range(3):
+        brief = subprocess.Popen(
+            [sys.executable, "-m", "dispstats", "brief", "--week", "2018-W38", "-o", "b.pdf"],
+            cwd=demo_folder,
+            env={**os.environ, "TMPDIR": str(scratch)},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while not list(scratch.glob("dispstats-brief-*")) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert list(scratch.glob("dispstats-brief-*")), f"attempt {attempt}: no folder seen"
+        brief.send_signal(signal.SIGTERM)
+        _, stderr = brief.communicate(timeout=120)
+        assert brief.returncode == 143, stderr
+        assert "Interrupted: nothing of the unfinished command was written." in stderr
+        assert "Traceback" not in stderr
+        assert list(scratch.iterdir()) == [], f"attempt {attempt}: {list(scratch.iterdir())}"
+        assert not (demo_folder / "b.pdf").exists()

@@ -8,7 +8,7 @@ import os
 import stat
 import sys
 
-from dispstats.cli.app import cli
+from dispstats.cli.app import cli, stop_on_sigterm
 from dispstats.output import disk_full, no_space
 
 
@@ -19,6 +19,7 @@ def main() -> None:
     nothing. Under a tracer or profiler (coverage, cProfile), which write their results at
     exit, it ends as usual."""
     _whole_writes_to_a_file()
+    stop_on_sigterm()
     try:
         cli(prog_name="dispstats")
     except SystemExit as done:

@@ -110,10 +110,11 @@ class DispstatsGroup(click.Group):
             return super().invoke(ctx)
         except DispstatsError as exc:
             raise UserError(str(exc)) from None
-        except KeyboardInterrupt:
-            # Every write is one transaction: an interrupted one was rolled back.
+        except (KeyboardInterrupt, Terminated) as exc:
+            # Every write is one transaction: an interrupted one was rolled back; the folders
+            # and files of the unfinished command were removed on the way out.
             click.secho("Interrupted: nothing of the unfinished command was written.", err=True)
-            ctx.exit(130)
+            ctx.exit(143 if isinstance(exc, Terminated) else 130)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:
@@ -132,6 +133,21 @@ class DispstatsGroup(click.Group):
                 "your input; please report it with the command you ran (DISPSTATS_DEBUG=1 "
                 "shows the details)"
             ) from None
+
+
+class Terminated(BaseException):
+    """SIGTERM (a `kill`, a service stopping, a CI timeout) raised where the command is, as
+    Ctrl-C is: temporary folders (a brief's, with its data) are removed on the way out."""
+
+
+def stop_on_sigterm() -> None:
+    """From now on SIGTERM ends the command as Ctrl-C does (see Terminated)."""
+    import signal
+
+    def stop(_signum, _frame):
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 class State:
