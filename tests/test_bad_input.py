@@ -185,3 +185,53 @@ def test_bad_values_at_the_command_line_name_what_was_wrong(run, sqlite_db, args
     assert result.exit_code == 1 and message in result.output, result.output
     assert "Traceback" not in result.output
     assert Store.open(str(sqlite_db)).counts() == before
+
+
+# --- text too long to be what it claims -----------------------------------------------------
+
+
+def test_a_site_name_or_publisher_past_its_length_limit_is_refused_naming_the_limit(run):
+    long_name = "A" * 12_000
+    refused = run("site", "add", long_name, "--kind", "camp")
+    assert refused.exit_code == 1
+    assert "is 12,000 characters long; a site name may have at most 200" in refused.output
+    assert len(refused.output) < 400  # the name's start, not the name
+    title = run("source", "add", "--publisher", "OCHA", "--type", "un",
+                "--title", "T" * 5_000, "--reliability", "B")  # fmt: skip
+    assert title.exit_code == 1 and "a title may have at most 1,000" in title.output
+
+
+def test_an_import_refuses_a_row_whose_site_name_is_too_long(run, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "Site,Date,IDPs\n#loc+name,#date+reported,#affected+idps\n"
+        + "B" * 12_000
+        + ",2018-09-16,100\n"
+    )
+    refused = run("import", str(path), "--source", "un-2018-01", "--create-sites")
+    assert refused.exit_code == 1
+    assert "row 3, #loc+name: 'BBBB" in refused.output
+    assert "is 12,000 characters long; a site name may have at most 200" in refused.output
+    assert len(refused.output) < 1_000
+
+
+def test_a_cell_longer_than_a_spreadsheet_cell_is_refused_before_the_file_is_parsed(run, tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_text(
+        "Site,Date,IDPs\n#loc+name,#date+reported,#affected+idps\nRukban,2018-09-16,"
+        + "9" * 100_000
+        + "\n"
+    )
+    refused = run("import", str(path), "--source", "un-2018-01")
+    assert refused.exit_code == 1
+    assert "line 3 holds a cell of more than 32,767 characters" in refused.output
+    assert len(refused.output) < 400
+
+
+def test_a_value_quoted_in_a_refusal_is_cut_to_its_start(run):
+    refused = run("add", "--site", "Rukban", "--indicator", "population", "--value",
+                  "x" * 5_000, "--date", "2018-09-16", "--source", "un-2018-01",
+                  "--no-interactive")  # fmt: skip
+    assert refused.exit_code == 1
+    assert "…' (5,000 characters) is not a number" in refused.output
+    assert len(refused.output) < 600

@@ -3,6 +3,22 @@
 The CLI turns any `DispstatsError` into one red line and exit code 1; anything else is a bug.
 """
 
+import re
+
+# A value quoted in a message is cut to this many characters: a 50 MB cell of a file is
+# named by its start, not printed whole.
+QUOTE_LIMIT = 80
+# A quote opens after a non-word character and closes before one: the closing quote of one
+# value and the opening quote of the next never pass for a quoted run between them.
+_LONG_QUOTE = re.compile(rf"(?<!\w)'([^'\n]{{{QUOTE_LIMIT + 1},}})'(?!\w)")
+
+
+def clip_quotes(message: str) -> str:
+    """The message with every quoted value longer than QUOTE_LIMIT cut to its start."""
+    return _LONG_QUOTE.sub(
+        lambda m: f"'{m.group(1)[:QUOTE_LIMIT]}…' ({len(m.group(1)):,} characters)", message
+    )
+
 
 class DispstatsError(Exception):
     """Base class: something the user can act on, described in the message."""
@@ -25,6 +41,7 @@ class InputError(DispstatsError):
         self.field = field
         self.value = value
         self.row = row
+        message = clip_quotes(message)
         self.reason = message
         where = []
         if row is not None:

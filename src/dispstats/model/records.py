@@ -40,6 +40,10 @@ class Site:
     def __post_init__(self) -> None:
         _require(self.id, "site id")
         _require(self.name, "name")
+        for value, what in ((self.name, "site name"), *((a, "other name") for a in self.aliases),
+                            (self.admin1_name, "admin 1 name"), (self.admin2_name, "admin 2 name"),
+                            (self.location_type, "type of place")):  # fmt: skip
+            short_enough(value, what, NAME_LIMIT)
         _one_of(self.kind, "kind", vocab.SITE_KINDS)
         _one_of(self.sensitivity, "sensitivity", vocab.SENSITIVITY)
         if (self.latitude is None) != (self.longitude is None):
@@ -88,6 +92,9 @@ class Source:
     def __post_init__(self) -> None:
         _require(self.id, "source id")
         _require(self.publisher, "publisher")
+        short_enough(self.publisher, "publisher", NAME_LIMIT)
+        short_enough(self.title, "title", TITLE_LIMIT)
+        short_enough(self.url, "url", TITLE_LIMIT)
         _one_of(self.publisher_type, "publisher type", vocab.PUBLISHER_TYPES)
         _one_of(self.reliability, "reliability", tuple(vocab.RELIABILITY))
         if self.published and self.accessed and self.accessed < self.published:
@@ -241,6 +248,22 @@ def after_publication_error(ref_start: date, published: date) -> str:
         f"({published.isoformat()}): a source cannot count people on a later day; check the "
         f"date, or give {AFTER_PUBLICATION_OPTION} if it really is (a projection)"
     )
+
+
+# A name is read at a glance, on a map label or a chart axis; a title in a footnote. Longer
+# text is most likely a paste gone wrong (a 12,000-character name took the brief 52 s).
+NAME_LIMIT = 200
+TITLE_LIMIT = 1_000
+
+
+def short_enough(value: str | None, what: str, limit: int) -> None:
+    """Refuse text longer than `limit` characters, quoting only its start."""
+    if value is not None and len(value) > limit:
+        raise InputError(
+            f"'{value[:40]}…' is {len(value):,} characters long; a {what} may have at most "
+            f"{limit:,}",
+            field=what,
+        )
 
 
 def public_only(

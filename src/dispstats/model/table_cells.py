@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from dispstats.errors import InputError
+from dispstats.errors import InputError, clip_quotes
 from dispstats.model.columns import from_spreadsheet_text
 from dispstats.model.fields import clean_text
 from dispstats.model.hxl import ColumnPlan
@@ -30,7 +30,7 @@ class RowError:
 
     def __str__(self) -> str:
         where = f"row {self.row}, {self.column}" if self.column else f"row {self.row}"
-        return f"{where}: {self.reason}"
+        return f"{where}: {clip_quotes(self.reason)}"
 
 
 @dataclass

@@ -39,6 +39,8 @@ class Limits:
     # `max_ratio` times (a zip bomb shrinks a thousandfold).
     max_unpacked_bytes: int = 2 * 1024**3
     max_ratio: int = 200
+    # Characters in one cell (a spreadsheet cell holds at most 32,767).
+    max_cell: int = 32_767
 
 
 @dataclass
@@ -163,6 +165,7 @@ def _read_csv(path: Path, mapping: Mapping[str, str] | None, limits: Limits) -> 
             "save it as CSV UTF-8"
         )
     delimiter = _delimiter(text)
+    _refuse_long_cells(path, data, delimiter, limits.max_cell)
     if delimiter != ",":
         warnings.append(f"{path.name}: cells separated by {_DELIMITER_NAMES[delimiter]}")
     handle = io.StringIO(text)
@@ -224,6 +227,19 @@ def _read_csv(path: Path, mapping: Mapping[str, str] | None, limits: Limits) -> 
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame({i: pd.Series([], dtype=object) for i in range(width)})
     return _finish(path, hashtags, headers, frame, first_data_row, limits, warnings)
+
+
+def _refuse_long_cells(path: Path, data: bytes, delimiter: str, limit: int) -> None:
+    """A cell longer than a spreadsheet cell can be (a file that is not a table, or a paste
+    gone wrong) is refused before the file is parsed: found by its bytes, row named."""
+    run = re.compile(rb"[^%s\r\n]{%d}" % (re.escape(delimiter.encode()), limit + 1))
+    found = run.search(data)
+    if found:
+        row = data.count(b"\n", 0, found.start()) + 1
+        raise InputError(
+            f"{path}: line {row} holds a cell of more than {limit:,} characters, the most a "
+            "spreadsheet cell holds: is it the right file? Nothing was read."
+        )
 
 
 def _byte_offset(data: bytes, text: str, position: int, codec: str) -> int:
