@@ -343,3 +343,42 @@ def test_a_week_still_under_way_is_counted_to_today_not_to_its_sunday(demo_store
     last = frame.iloc[-1]
     assert (last["week"], last["week_end"]) == ("2018-W38", saturday)
     assert last["age_days"] == 1  # the demo's figure of the 21st, one day before today
+
+
+def test_severity_grows_with_the_gap_on_one_scale_for_every_kind(camps):
+    from dispstats.series.checks import gap, severity
+
+    pairs = ((100, 110), (100, 130), (100, 199), (100, 200), (300, 960))
+    assert [severity(gap(a, b)) for a, b in pairs] == [
+        "info", "warning", "warning", "serious", "serious"
+    ]  # fmt: skip
+    camps.add_site(Site("camp-c", "Camp C", parent_id="zone"))
+    add(camps, "camp-a", "1,000", "2018-09-10", source="ocha")
+    add(camps, "camp-a", "1,100", "2018-09-12", source="press")  # 10 % apart: not a finding
+    add(camps, "camp-b", "300", "2018-09-10", source="ocha")
+    add(camps, "camp-b", "960", "2018-09-12", source="press")  # 3.2 times
+    add(camps, "camp-c", "1,000", "2018-09-10", source="ocha")
+    add(camps, "camp-c", "1,400", "2018-09-12", source="press")  # 40 % apart
+    add(camps, "town", "1,000", "2018-01-10", source="ocha")  # 35 weeks: past twice 8
+    report = check(camps, date(2018, 9, 17))
+    by_site = {f.site_id: f.severity for f in report.disagreement_findings}
+    assert by_site == {"camp-b": "serious", "camp-c": "warning"}
+    assert {f.site_id: f.severity for f in report.stale}["town"] == "serious"
+
+
+def test_check_prints_the_most_serious_first_and_says_the_scale_in_its_help(camps, tmp_path):
+    from click.testing import CliRunner
+
+    from dispstats.cli import cli
+
+    add(camps, "camp-a", "1,000", "2018-09-10", source="ocha")
+    add(camps, "camp-a", "1,400", "2018-09-12", source="press")
+    add(camps, "camp-b", "300", "2018-09-10", source="ocha")
+    add(camps, "camp-b", "960", "2018-09-12", source="press")
+    url = camps.engine.url.render_as_string(hide_password=False)
+    shown = CliRunner().invoke(cli, ["--db", url, "check", "--as-of", "2018-09-17"])
+    assert shown.exit_code == 0, shown.output
+    lines = [line for line in shown.output.splitlines() if line.startswith("  [")]
+    assert lines[0].startswith("  [serious]") and lines[1].startswith("  [warning]")
+    helped = CliRunner().invoke(cli, ["check", "--help"]).output
+    assert "double the other or more" in " ".join(helped.split())

@@ -33,7 +33,7 @@ from dispstats.reports.i18n import N_, Lang, get_lang
 from dispstats.series import Estimate
 
 terminal_lang_option = lang_option("Language of the output.", from_env=True)
-SEVERITIES = {"warning": N_("warning"), "info": N_("info")}
+SEVERITIES = {"serious": N_("serious"), "warning": N_("warning"), "info": N_("info")}
 SERIES_HEADERS = (
     N_("Site"), N_("Week"), N_("Value"), N_("Source"), N_("Reference"), N_("Age"), N_("Stale")
 )  # fmt: skip
@@ -545,8 +545,14 @@ def _series_value(row, t: Lang) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def check_command(ctx, as_of, stale_weeks, window_weeks, tolerance, public, lang, digits, as_json):
-    """Findings to look at: stale estimates, sources that disagree, and movements that do not
-    square with the population figures (planned ones, to follow up).
+    """Findings to look at: stale estimates, sources that disagree, movements that do not
+    square with the population figures (planned ones, to follow up), parents against their
+    sites' total, parts that do not add up, and population figures dated after their source.
+
+    Severity grows with the gap, on one scale for every kind: info when the two numbers that
+    should agree are within a quarter of each other, warning up to double, serious when one is
+    double the other or more (a stale estimate: twice the staleness limit). Within each kind,
+    the most serious come first.
 
     \b
     Example:
@@ -589,7 +595,7 @@ def check_command(ctx, as_of, stale_weeks, window_weeks, tolerance, public, lang
         click.echo(f"\n{title}:")
         if not found:
             click.echo("  " + t.gettext("none"))
-        for f in found:
+        for f in sorted(found, key=lambda f: list(SEVERITIES).index(f.severity)):
             refs = ", ".join(f"#{i}" for i in f.figure_ids)
             severity = t.gettext(SEVERITIES[f.severity])
             click.echo(f"  [{severity}] {words(f)} ({refs})")

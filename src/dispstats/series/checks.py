@@ -18,6 +18,26 @@ from dispstats.series.estimate import Estimate, SeriesKey, choose_best, estimate
 # Relative change that counts as a real rise or drop (10 %), for stock-flow checks.
 DEFAULT_TOLERANCE = 0.10
 
+# One severity scale for every finding, by the size of its gap: how far apart the two numbers
+# that should agree are, as a share of the smaller (sources' figures, a parent's own figure and
+# its sites' total, a population before and after a movement, a figure and its parts), or how
+# far past the staleness limit an estimate is. Under a quarter: info; up to double: warning;
+# one number double the other or more (or twice the staleness limit): serious. A planned
+# movement is info (nothing disagrees); a stock dated after its source was published is a
+# warning (a date to check, whatever the numbers).
+SEVERITY_STEPS = ((1.0, "serious"), (0.25, "warning"))
+SEVERITIES = ("info", "warning", "serious")
+
+
+def severity(gap: float) -> str:
+    """The severity of a gap (see SEVERITY_STEPS)."""
+    return next((name for least, name in SEVERITY_STEPS if gap >= least), "info")
+
+
+def gap(a: float, b: float) -> float:
+    """How far apart two counts are, as a share of the smaller (of at least one person)."""
+    return max(a, b) / max(min(a, b), 1) - 1
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -53,6 +73,7 @@ def after_publication_findings(
             "after_publication",
             f.site_id,
             (f.id,),
+            "warning",  # a date to check, whatever the numbers
             facts={
                 "figure": f,
                 "publisher": sources[f.source_id].publisher,
@@ -71,6 +92,7 @@ def stale_findings(estimates: Sequence[Estimate]) -> list[Finding]:
             "stale",
             e.site_id,
             (e.figure.id,),
+            severity(e.age_days / max(e.stale_weeks * 7, 1) - 1),
             facts={
                 "indicator": e.indicator,
                 "group": e.population_group,
@@ -151,7 +173,7 @@ def disagreement_findings(found: Sequence[Disagreement]) -> list[Finding]:
             "disagreement",
             d.site_id,
             tuple(f.id for f in d.figures),
-            "info",
+            severity(gap(d.low, d.high)),
             facts={
                 "indicator": d.indicator,
                 "group": d.group,
@@ -199,6 +221,7 @@ def stock_flow_findings(
                     "movement_exceeds_origin",
                     origin,
                     (m.id, origin_before.figure.id),
+                    severity(gap(m.quantity.low, origin_before.figure.quantity.high)),
                     facts=facts | {"before": origin_before.figure},
                 )
             )
@@ -215,6 +238,7 @@ def stock_flow_findings(
                         "no_drop_at_origin",
                         origin,
                         (m.id, origin_before.figure.id, origin_after.figure.id),
+                        severity(gap(max(before_q.high - m.quantity.low, 0), after_q.low)),
                         facts=facts
                         | {"before": origin_before.figure, "after": origin_after.figure},
                     )
@@ -224,12 +248,14 @@ def stock_flow_findings(
         if dest_before and dest_after and dest_after.figure.id != dest_before.figure.id:
             # The largest rise the figures allow.
             rise = dest_after.figure.quantity.high - dest_before.figure.quantity.low
+            expected_after = dest_before.figure.quantity.low + m.quantity.low
             if rise < expected:
                 out.append(
                     Finding(
                         "no_rise_at_destination",
                         destination,
                         (m.id, dest_before.figure.id, dest_after.figure.id),
+                        severity(gap(expected_after, dest_after.figure.quantity.high)),
                         facts=facts | {"before": dest_before.figure, "after": dest_after.figure},
                     )
                 )
@@ -297,6 +323,7 @@ def _rises_without_arrivals(live, population: dict[tuple, list[Figure]], sources
                         "rise_without_arrivals",
                         site_id,
                         (before.id, after.id),
+                        severity(gap(old, new)),
                         facts={"before": before, "after": after},
                     )
                 )

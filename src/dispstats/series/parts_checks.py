@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from dispstats.model.breakdown import part_problems
 from dispstats.model.records import Figure
-from dispstats.series.checks import Finding
+from dispstats.series.checks import Finding, gap, severity
 
 
 def part_findings(figures: Iterable[Figure]) -> list[Finding]:
@@ -24,6 +24,7 @@ def part_findings(figures: Iterable[Figure]) -> list[Finding]:
                     "parts",
                     f.site_id,
                     (f.id,),
+                    severity(gap(problem.total, q.low)),
                     facts={
                         "figure": f,
                         "problem": problem.kind,

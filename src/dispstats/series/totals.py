@@ -19,7 +19,7 @@ from datetime import date
 
 from dispstats.model.parse import sum_quantifier
 from dispstats.model.records import Figure, Site, Source
-from dispstats.series.checks import Finding
+from dispstats.series.checks import Finding, gap, severity
 from dispstats.series.estimate import (
     DEFAULT_STALE_WEEKS,
     DEFAULT_WINDOW_WEEKS,
@@ -296,6 +296,7 @@ def total_findings(estimates: Estimates, tolerance: float) -> list[Finding]:
                 "total_disagrees",
                 parent,
                 (own.id, *(f.id for f in total.figures)),
+                _own_gap(own, total),
                 facts={
                     "indicator": total.indicator,
                     "group": total.group,
@@ -310,6 +311,14 @@ def total_findings(estimates: Estimates, tolerance: float) -> list[Finding]:
             )
         )
     return found
+
+
+def _own_gap(own: Figure, total: Total) -> str:
+    """The severity of a parent's own figure against its sites' total: their nearest ends."""
+    q = own.quantity
+    if q.high < total.low:
+        return severity(gap(q.high, total.low))
+    return severity(gap(q.low, total.high))
 
 
 def disagrees(total: Total, tolerance: float) -> bool:
