@@ -238,7 +238,10 @@ def test_in_a_terminal_add_asks_for_missing_fields_and_suggests_names(run, sqlit
 
 
 def test_in_a_terminal_an_unknown_source_is_described_as_a_new_one(run, sqlite_db):
-    answers = "\n".join(["", "Badia 24 updates", "local network", "Update", "", "2018-09-18", "C"])
+    # An unknown publisher becomes a new source once the analyst says so ("y").
+    answers = "\n".join(
+        ["", "Badia 24 updates", "y", "local network", "Update", "", "2018-09-18", "C"]
+    )
     result = run(
         "add",
         "--interactive",

@@ -283,3 +283,48 @@ def test_an_import_refuses_late_dated_population_rows_unless_allowed(run, tmp_pa
     allowed = run("import", str(path), "--source", "ocha-2018-09", "--allow-after-publication")
     assert allowed.exit_code == 0, allowed.output
     assert "Added 2 figures" in allowed.output
+
+
+PROMPTED = ("add", "--interactive", "--site", "Rukban", "--indicator", "population", "--group",
+            "idps", "--value", "44,000", "--date", "2018-09-16", "--excerpt", "44,000")  # fmt: skip
+
+
+def _with_north_press(run) -> None:
+    added = run("source", "add", "--publisher", "North Press", "--type", "media",
+                "--id", "north-press-2018-09", "--reliability", "C")  # fmt: skip
+    assert added.exit_code == 0, added.output
+
+
+def test_a_mistyped_source_at_the_prompt_is_offered_its_close_match(run):
+    _with_north_press(run)
+    done = run(*PROMPTED, input="North Pres\n\n")  # Enter takes the suggestion
+    assert done.exit_code == 0, done.output
+    assert "no source 'North Pres' (did you mean 'north-press-2018-09'?)" in done.output
+    (figure,) = [f for f in json.loads(run("list", "--json").output) if f["id"] == 8]
+    assert figure["source_id"] == "north-press-2018-09"
+    assert len(json.loads(run("source", "list", "--json").output)) == 9  # none created
+
+
+def test_a_new_source_at_the_prompt_is_created_only_when_the_analyst_says_so(run):
+    _with_north_press(run)
+    before = run("list", "--json").output
+    declined = run(*PROMPTED, input="North Pres\nNorth Pres\nn\n")
+    assert declined.exit_code != 0
+    assert "Describe a new source published by 'North Pres'?" in declined.output
+    assert run("list", "--json").output == before
+    agreed = run(*PROMPTED, input="North Pres\nNorth Pres\ny\nmedia\n\n\n\nC\n")
+    assert agreed.exit_code == 0, agreed.output
+    assert "spelled like 'North Press'" in agreed.output
+
+
+def test_publisher_on_the_command_line_warns_when_a_close_one_is_on_record(run):
+    _with_north_press(run)
+    added = run("add", "--site", "Rukban", "--indicator", "population", "--value", "44,000",
+                "--date", "2018-09-16", "--publisher", "North Pres", "--excerpt", "44,000",
+                "--no-interactive")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert (
+        "note: the publisher 'North Pres' is spelled like 'North Press' (sources: "
+        "north-press-2018-09); if it is the same, give --source north-press-2018-09 instead"
+        in added.output
+    )

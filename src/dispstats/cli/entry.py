@@ -9,8 +9,14 @@ import click
 
 from dispstats.cli.app import UserError, cli, state_of
 from dispstats.cli.options import if_version_option, new_source_options
-from dispstats.cli.render import figure_json, figure_line, print_json, site_labels
-from dispstats.errors import DispstatsError, DuplicateFigure, InputError, NotFound
+from dispstats.cli.render import (
+    figure_json,
+    figure_line,
+    print_json,
+    similar_publisher_lines,
+    site_labels,
+)
+from dispstats.errors import Conflict, DispstatsError, DuplicateFigure, InputError, NotFound
 from dispstats.model import vocab
 from dispstats.model.fields import parse_group
 from dispstats.model.parse import parse_dateref, parse_quantity
@@ -115,27 +121,50 @@ def _prompt_missing(store: Store, fields: dict) -> None:
     if not fields["date"]:
         fields["date"] = _ask("Reference date (2018-09-16, 2018-09, 2018-W38)", parse_dateref)
     if not fields["source"] and not fields["publisher"]:
+        _prompt_source(store, fields)
+
+
+def _prompt_source(store: Store, fields: dict) -> None:
+    """The figure's source: an existing one by id or publisher, a close match offered for a
+    typo ("North Pres"), and a new one only once the analyst says so."""
+    default, refused = None, None
+    while True:
         answer = click.prompt(
-            "Source id or publisher (Enter for a new source)", default="", show_default=False
-        )
-        if answer:
-            fields["source"] = answer
-            try:
-                store.find_source(answer)
-            except NotFound as exc:
-                click.secho(f"{exc}; describing a new source", fg="yellow", err=True)
-                fields["source"], fields["publisher"] = None, answer
-        if not fields["source"]:
-            fields["publisher"] = fields["publisher"] or click.prompt("Publisher")
-            fields["publisher_type"] = click.prompt(
-                f"Publisher type ({', '.join(vocab.PUBLISHER_TYPES)})", default="media"
-            )
-            fields["title"] = click.prompt("Title", default="", show_default=False) or None
-            fields["url"] = click.prompt("URL", default="", show_default=False) or None
-            fields["published"] = (
-                click.prompt("Published (date)", default="", show_default=False) or None
-            )
-            fields["reliability"] = click.prompt("Reliability A-F", default="F")
+            "Source id or publisher (Enter for a new source)",
+            default=default or "",
+            show_default=bool(default),
+        ).strip()
+        if not answer:
+            break
+        try:
+            fields["source"] = store.find_source(answer).id
+            return
+        except NotFound as exc:
+            click.secho(str(exc).split("; ")[0], fg="yellow", err=True)
+            if exc.suggestions and answer != refused:
+                default, refused = exc.suggestions[0], answer  # Enter takes the suggestion
+                continue
+        except Conflict as exc:
+            click.secho(str(exc), fg="yellow", err=True)
+            continue
+        if click.confirm(f"Describe a new source published by '{answer}'?", default=False):
+            fields["publisher"] = answer
+            break
+        default = None
+    _describe_new_source(store, fields)
+
+
+def _describe_new_source(store: Store, fields: dict) -> None:
+    fields["publisher"] = fields["publisher"] or click.prompt("Publisher")
+    for line in similar_publisher_lines(store.sources(), fields["publisher"]):
+        click.secho(line, fg="yellow", err=True)
+    fields["publisher_type"] = click.prompt(
+        f"Publisher type ({', '.join(vocab.PUBLISHER_TYPES)})", default="media"
+    )
+    fields["title"] = click.prompt("Title", default="", show_default=False) or None
+    fields["url"] = click.prompt("URL", default="", show_default=False) or None
+    fields["published"] = click.prompt("Published (date)", default="", show_default=False) or None
+    fields["reliability"] = click.prompt("Reliability A-F", default="F")
 
 
 FIGURE_OPTIONS = [
@@ -251,6 +280,8 @@ def add(
           --publisher-type "party to conflict" --published 2018-09-17 --reliability D
     """
     store = state_of(ctx).entry_store()
+    for line in similar_publisher_lines(store.sources(), fields.get("publisher")):
+        click.secho(line, fg="yellow", err=True)
     asking = _interactive(interactive)
     if asking:
         _prompt_missing(store, fields)

@@ -9,7 +9,7 @@ import click
 
 from dispstats.cli.app import UserError, cli, state_of
 from dispstats.cli.options import NEW_SOURCE_KEYS, new_source_options
-from dispstats.cli.render import count_words, print_json
+from dispstats.cli.render import count_words, print_json, similar_publisher_lines
 
 SHOWN_ERRORS = 20
 
@@ -152,6 +152,8 @@ def import_command(ctx, file, *, max_rows, max_mb, as_json, reference, **given):
             "--title, --url, --published ... describe a new source: give --publisher too"
         )
     store = state_of(ctx).store()
+    for line in similar_publisher_lines(store.sources(), new_source["publisher"]):
+        click.secho(line, fg="yellow", err=True)
     with _phases(not as_json) as progress:
         report = import_file(store, file, options, progress)
     if as_json:

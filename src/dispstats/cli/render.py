@@ -175,3 +175,18 @@ def site_json(site: Site) -> dict:
 
 def source_json(source: Source) -> dict:
     return source_row(source)
+
+
+def similar_publisher_lines(sources, publisher: str | None) -> list[str]:
+    """A warning when a new source's publisher is spelled like one on record: its figures
+    would count as another publisher's (two publishers in the brief for one)."""
+    from dispstats.store.lookup import close_publishers
+
+    close = close_publishers(sources, publisher) if publisher else []
+    if not close:
+        return []
+    ids = ", ".join(s.id for s in close[:3])
+    return [
+        f"note: the publisher '{publisher}' is spelled like '{close[0].publisher}' "
+        f"(sources: {ids}); if it is the same, give --source {close[0].id} instead"
+    ]

@@ -26,6 +26,15 @@ def normalise_name(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", plain).split())
 
 
+def close_publishers(all_sources: Sequence[Source], name: str) -> list[Source]:
+    """Sources whose publisher is spelled like `name` but not the same ("North Pres" for
+    North Press), newest publication first: the source an analyst most likely meant."""
+    wanted = normalise_name(name or "")
+    publishers = {normalise_name(s.publisher) for s in all_sources} - {wanted}
+    close = set(difflib.get_close_matches(wanted, sorted(publishers), n=3, cutoff=0.8))
+    return [s for s in all_sources if normalise_name(s.publisher) in close]
+
+
 def find_site(all_sites: Sequence[Site], ref: str) -> Site:
     """The site whose id, p-code, name or alias matches `ref`.
 
@@ -74,6 +83,7 @@ def find_source(all_sources: Sequence[Source], ref: str) -> Source:
         ids = ", ".join(s.id for s in by_publisher[:6])
         raise Conflict(f"{ref} has {len(by_publisher)} sources ({ids}); give the source id")
     suggestions = difflib.get_close_matches(ref, [s.id for s in all_sources], n=3, cutoff=0.7)
+    suggestions += [s.id for s in close_publishers(all_sources, ref) if s.id not in suggestions]
     raise NotFound(
         f"no source '{ref}'",
         suggestions,
