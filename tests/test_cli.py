@@ -214,9 +214,11 @@ def test_in_a_terminal_add_asks_for_missing_fields_and_suggests_names(run, sqlit
             "population",
             "Qaryatayn tribe",
             "IDPs",
+            "Qaryatayn tribe",  # who they are
             "hundreds",
             "about 44,500",
             "17 Sep 2018",
+            "",  # no excerpt
             "OCHA",
             "",
         ]
@@ -227,8 +229,10 @@ def test_in_a_terminal_add_asks_for_missing_fields_and_suggests_names(run, sqlit
     assert "did you mean 'population'?" in result.output
     assert "not a number" in result.output
     assert "'Qaryatayn tribe' is not a population group" in result.output
+    assert "--" not in result.output  # advice speaks of answers, not of flags
     with Store.open(str(sqlite_db)) as store:
         stored = store.figure(8)
+    assert stored.description == "Qaryatayn tribe"
     assert (stored.site_id, stored.quantity.low, stored.source_id, stored.population_group) == (
         "rukban",
         44500,
@@ -238,9 +242,10 @@ def test_in_a_terminal_add_asks_for_missing_fields_and_suggests_names(run, sqlit
 
 
 def test_in_a_terminal_an_unknown_source_is_described_as_a_new_one(run, sqlite_db):
-    # An unknown publisher becomes a new source once the analyst says so ("y").
+    # No group, no description, no excerpt; an unknown publisher becomes a new source once
+    # the analyst says so ("y").
     answers = "\n".join(
-        ["", "Badia 24 updates", "y", "local network", "Update", "", "2018-09-18", "C"]
+        ["", "", "", "Badia 24 updates", "y", "local network", "Update", "", "2018-09-18", "C"]
     )
     result = run(
         "add",
@@ -543,3 +548,58 @@ main()
         assert done.returncode == 0, done.stderr
         assert "Figure        4 (version 1, original)" in done.stdout
         assert ("exit handlers ran" in done.stdout) is handlers_run, mode
+
+
+def test_in_a_terminal_a_movement_is_asked_its_destination_and_status(run, sqlite_db):
+    answers = "\n".join(
+        [
+            "idps",
+            "",
+            "2,500",
+            "2018-09-17",
+            "northern Aleppo",
+            "planned",
+            "",
+            "hammurabi-2018-09-17",
+        ]
+    )
+    result = run("add", "--interactive", "--site", "55-km zone", "--indicator", "departures",
+                 input=answers + "\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Destination (site name; Enter if the source does not say)" in result.output
+    assert "Status (planned, under way, completed" in result.output
+    with Store.open(str(sqlite_db)) as store:
+        stored = store.figure(8)
+    assert (stored.destination_site_id, stored.movement_status, stored.quantity.low) == (
+        "syr-euphrates-shield", "planned", 2500
+    )  # fmt: skip
+
+
+def test_in_a_terminal_an_unquantified_report_is_asked_for_the_sources_words(run, sqlite_db):
+    answers = "\n".join(["", "", "hundreds", "unquantified", "2018-09-16", "",
+                         "hundreds of families arrived", "badia24-2018-09-16"])  # fmt: skip
+    result = run("add", "--interactive", "--site", "Rukban", "--indicator", "arrivals",
+                 "--origin", "northern Aleppo", "--status", "completed",
+                 input=answers + "\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "an unquantified report is kept as the source's words: give them" in result.output
+    assert "--value" not in result.output and "--unquantified" not in result.output
+    with Store.open(str(sqlite_db)) as store:
+        stored = store.figure(8)
+    assert (stored.quantity.quantifier, stored.excerpt) == (
+        "unquantified", "hundreds of families arrived"
+    )  # fmt: skip
+
+
+def test_in_a_terminal_a_refusal_at_the_end_asks_that_field_again_keeping_the_rest(run, sqlite_db):
+    # OCHA's source was published on 17 September: a figure of 4 December is refused, and only
+    # the date is asked again.
+    answers = "\n".join(["idps", "", "44,000", "2018-12-04", "", "ocha-2018-09", "2018-09-15"])
+    result = run("add", "--interactive", "--site", "Rukban", "--indicator", "population",
+                 input=answers + "\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "after its source was published (2018-09-17)" in result.output
+    assert result.output.count("Reference date") == 2 and result.output.count("Value as") == 1
+    with Store.open(str(sqlite_db)) as store:
+        stored = store.figure(8)
+    assert (stored.ref.start.isoformat(), stored.quantity.low) == ("2018-09-15", 44000)

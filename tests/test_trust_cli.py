@@ -68,10 +68,11 @@ def test_adding_a_figure_already_on_record_is_refused_unless_allowed(on_both):
 
 
 def test_in_a_terminal_adding_a_duplicate_asks_first(run):
-    declined = run(*ADD_AGAIN, "--interactive", input="\nn\n")
+    declined = run(*ADD_AGAIN, "--interactive", input="\n\n\nn\n")
     assert declined.exit_code == 1
     assert "Already on record: #4" in declined.output and "nothing was added" in declined.output
-    accepted = run(*ADD_AGAIN, "--interactive", input="\ny\n")  # no group, then yes
+    # No group, description or excerpt, then yes.
+    accepted = run(*ADD_AGAIN, "--interactive", input="\n\n\ny\n")
     assert accepted.exit_code == 0 and "Added #8" in accepted.output
 
 
@@ -286,7 +287,8 @@ def test_an_import_refuses_late_dated_population_rows_unless_allowed(run, tmp_pa
 
 
 PROMPTED = ("add", "--interactive", "--site", "Rukban", "--indicator", "population", "--group",
-            "idps", "--value", "44,000", "--date", "2018-09-16", "--excerpt", "44,000")  # fmt: skip
+            "idps", "--value", "44,000", "--date", "2018-09-16", "--excerpt", "44,000",
+            "--description", "camp residents")  # fmt: skip
 
 
 def _with_north_press(run) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from dispstats.cli import prompts
 from dispstats.cli.app import UserError, cli, state_of
 from dispstats.cli.options import if_version_option, new_source_options
 from dispstats.cli.render import (
@@ -16,10 +17,8 @@ from dispstats.cli.render import (
     similar_publisher_lines,
     site_labels,
 )
-from dispstats.errors import Conflict, DispstatsError, DuplicateFigure, InputError, NotFound
+from dispstats.errors import DuplicateFigure, InputError
 from dispstats.model import vocab
-from dispstats.model.fields import parse_group
-from dispstats.model.parse import parse_dateref, parse_quantity
 from dispstats.store import entry
 
 if TYPE_CHECKING:
@@ -82,89 +81,6 @@ def init(ctx: click.Context, demo: bool, roles: bool) -> None:
 
 def _interactive(flag: bool | None) -> bool:
     return sys.stdin.isatty() if flag is None else flag
-
-
-def _ask(question: str, parse, default: str | None = None) -> str:
-    """Prompt until `parse` accepts the answer; shows the library's message on refusal."""
-    while True:
-        answer = click.prompt(question, default=default, show_default=bool(default))
-        try:
-            parse(answer)
-            return answer
-        except NotFound as exc:
-            click.secho(str(exc), fg="yellow", err=True)
-            default = exc.suggestions[0] if exc.suggestions else None
-        except DispstatsError as exc:
-            click.secho(str(exc), fg="yellow", err=True)
-
-
-def _prompt_missing(store: Store, fields: dict) -> None:
-    """Ask for what a figure needs and the flags did not give (only in a terminal)."""
-    if not fields["site"]:
-        fields["site"] = _ask("Site (name, alias or id)", store.find_site)
-    if not fields["indicator"]:
-        fields["indicator"] = _ask(
-            f"Indicator ({', '.join(vocab.INDICATORS)})",
-            lambda text: entry.figure_changes(store, {"indicator": text}),
-        )
-    if not fields["group"]:
-        fields["group"] = (
-            _ask(
-                "Population group (idps, refugees, returnees ...; Enter if not said)",
-                lambda text: text and parse_group(text),
-                default="",
-            )
-            or None
-        )
-    if not fields["value"] and not fields["unquantified"]:
-        fields["value"] = _ask("Value as the source words it (e.g. 'about 45,000')", parse_quantity)
-    if not fields["date"]:
-        fields["date"] = _ask("Reference date (2018-09-16, 2018-09, 2018-W38)", parse_dateref)
-    if not fields["source"] and not fields["publisher"]:
-        _prompt_source(store, fields)
-
-
-def _prompt_source(store: Store, fields: dict) -> None:
-    """The figure's source: an existing one by id or publisher, a close match offered for a
-    typo ("North Pres"), and a new one only once the analyst says so."""
-    default, refused = None, None
-    while True:
-        answer = click.prompt(
-            "Source id or publisher (Enter for a new source)",
-            default=default or "",
-            show_default=bool(default),
-        ).strip()
-        if not answer:
-            break
-        try:
-            fields["source"] = store.find_source(answer).id
-            return
-        except NotFound as exc:
-            click.secho(str(exc).split("; ")[0], fg="yellow", err=True)
-            if exc.suggestions and answer != refused:
-                default, refused = exc.suggestions[0], answer  # Enter takes the suggestion
-                continue
-        except Conflict as exc:
-            click.secho(str(exc), fg="yellow", err=True)
-            continue
-        if click.confirm(f"Describe a new source published by '{answer}'?", default=False):
-            fields["publisher"] = answer
-            break
-        default = None
-    _describe_new_source(store, fields)
-
-
-def _describe_new_source(store: Store, fields: dict) -> None:
-    fields["publisher"] = fields["publisher"] or click.prompt("Publisher")
-    for line in similar_publisher_lines(store.sources(), fields["publisher"]):
-        click.secho(line, fg="yellow", err=True)
-    fields["publisher_type"] = click.prompt(
-        f"Publisher type ({', '.join(vocab.PUBLISHER_TYPES)})", default="media"
-    )
-    fields["title"] = click.prompt("Title", default="", show_default=False) or None
-    fields["url"] = click.prompt("URL", default="", show_default=False) or None
-    fields["published"] = click.prompt("Published (date)", default="", show_default=False) or None
-    fields["reliability"] = click.prompt("Reliability A-F", default="F")
 
 
 FIGURE_OPTIONS = [
@@ -284,18 +200,23 @@ def add(
         click.secho(line, fg="yellow", err=True)
     asking = _interactive(interactive)
     if asking:
-        _prompt_missing(store, fields)
-    try:
-        figure = entry.add_figure(store, fields, allow_duplicate=allow_duplicate,
-                                  allow_after_publication=allow_after_publication)  # fmt: skip
-    except DuplicateFigure as exc:
-        if not asking:
-            raise
-        click.echo(f"Already on record: {figure_line(exc.existing, names=_names(store))}")
-        if not click.confirm("Store this figure again anyway?", default=False):
-            raise UserError("nothing was added: the figure is already on record") from None
-        figure = entry.add_figure(store, fields, allow_duplicate=True,
-                                  allow_after_publication=allow_after_publication)  # fmt: skip
+        prompts.prompt_missing(store, fields)
+    leave = {"allow_duplicate": allow_duplicate, "allow_after_publication": allow_after_publication}
+    while True:
+        try:
+            figure = entry.add_figure(store, fields, **leave)
+            break
+        except DuplicateFigure as exc:
+            if not asking:
+                raise
+            click.echo(f"Already on record: {figure_line(exc.existing, names=_names(store))}")
+            if not click.confirm("Store this figure again anyway?", default=False):
+                raise UserError("nothing was added: the figure is already on record") from None
+            leave["allow_duplicate"] = True
+        except InputError as exc:
+            # In a terminal a refusal asks again for the field it names: nothing typed is lost.
+            if not (asking and prompts.ask_again(store, fields, exc)):
+                raise
     if as_json:
         print_json(figure_json(figure))
     else:
