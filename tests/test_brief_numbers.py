@@ -142,7 +142,7 @@ def test_counts_in_the_brief_are_in_the_right_number(demo_sqlite, tmp_path, monk
 def test_the_previous_estimate_in_the_brief_is_the_one_the_change_is_from(demo_sqlite, public):
     data = gather(demo_sqlite, W38, public=public)
     text = next(t for t, _ in data.highlights if "Rukban" in t)
-    assert "about 45,000 IDPs at Rukban" in text
+    assert "about 45,000 IDPs (as reported: “approximately 45,000”) at Rukban" in text
     assert "previous estimate was about 50,000 (United Nations" in text
 
 

@@ -128,3 +128,11 @@ def test_a_range_is_labelled_range_in_tables_and_reads_back_as_the_same_range(
     assert sorted((r["Value (low)"], r["Value (high)"], r["Quantifier"]) for r in back) == sorted(
         (r["Value (low)"], r["Value (high)"], r["Quantifier"]) for r in rows
     )
+
+
+def test_the_weeks_news_quotes_the_value_as_the_source_worded_it(demo_sqlite):
+    data = gather(demo_sqlite, W38_END)
+    (news,) = [text for text, _ in data.highlights if text.startswith("OCHA reports")]
+    assert news.startswith(
+        "OCHA reports about 45,000 IDPs (as reported: “approximately 45,000”) at Rukban"
+    )

@@ -512,9 +512,12 @@ def _highlights(data, all_figures, sources, previous, cite, use, period):
 def _population_news(lang: Lang, c: Cited, place: str, previous, cite, use):
     """ "OCHA reports about 45,000 people at Rukban (16 Sep 2018); the previous estimate was
     ..." with its footnotes (one source cited once)."""
+    value = wording.who_words(lang, c.figure)
+    if c.reported:  # the source's own words where the brief says what it reports
+        value += " " + lang.gettext("(as reported: “%(words)s”)") % {"words": c.reported}
     text = lang.gettext("%(publisher)s reports %(value)s at %(site)s (%(date)s)") % {
         "publisher": c.publisher,
-        "value": wording.who_words(lang, c.figure),
+        "value": value,
         "site": place,
         "date": c.when,
     }
