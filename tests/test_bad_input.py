@@ -235,3 +235,13 @@ def test_a_value_quoted_in_a_refusal_is_cut_to_its_start(run):
     assert refused.exit_code == 1
     assert "…' (5,000 characters) is not a number" in refused.output
     assert len(refused.output) < 600
+
+
+def test_a_cell_is_measured_in_characters_not_in_bytes(tmp_path):
+    from dispstats.errors import InputError
+    from dispstats.model.tables import _refuse_long_cells
+
+    arabic = "م" * 20_000  # 40,000 bytes in UTF-8, 20,000 characters: a cell may hold it
+    _refuse_long_cells(tmp_path / "a.csv", f"a,b\n1,{arabic}\n".encode(), ",", 32_767)
+    with pytest.raises(InputError, match="line 2 holds a cell of more than 32,767"):
+        _refuse_long_cells(tmp_path / "a.csv", f"a,b\n1,{arabic * 2}\n".encode(), ",", 32_767)

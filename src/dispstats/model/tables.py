@@ -231,15 +231,27 @@ def _read_csv(path: Path, mapping: Mapping[str, str] | None, limits: Limits) -> 
 
 def _refuse_long_cells(path: Path, data: bytes, delimiter: str, limit: int) -> None:
     """A cell longer than a spreadsheet cell can be (a file that is not a table, or a paste
-    gone wrong) is refused before the file is parsed: found by its bytes, row named."""
-    run = re.compile(rb"[^%s\r\n]{%d}" % (re.escape(delimiter.encode()), limit + 1))
-    found = run.search(data)
-    if found:
-        row = data.count(b"\n", 0, found.start()) + 1
-        raise InputError(
-            f"{path}: line {row} holds a cell of more than {limit:,} characters, the most a "
-            "spreadsheet cell holds: is it the right file? Nothing was read."
-        )
+    gone wrong) is refused before the file is parsed, its line named. Only lines longer than
+    the limit can hold one: they are found from the positions of the line breaks (numpy, in
+    chunks, ~30 ms for 20 MB), and only their cells are measured."""
+    import numpy as np
+
+    view = np.frombuffer(data, dtype=np.uint8)
+    chunk = 1 << 26
+    breaks = np.concatenate(
+        [[-1], *(np.flatnonzero(view[at : at + chunk] == 10) + at
+                 for at in range(0, len(view), chunk)), [len(view)]]
+    )  # fmt: skip
+    lengths = np.diff(breaks) - 1
+    for line in np.flatnonzero(lengths > limit):
+        text = data[breaks[line] + 1 : breaks[line + 1]]
+        cells = text.split(delimiter.encode())
+        # Bytes first (cheap), then characters: UTF-8 takes two bytes for an Arabic letter.
+        if any(len(c) > limit and len(c.decode("utf-8", "replace")) > limit for c in cells):
+            raise InputError(
+                f"{path}: line {line + 1} holds a cell of more than {limit:,} characters, the "
+                "most a spreadsheet cell holds: is it the right file? Nothing was read."
+            )
 
 
 def _byte_offset(data: bytes, text: str, position: int, codec: str) -> int:
