@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 # A refusal of the whole figure names a field: the question that asks for it again.
 Asker = Callable[["Store", dict], None]
-INBOUND = ("arrivals", "returns")
 
 
 def ask(question: str, parse, default: str | None = None) -> str:
@@ -85,9 +84,9 @@ def _needed(name: str, fields: dict) -> bool:
     indicator = parse_indicator(fields.get("indicator") or "population")
     movement = indicator in vocab.MOVEMENT_INDICATORS
     if name == "destination":
-        return movement and indicator not in INBOUND
+        return movement and indicator not in vocab.INBOUND_INDICATORS
     if name == "origin":
-        return movement and indicator in INBOUND
+        return movement and indicator in vocab.INBOUND_INDICATORS
     if name == "status":
         return movement
     if name == "value":

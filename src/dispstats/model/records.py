@@ -211,6 +211,13 @@ class Figure:
         return self.indicator in vocab.MOVEMENT_INDICATORS
 
     @property
+    def ends(self) -> tuple[str | None, str | None]:
+        """(origin, destination) of a movement: arrivals and returns happen at their site."""
+        if self.indicator in vocab.INBOUND_INDICATORS:
+            return self.origin_site_id, self.site_id
+        return self.site_id, self.destination_site_id
+
+    @property
     def is_retracted(self) -> bool:
         return self.revision == "retraction"
 

@@ -19,6 +19,8 @@ INDICATORS = (
 # +newdisp), summed per period, never read as how many are displaced.
 MOVEMENT_INDICATORS = frozenset({"arrivals", "departures", "returns", "relocation"})
 FLOW_INDICATORS = MOVEMENT_INDICATORS | {"new_displacements"}
+# Movements recorded at the place people came to (their origin is the other end).
+INBOUND_INDICATORS = frozenset({"arrivals", "returns"})
 STOCK_INDICATORS = frozenset({"population"})
 INDICATOR_SYNONYMS = {
     "pop": "population",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from dispstats.model import vocab
 from dispstats.model.parse import Quantity
 from dispstats.model.records import Figure, Site, Source, public_only
 from dispstats.reports import wording
@@ -287,7 +288,7 @@ def gather(
     data.more_movements = max(0, len(flows) - MAX_MOVEMENTS)
     for m in sorted(flows[:MAX_MOVEMENTS], key=lambda m: (m.ref.start, m.id)):
         use(m)
-        origin, destination = _ends(m)
+        origin, destination = m.ends
         data.movements.append(
             {
                 "origin": data.site_names.get(origin, "") if origin else "",
@@ -415,12 +416,6 @@ def area_totals(estimates: Estimates, parents: list[str], cite, use, lang: Lang)
             }
         )  # fmt: skip
     return sorted(rows, key=lambda row: (-row["high"], row["area"]))
-
-
-def _ends(m: Figure) -> tuple[str | None, str | None]:
-    if m.indicator in ("arrivals", "returns"):
-        return m.origin_site_id, m.site_id
-    return m.site_id, m.destination_site_id
 
 
 def recommended_words(e: Estimate, public: bool, lang: Lang) -> str | None:
@@ -555,7 +550,7 @@ _MOVES = {
 
 def movement_sentence(f: Figure, words: str, names: dict[str, str], lang: Lang) -> str:
     """'3,000 people (Qaryatayn tribe) are to leave A for B' and the like."""
-    origin, destination = _ends(f)
+    origin, destination = f.ends
 
     def name(site_id: str | None) -> str:
         return names[site_id] if site_id in names else lang.gettext("an unnamed site")
@@ -570,7 +565,7 @@ def movement_sentence(f: Figure, words: str, names: dict[str, str], lang: Lang) 
             "group": f.description,
         }
     places = {"people": people, "origin": name(origin), "destination": name(destination)}
-    if f.indicator in ("arrivals", "returns"):
+    if f.indicator in vocab.INBOUND_INDICATORS:
         text = lang.gettext(_MOVES[(f.movement_status, "in")]) % places
         if origin:
             text = lang.gettext("%(movement)s from %(origin)s") % (places | {"movement": text})

@@ -208,7 +208,7 @@ def stock_flow_findings(
     for m in live:
         if not m.is_movement or m.quantity.low is None:
             continue
-        origin, destination = _ends(m)
+        origin, destination = m.ends
         facts = {"movement": m, "origin": origin, "destination": destination}
         if m.movement_status in (None, "planned", "under_way"):
             out.append(Finding("planned_movement", origin or m.site_id, (m.id,), "info", facts))
@@ -290,20 +290,13 @@ class _Populations:
         return e if e.figure is not None else None
 
 
-def _ends(m: Figure) -> tuple[str | None, str | None]:
-    """(origin, destination) of a movement: arrivals and returns happen at their site."""
-    if m.indicator in ("arrivals", "returns"):
-        return m.origin_site_id, m.site_id
-    return m.site_id, m.destination_site_id
-
-
 def _rises_without_arrivals(live, population: dict[tuple, list[Figure]], sources, tolerance):
     # The days movements arrived at each site, sorted: "any arrival between two figures" is
     # then one binary search, not a scan of the site's movements for every pair of figures.
     inflows: dict[str, list[date]] = defaultdict(list)
     for m in live:
         if m.is_movement and m.quantity.low is not None:
-            destination = _ends(m)[1]
+            destination = m.ends[1]
             if destination:
                 inflows[destination].append(m.ref.start)
     for days in inflows.values():

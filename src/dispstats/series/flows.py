@@ -115,11 +115,7 @@ def route_months(figures: Iterable[Figure], sources: Mapping[str, Source]) -> li
     for f in figures:
         if not f.is_movement or f.is_retracted or f.quantity.low is None:
             continue
-        inbound = f.indicator in ("arrivals", "returns")
-        origin = f.origin_site_id if inbound else f.site_id
-        destination = f.site_id if inbound else f.destination_site_id
-        month = f.ref.start.replace(day=1)
-        found[origin, destination, f.movement_status, month].append(f)
+        found[(*f.ends, f.movement_status, f.ref.start.replace(day=1))].append(f)
     out = [
         RouteMonth(*key, figure=choose_best(reports, sources)[0], reports=len(reports))
         for key, reports in found.items()

@@ -226,21 +226,26 @@ def _weekly_totals(
     unit: str | None,
 ) -> dict[SeriesKey, list[Total]]:
     """A parent with no figure of its own, week by week: the total of its sites, one series
-    per kind its sites have (as `estimates` shows a zone), as `totals` and `estimate` give it."""
-    below = _descendants(store.sites(), [parent])[1:]
+    per kind its sites have (as `estimates` shows a zone), as `totals` and `estimate` give it.
+    The sites' figures are read once; each week's estimates are worked out from them."""
+    sites = store.sites()
+    below = _descendants(sites, [parent])[1:]
     if not below:
         return {}
+    if public:
+        sites = public_only(sites, [])[0]
     where = FigureFilter(site_ids=below, indicator=indicator, date_to=ends[-1])
-    found = {kind_of(f) for f in _visible(store, store.figures(where), public)}
-    out: dict[SeriesKey, list[Total]] = {}
-    for kind in shown_kinds(found, unit, group):
-        out[SeriesKey(parent, *kind)] = [
-            site_estimates(store, kind, end, stale_weeks, public=public, under=[parent]).site_total(
-                parent
-            )
+    figures = _visible(store, store.figures(where), public)
+    sources = {s.id: s for s in store.sources()}
+    return {
+        SeriesKey(parent, *kind): [
+            Estimates.of(
+                sites, figures, sources, kind, end, stale_weeks=stale_weeks, public=public
+            ).site_total(parent)
             for end in ends
         ]
-    return out
+        for kind in shown_kinds({kind_of(f) for f in figures}, unit, group)
+    }
 
 
 @many_records()
