@@ -37,10 +37,11 @@ elif mode == "export":
 else:
     import pandas as pd
     from dispstats.model.columns import FIGURE_COLUMNS
-    from dispstats.reports.excel import EXTRA_FIGURE_COLUMNS, figure_values
+    from dispstats.reports.excel import figure_values
+    from dispstats.reports.xlsx_sheet import EXTRA_FIGURE_COLUMNS
     sites = {s.id: s for s in store.sites()}
     sources = {s.id: s for s in store.sources()}
-    rows = [figure_values(f, sites, sources, False) for f in store.figures(FigureFilter())]
+    rows = [figure_values(f, sites, sources) for f in store.figures(FigureFilter())]
     frame = pd.DataFrame(rows, columns=[c.header for c in (*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS)])
     frame["Entered at"] = frame["Entered at"].dt.tz_localize(None)
     start = time.perf_counter()  # only the writing is timed: the rows are already there

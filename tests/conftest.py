@@ -157,7 +157,7 @@ def add_restricted(store: Store) -> Store:
     are its own, a restricted figure at the public site Rukban, and a public figure there whose
     excerpt is restricted."""
     from dispstats.model.records import Site, Source
-    from dispstats.store.entry import add_figure
+    from dispstats.store.data_entry import add_figure
 
     store.add_site(
         Site(

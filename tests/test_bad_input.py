@@ -239,7 +239,7 @@ def test_a_value_quoted_in_a_refusal_is_cut_to_its_start(run):
 
 def test_a_cell_is_measured_in_characters_not_in_bytes(tmp_path):
     from dispstats.errors import InputError
-    from dispstats.model.tables import _refuse_long_cells
+    from dispstats.model.table_csv import refuse_long_cells as _refuse_long_cells
 
     arabic = "م" * 20_000  # 40,000 bytes in UTF-8, 20,000 characters: a cell may hold it
     _refuse_long_cells(tmp_path / "a.csv", f"a,b\n1,{arabic}\n".encode(), ",", 32_767)

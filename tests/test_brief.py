@@ -3,22 +3,19 @@
 import csv
 import io
 from datetime import date
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from dispstats.model.records import Site, Source
 from dispstats.reports.brief import TEMPLATES, make_fetcher, render_brief
-from dispstats.store.entry import add_figure
+from dispstats.store.data_entry import add_figure
+from dispstats.store.public import PublicView
 
 from .conftest import RESTRICTED_MARKS, TODAY, add_dense_history, require_tool
+from .helpers import pdf_text
 
 W38 = date(2018, 9, 17)
-
-
-def pdf_text(path: Path) -> str:
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages)
 
 
 @pytest.fixture
@@ -129,7 +126,7 @@ def test_the_fetcher_serves_template_files_only(tmp_path):
 
 
 def test_public_briefs_leave_out_restricted_sites_and_figures(with_restricted, tmp_path):
-    result = render_brief(with_restricted, tmp_path / "public.pdf", W38, public=True)
+    result = render_brief(PublicView(with_restricted), tmp_path / "public.pdf", W38)
     text = pdf_text(result.path)
     attachment = PdfReader(result.path).attachments["figures-2018-W38.csv"][0].decode()
     for secret in RESTRICTED_MARKS:
@@ -188,7 +185,7 @@ def test_a_dense_history_is_charted_as_an_image_served_by_the_fetcher(demo_sqlit
 )
 def test_movement_sentences_follow_the_status(status, indicator, expected):
     from dispstats.model.fields import figure_from_fields
-    from dispstats.reports.brief_data import movement_sentence
+    from dispstats.reports.brief.words import movement_sentence
 
     end = "origin_site_id" if indicator == "arrivals" else "destination_site_id"
     f = figure_from_fields(
@@ -241,7 +238,7 @@ def test_the_demo_brief_totals_the_55_km_zone_with_rukban_and_its_coverage(demo_
     text = pdf_text(demo_brief.path)
     assert "Totals by area" in text
     assert "55-km At Tanf deconfliction zone 45,000 IDPs1 1 of 1 none none" in text
-    assert demo_brief.data.totals[0]["notes"] == [1]  # the Rukban figure's footnote
+    assert demo_brief.data.totals[0].notes == [1]  # the Rukban figure's footnote
 
 
 def test_a_public_brief_totals_public_sites_only_and_says_so(with_restricted, tmp_path):
@@ -263,10 +260,10 @@ def test_a_public_brief_totals_public_sites_only_and_says_so(with_restricted, tm
     )
     internal = render_brief(with_restricted, tmp_path / "i.pdf", W38)
     # Internally, Rukban's newest figure is the restricted 43,210 of 22 September.
-    assert internal.data.totals[0]["words"] == f"{43_210 + 6_543:,} IDPs"
-    public = render_brief(with_restricted, tmp_path / "p.pdf", W38, public=True)
+    assert internal.data.totals[0].words == f"{43_210 + 6_543:,} IDPs"
+    public = render_brief(PublicView(with_restricted), tmp_path / "p.pdf", W38)
     text = pdf_text(public.path)
-    assert public.data.totals[0]["words"] == "45,000 IDPs"
+    assert public.data.totals[0].words == "45,000 IDPs"
     assert "Public figures only: excluding restricted sites." in text
     for secret in ("49,753", "Hidden Camp", "6,543", "43,210"):
         assert secret not in text

@@ -8,16 +8,16 @@ import pytest
 
 from dispstats.model.records import Site, Source
 from dispstats.reports import brief as brief_module
-from dispstats.reports.brief import render_brief
-from dispstats.reports.brief_data import gather
+from dispstats.reports.brief import gather, render_brief
 from dispstats.reports.charts import population_canvas
-from dispstats.series.estimate import Kind, SeriesKey
+from dispstats.series.rule import Kind, SeriesKey
 from dispstats.series.weekly import week_ends, weekly_estimates
 from dispstats.store import FigureFilter, Store
-from dispstats.store.entry import add_figure
+from dispstats.store.data_entry import add_figure
+from dispstats.store.public import PublicView
 
 from .conftest import TODAY
-from .test_brief import pdf_text
+from .helpers import pdf_text
 
 W38 = date(2018, 9, 23)
 
@@ -97,8 +97,9 @@ def test_the_card_says_when_an_analyst_not_the_rule_chose_the_figure(demo_sqlite
     )  # fmt: skip
     day = date(2018, 9, 17)  # before the demo's illustrative figure of the 21st
 
-    def brief(name: str, **options) -> str:
-        return pdf_text(render_brief(demo_sqlite, tmp_path / name, as_of=day, **options).path)
+    def brief(name: str, public: bool = False) -> str:
+        store = PublicView(demo_sqlite) if public else demo_sqlite
+        return pdf_text(render_brief(store, tmp_path / name, as_of=day).path)
 
     by_rule = brief("r.pdf")
     demo_sqlite.recommend(tied.id, "the only count from a registration")
@@ -130,7 +131,7 @@ def test_a_brief_of_an_empty_store_says_there_is_nothing_to_report(tmp_path):
 
 
 def test_counts_in_the_brief_are_in_the_right_number(demo_sqlite, tmp_path, monkeypatch):
-    from dispstats.reports import brief_data
+    from dispstats.reports.brief import sections as brief_data
 
     monkeypatch.setattr(brief_data, "MAX_MOVEMENTS", 1)
     text = pdf_text(render_brief(demo_sqlite, tmp_path / "b.pdf", W38).path)
@@ -140,7 +141,7 @@ def test_counts_in_the_brief_are_in_the_right_number(demo_sqlite, tmp_path, monk
 
 @pytest.mark.parametrize("public", [False, True])
 def test_the_previous_estimate_in_the_brief_is_the_one_the_change_is_from(demo_sqlite, public):
-    data = gather(demo_sqlite, W38, public=public)
+    data = gather(PublicView(demo_sqlite) if public else demo_sqlite, W38)
     text = next(t for t, _ in data.highlights if "Rukban" in t)
     assert "about 45,000 IDPs (as reported: “approximately 45,000”) at Rukban" in text
     assert "previous estimate was about 50,000 (United Nations" in text
@@ -165,7 +166,7 @@ def test_brief_template_copies_the_templates_and_never_overwrites(tmp_path):
 def test_old_figures_of_a_source_published_this_week_are_not_this_weeks_news(
     demo_sqlite, monkeypatch
 ):
-    from dispstats.reports import brief_data
+    from dispstats.reports.brief import sections as brief_data
 
     add_figure(
         demo_sqlite,

@@ -10,12 +10,13 @@ from datetime import date, timedelta
 
 from openpyxl import load_workbook
 
-from dispstats.model.parse import DateRef, Quantity
+from dispstats.model.dates import DateRef
+from dispstats.model.parse import Quantity
 from dispstats.model.records import Figure, Site, Source
 from dispstats.reports.charts import population_chart
 from dispstats.reports.excel import export_xlsx
 from dispstats.reports.steps import best_steps
-from dispstats.series.estimate import SeriesKey
+from dispstats.series.rule import SeriesKey
 from dispstats.series.weekly import weekly_estimates
 from dispstats.store import Store
 

@@ -13,19 +13,13 @@ from click.testing import CliRunner
 from dispstats.cli import cli
 from dispstats.store import Store
 
+from .helpers import assert_clean_failure
+
 
 def snapshot(path: Path) -> tuple[str, list[str]]:
     """The store file's bytes (hashed) and the files beside it: enough to prove no write."""
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return digest, sorted(p.name for p in path.parent.iterdir())
-
-
-def assert_clean_failure(result, *phrases: str) -> None:
-    assert result.exit_code == 1, result.output
-    assert isinstance(result.exception, SystemExit)  # no Python traceback reached the user
-    assert "Traceback" not in result.output
-    for phrase in phrases:
-        assert phrase in result.output
 
 
 def test_init_demo_creates_a_store_and_loading_twice_adds_nothing(tmp_path):

@@ -17,8 +17,8 @@ from sqlalchemy import text
 from dispstats.errors import Conflict
 from dispstats.model.parse import Quantity
 from dispstats.store import Store
+from dispstats.store.data_entry import add_figure
 from dispstats.store.demo import load_demo
-from dispstats.store.entry import add_figure
 
 PER_PROCESS = 200
 

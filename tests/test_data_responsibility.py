@@ -103,7 +103,7 @@ def _restricted_parent_store(db: str) -> str:
 
     from dispstats.model.records import Site, Source
     from dispstats.store import Store
-    from dispstats.store.entry import add_figure
+    from dispstats.store.data_entry import add_figure
 
     with Store.init(db)[0] as store:
         store.add_records(
@@ -141,12 +141,13 @@ def test_public_hxl_never_names_a_restricted_parent(db_url, tmp_path):
 def test_a_newer_restricted_figure_neither_hides_nor_changes_a_public_site(db_url):
     from datetime import date
 
-    from dispstats.reports.brief_data import gather
+    from dispstats.reports.brief import gather
     from dispstats.store import Store
+    from dispstats.store.public import PublicView
 
     db = _restricted_parent_store(db_url)
     with Store.open(db) as store:
-        public = gather(store, date(2024, 5, 19), public=True)
+        public = gather(PublicView(store), date(2024, 5, 19))
         internal = gather(store, date(2024, 5, 19))
     (key,) = public.key_figures
     assert (key.site.id, key.estimate.figure.low) == ("open-camp", 41000)

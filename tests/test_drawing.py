@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from dispstats.reports.brief import picture_plans, render_brief
-from dispstats.reports.brief_data import gather
+from dispstats.reports.brief import gather, picture_plans, render_brief
 from dispstats.reports.drawing import ChartPlan, Drawer, draw_plans
 from dispstats.reports.i18n import get_lang
 
 from .conftest import add_dense_history
-from .test_brief import pdf_text
+from .helpers import pdf_text
 
 W38_END = date(2018, 9, 23)
 

@@ -13,7 +13,7 @@ from dispstats.model.fields import figure_from_fields
 from dispstats.model.records import Source
 from dispstats.series import best_estimate, estimate
 from dispstats.series.checks import stock_flow_findings
-from dispstats.series.estimate import choose_best
+from dispstats.series.rule import choose_best
 
 from .conftest import TODAY
 
@@ -156,7 +156,7 @@ def test_a_correction_replaces_its_original_in_the_store(demo_store):
 
 
 def test_recommending_a_figure_makes_it_win_and_is_kept_in_history(demo_store):
-    from dispstats.store.entry import add_figure
+    from dispstats.store.data_entry import add_figure
 
     rival = add_figure(
         demo_store,

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from dispstats.model.columns import FIGURE_COLUMNS
 from dispstats.model.records import Site
 from dispstats.reports.excel import export_xlsx
-from dispstats.store.entry import add_figure
+from dispstats.store.data_entry import add_figure
+from dispstats.store.public import PublicView
 
 from .conftest import RESTRICTED_MARKS, TODAY, require_tool
 
@@ -173,7 +174,7 @@ def test_text_never_becomes_a_formula(demo_sqlite, tmp_path, text):
 
 
 def test_public_exports_hold_no_restricted_name_number_or_excerpt(with_restricted, tmp_path):
-    public = export_xlsx(with_restricted, tmp_path / "p.xlsx", date_to=W38_END, public=True).path
+    public = export_xlsx(PublicView(with_restricted), tmp_path / "p.xlsx", date_to=W38_END).path
     texts = [str(cell.value) for _, cell in all_cells(public)]
     with zipfile.ZipFile(public) as archive:
         raw = b" ".join(archive.read(n) for n in archive.namelist()).decode("utf-8", "replace")
@@ -255,7 +256,7 @@ def test_readme_rows_are_tall_enough_for_their_text_and_labels_fit(workbook_path
 
 
 def test_the_summary_change_is_the_one_the_brief_states(workbook_path, demo_sqlite):
-    from dispstats.reports.brief_data import gather
+    from dispstats.reports.brief import gather
 
     sheet = load_workbook(workbook_path)["Summary"]
     header = [c.value for c in sheet[1]]

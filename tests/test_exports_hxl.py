@@ -9,9 +9,10 @@ import json
 import pytest
 
 from dispstats.model.columns import DATE_KEYS, HXL_COLUMNS, IMPORT_PATTERNS
-from dispstats.model.hxl import plan_columns
+from dispstats.model.hxl_columns import plan_columns
 from dispstats.reports.datapackage import export_datapackage
 from dispstats.reports.hxl import export_hxl_csv
+from dispstats.store.public import PublicView
 
 from .conftest import RESTRICTED_MARKS, TODAY
 
@@ -57,7 +58,7 @@ def test_every_exported_column_is_read_back_by_the_importer(tmp_path):
 
 def test_the_public_hxl_export_leaves_out_restricted_data(with_restricted, tmp_path):
     public, internal = tmp_path / "public.csv", tmp_path / "internal.csv"
-    export_hxl_csv(with_restricted, public, public=True)
+    export_hxl_csv(PublicView(with_restricted), public)
     export_hxl_csv(with_restricted, internal, provenance=True)
     public_text = public.read_text(encoding="utf-8")
     assert not [m for m in RESTRICTED_MARKS if m in public_text]
@@ -75,7 +76,7 @@ def test_the_public_hxl_export_leaves_out_restricted_data(with_restricted, tmp_p
 
 
 def test_text_that_would_run_as_a_formula_is_written_as_text(demo_sqlite, tmp_path):
-    from dispstats.store.entry import add_figure
+    from dispstats.store.data_entry import add_figure
 
     add_figure(
         demo_sqlite,
@@ -126,7 +127,7 @@ def test_the_public_data_package_is_valid_and_holds_nothing_restricted(with_rest
     from frictionless import validate
 
     folder = tmp_path / "public"
-    export_datapackage(with_restricted, folder, public=True)
+    export_datapackage(PublicView(with_restricted), folder)
     assert validate(folder / "datapackage.json").valid
     text = " ".join(p.read_text(encoding="utf-8") for p in folder.iterdir())
     assert not [m for m in RESTRICTED_MARKS if m in text]
@@ -176,7 +177,7 @@ def test_the_hxl_export_holds_a_few_thousand_figures_at_a_time_not_the_store(db_
 
         holding_all = peak(lambda: len(store.figures()))
         out = tmp_path / "all.csv"
-        exporting = peak(lambda: export_hxl_csv(store, out, public=True, provenance=True))
+        exporting = peak(lambda: export_hxl_csv(PublicView(store), out, provenance=True))
         # Batches of 5,000 of the 30,000 figures, and each row written as it is made.
         assert exporting < holding_all / 2, (exporting, holding_all)
         with out.open(encoding="utf-8") as handle:

@@ -43,7 +43,8 @@ def demo_folder(tmp_path: Path) -> Path:
     """The demo store with 400 more figures (Rukban, weekly, OCHA-like), in its own folder."""
     from datetime import date, timedelta
 
-    from dispstats.model.parse import DateRef, Quantity
+    from dispstats.model.dates import DateRef
+    from dispstats.model.parse import Quantity
     from dispstats.model.records import Figure, Source
     from dispstats.store import Store
     from dispstats.store.demo import load_demo

@@ -1,7 +1,7 @@
 """The code's habits are checked with the tests, so CI (which runs the README's test command)
 fails on them: ruff's lint rules (pyproject's [tool.ruff]) and its formatting, on src, tests,
-bench and tools. ruff is in the test extra: a new machine has it after `pip install -e
-".[test]"`."""
+bench and tools, and mypy's reading of src's annotations ([tool.mypy]). ruff and mypy are in
+the test extra: a new machine has them after `pip install -e ".[test]"`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ def test_the_code_passes_every_lint_rule():
 
 def test_the_code_is_formatted_as_ruff_formats_it():
     done = _ruff("format", "--check", "--no-cache", ".")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_library_type_checks():
+    done = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
 
 

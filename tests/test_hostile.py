@@ -22,8 +22,8 @@ from dispstats.model.columns import FORMULA_STARTS
 from dispstats.model.fields import clean_text, site_from_fields, source_from_fields
 from dispstats.model.records import NAME_LIMIT
 from dispstats.store import Store
+from dispstats.store.data_entry import add_figure
 from dispstats.store.demo import load_demo
-from dispstats.store.entry import add_figure
 
 from .conftest import TODAY, require_tool
 
@@ -208,8 +208,7 @@ def test_the_corpus_covers_every_kind_the_issue_names():
 
 
 def test_the_brief_html_escapes_every_string(hostile_store):
-    from dispstats.reports.brief import render_html
-    from dispstats.reports.brief_data import gather
+    from dispstats.reports.brief import gather, render_html
 
     data = gather(hostile_store, W38, [f"h{n}" for n in range(len(HOSTILE))])
     html = render_html(data, [], None)
@@ -224,8 +223,7 @@ def test_the_brief_html_escapes_every_string(hostile_store):
 def test_a_translated_brief_escapes_hostile_text_too(hostile_store, lang):
     """The catalogs' words are markup; what goes into them (names, excerpts, titles, in
     bidi isolates in Arabic) is escaped like everywhere else."""
-    from dispstats.reports.brief import render_html
-    from dispstats.reports.brief_data import gather
+    from dispstats.reports.brief import gather, render_html
     from dispstats.reports.i18n import get_lang
 
     sites = [f"h{n}" for n in range(len(HOSTILE))]

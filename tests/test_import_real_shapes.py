@@ -491,7 +491,7 @@ def test_a_file_without_a_source_names_options_that_exist(run):
     assert "give --source SOURCE" in result.output and "--publisher NAME" in result.output
 
 
-# What each count hashtag means (count_tags.ATTRIBUTES), as the README's table says it:
+# What each count hashtag means (count_tags.ATTRIBUTES), as docs/import.md's table says it:
 # (indicator, unit, group, part) or why the column is left out.
 README_COUNTS = [
     ("#affected+idps", ("population", "people", "idps", ())),
@@ -522,11 +522,11 @@ README_COUNTS = [
 
 
 @pytest.mark.parametrize(("tag", "expected"), README_COUNTS)
-def test_count_tags_mean_what_the_readme_table_says(tag, expected):
+def test_count_tags_mean_what_the_import_docs_table_says(tag, expected):
     from dispstats.model.count_tags import count_meaning
-    from dispstats.model.hxl import parse_tag
+    from dispstats.model.hxl_columns import parse_tag
 
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[1] / "docs" / "import.md").read_text(encoding="utf-8")
     meaning = count_meaning(parse_tag(tag))
     if isinstance(expected, str):
         assert isinstance(meaning, str) and meaning.startswith(expected)
@@ -536,18 +536,18 @@ def test_count_tags_mean_what_the_readme_table_says(tag, expected):
     assert f"`{tag}" in readme or all(f"+{a}" in readme for a in attributes), tag
 
 
-def test_every_attribute_of_the_count_table_is_in_the_readme():
+def test_every_attribute_of_the_count_table_is_in_the_import_docs():
     from dispstats.model.count_tags import ATTRIBUTES
 
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index("### What each hashtag becomes") :]
+    readme = (Path(__file__).parents[1] / "docs" / "import.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## What each hashtag becomes") :]
     missing = [a for a in ATTRIBUTES if f"+{a}" not in table]
     assert not missing, missing
 
 
 def test_the_import_reads_back_every_part_tag_an_export_writes():
     from dispstats.model.count_tags import count_meaning, part_tag
-    from dispstats.model.hxl import parse_tag
+    from dispstats.model.hxl_columns import parse_tag
 
     for group in ("idps", "refugees", "asylum_seekers", "idp_returnees", "host_community"):
         for unit in ("people", "households"):

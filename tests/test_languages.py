@@ -24,7 +24,7 @@ from dispstats.store import Store
 from dispstats.store.demo import load_demo
 
 from .conftest import require_tool
-from .test_brief import pdf_text
+from .helpers import pdf_text
 
 W38 = date(2018, 9, 17)
 ROOT = Path(__file__).resolve().parents[1]
@@ -199,7 +199,7 @@ def test_quantities_are_worded_per_language():
 def test_the_series_layer_returns_facts_and_no_sentences():
     fields = set(Finding.__dataclass_fields__)
     assert fields == {"kind", "site_id", "figure_ids", "severity", "facts"}
-    import dispstats.series.estimate as estimate
+    import dispstats.series.rule as estimate
 
     assert not hasattr(estimate, "RULE") and not hasattr(estimate, "REASONS")
 

@@ -17,13 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from dispstats.model.parse import DateRef, Quantity
+from dispstats.model.dates import DateRef
+from dispstats.model.parse import Quantity
 from dispstats.model.records import Figure, Site, Source, public_only
 from dispstats.series import SeriesKey, latest_estimates
-from dispstats.series.estimate import estimate_of
+from dispstats.series.rule import estimate_of
 from dispstats.store import Store
 from dispstats.store.filters import FigureFilter
 from dispstats.store.lite import LiteStore
+from dispstats.store.public import PublicView
 from dispstats.store.rows import version_values
 
 START = date(2024, 1, 1)
@@ -171,7 +173,7 @@ def test_the_table_equals_the_newest_figures_after_any_writes(operations):
                 as_of = START + timedelta(days=day)
                 for flag, figures in ((False, current), (True, public)):
                     got = defaultdict(set)
-                    for f in store.latest_as_of(as_of, public=flag):
+                    for f in store.latest_as_of(as_of, scope="public" if flag else "all"):
                         got[_series(f)].add(f.id)
                     assert dict(got) == _newest(figures, as_of)
 
@@ -234,5 +236,5 @@ def test_latest_estimates_pick_what_the_rule_picks_from_every_figure(specs, day)
                 e = estimate_of(SeriesKey(*key), figures, sources, as_of)
                 if e.figure is not None:
                     expected[key] = (e.figure.id, e.reason)
-            found = latest_estimates(store, as_of, public=public)
+            found = latest_estimates(PublicView(store) if public else store, as_of)
             assert {tuple(k): (e.figure.id, e.reason) for k, e in found.items()} == expected

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "dispstats"
-ORDER = ["errors", "output", "model", "store", "series", "reports", "cli"]
+ORDER = ["errors", "output", "runtime", "model", "store", "series", "reports", "cli"]
 
 
 def layer_of(module: str) -> str | None:

@@ -12,8 +12,9 @@ import pytest
 from dispstats.errors import Conflict, NotFound, StoreError
 from dispstats.model.records import Source
 from dispstats.store import FigureFilter, Store
-from dispstats.store.entry import add_figure
+from dispstats.store.data_entry import add_figure
 from dispstats.store.lite import LiteStore
+from dispstats.store.public import PublicView
 
 from .conftest import TODAY, add_restricted
 
@@ -47,17 +48,19 @@ def test_every_read_answers_as_the_sqlalchemy_store_does(both):
     for where in FILTERS:
         assert lite.figures(where) == store.figures(where), where
     for figure_id in (1, 2, 4, 7, 8, 9):
-        for public in (False, True):
+        for seen, seen_lite in ((store, lite), (PublicView(store), PublicView(lite))):
             try:
-                expected = store.figure(figure_id, public=public)
+                expected = seen.figure(figure_id)
             except NotFound as exc:
                 with pytest.raises(NotFound, match=str(exc)):
-                    lite.figure(figure_id, public=public)
+                    seen_lite.figure(figure_id)
             else:
-                assert lite.figure(figure_id, public=public) == expected
+                assert seen_lite.figure(figure_id) == expected
     assert lite.find_sites(["al-rukban"]) == store.find_sites(["al-rukban"])
+    assert list(lite.iter_versions()) == list(store.iter_versions())
+    assert list(lite.iter_versions(revised_only=True)) == list(store.iter_versions(True))
     with pytest.raises(NotFound):
-        lite.find_sites(["Secret Camp Zeta"], public=True)
+        PublicView(lite).find_sites(["Secret Camp Zeta"])
 
 
 @pytest.mark.parametrize(
@@ -69,10 +72,10 @@ def test_the_brief_reads_answer_as_the_sqlalchemy_store_does(both, as_of):
     store, lite = both
     for indicator in (None, "population", "departures"):
         for site_ids in ((), ("rukban", "secret"), ("syr-55km-zone",)):
-            for public in (False, True):
-                got = lite.latest_as_of(as_of, indicator, site_ids, public=public)
-                expected = store.latest_as_of(as_of, indicator, site_ids, public=public)
-                assert got == expected, (indicator, site_ids, public)
+            for scope in ("all", "public"):
+                got = lite.latest_as_of(as_of, indicator, site_ids, scope=scope)
+                expected = store.latest_as_of(as_of, indicator, site_ids, scope=scope)
+                assert got == expected, (indicator, site_ids, scope)
     assert lite.has_restricted() is store.has_restricted() is True
 
 
@@ -84,13 +87,16 @@ def test_a_store_without_restricted_data_says_so_on_both_paths(sqlite_db):
 def test_a_brief_from_the_entry_path_reads_as_one_from_the_sqlalchemy_store(both, tmp_path):
     from dispstats.reports.brief import render_brief
 
-    from .test_brief import pdf_text
+    from .helpers import pdf_text
 
     store, lite = both
     for public in (False, True):
         texts = [
-            pdf_text(render_brief(s, tmp_path / f"{n}.pdf", date(2018, 9, 17), public=public).path)
-            for n, s in (("full", store), ("lite", lite))
+            pdf_text(render_brief(s, tmp_path / f"{n}.pdf", date(2018, 9, 17)).path)
+            for n, s in (
+                ("full", PublicView(store) if public else store),
+                ("lite", PublicView(lite) if public else lite),
+            )
         ]
         assert texts[0] == texts[1]
         assert ("Secret Camp Zeta" in texts[0]) is not public

@@ -12,13 +12,13 @@ from datetime import date
 import pytest
 
 from dispstats.model.records import Site
-from dispstats.reports.brief import map_of, render_brief, render_map
-from dispstats.reports.brief_data import gather
+from dispstats.reports.brief import gather, map_of, render_brief, render_map
 from dispstats.reports.charts import glyph_gaps
-from dispstats.store.entry import add_figure
+from dispstats.store.data_entry import add_figure
+from dispstats.store.public import PublicView
 
 from .conftest import RESTRICTED_MARKS
-from .test_brief import pdf_text
+from .helpers import pdf_text
 
 W38_END = date(2018, 9, 23)
 
@@ -157,7 +157,7 @@ def test_a_public_map_holds_no_restricted_site_or_coordinate(with_restricted, tm
             longitude=38.555,
         )
     )
-    shown = render_map(with_restricted, tmp_path / "m.svg", as_of=W38_END, public=True)
+    shown = render_map(PublicView(with_restricted), tmp_path / "m.svg", as_of=W38_END)
     shown_ids = {p.site_id for p in shown.places}
     assert shown_ids == {"rukban", "syr-55km-zone", "syr-euphrates-shield"}
     svg = (tmp_path / "m.svg").read_text(encoding="utf-8")

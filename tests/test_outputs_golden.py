@@ -18,13 +18,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from dispstats.model.parse import DateRef, Quantity
+from dispstats.model.dates import DateRef
+from dispstats.model.parse import Quantity
 from dispstats.model.records import Figure, Site, Source
 from dispstats.reports.brief import render_brief
 from dispstats.reports.excel import export_xlsx
 from dispstats.store import Store
 
-from .test_brief import pdf_text
+from .helpers import pdf_text
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 W38_END = date(2018, 9, 23)

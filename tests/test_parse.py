@@ -7,16 +7,13 @@ import pytest
 from dispstats.errors import InputError
 from dispstats.model import vocab
 from dispstats.model.countries import check_pcode_country, parse_country
+from dispstats.model.dates import DateRef, format_dateref, parse_date, parse_dateref
 from dispstats.model.fields import site_from_fields
 from dispstats.model.parse import (
-    DateRef,
     Quantity,
-    format_dateref,
     format_quantity,
     parse_choice,
     parse_coordinate,
-    parse_date,
-    parse_dateref,
     parse_quantity,
     parse_reliability,
     parse_url,

@@ -15,14 +15,12 @@ from hypothesis import strategies as st
 from dispstats.errors import InputError
 from dispstats.model import vocab
 from dispstats.model.columns import HXL_COLUMNS
-from dispstats.model.hxl import plan_columns
+from dispstats.model.dates import DateRef, format_dateref, parse_dateref
+from dispstats.model.hxl_columns import plan_columns
 from dispstats.model.parse import (
     _PREFIXES,
-    DateRef,
     Quantity,
-    format_dateref,
     format_quantity,
-    parse_dateref,
     parse_quantity,
     quick_quantities,
 )

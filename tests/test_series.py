@@ -10,7 +10,7 @@ from dispstats.reports.i18n import get_lang
 from dispstats.reports.wording import FindingWords
 from dispstats.series import check, latest_changes, weekly_series
 from dispstats.series.weekly import week_ends
-from dispstats.store.entry import add_figure
+from dispstats.store.data_entry import add_figure
 
 from .conftest import TODAY
 

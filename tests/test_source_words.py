@@ -13,12 +13,11 @@ from openpyxl import load_workbook
 
 from dispstats.model.parse import sum_quantifier
 from dispstats.model.records import Site
-from dispstats.reports.brief import map_of, render_html
-from dispstats.reports.brief_data import gather
+from dispstats.reports.brief import gather, map_of, render_html
 from dispstats.reports.excel import export_xlsx
 from dispstats.reports.hxl import export_hxl_csv
 from dispstats.series import hierarchy_totals
-from dispstats.store.entry import add_figure
+from dispstats.store.data_entry import add_figure
 
 W38_END = date(2018, 9, 23)
 
@@ -57,7 +56,7 @@ def test_a_total_of_an_approximate_figure_says_about_in_the_terminal_json_and_br
         "rukban": "about", "camp-x": "exact"
     }  # fmt: skip
     data = gather(demo_sqlite, W38_END)
-    assert [t["words"] for t in data.totals] == ["about 48,000 IDPs"]
+    assert [t.words for t in data.totals] == ["about 48,000 IDPs"]
 
 
 def test_the_brief_quotes_the_value_as_reported_when_its_words_say_more(demo_sqlite):

@@ -11,8 +11,8 @@ from dispstats.cli import cli
 from dispstats.errors import InputError, StoreError
 from dispstats.series import estimate
 from dispstats.store import Store
+from dispstats.store.data_entry import add_figure
 from dispstats.store.demo import load_demo
-from dispstats.store.entry import add_figure
 from dispstats.store.roles import EDITOR, READER, create_roles
 
 from .conftest import PG_URL, TODAY, pg_url_or_skip

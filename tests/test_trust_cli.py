@@ -14,7 +14,7 @@ from dispstats.cli import cli
 from dispstats.store import Store
 from dispstats.store.demo import load_demo
 
-from .test_cli import assert_clean_failure
+from .helpers import assert_clean_failure
 
 
 @pytest.fixture

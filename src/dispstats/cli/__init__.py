@@ -15,9 +15,9 @@ from dispstats.output import disk_full, no_space
 def main() -> None:
     """The `dispstats` program. Once a command has finished (its store closed, its files
     written and closed, its helper processes ended), the process ends without Python's
-    tear-down of every object it made: after a brief that walk takes 0.2 s and changes
-    nothing. Under a tracer or profiler (coverage, cProfile), which write their results at
-    exit, it ends as usual."""
+    tear-down of every object it made: after a brief that walk is a noticeable part of the
+    run (bench/brief_bench.py measures both ways) and changes nothing. Under a tracer or
+    profiler (coverage, cProfile), which write their results at exit, it ends as usual."""
     _whole_writes_to_a_file()
     stop_on_sigterm()
     try:
@@ -38,7 +38,7 @@ def _watched() -> bool:
     if sys.gettrace() or sys.getprofile():
         return True
     monitoring = getattr(sys, "monitoring", None)  # Python >= 3.12 (coverage uses it)
-    return bool(monitoring) and any(monitoring.get_tool(n) for n in range(6))
+    return monitoring is not None and any(monitoring.get_tool(n) for n in range(6))
 
 
 def _exit_now(code: int) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 from click.exceptions import NoArgsIsHelpError
@@ -14,6 +15,11 @@ from dispstats import __version__
 from dispstats.errors import DispstatsError
 from dispstats.output import disk_full, no_space
 from dispstats.store.location import ENV_VAR
+
+if TYPE_CHECKING:  # the commands' modules import them when they run
+    from dispstats.store import Store
+    from dispstats.store.contract import StoreReader
+    from dispstats.store.lite import LiteStore
 
 
 class UserError(click.ClickException):
@@ -30,7 +36,7 @@ LAZY_COMMANDS = {
     "add": ("entry", "Record one figure exactly as its source reported it."),
     "brief": ("reports", "Render the weekly PDF brief: key figures with footnotes..."),
     "brief-template": ("reports", "Copy the brief's template (brief.html, brief.css) into..."),
-    "check": ("estimates", "Findings to look at: stale estimates, sources that..."),
+    "check": ("overviews", "Findings to look at: stale estimates, sources that..."),
     "correct": ("entry", "Correct a figure: a new version with the changed fields..."),
     "estimate": ("estimates", "The best estimate for a site as of a date, why it won, and..."),
     "export": ("reports", "Export figures for partners: Excel workbook, HXL-tagged..."),
@@ -42,12 +48,12 @@ LAZY_COMMANDS = {
     "map": ("reports", "Draw the brief's map alone: key sites as circles sized by..."),
     "recommend": ("estimates", "Mark a figure as recommended: among figures of its date it..."),
     "retract": ("entry", "Withdraw a figure."),
-    "series": ("estimates", "Weekly best estimates for sites: the value at each week's..."),
+    "series": ("overviews", "Weekly best estimates for sites: the value at each week's..."),
     "settings": ("entry", "Show the store's settings, or set one for everyone who..."),
     "show": ("views", "Show a figure's current version with its source and excerpt."),
     "site": ("views", "Add, list and show sites (camps, settlements, zones..."),
     "source": ("views", "Add, list and show sources (who reported figures, where..."),
-    "totals": ("estimates", "Totals up the site hierarchy: each parent's children's..."),
+    "totals": ("overviews", "Totals up the site hierarchy: each parent's children's..."),
 }
 
 
@@ -155,10 +161,10 @@ class State:
 
     def __init__(self, db: str | None):
         self.db = db
-        self._store = None
-        self._lite = None
+        self._store: Store | None = None
+        self._lite: LiteStore | None = None
 
-    def store(self):
+    def store(self) -> Store:
         """The store (dispstats.store.Store), opened on first use."""
         if self._store is None:
             from dispstats.store import Store
@@ -166,7 +172,7 @@ class State:
             self._store = Store.open(self.db)
         return self._store
 
-    def entry_store(self):
+    def entry_store(self) -> Store | LiteStore:
         """For add, list, show, brief and map: a SQLite file through the standard library's
         sqlite3 (store.lite, no SQLAlchemy to import), any other store as `store()` opens
         it."""
@@ -175,6 +181,14 @@ class State:
 
             self._lite = LiteStore.open(self.db)
         return self._lite or self.store()
+
+    def reader(self, public: bool, *, entry: bool = False) -> StoreReader:
+        """What a command reads: the store (`entry_store` with `entry`), or with --public its
+        PublicView, chosen here once: nothing below the CLI carries the choice."""
+        from dispstats.store.public import PublicView
+
+        store = self.entry_store() if entry else self.store()
+        return PublicView(store) if public else store
 
     def close(self) -> None:
         for opened in (self._lite, self._store):
@@ -212,4 +226,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 
 def state_of(ctx: click.Context) -> State:
-    return ctx.find_object(State)
+    state = ctx.find_object(State)
+    if state is None:  # the `dispstats` group sets it up (and closes the store)
+        raise click.UsageError("run the command as 'dispstats COMMAND'")
+    return state

@@ -19,10 +19,10 @@ from dispstats.cli.render import (
 )
 from dispstats.errors import DuplicateFigure, InputError
 from dispstats.model import vocab
-from dispstats.store import entry
+from dispstats.store import data_entry
 
 if TYPE_CHECKING:
-    from dispstats.store import Store
+    from dispstats.store.contract import StoreReader
 
 
 @cli.command()
@@ -201,10 +201,14 @@ def add(
     asking = _interactive(interactive)
     if asking:
         prompts.prompt_missing(store, fields)
-    leave = {"allow_duplicate": allow_duplicate, "allow_after_publication": allow_after_publication}
     while True:
         try:
-            figure = entry.add_figure(store, fields, **leave)
+            figure = data_entry.add_figure(
+                store,
+                fields,
+                allow_duplicate=allow_duplicate,
+                allow_after_publication=allow_after_publication,
+            )
             break
         except DuplicateFigure as exc:
             if not asking:
@@ -212,7 +216,7 @@ def add(
             click.echo(f"Already on record: {figure_line(exc.existing, names=_names(store))}")
             if not click.confirm("Store this figure again anyway?", default=False):
                 raise UserError("nothing was added: the figure is already on record") from None
-            leave["allow_duplicate"] = True
+            allow_duplicate = True
         except InputError as exc:
             # In a terminal a refusal asks again for the field it names: nothing typed is lost.
             if not (asking and prompts.ask_again(store, fields, exc)):
@@ -260,13 +264,13 @@ def correct(
     """
     store = state_of(ctx).store()
     before = store.figure(figure_id)
-    figure = entry.correct_figure(
+    figure = data_entry.correct_figure(
         store, figure_id, reason, changes, expected_version, keep_excerpt=keep_excerpt
     )
     click.echo(
         f"Corrected, now version {figure.version}: {figure_line(figure, names=_names(store))}"
     )
-    carried = entry.declassified_fields(before, figure)
+    carried = data_entry.declassified_fields(before, figure)
     if carried is not None:
         click.echo("Now public. Public outputs will show, carried from the restricted version:")
         for key in carried:
@@ -281,7 +285,7 @@ def correct(
         )
 
 
-def _names(store: Store) -> dict[str, str]:
+def _names(store: StoreReader) -> dict[str, str]:
     return site_labels(store.sites())
 
 
@@ -358,7 +362,7 @@ def site_add(
                 field="alias",
                 value=alias,
             )
-    stored = entry.add_site(
+    stored = data_entry.add_site(
         state_of(ctx).store(),
         {
             "id": id_,
@@ -415,7 +419,7 @@ def source_add(ctx: click.Context, id_: str | None, **fields) -> None:
       dispstats source add --publisher OCHA --type un --id ocha-2018-09 \\
           --title "Syria: Rukban situation update" --published 2018-09-16 --reliability B
     """
-    stored = entry.add_source(state_of(ctx).store(), {"id": id_, **fields})
+    stored = data_entry.add_source(state_of(ctx).store(), {"id": id_, **fields})
     click.echo(f"Added source {stored.publisher} (id {stored.id}).")
 
 

@@ -6,7 +6,7 @@ import click
 
 from dispstats.model.vocab import INDICATORS
 from dispstats.reports.i18n import DIGITS, LANGUAGES
-from dispstats.series.estimate import DEFAULT_STALE_WEEKS, DEFAULT_WINDOW_WEEKS
+from dispstats.series.rule import DEFAULT_STALE_WEEKS, DEFAULT_WINDOW_WEEKS
 
 indicator_option = click.option(
     "--indicator",
@@ -32,7 +32,7 @@ def parse_group_view(text: str | None) -> str | None:
     """--group of a view: a population group key, NOT_STATED, or None for every group."""
     from dispstats.model.fields import parse_group
     from dispstats.model.vocab import normalise_key
-    from dispstats.series.estimate import NOT_STATED
+    from dispstats.series.rule import NOT_STATED
 
     if text is None:
         return None

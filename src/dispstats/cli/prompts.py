@@ -15,14 +15,15 @@ import click
 from dispstats.cli.render import similar_publisher_lines
 from dispstats.errors import Conflict, DispstatsError, InputError, NotFound
 from dispstats.model import vocab
+from dispstats.model.dates import parse_dateref
 from dispstats.model.fields import parse_group, parse_indicator
-from dispstats.model.parse import parse_choice, parse_dateref, parse_quantity
+from dispstats.model.parse import parse_choice, parse_quantity
 
 if TYPE_CHECKING:
-    from dispstats.store import Store
+    from dispstats.store.contract import FigureWriter
 
 # A refusal of the whole figure names a field: the question that asks for it again.
-Asker = Callable[["Store", dict], None]
+Asker = Callable[["FigureWriter", dict], None]
 
 
 def ask(question: str, parse, default: str | None = None) -> str:
@@ -48,7 +49,7 @@ def _as_answers(message: str) -> str:
     return message
 
 
-def prompt_missing(store: Store, fields: dict) -> None:
+def prompt_missing(store: FigureWriter, fields: dict) -> None:
     """Ask for what a figure needs and the flags did not give (only in a terminal)."""
     for name, asker in ASKERS.items():
         if name == "source":
@@ -58,7 +59,7 @@ def prompt_missing(store: Store, fields: dict) -> None:
             asker(store, fields)
 
 
-def ask_again(store: Store, fields: dict, refused: InputError) -> bool:
+def ask_again(store: FigureWriter, fields: dict, refused: InputError) -> bool:
     """After a refusal naming a field: say why, clear it and ask it again. False when the
     refusal names no field a question asks for."""
     name = {
@@ -94,21 +95,21 @@ def _needed(name: str, fields: dict) -> bool:
     return True
 
 
-def _site(store: Store, fields: dict) -> None:
+def _site(store: FigureWriter, fields: dict) -> None:
     fields["site"] = ask("Site (name, alias or id)", store.find_site)
 
 
-def _indicator(store: Store, fields: dict) -> None:
+def _indicator(store: FigureWriter, fields: dict) -> None:
     fields["indicator"] = ask(f"Indicator ({', '.join(vocab.INDICATORS)})", parse_indicator)
 
 
-def _group(store: Store, fields: dict) -> None:
+def _group(store: FigureWriter, fields: dict) -> None:
     answer = ask("Population group (idps, refugees, returnees ...; Enter if not said)",
                  lambda text: text and parse_group(text), default="")  # fmt: skip
     fields["group"] = answer or None
 
 
-def _description(store: Store, fields: dict) -> None:
+def _description(store: FigureWriter, fields: dict) -> None:
     answer = click.prompt(
         "Who they are, in the source's words (e.g. 'Qaryatayn tribe'; Enter to skip)",
         default="",
@@ -117,7 +118,7 @@ def _description(store: Store, fields: dict) -> None:
     fields["description"] = answer or None
 
 
-def _value(store: Store, fields: dict) -> None:
+def _value(store: FigureWriter, fields: dict) -> None:
     answer = ask(
         "Value as the source words it (e.g. 'about 45,000', '200-900'; 'unquantified' to keep "
         "only the source's words)",
@@ -130,12 +131,12 @@ def _value(store: Store, fields: dict) -> None:
         fields["value"] = answer
 
 
-def _date(store: Store, fields: dict) -> None:
+def _date(store: FigureWriter, fields: dict) -> None:
     fields["date"] = ask("Reference date (2018-09-16, 2018-09, 2018-W38)", parse_dateref)
 
 
 def _end(name: str) -> Asker:
-    def asker(store: Store, fields: dict) -> None:
+    def asker(store: FigureWriter, fields: dict) -> None:
         answer = ask(f"{name.capitalize()} (site name; Enter if the source does not say)",
                      lambda text: text and store.find_site(text), default="")  # fmt: skip
         fields[name] = answer or None
@@ -143,7 +144,7 @@ def _end(name: str) -> Asker:
     return asker
 
 
-def _status(store: Store, fields: dict) -> None:
+def _status(store: FigureWriter, fields: dict) -> None:
     answer = ask(
         "Status (planned, under way, completed; Enter if the source does not say)",
         lambda text: text and parse_choice(text, "status", vocab.MOVEMENT_STATUSES),
@@ -152,7 +153,7 @@ def _status(store: Store, fields: dict) -> None:
     fields["status"] = answer or None
 
 
-def _excerpt(store: Store, fields: dict) -> None:
+def _excerpt(store: FigureWriter, fields: dict) -> None:
     """The source's words: required for an unquantified report, else Enter skips it."""
     required = bool(fields.get("unquantified"))
     question = "The source's words (excerpt)" + ("" if required else "; Enter to skip")
@@ -165,7 +166,7 @@ def _excerpt(store: Store, fields: dict) -> None:
                     fg="yellow", err=True)  # fmt: skip
 
 
-def prompt_source(store: Store, fields: dict) -> None:
+def prompt_source(store: FigureWriter, fields: dict) -> None:
     """The figure's source: an existing one by id or publisher, a close match offered for a
     typo ("North Pres"), and a new one only once the analyst says so."""
     default, refused = None, None
@@ -195,7 +196,7 @@ def prompt_source(store: Store, fields: dict) -> None:
     _describe_new_source(store, fields)
 
 
-def _describe_new_source(store: Store, fields: dict) -> None:
+def _describe_new_source(store: FigureWriter, fields: dict) -> None:
     fields["publisher"] = fields["publisher"] or click.prompt("Publisher")
     for line in similar_publisher_lines(store.sources(), fields["publisher"]):
         click.secho(line, fg="yellow", err=True)

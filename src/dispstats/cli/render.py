@@ -9,7 +9,7 @@ from datetime import date, datetime
 import click
 
 from dispstats.model.columns import figure_row, site_row, source_row
-from dispstats.model.parse import format_dateref
+from dispstats.model.dates import format_dateref
 from dispstats.model.records import Figure, Site, Source
 from dispstats.model.vocab import RELIABILITY, label
 
@@ -161,10 +161,9 @@ def _json_default(value: object) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def figure_json(figure: Figure, public: bool = False) -> dict:
+def figure_json(figure: Figure) -> dict:
+    """A figure as JSON (from a PublicView, who entered it is blank: that is internal)."""
     row = figure_row(figure)
-    if public:
-        row["entered_by"] = None  # who entered a figure is internal, as in every public output
     row["parts"] = [dict(p.key) | {"value": p.value} for p in figure.parts]
     return row
 

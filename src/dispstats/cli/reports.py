@@ -15,7 +15,7 @@ from dispstats.cli.options import (
     public_option,
 )
 from dispstats.cli.render import count_words
-from dispstats.model.parse import parse_dateref
+from dispstats.model.dates import parse_dateref
 
 
 @cli.command()
@@ -56,7 +56,7 @@ from dispstats.model.parse import parse_dateref
 @output_option("PDF to write (default: reports/brief-<week>.pdf).")
 @click.pass_context
 def brief(
-    ctx, week, as_of, sites, top, title, organisation, lang, digits, public, template_dir, output
+    ctx, *, week, as_of, sites, top, title, organisation, lang, digits, public, template_dir, output
 ):
     """Render the weekly PDF brief: key figures with footnotes, what is new, charts,
     movements, disagreements, stale figures, sources and method; the figures used are
@@ -85,14 +85,13 @@ def brief(
         output = Path("reports") / f"brief-{label}{suffix}.pdf"
         output.parent.mkdir(exist_ok=True)
     result = render_brief(
-        state_of(ctx).entry_store(),  # SQLite through sqlite3: no SQLAlchemy to import
+        state_of(ctx).reader(public, entry=True),  # SQLite through sqlite3: no SQLAlchemy
         output,
         chosen,
         cutoff,
         sites=list(sites) or None,
         title=title,
         organisation=organisation,
-        public=public,
         template_dir=template_dir,
         lang=lang,
         digits=digits,
@@ -125,7 +124,7 @@ def brief(
     help="The file to write: .png, .svg or .pdf.",
 )
 @click.pass_context
-def map_command(ctx, week, as_of, sites, top, public, lang, digits, output):
+def map_command(ctx, *, week, as_of, sites, top, public, lang, digits, output):
     """Draw the brief's map alone: key sites as circles sized by their best estimate (hollow
     when stale), movements as arrows (planned dashed), country outlines, a scale bar. Works
     offline; places without coordinates are listed.
@@ -140,12 +139,11 @@ def map_command(ctx, week, as_of, sites, top, public, lang, digits, output):
     if week and as_of:
         raise InputError("give --week or --as-of, not both", field="week")
     shown = render_map(
-        state_of(ctx).entry_store(),
+        state_of(ctx).reader(public, entry=True),
         output,
         parse_dateref(week, "week").end if week else None,
         parse_dateref(as_of, "as-of").end if as_of else None,
         sites=list(sites) or None,
-        public=public,
         top=top,
         lang=lang,
         digits=digits,
@@ -235,7 +233,7 @@ def export() -> None:
 @digits_option
 @output_option("Workbook to write (default: reports/dispstats-<date>.xlsx).")
 @click.pass_context
-def export_xlsx_command(ctx, sites, date_from, date_to, public, lang, digits, output):
+def export_xlsx_command(ctx, *, sites, date_from, date_to, public, lang, digits, output):
     """Excel workbook: Readme, Summary, Charts (native), Figures (with HXL row), Weekly
     series, Movements, Sources, History. Text never becomes a formula.
 
@@ -257,8 +255,8 @@ def export_xlsx_command(ctx, sites, date_from, date_to, public, lang, digits, ou
         output.parent.mkdir(exist_ok=True)
     with _progress("Writing workbook") as progress:
         result = export_xlsx(
-            state_of(ctx).store(), output, list(sites), start, end, public, progress,
-            lang=lang, digits=digits,
+            state_of(ctx).reader(public), output, site_refs=list(sites), date_from=start,
+            date_to=end, progress=progress, lang=lang, digits=digits,
         )  # fmt: skip
     counts = ", ".join(f"{name} {n:,}" for name, n in result.rows.items())
     click.echo(f"Wrote {result.path} ({counts} rows)")
@@ -285,7 +283,7 @@ def export_hxl_command(ctx, public, provenance, output):
     from dispstats.reports.hxl import export_hxl_csv
 
     output = output or _default_output("dispstats-figures", ".csv")
-    n = export_hxl_csv(state_of(ctx).store(), output, public, provenance)
+    n = export_hxl_csv(state_of(ctx).reader(public), output, provenance)
     click.echo(f"Wrote {output} ({n:,} figures)")
 
 
@@ -318,7 +316,7 @@ def export_datapackage_command(ctx, public, licence, title, output):
     from dispstats.reports.datapackage import export_datapackage
 
     output = output or _default_output("dispstats-datapackage", "")
-    result = export_datapackage(state_of(ctx).store(), output, public, licence, title)
+    result = export_datapackage(state_of(ctx).reader(public), output, licence, title)
     click.echo(
         f"Wrote {result.folder} ({result.figures:,} figures, {result.sites:,} sites, "
         f"{result.sources:,} sources)"

@@ -22,8 +22,8 @@ from dispstats.cli.render import (
     value_words,
 )
 from dispstats.model import vocab
-from dispstats.model.parse import format_dateref, parse_choice, parse_dateref
-from dispstats.model.records import public_only
+from dispstats.model.dates import format_dateref, parse_dateref
+from dispstats.model.parse import parse_choice
 from dispstats.store import FigureFilter
 
 
@@ -43,6 +43,7 @@ from dispstats.store import FigureFilter
 @click.pass_context
 def list_(
     ctx: click.Context,
+    *,
     sites,
     indicator,
     source,
@@ -60,9 +61,9 @@ def list_(
       dispstats list --site Rukban --indicator population --from 2018-01-01
       dispstats list --json > figures.json
     """
-    store = state_of(ctx).entry_store()
+    store = state_of(ctx).reader(public, entry=True)
     where = FigureFilter(
-        site_ids=[site.id for site in store.find_sites(sites, public=public)],
+        site_ids=[site.id for site in store.find_sites(sites)],
         indicator=parse_choice(indicator, "indicator", vocab.INDICATORS, vocab.INDICATOR_SYNONYMS)
         if indicator
         else None,
@@ -73,10 +74,8 @@ def list_(
     )
     all_sites = store.sites()
     figures = store.figures(where)
-    if public:
-        all_sites, figures = public_only(all_sites, figures)
     if as_json:
-        print_json([figure_json(f, public) for f in figures])
+        print_json([figure_json(f) for f in figures])
         return
     if not figures:
         click.echo(
@@ -132,10 +131,10 @@ def show(ctx: click.Context, figure_id: int, public: bool, as_json: bool) -> Non
     Example:
       dispstats show 4
     """
-    store = state_of(ctx).entry_store()
-    figure = store.figure(figure_id, public=public)
+    store = state_of(ctx).reader(public, entry=True)
+    figure = store.figure(figure_id)
     if as_json:
-        print_json(figure_json(figure, public))
+        print_json(figure_json(figure))
         return
     sites = {s.id: s for s in store.sites()}
     details = figure_details(figure, store.source(figure.source_id), sites)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from dispstats.errors import InputError
+from dispstats.model.dates import format_dateref
 from dispstats.model.hashtags import looks_like_hashtag_row, parse_tag
-from dispstats.model.parse import format_dateref
 
 
 def N_(text: str) -> str:
@@ -447,12 +448,12 @@ def site_row(site) -> dict[str, object]:
     return row
 
 
-def source_row(source) -> dict[str, object]:
+def source_row(source) -> dict[str, Any]:
     """A source as {column key: value}."""
     return {c.key: getattr(source, c.key) for c in SOURCE_COLUMNS}
 
 
-def figure_row(figure) -> dict[str, object]:
+def figure_row(figure) -> dict[str, Any]:
     """A figure version as {column key: value}: typed values (int, date, datetime, None)."""
     q, ref = figure.quantity, figure.ref
     derived = {

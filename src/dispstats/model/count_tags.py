@@ -149,8 +149,9 @@ def _meaning(said: dict, cause_words: list[str], marked: bool) -> CountMeaning |
 
 def _group(groups: set[str | None]) -> str | tuple[str] | None:
     """The group named by the group attributes, or (why it is left out,)."""
-    if "returnees" in groups and len(groups) == 2 and groups - {"returnees"} <= set(RETURNEES_OF):
-        return RETURNEES_OF[(groups - {"returnees"}).pop()]
+    others = groups - {"returnees"}
+    if "returnees" in groups and len(others) == 1 and (origin := others.pop()) in RETURNEES_OF:
+        return RETURNEES_OF[origin]
     if len(groups) > 1:
         named = ", ".join(sorted(g or "displaced" for g in groups))
         return (f"names several population groups ({named}): tag it with one",)

@@ -9,18 +9,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from dispstats.errors import InputError
 from dispstats.model import vocab
 from dispstats.model.breakdown import Part, parse_part
 from dispstats.model.countries import check_pcode_country, parse_country
+from dispstats.model.dates import parse_date, parse_dateref
 from dispstats.model.parse import (
     Quantity,
     parse_choice,
     parse_coordinate,
-    parse_date,
-    parse_dateref,
     parse_quantity,
     parse_reliability,
     parse_url,
@@ -65,7 +64,7 @@ def site_from_fields(fields: Fields, row: int | None = None) -> Site:
             id=f.get("id") or "",
             name=f.get("name") or "",
             kind=parse_choice(f.get("kind") or "camp", "kind", vocab.SITE_KINDS),
-            country_iso3=parse_country(f["country_iso3"]) if f.get("country_iso3") else None,
+            country_iso3=parse_country(code) if (code := f.get("country_iso3")) else None,
             admin1_name=f.get("admin1_name"),
             admin1_pcode=f.get("admin1_pcode"),
             admin2_name=f.get("admin2_name"),
@@ -105,11 +104,9 @@ def source_from_fields(fields: Fields, row: int | None = None, today: date | Non
                 {"party": "party_to_conflict", "local": "local_network"},
             ),
             title=f.get("title"),
-            url=parse_url(f["url"]) if f.get("url") else None,
-            published=parse_date(f["published"], "published", today)
-            if f.get("published")
-            else None,
-            accessed=parse_date(f["accessed"], "accessed", today) if f.get("accessed") else None,
+            url=parse_url(url) if (url := f.get("url")) else None,
+            published=parse_date(day, "published", today) if (day := f.get("published")) else None,
+            accessed=parse_date(seen, "accessed", today) if (seen := f.get("accessed")) else None,
             reliability=parse_reliability(f.get("reliability") or "F"),
         )
 
@@ -158,7 +155,7 @@ def figure_from_fields(fields: Fields, row: int | None = None, today: date | Non
     """
 
     def build() -> Figure:
-        f = {
+        f: dict[str, Any] = {
             k: clean_text(v) if not isinstance(v, bool | tuple | list) else v
             for k, v in fields.items()
         }

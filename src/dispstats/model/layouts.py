@@ -67,7 +67,7 @@ def recognise(rows: Sequence[Sequence[object]]) -> tuple[Layout | None, Layout |
             share = _share(layout, row)
             if share > best[0]:
                 best = (share, layout)
-    share, layout = best
+    share, closest = best
     if share >= MATCH:
-        return layout, None
-    return None, layout if share >= CLOSE else None
+        return closest, None
+    return None, closest if share >= CLOSE else None

@@ -78,7 +78,8 @@ def row_level(row, stated: str | None) -> str:
     Raises InputError when the row names no place, when the stated level is empty, or when
     the row names a place below the stated level.
     """
-    names = [level for level in LEVEL_NAMES if named(row, level)]
+    places = {level: p for level in LEVEL_NAMES if (p := named(row, level))}
+    names = list(places)
     if not names:
         raise InputError(NO_PLACE, field="site")
     if stated is None:
@@ -91,7 +92,7 @@ def row_level(row, stated: str | None) -> str:
         )
     deeper = names[-1]
     if LEVEL_NAMES.index(deeper) > LEVEL_NAMES.index(stated):
-        place = named(row, deeper)
+        place = places[deeper]
         raise InputError(
             f"the row names the {_WORDS[deeper]} '{place.code or place.name}' below its "
             f"admin level {stated.removeprefix('adm')}: which one is it about?",

@@ -13,7 +13,8 @@ from datetime import date, datetime
 from dispstats.errors import InputError
 from dispstats.model import vocab
 from dispstats.model.breakdown import Part, check_parts
-from dispstats.model.parse import DateRef, Quantity
+from dispstats.model.dates import DateRef
+from dispstats.model.parse import Quantity
 
 
 @dataclass(frozen=True)

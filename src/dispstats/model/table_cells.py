@@ -10,14 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dispstats.errors import InputError, clip_quotes
 from dispstats.model.columns import from_spreadsheet_text
 from dispstats.model.fields import clean_text
-from dispstats.model.hxl import ColumnPlan
+from dispstats.model.hxl_columns import ColumnPlan
 from dispstats.model.parse import parse_choice
 from dispstats.model.places import PLACE_KEYS
 from dispstats.model.tables import EXCEL_ERRORS
+
+if TYPE_CHECKING:  # imported where used: reading a table is the only caller that needs them
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class RowError:
 class Checked:
     """Figures read from a table (one per row, or per count cell), with what was wrong."""
 
-    frame: object  # pandas.DataFrame, one figure per line; column "row" is the file row
+    frame: pd.DataFrame  # one figure per line; column "row" is the file row
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     blank_rows: int = 0  # rows of spaces only, found after cleaning
@@ -158,7 +162,7 @@ def take(values: list, codes, index):
 
 def per_unique(
     checked: Checked, rows, series, parse: Callable[[str], object], column: str
-) -> object:
+) -> pd.Series:
     """Apply `parse` to each distinct non-empty value; failing rows are recorded as errors."""
     import numpy as np
 
@@ -178,7 +182,7 @@ def per_unique(
     return take(results, codes, series.index)
 
 
-def parse_choices(checked, base, series, plan, key, default, choices, synonyms, required=False):
+def parse_choices(checked, base, series, plan, key, *, default, choices, synonyms, required=False):
     column = plan.label(key) if key in plan.fields else key
     name = key.replace("_", " ")
     if required:

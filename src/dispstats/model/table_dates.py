@@ -8,7 +8,8 @@ import re
 from datetime import date, timedelta
 
 from dispstats.errors import InputError
-from dispstats.model.parse import DateRef, counted, parse_dateref
+from dispstats.model.dates import DateRef, parse_dateref
+from dispstats.model.parse import counted
 from dispstats.model.table_cells import factorize, put
 
 # Excel stores dates as days since 1899-12-30; a five-digit number in a date column is one
@@ -68,7 +69,7 @@ def _year_month(checked, base, text, plan):
     if "ref_month" in plan.fields:
         column += f" and {plan.label('ref_month')}"
     rows = base["row"].to_numpy()
-    out = []
+    out: list[str | None] = []
     for position, (year, month) in enumerate(zip(years, months, strict=True)):
         year = None if year is None else str(year).removesuffix(".0")
         if year is None:
@@ -111,7 +112,7 @@ def _month_first(checked, values: list[str], column: str) -> list[str]:
     return [iso.get(v, v) for v in values]
 
 
-def reference_dates(checked, base, text, plan, today, given: str | None = None) -> None:
+def reference_dates(checked, base, text, plan, today, *, given: str | None = None) -> None:
     """ref_start, ref_end, ref_precision from #date+reported (or a year and month, or
     #date+start/#date+end), or from `given` (--date) for every row."""
     import numpy as np
@@ -162,8 +163,8 @@ def reference_dates(checked, base, text, plan, today, given: str | None = None) 
     if "reference" not in plan.fields:
         return
     for key in stated:  # a stated start or end must agree with the reference date
-        given = text(key)
-        pairs = pd.DataFrame({"ref": codes, "given": given.to_numpy(dtype=object)})
+        stated_text = text(key)
+        pairs = pd.DataFrame({"ref": codes, "given": stated_text.to_numpy(dtype=object)})
         for (code, value), index in pairs.groupby(["ref", "given"], sort=False).indices.items():
             ref = refs[code] if code >= 0 else None
             derived = getattr(ref, key.removeprefix("ref_")) if ref else None

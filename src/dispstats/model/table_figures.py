@@ -25,8 +25,8 @@ from dispstats.model.breakdown import (
 )
 from dispstats.model.columns import CONTENT_KEYS, PROVENANCE_KEYS, SITE_CONTEXT_COLUMNS
 from dispstats.model.fields import parse_group
-from dispstats.model.hxl import REFERENCE_KEYS, ColumnPlan
-from dispstats.model.parse import DateRef, Quantity, counted
+from dispstats.model.hxl_columns import REFERENCE_KEYS, ColumnPlan
+from dispstats.model.parse import counted
 from dispstats.model.places import PLACE_KEYS
 from dispstats.model.records import Figure
 from dispstats.model.table_cells import (
@@ -50,8 +50,7 @@ from dispstats.model.table_places import (
 )
 from dispstats.model.table_quantities import one_count, read_quantities, read_units
 
-__all__ = ["CONTENT_KEYS", "SITE_KEYS", "SOURCE_KEYS", "Checked", "check_figures",
-           "content_keys", "iso_dates", "read_figures"]  # fmt: skip
+__all__ = ["CONTENT_KEYS", "SITE_KEYS", "SOURCE_KEYS", "Checked", "read_figures"]
 
 # Text columns carried through as they are (cleaned of control characters).
 _TEXT_KEYS = ("description", "excerpt", "confidence_note")
@@ -129,7 +128,7 @@ def read_figures(
     put(base, "parts", None)
     put(base, "population_group", _groups(checked, base, text("population_group"), plan))
     _choices(checked, base, text, plan)
-    reference_dates(checked, base, text, plan, today, reference)
+    reference_dates(checked, base, text, plan, today, given=reference)
 
     if has_indicator:
         _indicator_form(checked, base, text, plan)
@@ -158,7 +157,16 @@ def _choices(checked: Checked, base, text, plan: ColumnPlan) -> None:
         put(
             base,
             key,
-            parse_choices(checked, base, text(key), plan, key, default, choices, synonyms),
+            parse_choices(
+                checked,
+                base,
+                text(key),
+                plan,
+                key,
+                default=default,
+                choices=choices,
+                synonyms=synonyms,
+            ),
         )
     put(
         base,
@@ -169,9 +177,9 @@ def _choices(checked: Checked, base, text, plan: ColumnPlan) -> None:
             base["movement_status"],
             plan,
             "movement_status",
-            None,
-            vocab.MOVEMENT_STATUSES,
-            None,
+            default=None,
+            choices=vocab.MOVEMENT_STATUSES,
+            synonyms=None,
         ),
     )
 
@@ -264,14 +272,14 @@ def _indicator_form(checked: Checked, base, text, plan: ColumnPlan) -> None:
     put(
         base,
         "indicator",
-        parse_choices(checked, base, indicators, plan, "indicator", None, vocab.INDICATORS,
-                      vocab.INDICATOR_SYNONYMS, required=True),
+        parse_choices(checked, base, indicators, plan, "indicator", default=None,
+                      choices=vocab.INDICATORS, synonyms=vocab.INDICATOR_SYNONYMS, required=True),
     )  # fmt: skip
     put(base, "unit_text", text("unit"))
     if old.any():
         _legacy_units_and_groups(checked, base, legacy, plan)
     column = plan.label("value_text") if "value_text" in plan.fields else "value"
-    read_quantities(checked, base, text("value_text"), text, plan, column)
+    read_quantities(checked, base, text("value_text"), text, plan, column=column)
 
 
 def _legacy_units_and_groups(checked: Checked, base, legacy, plan: ColumnPlan) -> None:
@@ -322,7 +330,7 @@ def _count_form(checked: Checked, frame, base, plan: ColumnPlan, excel_errors: d
             put(line, "part_key", keys)
         sub = Checked(line)
         read_quantities(sub, line, cells[present].reset_index(drop=True), None, plan,
-                        plan.tags[position].text)  # fmt: skip
+                        column=plan.tags[position].text)  # fmt: skip
         checked.errors.extend(sub.errors)
         lines.append(line)
     long = pd.concat(lines, ignore_index=True) if lines else base.iloc[0:0]
@@ -446,67 +454,15 @@ def _wide_parts(checked: Checked, frame, lines, plan: ColumnPlan, excel_errors: 
             except (ValueError, TypeError, KeyError):
                 checked.fail([rows[i]], plan.label("parts"), _NOT_PARTS)
     texts = np.full(len(lines), None, dtype=object)
-    for i, parts in gathered.items():
+    for line, parts in gathered.items():
         try:
-            texts[i] = parts_text(check_parts(parts))
+            texts[line] = parts_text(check_parts(parts))
         except InputError as exc:
-            checked.fail([rows[i]], "", exc.reason)
+            checked.fail([rows[line]], "", exc.reason)
     put(lines, "parts", texts)
 
 
 # --- Figure's own rules, once per distinct shape ----------------------------------------------
-
-_SHAPE = (
-    "indicator",
-    "unit",
-    "quantifier",
-    "movement_status",
-    "confidence",
-    "role",
-    "sensitivity",
-    "excerpt_sensitivity",
-)
-
-
-def check_figures(checked: Checked, plan: ColumnPlan) -> None:
-    """Hold every figure to Figure's checks. Rows already in error are left out."""
-    import numpy as np
-    import pandas as pd
-
-    frame = checked.frame
-    bad_rows = {e.row for e in checked.errors}
-    ok = ~frame["row"].isin(bad_rows).to_numpy()
-    if not ok.any():
-        return
-    view = frame[ok]
-    low, high = view["low"], view["high"]
-    shape = pd.DataFrame({key: view[key].to_numpy() for key in _SHAPE})
-    shape["no_low"] = low.isna().to_numpy()
-    shape["no_high"] = high.isna().to_numpy()
-    with np.errstate(invalid="ignore"):
-        numbers = ~(shape["no_low"] | shape["no_high"])
-        shape["order"] = np.where(
-            numbers,
-            pd.to_numeric(low, errors="coerce").to_numpy()
-            <= pd.to_numeric(high, errors="coerce").to_numpy(),
-            True,
-        )
-    shape["negative"] = np.where(numbers, pd.to_numeric(low, errors="coerce").to_numpy() < 0, False)
-    for end in ("origin_site_id", "destination_site_id"):
-        shape[end] = view[end].notna().to_numpy()
-        shape[end + "_same"] = (view[end] == view["site_id"]).to_numpy()
-    shape["excerpt"] = view["excerpt"].notna().to_numpy()
-    groups = shape.groupby(list(shape.columns), dropna=False, sort=False).ngroup().to_numpy()
-    first = pd.Series(np.arange(len(groups))).groupby(groups).first()
-    rows = view["row"].to_numpy()
-    for group, position in first.items():
-        record = view.iloc[int(position)]
-        try:
-            _figure(record)
-        except InputError as exc:
-            column = _column_of(exc.field, plan)
-            value = f"'{exc.value}': " if exc.value not in (None, "") else ""
-            checked.fail(rows[groups == group], column, value + exc.reason)
 
 
 # Figure fields a frame line holds under the same name.
@@ -515,60 +471,3 @@ _SAME_NAME = tuple(
     for f in fields(Figure)
     if f.name not in ("site_id", "source_id", "quantity", "ref", "parts", *PROVENANCE_KEYS)
 )
-
-
-def _figure(r) -> Figure:
-    return Figure(
-        **{name: r[name] for name in _SAME_NAME},
-        site_id=r["site_id"] or "",
-        source_id=r["source_id"] or "",
-        quantity=Quantity(r["low"], r["high"], r["quantifier"]),
-        parts=parts_from_text(r["parts"]),
-        ref=DateRef(r["ref_start"], r["ref_end"], r["ref_precision"]),
-    )
-
-
-_FIELD_KEYS = {
-    "value": "value_text",
-    "unit": "unit",
-    "origin": "origin_site_id",
-    "destination": "destination_site_id",
-    "status": "movement_status",
-    "excerpt": "excerpt",
-    "site": "site_id",
-    "source": "source_id",
-}
-
-
-def _column_of(field_name: str | None, plan: ColumnPlan) -> str:
-    key = _FIELD_KEYS.get(field_name or "", field_name or "")
-    if key in plan.fields:
-        return plan.label(key)
-    if key == "value_text" and plan.values:
-        return ", ".join(plan.tags[p].text for p in plan.values)
-    return field_name or ""
-
-
-def content_keys(frame) -> list[tuple]:
-    """What each figure's source reported (CONTENT_KEYS) as a tuple, in one canonical form
-    (dates as ISO text, counts as int) whether it comes from a file or from the store."""
-    columns = []
-    for key in CONTENT_KEYS:
-        values = frame[key].to_numpy(dtype=object)
-        if key in ("ref_start", "ref_end"):
-            values = iso_dates(values)
-        elif key in ("low", "high"):
-            values = [None if v is None else int(v) for v in values]
-        columns.append(values)
-    return list(zip(*columns, strict=True))
-
-
-def iso_dates(values):
-    """Dates (or ISO text, as SQLite returns them) as ISO text, converting each distinct value
-    once."""
-    import numpy as np
-    import pandas as pd
-
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    text = [u if isinstance(u, str) else u.isoformat() for u in uniques]
-    return np.array([*text, None], dtype=object)[codes]

@@ -133,7 +133,7 @@ def _one_figure(
     common = _common_key(frame, lines)
     told = tuple(p for p in common if p[0] in result.split or p[0] not in MAIN_VALUE_DIMENSIONS)
     result.unsplit.update(d for d, v in common if (d, v) not in told)
-    found = _lines_by_part(checked, frame, lines, common, result, rule)
+    found = _lines_by_part(checked, frame, lines, common, result=result, rule=rule)
     if found is None:
         return []
     by_key, drop = found
@@ -181,7 +181,7 @@ def _one_figure(
     return drop + [line for line in by_key.values() if line != target]
 
 
-def _lines_by_part(checked: Checked, frame, lines: list[int], common: tuple, result: Combined,
+def _lines_by_part(checked: Checked, frame, lines: list[int], common: tuple, *, result: Combined,
                    rule: RowsRule) -> tuple[dict[tuple, int], list[int]] | None:  # fmt: skip
     """The line of each part (and of the whole, key ()) and the lines to drop: copies (the
     same number in a row of the same cells), and rows added into another (--sum-rows). None

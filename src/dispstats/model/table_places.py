@@ -4,7 +4,7 @@ columns: its stated #adm+level, else the deepest level it names; Excel errors in
 from __future__ import annotations
 
 from dispstats.errors import InputError
-from dispstats.model.hxl import ColumnPlan
+from dispstats.model.hxl_columns import ColumnPlan
 from dispstats.model.places import (
     LEVEL_NAMES,
     LEVEL_OF_KEY,

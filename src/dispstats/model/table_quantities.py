@@ -9,7 +9,7 @@ from dispstats.model.parse import parse_choice, parse_quantity, quick_quantities
 from dispstats.model.table_cells import factorize, parse_choices, per_unique, put
 
 
-def read_quantities(checked, frame, value, text, plan, column) -> None:
+def read_quantities(checked, frame, value, text, plan, *, column) -> None:
     """low, high, quantifier, value_text (and a unit hint) from the value cells."""
     import numpy as np
     import pandas as pd
@@ -46,7 +46,8 @@ def read_quantities(checked, frame, value, text, plan, column) -> None:
                 low[i], high[i], quantifier[i], hint[i] = q.low, q.high, q.quantifier, unit
     value_text = value.to_numpy(dtype=object).copy()
     if text is not None:
-        _stated_quantities(checked, frame, text, plan, low, high, quantifier, value_text, present)
+        _stated_quantities(checked, frame, text, plan, low=low, high=high, quantifier=quantifier,
+                           value_text=value_text, present=present)  # fmt: skip
     missing = ~present & pd.isna(quantifier)
     if missing.any():
         checked.fail(
@@ -67,7 +68,7 @@ def read_quantities(checked, frame, value, text, plan, column) -> None:
         put(frame, key, values)
 
 
-def _stated_quantities(checked, frame, text, plan, low, high, quantifier, value_text, present):
+def _stated_quantities(checked, frame, text, plan, *, low, high, quantifier, value_text, present):
     """Quantifier, low and high columns: fill what the value text leaves open, and refuse rows
     where they contradict it."""
     import numpy as np
@@ -83,9 +84,9 @@ def _stated_quantities(checked, frame, text, plan, low, high, quantifier, value_
                 stated_q,
                 plan,
                 "quantifier",
-                None,
-                vocab.QUANTIFIERS,
-                vocab.QUANTIFIER_SYNONYMS,
+                default=None,
+                choices=vocab.QUANTIFIERS,
+                synonyms=vocab.QUANTIFIER_SYNONYMS,
             ),
             dtype=object,
         )

@@ -180,7 +180,8 @@ def columns_apart(table, rows: Sequence[int], limit: int = 6) -> list[str]:
         return []
     cells = np.char.strip(table.frame.iloc[positions].to_numpy(dtype=str))
     differ = np.flatnonzero((cells != cells[0]).any(axis=0))
-    words, numbers = [], []
+    words: list[str] = []
+    numbers: list[str] = []
     for column in differ:
         tag = str(table.hashtags[column]).strip() if column < len(table.hashtags) else ""
         if hashtag_name(tag) == "affected":

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from dispstats.model.records import Figure
 from dispstats.reports.i18n import Lang, get_lang
 from dispstats.reports.steps import Step, best_steps, runs
-from dispstats.series.estimate import Estimate
+from dispstats.series.rule import Estimate
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 COLOURS = ("#1f5f8b", "#c2501e", "#3a8a3a", "#7a4e9e", "#b8860b", "#555555", "#a02c5a")
@@ -119,8 +119,9 @@ def population_canvas(
         if steps:
             _draw_best(ax, steps, lang)
         _draw_reports(ax, history, publishers)
-        ax.axvline(as_of, color="#999999", linewidth=0.8, linestyle=":")
-        highest = max([f.quantity.high for f in history] + [s.band_high for s in steps] + [1])
+        # matplotlib's date units take a date; its annotations say float
+        ax.axvline(as_of, color="#999999", linewidth=0.8, linestyle=":")  # type: ignore[arg-type]
+        highest = max([f.quantity.high or 0 for f in history] + [s.band_high for s in steps] + [1])
         # Headroom above the highest value, so a range's top end is never cut by the frame.
         ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, min_n_ticks=3))
         ax.set_ylim(0, highest * 1.12)

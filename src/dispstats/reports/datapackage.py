@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from dispstats import __version__
 from dispstats.errors import InputError
@@ -24,7 +25,10 @@ from dispstats.model.columns import (
 )
 from dispstats.output import written
 from dispstats.reports.hxl import RESTRICTED_NOTICE, csv_cell, hxl_records
-from dispstats.store.settings import small_cells
+from dispstats.store.settings import withheld_below
+
+if TYPE_CHECKING:
+    from dispstats.store.contract import StoreReader
 
 _INTEGER = {"version", "low", "high"}
 _DATE = {"ref_start", "ref_end", "published", "accessed"}
@@ -140,8 +144,13 @@ def _parts_schema() -> dict:
     fields = []
     for c in PART_COLUMNS:
         kind = "integer" if c.key in ("figure_id", "value") else "string"
-        field = {"name": c.key, "title": c.header, "type": kind, "description": c.help,
-                 "hxl": c.hxl}  # fmt: skip
+        field: dict[str, Any] = {
+            "name": c.key,
+            "title": c.header,
+            "type": kind,
+            "description": c.help,
+            "hxl": c.hxl,
+        }
         if c.key in ("figure_id", "value"):
             field["constraints"] = {"required": True, "minimum": 0}
         fields.append(field)
@@ -171,19 +180,20 @@ def _write(path: Path, columns, rows) -> int:
 
 
 def export_datapackage(
-    store,
+    store: StoreReader,
     folder: Path,
-    public: bool = False,
     licence: str = "CC-BY-4.0",
     title: str = "Displacement figures",
 ) -> PackageResult:
-    """Write the package into `folder` (created; it must not hold files already)."""
+    """Write the package into `folder` (created; it must not hold files already); from a
+    PublicView, of public data only."""
+    public = store.is_public
     _check_target(folder, licence)
     folder.mkdir(exist_ok=True)
-    _, sites, sources, records = hxl_records(store, public, provenance=True)
+    _, sites, sources, records = hxl_records(store, provenance=True)
     figure_rows = list(records)
     n_figures = _write(folder / "figures.csv", FIGURE_COLUMNS, figure_rows)
-    threshold = small_cells(store) if public else 0
+    threshold = withheld_below(store)
     _write(folder / "parts.csv", PART_COLUMNS, _part_rows(figure_rows, threshold))
     shown = {s.id for s in sites}
     n_sites = _write(
@@ -222,7 +232,7 @@ def export_datapackage(
             }
             for s in sources
         ],
-        "resources": _resources(public, threshold),
+        "resources": _resources(threshold),
     }
     with written(folder / "datapackage.json") as target:
         target.write_text(
@@ -246,7 +256,9 @@ def _check_target(folder: Path, licence: str) -> None:
         raise InputError(f"folder {folder.parent} does not exist", field="output")
 
 
-def _resources(public: bool, threshold: int) -> list[dict]:
+def _resources(threshold: int) -> list[dict]:
+    """The resources; `threshold` (a public package) is the size below which parts are
+    withheld."""
     site_keys = [_key(end, "sites") for end in ("site_id", "origin_site_id", "destination_site_id")]
     parts = _resource(
         "parts",
@@ -254,7 +266,7 @@ def _resources(public: bool, threshold: int) -> list[dict]:
         [_key("figure_id", "figures")],
         "The parts of figures (their breakdown by sex, age, cause or origin): one row per part, "
         "keyed by its value on each dimension it splits; never figures of their own"
-        + (f"; parts under {threshold} people are withheld" if public else ""),
+        + (f"; parts under {threshold} people are withheld" if threshold else ""),
     )
     return [
         _resource(

@@ -2,8 +2,8 @@
 helper process on the machine's other core.
 
 Why a helper: a brief's time in a fresh process is mostly importing its two heavy libraries,
-matplotlib (pictures) and WeasyPrint (layout), one after the other (about 0.45 and 0.55 s
-each on a 2-core machine here; bench/brief_bench.py). A helper started as the brief begins
+matplotlib (pictures) and WeasyPrint (layout), one after the other (bench/brief_bench.py
+measures it). A helper started as the brief begins
 imports matplotlib while the brief reads its data and imports WeasyPrint, then draws what
 `draw_plans` would have drawn here, from the same plans, with the same code. The brief waits
 for the pictures only when it lays out the page.
@@ -33,12 +33,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from dispstats.model.records import Figure
 from dispstats.reports.i18n import Lang
 from dispstats.reports.maps import MapData
-from dispstats.series.estimate import Estimate
-from dispstats.store.rows import collector_paused
+from dispstats.runtime import collector_paused
+from dispstats.series.rule import Estimate
 
 DRAW_WHERE = ("auto", "here", "aside")
 
@@ -87,7 +88,8 @@ def draw_plans(plans: PicturePlans) -> Pictures:
     charts = []
     with glyph_gaps() as gaps:
         for chart in plans.charts:
-            entry = {"name": chart.name, "svg": None, "src": None, "note": chart.note}
+            entry: dict[str, Any] = {"name": chart.name, "svg": None, "src": None,
+                                     "note": chart.note}  # fmt: skip
             if chart.note is None:
                 drawn = population_chart(
                     chart.history,
@@ -97,21 +99,25 @@ def draw_plans(plans: PicturePlans) -> Pictures:
                     "png" if chart.png else "svg",
                     lang=plans.lang,
                 )
-                if chart.png:
+                if chart.png and isinstance(drawn, bytes):
                     chart.png.write_bytes(drawn)
                     entry["src"] = chart.png.as_uri()
                 else:
                     entry["svg"] = drawn
             charts.append(entry)
-        brief_map = None
+        brief_map: dict[str, Any] | None = None
         if plans.map is not None:
             brief_map = {"svg": None, "src": None, "not_on_map": plans.map.not_on_map}
             if plans.map_png:
-                plans.map_png.write_bytes(draw_map(plans.map, "png"))
+                plans.map_png.write_bytes(_picture(draw_map(plans.map, "png")))
                 brief_map["src"] = plans.map_png.as_uri()
             else:
                 brief_map["svg"] = draw_map(plans.map)
     return Pictures(charts, brief_map, gaps)
+
+
+def _picture(drawn: str | bytes) -> bytes:
+    return drawn.encode() if isinstance(drawn, str) else drawn
 
 
 def _import_drawing() -> None:
@@ -179,7 +185,8 @@ class Drawer:
         if self.helper.poll() is None:
             self.helper.kill()
         self.helper.wait()
-        self.helper.stdin.close()
+        if self.helper.stdin:
+            self.helper.stdin.close()
 
     @staticmethod
     def patience(plans: PicturePlans) -> float:
@@ -194,8 +201,11 @@ class Drawer:
             try:
                 with open(self.folder / _JOB, "wb") as job:
                     pickle.dump(plans, job, protocol=pickle.HIGHEST_PROTOCOL)
-                self.helper.stdin.write(b"go\n")
-                self.helper.stdin.close()
+                go = self.helper.stdin
+                if go is None:  # started without a pipe: it cannot be told to go
+                    raise OSError("the helper has no input")
+                go.write(b"go\n")
+                go.close()
             except (OSError, pickle.PicklingError, AttributeError, TypeError):
                 self.close()
                 self.helper = None
@@ -218,7 +228,7 @@ class Drawer:
     def _helpers_pictures(self, patience: float) -> Pictures | None:
         """What the helper drew, or None when it failed or took longer than `patience`."""
         try:
-            if self.helper.wait(patience) != 0:
+            if self.helper is None or self.helper.wait(patience) != 0:
                 return None
         except subprocess.TimeoutExpired:  # stuck: a brief must never hang on its helper
             self.close()

@@ -1,5 +1,7 @@
 """The Excel export for partners: Readme, Summary, Totals, Charts (native), Figures (with an
-HXL row), Weekly series, Movements, Sources, History.
+HXL row), Weekly series, Movements, Sources, History. The Readme, Totals, Charts and
+Breakdowns sheets are written by xlsx_readme.py, xlsx_totals.py, xlsx_charts.py and
+xlsx_parts.py.
 
 Written with XlsxWriter in constant-memory mode (see reports/xlsx_sheet.py): rows stream to
 disk, every text stays text, numbers and dates carry formats, and sheets print readably.
@@ -21,20 +23,21 @@ from dispstats.model import vocab
 from dispstats.model.columns import (
     FIGURE_COLUMNS,
     N_,
-    SITE_COLUMNS,
     SOURCE_COLUMNS,
     Column,
     figure_row,
     source_row,
 )
-from dispstats.model.records import Figure, Site, Source, public_only
+from dispstats.model.records import Figure, Site, Source
 from dispstats.output import written
 from dispstats.reports import wording
 from dispstats.reports.i18n import Lang, get_lang
 from dispstats.reports.xlsx_charts import charts_sheet
 from dispstats.reports.xlsx_parts import breakdowns_sheet
+from dispstats.reports.xlsx_readme import readme_sheet
 from dispstats.reports.xlsx_sheet import (
-    MAX_ROW_HEIGHT,
+    EXTRA_FIGURE_COLUMNS,
+    SHEET_NAMES,
     Formats,
     Progress,
     Sheet,
@@ -44,7 +47,7 @@ from dispstats.reports.xlsx_sheet import (
     refuse_past_last_row,
 )
 from dispstats.reports.xlsx_totals import totals_sheet
-from dispstats.series.estimate import (
+from dispstats.series.rule import (
     Estimate,
     SeriesKey,
     by_series,
@@ -53,16 +56,12 @@ from dispstats.series.estimate import (
 )
 from dispstats.series.totals import Estimates
 from dispstats.series.weekly import latest_change, week_ends, week_label
-from dispstats.store import FigureFilter, Store
+from dispstats.store import FigureFilter
+from dispstats.store.contract import StoreReader
 from dispstats.store.settings import small_cells
 
 SERIES_SITES = 20
 SERIES_WEEKS = 26
-EXTRA_FIGURE_COLUMNS = (
-    Column("site_name", N_("Site name"), "#loc+name", N_("Name of the site")),
-    Column("publisher", N_("Publisher"), "#org+reporting+name", N_("Publisher of the source")),
-    Column("url", N_("URL"), "#meta+url", N_("Web address of the source, where public")),
-)
 # Column kinds (reports/xlsx_sheet.py NUMBER_FORMATS) of the figure columns.
 FIGURE_KINDS = {
     "id": "id",
@@ -143,21 +142,20 @@ def _order(key: SeriesKey) -> tuple:
 
 
 def export_xlsx(
-    store: Store,
+    store: StoreReader,
     output: Path,
+    *,
     site_refs: Sequence[str] = (),
     date_from: date | None = None,
     date_to: date | None = None,
-    public: bool = False,
     progress: Progress | None = None,
-    *,
     lang: str = "en",
     digits: str = "latn",
 ) -> ExportResult:
     """Write the workbook; returns the rows written per sheet (by their English names).
 
     Dates select figures whose reference period overlaps them; the Summary is as of `date_to`
-    (default today). With `public`, restricted sites and figures are left out everywhere.
+    (default today). From a PublicView, restricted sites and figures are left out everywhere.
     `lang` words the sheet names, headers, Readme and charts (an Arabic workbook reads right
     to left); values, their controlled vocabularies and the HXL row stay as stored.
     """
@@ -167,7 +165,7 @@ def export_xlsx(
     started = time.perf_counter()
     as_of = date_to or date.today()
     all_sites = store.sites()
-    site_ids = [s.id for s in store.find_sites(site_refs, public=public)] if site_refs else []
+    site_ids = [s.id for s in store.find_sites(site_refs)] if site_refs else []
     # Retracted figures stay out of the Figures sheet (clean for re-use) but not out of History.
     figures = store.figures(
         FigureFilter(
@@ -177,8 +175,6 @@ def export_xlsx(
     has_restricted = any(s.sensitivity == "restricted" for s in all_sites) or any(
         f.sensitivity == "restricted" for f in figures
     )
-    if public:
-        all_sites, figures = public_only(all_sites, figures)
     sites = {s.id: s for s in all_sites}
     sources = {s.id: s for s in store.sources()}
     used_sources = {f.source_id for f in figures}
@@ -198,16 +194,14 @@ def export_xlsx(
         written(output) as target,
     ):
         workbook = open_workbook(target, scratch)
-        rows = _write_sheets(
-            workbook, chosen, store=store, as_of=as_of, public=public, progress=progress, t=t
-        )
+        rows = _write_sheets(workbook, chosen, store=store, as_of=as_of, progress=progress, t=t)
         workbook.close()
     return ExportResult(output, rows, time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
 class _Chosen:
-    """What an export shows (public data only, with `public`), read once from the store."""
+    """What an export shows (public data only from a PublicView), read once from the store."""
 
     all_sites: list[Site]
     sites: dict[str, Site]
@@ -219,9 +213,10 @@ class _Chosen:
 
 
 def _write_sheets(
-    workbook, chosen: _Chosen, *, store: Store, as_of: date, public: bool, progress, t: Lang
+    workbook, chosen: _Chosen, *, store: StoreReader, as_of: date, progress, t: Lang
 ) -> dict[str, int]:
     """Every sheet of the workbook, in order; returns the rows written per sheet."""
+    public = store.is_public
     all_sites, sites, sources = chosen.all_sites, chosen.sites, chosen.sources
     figures, used_sources, exported = chosen.figures, chosen.used_sources, chosen.exported
 
@@ -247,18 +242,18 @@ def _write_sheets(
     kinds = sorted({key.kind for key in population}, key=kind_order)
     rows["Totals"] = totals_sheet(
         sheet("Totals", 1),
-        [Estimates.of(all_sites, figures, sources, kind, as_of, public=public) for kind in kinds],
-        public,
+        [Estimates.of(all_sites, figures, sources, kind, as_of) for kind in kinds],
         t,
+        scope_note=t.gettext("public figures only: excluding restricted sites") if public else "",
     )
     charts_sheet(workbook, sheet("Charts"), shared, [f for f in figures if f.is_movement])
 
     columns = localized([*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS], t)
-    kinds = [FIGURE_KINDS.get(c.key, "text") for c in columns]
+    cell_kinds = [FIGURE_KINDS.get(c.key, "text") for c in columns]
     rows["Figures"] = sheet("Figures").table(
         columns,
-        kinds,
-        (figure_values(f, sites, sources, public) for f in figures),
+        cell_kinds,
+        (figure_values(f, sites, sources) for f in figures),
         progress,
         len(figures),
     )
@@ -274,13 +269,18 @@ def _write_sheets(
         (source_values(s) for s in listed),
     )
     # Figures that were revised, with all their versions; streamed, not held in memory.
+    # From a PublicView, public versions only: an earlier one may have been restricted.
     versions = (v for v in store.iter_versions(revised_only=True) if v.id in exported)
-    if public:  # an earlier version may have been restricted, or its excerpt
-        versions = (shown for v in versions for shown in public_only(all_sites, [v])[1])
     rows["History"] = sheet("History").table(
-        columns, kinds, (figure_values(v, sites, sources, public) for v in versions), progress
+        columns, cell_kinds, (figure_values(v, sites, sources) for v in versions), progress
     )
-    _readme(readme, as_of, public, chosen.has_restricted, rows, len(all_sites), t)
+    if public:
+        sensitivity = t.gettext("Public version: restricted sites and figures are left out.")
+    elif chosen.has_restricted:
+        sensitivity = t.gettext("CONTAINS RESTRICTED DATA. Not for public distribution.")
+    else:
+        sensitivity = None
+    readme_sheet(readme, t, as_of=as_of, sensitivity=sensitivity, rows=rows, n_sites=len(all_sites))
     return rows
 
 
@@ -294,10 +294,8 @@ def site_and_publisher(f: Figure, sites, sources) -> list[str]:
     return [site.name if site else f.site_id, source.publisher if source else f.source_id]
 
 
-def figure_values(f: Figure, sites, sources, public: bool) -> list[object]:
+def figure_values(f: Figure, sites, sources) -> list[object]:
     row = figure_row(f)
-    if public:
-        row["entered_by"] = None  # who entered a figure is internal
     row["reference"] = reference_cell(f)
     for key in ("quantifier", "movement_status"):
         row[key] = vocab.label(row[key]) or None
@@ -317,7 +315,7 @@ def _movements(sheet: Sheet, figures, sites, sources, t: Lang) -> int:
     kinds = [FIGURE_KINDS.get(c.key, "text") for c in columns]
 
     def values(f: Figure) -> list[object]:
-        row = figure_values(f, sites, sources, public=False)
+        row = figure_values(f, sites, sources)
         return [*row[:4], *site_and_publisher(f, sites, sources), *row[4:16]]
 
     return sheet.table(columns, kinds, (values(f) for f in figures if f.is_movement))
@@ -352,20 +350,6 @@ CAUSES = {
     "unchanged": N_("no change"),
     "same_source": N_("new figure, same publisher"),
     "source_switch": N_("another publisher's figure"),
-}
-# The sheets by their English names (the keys of ExportResult.rows), as each language names
-# them (at most 31 characters, none of []:*?/\).
-SHEET_NAMES = {
-    "Readme": N_("Readme"),
-    "Summary": N_("Summary"),
-    "Totals": N_("Totals"),
-    "Charts": N_("Charts"),
-    "Figures": N_("Figures"),
-    "Weekly series": N_("Weekly series"),
-    "Breakdowns": N_("Breakdowns"),
-    "Movements": N_("Movements"),
-    "Sources": N_("Sources"),
-    "History": N_("History"),
 }
 
 
@@ -464,152 +448,3 @@ def _weekly(sheet: Sheet, shared: _Estimates) -> int:
 
     columns = localized([c for c, _ in WEEKLY_COLUMNS], shared.lang)
     return sheet.table(columns, [k for _, k in WEEKLY_COLUMNS], values())
-
-
-def _rows(n: int | None, t: Lang) -> str:
-    if n is None:
-        return ""
-    return t.ngettext("%(num)s row. ", "%(num)s rows. ", n) % {"num": t.number(n)}
-
-
-def _readme(sheet: Sheet, as_of, public, has_restricted, rows, n_sites, t: Lang) -> None:
-    figure_columns = localized((*FIGURE_COLUMNS, *EXTRA_FIGURE_COLUMNS), t)
-    source_columns, site_columns = localized(SOURCE_COLUMNS, t), localized(SITE_COLUMNS, t)
-    described_columns = (*figure_columns, *source_columns, *site_columns)
-    label_width = max(len(f"{c.header}  {c.hxl}") for c in described_columns)
-    widths = (max(34, label_width + 2), 56)  # both on one A4 landscape page
-    sheet.ws.set_column(0, 0, widths[0], sheet.formats.prose)
-    sheet.ws.set_column(1, 1, widths[1], sheet.formats.prose)
-    sheet.ws.repeat_rows(0)  # its title on every page
-
-    # In a right-to-left cell a hashtag would read "meta+id#": marks keep it left to right.
-    mark = "\u200e" if t.direction == "rtl" else ""
-
-    def described(c: Column) -> str:
-        return f"{c.header}  {mark}{c.hxl}{mark}"
-
-    def line(values: list, bold: bool = False) -> None:
-        # Rows get the height of their wrapped lines: not every reader computes it.
-        cells = zip(values, widths, strict=False)
-        lines = max((-(-len(str(v)) // int(w * 1.2)) for v, w in cells if v), default=1)
-        if lines > 1:
-            sheet.ws.set_row(sheet.rows, min(15 * lines, MAX_ROW_HEIGHT))
-        sheet.append(values, sheet.formats.bold if bold else None)
-
-    line([t.gettext("dispstats export")], bold=True)
-    line([t.gettext("As of"), as_of])
-    line([t.gettext("Generated"), datetime.now(UTC).replace(tzinfo=None, microsecond=0)])
-    if public:
-        line(
-            [
-                t.gettext("Sensitivity"),
-                t.gettext("Public version: restricted sites and figures are left out."),
-            ]
-        )
-    elif has_restricted:
-        line(
-            [
-                t.gettext("Sensitivity"),
-                t.gettext("CONTAINS RESTRICTED DATA. Not for public distribution."),
-            ]
-        )
-    line([t.gettext(README_WHAT[0]), t.gettext(README_WHAT[1])])
-    line([t.gettext("Best-estimate rule"), wording.rule(t, 8)])
-    for title, text in README_NOTES:
-        line([t.gettext(title), t.gettext(text)])
-    line([])
-    line([t.gettext("Sheet"), t.gettext("Rows and meaning")], bold=True)
-    for name, text in SHEET_MEANINGS.items():
-        line([t.gettext(SHEET_NAMES[name]), f"{_rows(rows.get(name), t)}{t.gettext(text)}"])
-    line([])
-    line([t.gettext("Column"), t.gettext("Meaning (Figures and History sheets)")], bold=True)
-    for c in figure_columns:
-        line([described(c), c.help])
-    line([])
-    line([t.gettext("Column"), t.gettext("Meaning (Sources sheet)")], bold=True)
-    for c in source_columns:
-        line([described(c), c.help])
-    line([])
-    sites = t.ngettext(
-        "%(num)s site; its columns in other dispstats exports:",
-        "%(num)s sites; their columns in other dispstats exports:",
-        n_sites,
-    ) % {"num": t.number(n_sites)}
-    line([t.gettext("Sites"), sites])
-    for c in site_columns:
-        line([described(c), c.help])
-
-
-README_WHAT = (
-    N_("What this is"),
-    N_(
-        "Displacement figures exactly as their sources reported them, with the best "
-        "estimate dispstats works out and the sources behind every number."
-    ),
-)
-# After the best-estimate rule.
-README_NOTES = (
-    (
-        N_("Change"),
-        N_(
-            "The change a site's current figure made from the previous estimate: the best "
-            "estimate on the day before that figure's reference date (as in the brief). A range "
-            "changes by its two ends; no midpoint is made up."
-        ),
-    ),
-    (
-        N_("Licence"),
-        N_(
-            "Each figure remains subject to the terms of its source; cite the source (Sources "
-            "sheet) when you re-use a figure."
-        ),
-    ),
-    (
-        N_("Disclaimer"),
-        N_(
-            "Figures are as reported by the sources cited, which may disagree; they are not "
-            "verified by the producer of this file."
-        ),
-    ),
-)
-SHEET_MEANINGS = {
-    "Summary": N_(
-        "One row per site and population group (and unit): latest best estimate of the "
-        "population as of the date above, the previous estimate and the change from it, where "
-        "the change comes from, staleness, the range of other sources. Groups and units are "
-        "never compared or added together."
-    ),
-    "Totals": N_(
-        "Totals up the site hierarchy as of the date above: for each parent site and admin 1 "
-        "area, a Total row, then each site it adds up with the figure it counts by (its own "
-        "best estimate, else its own sites' total), sites with no figure, and the area's own "
-        "figure beside the total, never replacing it. Ranges add as ranges."
-    ),
-    "Charts": N_(
-        "Weekly best estimates of the largest sites and people moving per route, as native "
-        "charts; the data they draw is below them."
-    ),
-    "Figures": N_(
-        "Every figure (current version), one row each; row 2 holds HXL hashtags. A reference "
-        "date is the first day of its period, shown to its precision (a month as 'Oct 2016'); "
-        "Reference start and end give the period's days."
-    ),
-    "Weekly series": N_(
-        "Best estimate at the end of each of the last 26 ISO weeks for the 20 largest series "
-        "(a site's population of one group in one unit), with the figure and publisher behind "
-        "each value."
-    ),
-    "Breakdowns": N_(
-        "One row per part of a figure (by sex, age, cause or origin), with its share of the "
-        "figure. Parts are never figures: they are not added into totals. In a public file, "
-        "parts below the small-cell threshold read '< N', without a share."
-    ),
-    "Movements": N_(
-        "Arrivals, departures, returns and relocations, with origin, destination and status."
-    ),
-    "Sources": N_("Who reported the figures: publisher, title, dates, reliability (A-F)."),
-    "History": N_(
-        "Every version of each figure that was corrected, retracted or recommended, with who "
-        "entered it, when and why."
-    ),
-}

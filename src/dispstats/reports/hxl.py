@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dispstats.errors import InputError
 from dispstats.model.breakdown import parts_text, sort_key, suppressed
@@ -28,13 +28,13 @@ from dispstats.model.columns import (
     figure_row,
 )
 from dispstats.model.count_tags import part_tag
-from dispstats.model.records import Site, Source, public_figures, public_only
+from dispstats.model.records import Site, Source
 from dispstats.output import written
 from dispstats.store import FigureFilter
-from dispstats.store.settings import small_cells
+from dispstats.store.settings import withheld_below
 
 if TYPE_CHECKING:
-    from dispstats.store import Store
+    from dispstats.store.contract import StoreReader
 
 RESTRICTED_NOTICE = (
     "RESTRICTED: this file holds restricted sites, figures or excerpts. Do not publish it; "
@@ -100,12 +100,10 @@ def _part_cells(f, keys: set[str], threshold: int) -> dict[str, object]:
 
 
 def hxl_records(
-    store: Store, public: bool = False, provenance: bool = False
+    store: StoreReader, provenance: bool = False
 ) -> tuple[tuple[Column, ...], list[Site], list[Source], Iterator[dict[str, object]]]:
     """The columns, the sites and sources used, and one {key: value} per figure."""
     all_sites, figures = store.sites(), store.figures(FigureFilter())
-    if public:
-        all_sites, figures = public_only(all_sites, figures)
     sites = {s.id: s for s in all_sites}
     sources = {s.id: s for s in store.sources()}
     used_sources = [sources[i] for i in dict.fromkeys(f.source_id for f in figures)]
@@ -121,33 +119,28 @@ def hxl_records(
             used_sites[parent] = sites[parent]
             parent = sites[parent].parent_id
     parts = part_columns(figures)
-    threshold = small_cells(store) if public else 0
-    records = _records(figures, sites, sources, public=public, parts=parts, threshold=threshold)
+    records = _records(figures, sites, sources, parts=parts, threshold=withheld_below(store))
     return hxl_columns(provenance, parts), list(used_sites.values()), used_sources, records
 
 
 def hxl_rows(
-    store: Store, public: bool = False, provenance: bool = False
+    store: StoreReader, provenance: bool = False
 ) -> tuple[tuple[Column, ...], Iterator[dict[str, object]]]:
     """The columns and the records of `hxl_records`, the figures read from the store as the
     records are consumed: what a file of every figure needs, at a few MB whatever the store's
     size (reading a million figures at once took 1.5 GB)."""
     all_sites = store.sites()
-    if public:
-        all_sites = public_only(all_sites, [])[0]
 
     def figures():
-        found = store.iter_figures(FigureFilter())
-        return public_figures({s.id for s in all_sites}, found) if public else found
+        return store.iter_figures(FigureFilter())
 
     # A second pass over the figures only when some have parts: their columns come first.
     parts = part_columns(figures()) if store.has_parts() else ()
     sites = {s.id: s for s in all_sites}
     sources = {s.id: s for s in store.sources()}
     columns = hxl_columns(provenance, parts)
-    threshold = small_cells(store) if public else 0
     return columns, _records(
-        figures(), sites, sources, public=public, parts=parts, threshold=threshold
+        figures(), sites, sources, parts=parts, threshold=withheld_below(store)
     )
 
 
@@ -156,7 +149,6 @@ def _records(
     sites: dict,
     sources: dict,
     *,
-    public: bool,
     parts: tuple[Column, ...] = (),
     threshold: int = 0,
 ) -> Iterator[dict[str, object]]:
@@ -173,8 +165,6 @@ def _records(
     }
     for f in figures:
         row = figure_row(f)
-        if public:
-            row["entered_by"] = None  # who entered a figure is internal
         row.update(site_parts.get(f.site_id, ()))
         origin, destination = sites.get(f.origin_site_id), sites.get(f.destination_site_id)
         row["origin_name"] = origin.name if origin else None
@@ -186,7 +176,7 @@ def _records(
         yield row
 
 
-def csv_cell(value: object) -> str:
+def csv_cell(value: Any) -> str:
     """A value as CSV text: empty for None, dates ISO, text that a spreadsheet would run as a
     formula prefixed with an apostrophe."""
     kind = value.__class__
@@ -201,17 +191,18 @@ def csv_cell(value: object) -> str:
     return as_spreadsheet_text(value.isoformat() if hasattr(value, "isoformat") else str(value))
 
 
-def export_hxl_csv(
-    store: Store, output: Path, public: bool = False, provenance: bool = False
-) -> int:
-    """Write the figures as UTF-8 HXL CSV; returns how many rows were written."""
+def export_hxl_csv(store: StoreReader, output: Path, provenance: bool = False) -> int:
+    """Write the figures as UTF-8 HXL CSV; returns how many rows were written (from a
+    PublicView, public data only; otherwise a first line says when it holds restricted data)."""
     if not output.parent.is_dir():
         raise InputError(f"folder {output.parent} does not exist", field="output")
-    columns, records = hxl_rows(store, public, provenance)
+    columns, records = hxl_rows(store, provenance)
     n = 0
     with written(output) as target, target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        if not public and store.has_restricted():  # a line above the headers; import skips it
+        if (
+            not store.is_public and store.has_restricted()
+        ):  # a line above the headers; import skips it
             writer.writerow([RESTRICTED_NOTICE])
         writer.writerow([c.header for c in columns])
         writer.writerow([c.hxl for c in columns])

@@ -10,9 +10,9 @@ is never used.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -117,16 +117,16 @@ class Lang:
         """Text whose digits are the reader's: an ISO date, a week label, a count."""
         return text.translate(_ARABIC_INDIC) if self.digits == "arab" else text
 
-    def date(self, day: date, pattern: str) -> str:
+    def date(self, day: dt.date, pattern: str) -> str:
         """`day` by a CLDR pattern: "d MMM y" is 16 Sep 2018 / 16 sept. 2018 / 16 سبتمبر 2018."""
         from babel.dates import format_date
 
         return self.digits_of(format_date(day, pattern, locale=self.code))
 
-    def day(self, day: date) -> str:
+    def day(self, day: dt.date) -> str:
         return self.date(day, "d MMM y")
 
-    def iso(self, day: date) -> str:
+    def iso(self, day: dt.date) -> str:
         return self.digits_of(day.isoformat())
 
 

@@ -30,7 +30,7 @@ from dispstats.model.records import Figure, Site
 from dispstats.reports import wording
 from dispstats.reports.charts import chart_label, rc_for
 from dispstats.reports.i18n import Lang, get_lang
-from dispstats.series.estimate import Estimate
+from dispstats.series.rule import Estimate
 
 COUNTRIES = Path(__file__).with_name("geo") / "countries.geojson"
 CIRCLE = "#1f5f8b"
@@ -130,12 +130,13 @@ def draw_map(data: MapData, image_format: str = "svg") -> str | bytes:
 
     with rc_context(rc_for(data.lang)):
         canvas = map_canvas(data)
-        buffer = io.BytesIO() if image_format != "svg" else io.StringIO()
-        options = {"metadata": {"Date": None}} if image_format == "svg" else {}
-        canvas.savefig(buffer, format=image_format, dpi=150, **options)
-    if image_format != "svg":
-        return buffer.getvalue()
-    svg = buffer.getvalue()
+        if image_format != "svg":
+            picture = io.BytesIO()
+            canvas.savefig(picture, format=image_format, dpi=150)
+            return picture.getvalue()
+        text = io.StringIO()
+        canvas.savefig(text, format="svg", dpi=150, metadata={"Date": None})
+    svg = text.getvalue()
     return svg[svg.index("<svg") :]
 
 
@@ -320,18 +321,18 @@ def _places(ax, places: Sequence[Place], lang: Lang) -> None:
             if p.stale:
                 value = lang.gettext("%(value)s (stale)") % {"value": value}
             label = chart_label(f"{p.name}\n{value}", 60)
-            style = {"fontsize": 7.5, "fontweight": "bold", "color": "#111111"}
+            size, style = 7.5, {"fontweight": "bold", "color": "#111111"}
             gap = math.sqrt(LARGEST_AREA * p.high / largest) / 2 + 3  # beside its circle
         else:
             label = chart_label(p.name)
-            style = {"fontsize": 7, "color": "#333333"}
+            size, style = 7, {"color": "#333333"}
             gap = 6
-        dx, dy, ha, va = _free_spot(ax, (p.lon, p.lat), label, style["fontsize"], gap, taken)
+        dx, dy, ha, va = _free_spot(ax, (p.lon, p.lat), label, size, gap=gap, taken=taken)
         ax.annotate(label, (p.lon, p.lat), xytext=(dx, dy), textcoords="offset points",
-                    ha=ha, va=va, zorder=5, **style)  # fmt: skip
+                    ha=ha, va=va, zorder=5, fontsize=size, **style)  # fmt: skip
 
 
-def _free_spot(ax, point, label: str, fontsize: float, gap: float, taken: list) -> tuple:
+def _free_spot(ax, point, label: str, fontsize: float, *, gap: float, taken: list) -> tuple:
     """Where a label goes: right, left, above or below its mark, the first side whose box
     (estimated from the text's length) overlaps no label placed before; else the side that
     overlaps least. The box is added to `taken`."""

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dispstats.series.estimate import Estimate
+from dispstats.series.rule import Estimate
 
 DAY = timedelta(days=1)
 
@@ -45,7 +45,7 @@ def best_steps(weekly: Sequence[Estimate]) -> list[Step]:
         if _numbered(e):
             behind = [g for g in (e.figure, *e.competitors) if g and g.quantity.low is not None]
             new = [g.ref.start for g in behind if before is None or g.ref.start > before]
-            starts.append(max(new) if new else before + DAY)
+            starts.append(max(new) if new else before + DAY if before else None)
         else:
             starts.append(None)
         before = e.as_of
@@ -57,7 +57,10 @@ def best_steps(weekly: Sequence[Estimate]) -> list[Step]:
         end = following or e.as_of
         f = e.figure
         stale_from = f.ref.end + timedelta(weeks=e.stale_weeks) + DAY
-        values = (f.quantity.low, f.quantity.high, e.low, e.high)
+        low, high, band_low, band_high = f.quantity.low, f.quantity.high, e.low, e.high
+        if low is None or high is None or band_low is None or band_high is None:
+            continue  # a figure with a number has both ends, and so has its estimate's band
+        values = (low, high, band_low, band_high)
         if start < stale_from < end:
             steps.append(Step(start, stale_from, *values, stale=False, figure_id=f.id))
             start = stale_from

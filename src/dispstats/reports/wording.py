@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dispstats.model.parse import DateRef, Quantity, format_dateref, format_quantity
+from dispstats.model.dates import DateRef, format_dateref
+from dispstats.model.parse import Quantity, format_quantity
 from dispstats.model.records import Figure
 from dispstats.reports.i18n import N_, Lang
 from dispstats.series.checks import Finding
@@ -56,7 +57,7 @@ STATUSES = {
 
 
 def rule(lang: Lang, window_weeks: int) -> str:
-    """The best-estimate rule (series/estimate.py) as the brief and the workbook state it."""
+    """The best-estimate rule (series/rule.py) as the brief and the workbook state it."""
     return lang.ngettext(
         "Among figures not retracted whose reference date is on or before the date, the newest "
         "reference date is taken; among figures of that date, one the analyst marked "
@@ -217,7 +218,10 @@ class FindingWords:
         return "?" if site_id is None else self.names.get(site_id, site_id)
 
     def _value(self, f: Figure) -> str:
-        return amount(self.lang, f.quantity.low, f.quantity.high, f.unit)
+        low, high = f.quantity.low, f.quantity.high
+        if low is None or high is None:  # a report with no number: its words
+            return quantity_words(self.lang, f.quantity)
+        return amount(self.lang, low, high, f.unit)
 
     def _series(self, facts: Mapping) -> str:
         return series_label(self.lang, facts["indicator"], facts.get("group"),

@@ -19,8 +19,8 @@ from dispstats.reports.charts import COLOURS
 from dispstats.reports.i18n import N_, Lang
 from dispstats.reports.steps import Step, StepColumn, best_steps, table_rows
 from dispstats.reports.xlsx_sheet import Sheet
-from dispstats.series.estimate import DEFAULT_STALE_WEEKS
 from dispstats.series.flows import route_months
+from dispstats.series.rule import DEFAULT_STALE_WEEKS
 
 if TYPE_CHECKING:
     from dispstats.reports.excel import _Estimates

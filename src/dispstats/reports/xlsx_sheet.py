@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from dispstats.errors import InputError
-from dispstats.model.columns import Column
-from dispstats.model.parse import format_dateref
+from dispstats.model.columns import N_, Column
+from dispstats.model.dates import format_dateref
 from dispstats.model.records import Figure
 from dispstats.reports.xlsx_rows import RowWriter, fits
 
@@ -335,3 +335,26 @@ def _header_width(name: str) -> int:
 
 def _footer_text(title: str) -> str:
     return title.replace("&", "&&")
+
+
+EXTRA_FIGURE_COLUMNS = (
+    Column("site_name", N_("Site name"), "#loc+name", N_("Name of the site")),
+    Column("publisher", N_("Publisher"), "#org+reporting+name", N_("Publisher of the source")),
+    Column("url", N_("URL"), "#meta+url", N_("Web address of the source, where public")),
+)
+
+
+# The sheets by their English names (the keys of ExportResult.rows), as each language names
+# them (at most 31 characters, none of []:*?/\).
+SHEET_NAMES = {
+    "Readme": N_("Readme"),
+    "Summary": N_("Summary"),
+    "Totals": N_("Totals"),
+    "Charts": N_("Charts"),
+    "Figures": N_("Figures"),
+    "Weekly series": N_("Weekly series"),
+    "Breakdowns": N_("Breakdowns"),
+    "Movements": N_("Movements"),
+    "Sources": N_("Sources"),
+    "History": N_("History"),
+}

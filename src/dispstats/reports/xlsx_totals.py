@@ -5,11 +5,13 @@ its figures (no formulas: a formula shows a sum, not where its terms came from).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from dispstats.model.columns import N_, Column
 from dispstats.model.records import Figure
 from dispstats.reports.i18n import Lang, get_lang
 from dispstats.reports.xlsx_sheet import Sheet, localized, reference_cell
+from dispstats.series.rule import Estimate
 from dispstats.series.totals import Estimates, Part, Total
 
 TOTAL_COLUMNS = (
@@ -46,10 +48,11 @@ TOTAL_KINDS = [
 
 
 def totals_sheet(
-    sheet: Sheet, per_kind: Sequence[Estimates], public: bool, t: Lang | None = None
+    sheet: Sheet, per_kind: Sequence[Estimates], t: Lang | None = None, *, scope_note: str = ""
 ) -> int:
     """Write the sheet (worded in `t`, default English), one block per kind of series (a
-    group and unit); returns its data rows."""
+    group and unit); returns its data rows. `scope_note` is each total's note (what data it
+    is computed from, in a public workbook)."""
     t = t or get_lang()
     rows = []
     for estimates in per_kind:
@@ -61,19 +64,18 @@ def totals_sheet(
             if not total.parts and total.own is None:
                 continue
             area = names.get(total.area) or area_names.get(total.area) or total.area
-            rows += _rows(total, area, names, public, t)
+            rows += _rows(total, area, names, scope_note, t)
     return sheet.table(localized(TOTAL_COLUMNS, t), TOTAL_KINDS, rows)
 
 
-def _rows(total: Total, area: str, names: dict[str, str], public: bool, t: Lang) -> list[list]:
+def _rows(total: Total, area: str, names: dict[str, str], note: str, t: Lang) -> list[list]:
     head = [area, total.area, total.group, total.unit]
-    note = t.gettext("public figures only: excluding restricted sites") if public else ""
     stale = t.gettext("stale")
     coverage = t.gettext("%(recent)s of %(children)s") % {
         "recent": t.number(total.recent),
         "children": t.number(total.children),
     }
-    rows = [
+    rows: list[list[Any]] = [
         [
             *head, t.gettext("Total"), "", "", total.low if total.parts else None,
             total.high if total.parts else None, note, None,
@@ -86,12 +88,13 @@ def _rows(total: Total, area: str, names: dict[str, str], public: bool, t: Lang)
     for site_id in total.unreported:
         rows.append([*head, t.gettext("Site"), names.get(site_id, site_id), site_id, None, None,
                      t.gettext("no figure"), None, "", "", ""])  # fmt: skip
-    if total.own is not None:
-        own = total.own.figure
+    own = total.own_figure
+    if own is not None:
+        own_stale = isinstance(total.own, Estimate) and total.own.is_stale
         rows.append([*head, t.gettext("Own figure"), area, total.area, own.quantity.low,
                      own.quantity.high, t.gettext("its own figure, beside the total"),
                      reference_cell(own), str(own.id), "",
-                     stale if total.own.is_stale else ""])  # fmt: skip
+                     stale if own_stale else ""])  # fmt: skip
     return rows
 
 

@@ -2,7 +2,7 @@
 hierarchy, staleness, disagreement and
 stock-flow checks, computed from the store's figures. No output concerns here.
 
-Names are loaded from their modules on first use (estimate.py, checks.py, weekly.py, and
+Names are loaded from their modules on first use (rule.py, checks.py, weekly.py, and
 from_store.py for the functions that take a Store), so that a command needing one constant
 does not import them all.
 """
@@ -13,11 +13,11 @@ import importlib
 from typing import TYPE_CHECKING
 
 _WHERE = {
-    "Estimate": "estimate",
-    "Kind": "estimate",
-    "NOT_STATED": "estimate",
-    "SeriesKey": "estimate",
-    "best_estimate": "estimate",
+    "Estimate": "rule",
+    "Kind": "rule",
+    "NOT_STATED": "rule",
+    "SeriesKey": "rule",
+    "best_estimate": "rule",
     "FlowSum": "flows",
     "estimates": "from_store",
     "estimate_of_figure": "from_store",
@@ -36,7 +36,6 @@ _WHERE = {
 
 if TYPE_CHECKING:
     from dispstats.series.checks import Finding
-    from dispstats.series.estimate import NOT_STATED, Estimate, Kind, SeriesKey, best_estimate
     from dispstats.series.flows import FlowSum
     from dispstats.series.from_store import (
         CheckReport,
@@ -50,13 +49,9 @@ if TYPE_CHECKING:
         site_estimates,
         weekly_series,
     )
+    from dispstats.series.rule import NOT_STATED, Estimate, Kind, SeriesKey, best_estimate
     from dispstats.series.totals import Total
     from dispstats.series.weekly import Change
-
-
-# The submodule estimate.py is loaded first: importing it later would set the package's
-# `estimate` to the module, hiding the function below.
-from dispstats.series import estimate as _rules  # noqa: E402, F401
 
 
 def estimate(*args, **kwargs):

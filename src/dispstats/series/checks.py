@@ -13,7 +13,7 @@ from itertools import pairwise
 from typing import Any
 
 from dispstats.model.records import Figure, Source, after_publication
-from dispstats.series.estimate import Estimate, SeriesKey, choose_best, estimate_of
+from dispstats.series.rule import Estimate, SeriesKey, choose_best, estimate_of
 
 # Relative change that counts as a real rise or drop (10 %), for stock-flow checks.
 DEFAULT_TOLERANCE = 0.10

@@ -20,7 +20,7 @@ from datetime import date
 
 from dispstats.model.parse import sum_quantifier
 from dispstats.model.records import Figure, Source
-from dispstats.series.estimate import SeriesKey, choose_best, series_key
+from dispstats.series.rule import SeriesKey, choose_best, series_key
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,11 @@ class FlowSum:
 
     @property
     def low(self) -> int | None:
-        return sum(f.quantity.low for f in self.counted) if self.counted else None
+        return sum(f.quantity.low or 0 for f in self.counted) if self.counted else None
 
     @property
     def high(self) -> int | None:
-        return sum(f.quantity.high for f in self.counted) if self.counted else None
+        return sum(f.quantity.high or 0 for f in self.counted) if self.counted else None
 
     @property
     def quantifier(self) -> str:
@@ -117,8 +117,10 @@ def route_months(figures: Iterable[Figure], sources: Mapping[str, Source]) -> li
             continue
         found[(*f.ends, f.movement_status, f.ref.start.replace(day=1))].append(f)
     out = [
-        RouteMonth(*key, figure=choose_best(reports, sources)[0], reports=len(reports))
-        for key, reports in found.items()
+        RouteMonth(
+            origin, destination, status, month, choose_best(reports, sources)[0], len(reports)
+        )
+        for (origin, destination, status, month), reports in found.items()
     ]
-    return sorted(out, key=lambda r: (-r.figure.quantity.low, str(r.origin), str(r.destination),
-                                      r.month, str(r.status)))  # fmt: skip
+    return sorted(out, key=lambda r: (-(r.figure.quantity.low or 0), str(r.origin),
+                                      str(r.destination), r.month, str(r.status)))  # fmt: skip

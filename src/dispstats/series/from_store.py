@@ -1,11 +1,13 @@
-"""The series layer's functions that take a Store: estimates, flows, weekly series, latest
-changes, totals, check. The rules they apply live in estimate.py, flows.py, weekly.py,
-totals.py and checks.py and work on plain lists of records.
+"""The series layer's functions that read a store: estimates, flows, weekly series, latest
+changes, totals, check. The rules they apply live in rule.py, flows.py, weekly.py,
+totals.py and checks.py and work on plain lists of records. They read what the reader given
+answers (store/contract.py): a public output passes a PublicView and so computes from public
+data only, with no flag to carry.
 
 Those that read many figures and then estimate series after series run with Python's cyclic
-collector paused (`many_records`): the figures hold no cycles, yet with the collector on it
-walks them again and again while the estimates and findings are made (on 936,000 figures,
-about 4 s of a 19 s check; on 234,000, 1 to 2 s of the latest changes of every site)."""
+collector paused (`many_records`, dispstats/runtime.py): the figures hold no cycles, yet with
+the collector on it walks them again and again while the estimates and findings are made
+(bench/check_bench.py and bench/series_bench.py measure it)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from dispstats.errors import InputError
 from dispstats.model import vocab
-from dispstats.model.records import Figure, Site, public_only
+from dispstats.model.records import Figure, Site
+from dispstats.runtime import many_records
 from dispstats.series.checks import (
     DEFAULT_TOLERANCE,
     Disagreement,
@@ -27,7 +30,9 @@ from dispstats.series.checks import (
     stale_findings,
     stock_flow_findings,
 )
-from dispstats.series.estimate import (
+from dispstats.series.flows import FlowSum, flow_sum
+from dispstats.series.parts_checks import part_findings
+from dispstats.series.rule import (
     DEFAULT_STALE_WEEKS,
     DEFAULT_WINDOW_WEEKS,
     NOT_STATED,
@@ -42,47 +47,41 @@ from dispstats.series.estimate import (
     series_key,
     shown_kinds,
 )
-from dispstats.series.flows import FlowSum, flow_sum
-from dispstats.series.parts_checks import part_findings
 from dispstats.series.totals import Estimates, Total, total_findings
 from dispstats.series.weekly import Change, series_frame, week_ends
 from dispstats.store.filters import FigureFilter
-from dispstats.store.rows import many_records
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from dispstats.store import Store
-    from dispstats.store.lite import LiteStore
+    from dispstats.store.contract import StoreReader
 
 
 def estimates(
-    store: Store,
+    store: StoreReader,
     site_ref: str,
     indicator: str = "population",
     as_of: date | None = None,
     *,
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
-    public: bool = False,
     group: str | None = None,
     unit: str | None = None,
 ) -> list[Estimate]:
     """The best estimate of each series of a site (found by name, alias or id) and indicator
     as of a date (default today): one per population group, in people (in households where a
     group has nothing in people, or when `unit` asks). `group` (a group key, or NOT_STATED)
-    keeps one group. With `public`, from public sites and figures only."""
-    (site,) = store.find_sites([site_ref], public=public)
+    keeps one group."""
+    (site,) = store.find_sites([site_ref])
     as_of = as_of or date.today()
     figures = store.figures(FigureFilter(site_ids=[site.id], indicator=indicator, date_to=as_of))
-    figures = _visible(store, figures, public)
     sources = {s.id: s for s in store.sources()}
     found = {kind_of(f) for f in figures}
     if not found:  # a zone with no figure of its own: the series its sites have
         below = _descendants(store.sites(), [site.id])[1:]
         if below:
-            newest = store.latest_as_of(as_of, indicator, below, public=public)
-            found = {kind_of(f) for f in _visible(store, newest, public)}
+            newest = store.latest_as_of(as_of, indicator, below)
+            found = {kind_of(f) for f in newest}
     kinds = shown_kinds(found, unit, group)
     if not kinds:
         wanted = None if group in (None, NOT_STATED) else group
@@ -101,28 +100,27 @@ def estimates(
 
 
 def estimate(
-    store: Store,
+    store: StoreReader,
     site_ref: str,
     indicator: str = "population",
     as_of: date | None = None,
     *,
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
-    public: bool = False,
     group: str | None = None,
     unit: str | None = None,
 ) -> Estimate:
     """The best estimate of one series of a site (see `estimates`); InputError when the site
     has figures of several groups or units and `group`/`unit` do not say which."""
     found = estimates(store, site_ref, indicator, as_of, window_weeks=window_weeks,
-                      stale_weeks=stale_weeks, public=public, group=group, unit=unit)  # fmt: skip
+                      stale_weeks=stale_weeks, group=group, unit=unit)  # fmt: skip
     if len(found) > 1:
         raise several_series(site_ref, [Kind(e.indicator, e.population_group, e.unit)
                                         for e in found])  # fmt: skip
     return found[0]
 
 
-def estimate_of_figure(store: Store, figure: Figure, as_of: date | None = None) -> Estimate:
+def estimate_of_figure(store: StoreReader, figure: Figure, as_of: date | None = None) -> Estimate:
     """The best estimate, as of a date (default today), of the series a figure belongs to:
     whether the figure is it, and if not, which is and why."""
     as_of = as_of or date.today()
@@ -144,21 +142,20 @@ def several_series(what: str, kinds: Sequence[Kind]) -> InputError:
 
 
 def flow(
-    store: Store,
+    store: StoreReader,
     site_ref: str,
     indicator: str,
     period: tuple[date, date],
     *,
-    public: bool = False,
     group: str | None = None,
     unit: str | None = None,
 ) -> list[FlowSum]:
     """A site's flows over a period (start, end), one per series shown (see `estimates`):
     new displacements added up by period, never a best estimate of a stock."""
-    (site,) = store.find_sites([site_ref], public=public)
+    (site,) = store.find_sites([site_ref])
     start, end = period
     where = FigureFilter(site_ids=[site.id], indicator=indicator, date_from=start, date_to=end)
-    figures = _visible(store, store.figures(where), public)
+    figures = store.figures(where)
     sources = {s.id: s for s in store.sources()}
     kinds = shown_kinds({kind_of(f) for f in figures}, unit, group)
     if not kinds:
@@ -168,15 +165,14 @@ def flow(
 
 @many_records()
 def weekly_series(
-    store: Store,
+    store: StoreReader,
     site_refs: Sequence[str],
     indicator: str = "population",
     weeks: int = 12,
     end: date | None = None,
+    *,
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
-    *,
-    public: bool = False,
     group: str | None = None,
     unit: str | None = None,
     today: date | None = None,
@@ -192,36 +188,44 @@ def weekly_series(
     """
     from dispstats.series.weekly import weekly_estimates, weekly_flows
 
-    site_ids = [site.id for site in store.find_sites(site_refs, public=public)]
+    site_ids = [site.id for site in store.find_sites(site_refs)]
     # A week still under way is as of today: no age counts to a day still to come.
     today = today or date.today()
     ends = [min(day, today) for day in week_ends(end or today, weeks)]
     figures = store.figures(FigureFilter(site_ids=site_ids, indicator=indicator, date_to=ends[-1]))
-    figures = _visible(store, figures, public)
     sources = {s.id: s for s in store.sources()}
     kinds = shown_kinds({kind_of(f) for f in figures}, unit, group) or [
         Kind(indicator, None if group in (None, NOT_STATED) else group, unit or "people")
     ]
     if indicator in vocab.FLOW_INDICATORS and indicator not in vocab.MOVEMENT_INDICATORS:
         return series_frame(weekly_flows(figures, sources, site_ids, kinds, ends), sources)
-    estimates = weekly_estimates(figures, sources, site_ids, kinds, ends, window_weeks, stale_weeks)
+    estimates: dict[SeriesKey, Sequence[Estimate | Total]] = dict(
+        weekly_estimates(
+            figures,
+            sources,
+            site_ids,
+            kinds,
+            ends,
+            window_weeks=window_weeks,
+            stale_weeks=stale_weeks,
+        )
+    )
     own = {f.site_id for f in figures}
     for parent in (s for s in site_ids if s not in own):
-        totals = _weekly_totals(store, parent, indicator, ends, stale_weeks, public=public,
-                                group=group, unit=unit)  # fmt: skip
+        totals = _weekly_totals(store, parent, indicator, ends, stale_weeks, group=group,
+                                unit=unit)  # fmt: skip
         if totals:
             estimates = {k: v for k, v in estimates.items() if k.site_id != parent} | totals
     return series_frame(estimates, sources)
 
 
 def _weekly_totals(
-    store: Store,
+    store: StoreReader,
     parent: str,
     indicator: str,
     ends: Sequence[date],
     stale_weeks: int,
     *,
-    public: bool,
     group: str | None,
     unit: str | None,
 ) -> dict[SeriesKey, list[Total]]:
@@ -232,16 +236,14 @@ def _weekly_totals(
     below = _descendants(sites, [parent])[1:]
     if not below:
         return {}
-    if public:
-        sites = public_only(sites, [])[0]
     where = FigureFilter(site_ids=below, indicator=indicator, date_to=ends[-1])
-    figures = _visible(store, store.figures(where), public)
+    figures = store.figures(where)
     sources = {s.id: s for s in store.sources()}
     return {
         SeriesKey(parent, *kind): [
-            Estimates.of(
-                sites, figures, sources, kind, end, stale_weeks=stale_weeks, public=public
-            ).site_total(parent)
+            Estimates.of(sites, figures, sources, kind, end, stale_weeks=stale_weeks).site_total(
+                parent
+            )
             for end in ends
         ]
         for kind in shown_kinds({kind_of(f) for f in figures}, unit, group)
@@ -250,7 +252,7 @@ def _weekly_totals(
 
 @many_records()
 def latest_changes(
-    store: Store,
+    store: StoreReader,
     site_refs: Sequence[str] = (),
     indicator: str = "population",
     as_of: date | None = None,
@@ -281,13 +283,11 @@ def _key_order(key: SeriesKey) -> tuple:
 
 
 def latest_estimates(
-    store: Store | LiteStore,
+    store: StoreReader,
     as_of: date,
     indicator: str | None = None,
     site_ids: Sequence[str] = (),
     stale_weeks: int = DEFAULT_STALE_WEEKS,
-    *,
-    public: bool = False,
 ) -> dict[SeriesKey, Estimate]:
     """The best estimate of every series with a number as of a date (of one indicator and of
     the given sites when named): its figure and why it won, by the rule, but without the
@@ -297,9 +297,7 @@ def latest_estimates(
     Read from the latest_figures table; a series whose newest figures give no number (an
     unquantified report) has its figures read in full, as the rule then falls back to an older
     number."""
-    newest = store.latest_as_of(as_of, indicator, site_ids, public=public)
-    if public:
-        newest = public_only(store.sites(), newest)[1]
+    newest = store.latest_as_of(as_of, indicator, site_ids)
     sources = {s.id: s for s in store.sources()}
     found: dict[SeriesKey, Estimate] = {}
     unnumbered: set[SeriesKey] = set()
@@ -316,7 +314,7 @@ def latest_estimates(
             )  # fmt: skip
     if unnumbered:
         where = FigureFilter(site_ids=sorted({k.site_id for k in unnumbered}), date_to=as_of)
-        series = by_series(_visible(store, store.figures(where), public))
+        series = by_series(store.figures(where))
         for key in sorted(unnumbered, key=_key_order):
             e = estimate_of(key, series.get(key, []), sources, as_of, stale_weeks=stale_weeks)
             if e.figure is not None:
@@ -325,33 +323,30 @@ def latest_estimates(
 
 
 def site_estimates(
-    store: Store | LiteStore,
+    store: StoreReader,
     kind: Kind | str = "population",
     as_of: date | None = None,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
     *,
-    public: bool = False,
     under: Sequence[str] = (),
 ) -> Estimates:
     """Every site's best estimate of one kind of series (indicator, group, unit) as of a date
-    (default today), with the site tree: what totals are computed from (with `public`, from
-    public data only). `kind` may be an indicator alone when the store holds one group of it
-    (in people, or only in households); InputError naming the groups otherwise. With `under`
-    (site ids), only those sites and their descendants are estimated. The estimates are those
-    of `latest_estimates`: the winning figure and why, nothing beside it."""
+    (default today), with the site tree: what totals are computed from. `kind` may be an
+    indicator alone when the store holds one group of it (in people, or only in households);
+    InputError naming the groups otherwise. With `under` (site ids), only those sites and
+    their descendants are estimated. The estimates are those of `latest_estimates`: the
+    winning figure and why, nothing beside it."""
     as_of = as_of or date.today()
     sites = store.sites()
     wanted = _descendants(sites, under) if under else ()
     indicator = kind if isinstance(kind, str) else kind.indicator
-    found = latest_estimates(store, as_of, indicator, wanted, stale_weeks, public=public)
+    found = latest_estimates(store, as_of, indicator, wanted, stale_weeks)
     if isinstance(kind, str):
         kinds = shown_kinds(Kind(k.indicator, k.group, k.unit) for k in found)
         if len(kinds) > 1:
             raise several_series("the store", kinds)
         kind = kinds[0] if kinds else Kind(indicator, None, "people")
-    if public:
-        sites = public_only(sites, [])[0]
-    return Estimates.from_estimates(sites, found.values(), kind, as_of, public=public)
+    return Estimates.from_estimates(sites, found.values(), kind, as_of)
 
 
 def _descendants(sites: Sequence[Site], roots: Sequence[str]) -> list[str]:
@@ -369,7 +364,7 @@ def _descendants(sites: Sequence[Site], roots: Sequence[str]) -> list[str]:
 
 
 def hierarchy_totals(
-    store: Store,
+    store: StoreReader,
     by: str = "site",
     *,
     site_refs: Sequence[str] = (),
@@ -377,7 +372,6 @@ def hierarchy_totals(
     indicator: str = "population",
     as_of: date | None = None,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
-    public: bool = False,
     group: str | None = None,
     unit: str | None = None,
     period: tuple[date, date] | None = None,
@@ -394,23 +388,20 @@ def hierarchy_totals(
                 "(--period 2023, 2023-03, 2023-W12 or 2023-01-01..2023-06-30)",
                 field="period",
             )
-        per_kind = _flow_estimates(store, indicator, period, public=public)
+        flows = _flow_estimates(store, indicator, period)
+        per_kind: dict[Kind, list[Estimate | FlowSum]] = {k: list(v) for k, v in flows.items()}
     else:
-        found = latest_estimates(store, as_of, indicator, (), stale_weeks, public=public)
+        found = latest_estimates(store, as_of, indicator, (), stale_weeks)
         per_kind = {}
         for e in found.values():
             per_kind.setdefault(Kind(e.indicator, e.population_group, e.unit), []).append(e)
     sites = store.sites()
-    if public:
-        sites = public_only(sites, [])[0]
     totals: list[Total] = []
     for kind in shown_kinds(per_kind, unit, group):
-        estimates = Estimates.from_estimates(sites, per_kind[kind], kind, as_of, public=public)
+        estimates = Estimates.from_estimates(sites, per_kind[kind], kind, as_of)
         if by == "site":
             parents = (
-                [s.id for s in store.find_sites(site_refs, public=public)]
-                if site_refs
-                else estimates.parents()
+                [s.id for s in store.find_sites(site_refs)] if site_refs else estimates.parents()
             )
             totals += [estimates.site_total(site_id) for site_id in parents]
         else:
@@ -419,12 +410,12 @@ def hierarchy_totals(
 
 
 def _flow_estimates(
-    store: Store, indicator: str, period: tuple[date, date], *, public: bool
+    store: StoreReader, indicator: str, period: tuple[date, date]
 ) -> dict[Kind, list[FlowSum]]:
     """Every series' flow over the period, by kind."""
     start, end = period
     where = FigureFilter(indicator=indicator, date_from=start, date_to=end)
-    figures = _visible(store, store.figures(where), public)
+    figures = store.figures(where)
     sources = {s.id: s for s in store.sources()}
     out: dict[Kind, list[FlowSum]] = {}
     for key, own in by_series(figures).items():
@@ -457,22 +448,17 @@ class CheckReport:
 
 @many_records()
 def check(
-    store: Store,
+    store: StoreReader,
     as_of: date | None = None,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     tolerance: float = DEFAULT_TOLERANCE,
-    *,
-    public: bool = False,
 ) -> CheckReport:
     """Staleness and disagreement of every stock series, stock-flow findings, parents against
-    their sites' totals, and parts that do not square with their figures (with `public`, of
-    public sites and figures only)."""
+    their sites' totals, and parts that do not square with their figures."""
     as_of = as_of or date.today()
     sites = store.sites()
     figures = store.figures(FigureFilter(date_to=as_of))
-    if public:
-        sites, figures = public_only(sites, figures)
     sources = {s.id: s for s in store.sources()}
     series = by_series(figures)
     keys = sorted((k for k in series if k.indicator in vocab.STOCK_INDICATORS), key=_key_order)
@@ -494,15 +480,10 @@ def check(
             finding
             for kind in kinds
             for finding in total_findings(
-                Estimates.from_estimates(sites, found_estimates, kind, as_of, public=public),
+                Estimates.from_estimates(sites, found_estimates, kind, as_of),
                 tolerance,
             )
         ],
         part_findings(figures),
         after_publication_findings(figures, sources),
     )
-
-
-def _visible(store: Store | LiteStore, figures: list[Figure], public: bool) -> list[Figure]:
-    """The figures a public output may use (all of them when not public)."""
-    return public_only(store.sites(), figures)[1] if public else figures

@@ -20,7 +20,8 @@ from datetime import date
 from dispstats.model.parse import sum_quantifier
 from dispstats.model.records import Figure, Site, Source
 from dispstats.series.checks import Finding, gap, severity
-from dispstats.series.estimate import (
+from dispstats.series.flows import FlowSum
+from dispstats.series.rule import (
     DEFAULT_STALE_WEEKS,
     DEFAULT_WINDOW_WEEKS,
     Estimate,
@@ -28,7 +29,6 @@ from dispstats.series.estimate import (
     by_series,
     estimate_of,
 )
-from dispstats.series.flows import FlowSum
 
 # What `totals_by` groups sites by: the Site attribute holding each level's code.
 LEVEL_CODES = {"admin1": "admin1_pcode", "admin2": "admin2_pcode", "country": "country_iso3"}
@@ -81,8 +81,8 @@ class Total:
     """The total of a parent's children as of a date, with its coverage.
 
     `area` is the parent's site id (level "site"), p-code (admin1, admin2) or ISO3 (country).
-    `own` is the best estimate of the parent's own figures, if it has any. `public`: computed
-    from public sites and figures only.
+    `own` is the best estimate of the parent's own figures, if it has any. Computed from what
+    it is given: from a PublicView's sites and figures, public data only.
     """
 
     area: str
@@ -92,7 +92,6 @@ class Total:
     parts: tuple[Part, ...]
     unreported: tuple[str, ...] = ()
     own: Estimate | FlowSum | None = None
-    public: bool = False
 
     @property
     def indicator(self) -> str:
@@ -124,6 +123,12 @@ class Total:
         return len(self.parts) + len(self.unreported)
 
     @property
+    def own_figure(self) -> Figure | None:
+        """The figure behind the parent's own best estimate (a stock's; a flow's own is a sum
+        of several, in `own.counted`)."""
+        return self.own.figure if isinstance(self.own, Estimate) else None
+
+    @property
     def recent(self) -> int:
         """Children counted by figures none of which is stale."""
         return sum(1 for p in self.parts if not p.is_stale)
@@ -149,7 +154,6 @@ class Estimates:
     by_site: Mapping[str, Estimate | FlowSum]
     kind: Kind
     as_of: date
-    public: bool = False
 
     @property
     def indicator(self) -> str:
@@ -166,7 +170,6 @@ class Estimates:
         *,
         window_weeks: int = DEFAULT_WINDOW_WEEKS,
         stale_weeks: int = DEFAULT_STALE_WEEKS,
-        public: bool = False,
     ) -> Estimates:
         series = by_series(f for f in figures if (f.indicator, f.population_group, f.unit) == kind)
         estimates = [
@@ -175,7 +178,7 @@ class Estimates:
             )
             for key, own in series.items()
         ]
-        return cls.from_estimates(sites, estimates, kind, as_of, public=public)
+        return cls.from_estimates(sites, estimates, kind, as_of)
 
     @classmethod
     def from_estimates(
@@ -184,8 +187,6 @@ class Estimates:
         estimates: Iterable[Estimate | FlowSum],
         kind: Kind,
         as_of: date,
-        *,
-        public: bool = False,
     ) -> Estimates:
         """From best estimates (or flows) already worked out; those of other kinds of series
         are ignored."""
@@ -198,7 +199,7 @@ class Estimates:
         for s in sorted(sites, key=lambda s: (s.name.casefold(), s.id)):
             if s.parent_id:
                 children[s.parent_id].append(s.id)
-        return cls({s.id: s for s in sites}, children, by_site, kind, as_of, public)
+        return cls({s.id: s for s in sites}, children, by_site, kind, as_of)
 
     def part(self, site_id: str) -> Part | None:
         """How a site counts in its parent's total, or None when nothing about it is known."""
@@ -248,10 +249,7 @@ class Estimates:
             else:
                 parts.append(part)
         own = self.by_site.get(own_id) if own_id else None
-        return Total(
-            area, level, self.kind, self.as_of, tuple(parts), tuple(unreported), own,
-            self.public,
-        )  # fmt: skip
+        return Total(area, level, self.kind, self.as_of, tuple(parts), tuple(unreported), own)
 
     def parents(self) -> list[str]:
         """Sites with children, by name."""
@@ -288,9 +286,9 @@ def total_findings(estimates: Estimates, tolerance: float) -> list[Finding]:
     found = []
     for parent in estimates.parents():
         total = estimates.site_total(parent)
-        if not disagrees(total, tolerance):
+        own = total.own_figure
+        if own is None or not disagrees(total, tolerance):
             continue
-        own = total.own.figure
         found.append(
             Finding(
                 "total_disagrees",
@@ -326,9 +324,9 @@ def disagrees(total: Total, tolerance: float) -> bool:
     add up to more than the parent (beyond the tolerance), or every child reported recently
     and they add up to less. A partial total below the parent's figure is no contradiction:
     the children not reported are the difference."""
-    if not isinstance(total.own, Estimate) or not total.parts:
+    if total.own_figure is None or not total.parts:
         return False
-    own = total.own.figure.quantity
+    own = total.own_figure.quantity
     if total.low > own.high * (1 + tolerance):
         return True
     complete = not total.unreported and total.recent == len(total.parts)

@@ -14,7 +14,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from dispstats.model.records import Figure, Source
-from dispstats.series.estimate import (
+from dispstats.series.flows import FlowSum, flow_sum
+from dispstats.series.rule import (
     DEFAULT_STALE_WEEKS,
     DEFAULT_WINDOW_WEEKS,
     Estimate,
@@ -22,7 +23,6 @@ from dispstats.series.estimate import (
     SeriesKey,
     estimate_of,
 )
-from dispstats.series.flows import FlowSum, flow_sum
 from dispstats.series.totals import Total
 
 if TYPE_CHECKING:
@@ -76,6 +76,7 @@ def weekly_estimates(
     site_ids: Sequence[str],
     kinds: Sequence[Kind],
     ends: Sequence[date],
+    *,
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
 ) -> dict[SeriesKey, list[Estimate]]:
@@ -121,7 +122,7 @@ def weekly_flows(
 
 
 def series_frame(
-    points: Mapping[SeriesKey, Sequence[Estimate | FlowSum]], sources: Mapping[str, Source]
+    points: Mapping[SeriesKey, Sequence[Estimate | FlowSum | Total]], sources: Mapping[str, Source]
 ) -> pd.DataFrame:
     """One row per series and week (columns: SERIES_COLUMNS); weeks with no figure are empty.
     A flow's week (FlowSum) is its figures added up, with no age and nothing carried."""
@@ -163,7 +164,7 @@ def _total_row(t: Total) -> dict:
 
 
 def _row(e: Estimate, sources: Mapping[str, Source]) -> dict:
-    from dispstats.model.parse import format_dateref
+    from dispstats.model.dates import format_dateref
 
     f = e.figure
     source = sources.get(f.source_id) if f else None

@@ -1,7 +1,10 @@
 """The store layer: SQLite by default, PostgreSQL by URL; append-only; Alembic migrations.
 
-`Store` (SQLAlchemy) is imported on first use, so modules that need only `FigureFilter` or
-where the store is (store.location) start without a database library."""
+What a store answers is contract.py (StoreReader), satisfied by `Store` (SQLAlchemy:
+lifecycle.py, reads.py, writes.py), `LiteStore` (lite.py, sqlite3 for the commands that must
+start at once) and `PublicView` (public.py: public data only). `Store` is imported on first
+use, so modules that need only `FigureFilter` or where the store is (store.location) start
+without a database library."""
 
 from __future__ import annotations
 

@@ -12,7 +12,9 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import Connection, func, select, text
 
-from dispstats.model.table_figures import CONTENT_KEYS, iso_dates
+from dispstats.model.table_checks import iso_dates
+from dispstats.model.table_figures import CONTENT_KEYS
+from dispstats.store.engine import driver_of
 from dispstats.store.schema import figure_versions, figures
 
 # figure_versions columns a bulk insert fills, in order: all but the row id and the reason
@@ -65,7 +67,7 @@ def insert_figures(
         if key in ("ref_start", "ref_end") and not postgres:
             values = iso_dates(values)
         columns.append(values)
-    raw = connection.connection.driver_connection
+    raw = driver_of(connection)
     if postgres:
         figure_rows = ((i, who, stamp) for i in ids)
         version_rows = _counted(
@@ -179,7 +181,7 @@ def _sqlite_bulk_end(cursor, rebuild: list[str]) -> None:
     cursor.execute("PRAGMA cache_size = -2000")
 
 
-def _insert_in_chunks(cursor, sql: str, columns: list, n: int, progress, every: int = 20_000):
+def _insert_in_chunks(cursor, sql: str, columns: list, n: int, progress, *, every: int = 20_000):
     """executemany over slices of the columns, saying how far it got after each: a generator
     that counted row by row cost a tenth of the whole write."""
     columns = [c.tolist() if isinstance(c, np.ndarray) else c for c in columns]
@@ -222,7 +224,7 @@ def stored_contents(connection: Connection, source_ids: Sequence[str]) -> set[tu
     ids = sorted(set(source_ids))
     found: set[tuple] = set()
     dates = [i for i, key in enumerate(CONTENT_KEYS) if key in ("ref_start", "ref_end")]
-    cursor = connection.connection.driver_connection.cursor()
+    cursor = driver_of(connection).cursor()
     try:
         for start in range(0, len(ids), 500):  # stay under the bound-parameter limits
             chunk = ids[start : start + 500]

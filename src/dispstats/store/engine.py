@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from dispstats.errors import StoreError
 from dispstats.store.location import BUSY_TIMEOUT_MS, DEFAULT_PATH, ENV_VAR, resolve_url
 
 __all__ = [
@@ -58,3 +60,12 @@ def make_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def driver_of(connection: Connection) -> Any:
+    """The DB-API connection (sqlite3's or psycopg's) under a SQLAlchemy connection, for the
+    bulk paths that go through the driver."""
+    raw = connection.connection.driver_connection
+    if raw is None:  # SQLAlchemy says a pooled connection may have lost it
+        raise StoreError("the database connection was closed")
+    return raw

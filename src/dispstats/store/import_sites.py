@@ -16,9 +16,9 @@ from dataclasses import replace
 from dispstats.errors import InputError
 from dispstats.model import vocab
 from dispstats.model.fields import site_from_fields
-from dispstats.model.hxl import ColumnPlan
+from dispstats.model.hxl_columns import ColumnPlan
 from dispstats.model.parse import has_latin_letter, slugify
-from dispstats.model.places import LEVEL_NAMES, PLACE_KEYS, Place, chain
+from dispstats.model.places import LEVEL_NAMES, NO_PLACE, PLACE_KEYS, Place, chain
 from dispstats.model.records import Site
 from dispstats.model.table_cells import Checked, none_if_missing, put
 from dispstats.model.table_figures import SITE_KEYS
@@ -164,7 +164,7 @@ def resolve_sites(
             site = _place_line(index, line, create, new, stated_parents)
         except InputError as exc:
             if exc.field == "unknown":
-                unknown.append(exc.value)
+                unknown.append(str(exc.value))
             checked.fail(rows[positions], _column(exc, plan, column), exc.reason)
             continue
         resolved[positions] = site.id
@@ -223,6 +223,8 @@ def _place_line(
             index.add(site, created=True)
             new.append(site)
         above = site
+    if above is None:  # a row naming no place was refused before (places.row_level)
+        raise InputError(NO_PLACE, field="site")
     return above
 
 
@@ -252,7 +254,7 @@ def _new_site(index: SiteIndex, place: Place, line: dict, parent: Site | None) -
             fields["country_iso3"] = place.code or line["site_country_iso3"]
         else:
             fields["pcode"] = place.code
-        wanted = (place.code or "").lower() or _slug(name)
+        wanted = (place.code or "").lower() or _slug(name or "")
     site_id = index.free_id(wanted or "site")
     fields.update(id=site_id, name=name, parent_id=None)
     site = site_from_fields(fields)
@@ -307,7 +309,7 @@ def resolve_parents(new: list[Site], index: SiteIndex, notes: list[str]) -> None
             new[i] = replace(site, parent_id=None)
 
 
-def resolve_ends(frame, checked, plan, index, end, create, new, unknown) -> None:
+def resolve_ends(frame, checked, plan, index, end, *, create, new, unknown) -> None:
     """Origin or destination sites of movements, by id or name."""
     code_key, name_key = f"{end}_site_id", f"{end}_name"
     column = (
@@ -315,7 +317,7 @@ def resolve_ends(frame, checked, plan, index, end, create, new, unknown) -> None
         if code_key in plan.fields
         else (plan.label(name_key) if name_key in plan.fields else end)
     )
-    out = [None] * len(frame)
+    out: list[str | None] = [None] * len(frame)
     codes, names = frame[code_key].to_numpy(), frame[name_key].to_numpy()
     rows = frame["row"].to_numpy()
     cache: dict[tuple, tuple[str | None, str]] = {}  # (code, name) -> (site id, problem)
@@ -325,14 +327,14 @@ def resolve_ends(frame, checked, plan, index, end, create, new, unknown) -> None
             continue
         key = (code, name)
         if key not in cache:
-            cache[key] = _end_site(index, code, name, end, create, new, unknown)
+            cache[key] = _end_site(index, code, name, end, create=create, new=new, unknown=unknown)
         out[p], problem = cache[key]
         if problem:
             checked.fail([rows[p]], column, problem)
     put(frame, code_key, out)
 
 
-def _end_site(index, code, name, end, create, new, unknown) -> tuple[str | None, str]:
+def _end_site(index, code, name, end, *, create, new, unknown) -> tuple[str | None, str]:
     written = code or name
     matches = index.find(code, None, name, (None, None))
     if len(matches) == 1:

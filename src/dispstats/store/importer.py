@@ -3,32 +3,30 @@ all of it in one transaction (or nothing).
 
 Each row is placed at the most specific place it names (import_sites.py); places the store
 does not know are created only when asked (`create_sites`), otherwise listed. Sources are
-matched by id or publisher; a source the store does not know is created when the file or the
-options describe it (its publisher). In DTM-style files, rows of one source for one place and
-date are added up when they are parts (model/table_parts.py). Figures already in the store with the
-same content, or repeated in the file, are duplicates: counted, not added.
+matched by id or publisher (import_sources.py); a source the store does not know is created
+when the file or the options describe it (its publisher). In DTM-style files, rows of one
+source for one place and date are added up when they are parts (model/table_parts.py).
+Figures already in the store with the same content, or repeated in the file, are duplicates:
+counted, not added.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from dispstats.errors import DispstatsError, InputError
+from dispstats.errors import InputError
 from dispstats.model import vocab
 from dispstats.model.columns import as_spreadsheet_text
-from dispstats.model.fields import source_from_fields
-from dispstats.model.hxl import ColumnPlan, plan_columns
-from dispstats.model.parse import counted, slugify
+from dispstats.model.hxl_columns import ColumnPlan, plan_columns
+from dispstats.model.parse import counted
 from dispstats.model.records import Site, Source, after_publication_error
 from dispstats.model.table_cells import Checked, RowError
+from dispstats.model.table_checks import check_figures, content_keys
 from dispstats.model.table_figures import (
-    SOURCE_KEYS,
-    check_figures,
-    content_keys,
     read_figures,
 )
 from dispstats.model.table_parts import RowsRule, combine_parts
@@ -42,9 +40,8 @@ from dispstats.model.tables import (
     tagged_sheets,
 )
 from dispstats.output import written
-from dispstats.store.entry import new_source_from_fields
 from dispstats.store.import_sites import SiteIndex, resolve_ends, resolve_parents, resolve_sites
-from dispstats.store.lookup import find_source
+from dispstats.store.import_sources import given_source, report_sources, resolve_sources
 from dispstats.store.store import Store
 
 # progress(phase, done, total): done and total are None while a phase cannot count.
@@ -129,19 +126,23 @@ class ImportReport:
         }
 
 
+def _silent(_phase: str, _done: int | None = None, _total: int | None = None) -> None:
+    pass
+
+
 def import_file(
-    store: Store, path: Path, options: ImportOptions | None = None, progress: Progress = None
+    store: Store, path: Path, options: ImportOptions | None = None, progress: Progress | None = None
 ) -> ImportReport:
     """Import the figures of one file. Raises InputError for a file that cannot be read at all;
     row problems are in the report (nothing is written when there are any, unless
     `on_error="skip"`)."""
     options = options or ImportOptions()
-    say = progress or (lambda _phase, _done=None, _total=None: None)
+    say: Progress = progress or _silent
     report = ImportReport(str(path), dry_run=options.dry_run)
     say("reading", None, None)
     table, plan = _read_and_plan(path, options, report)
     say("checking", None, None)
-    given = _given_source(store, options)
+    given = given_source(store, options)
     source = given.id if given else None
     try:
         checked = read_figures(table, plan, source, options.today, reference=options.reference,
@@ -150,14 +151,13 @@ def import_file(
         raise _with_sheets(exc, table, options.sheet) from None
     report.notes.extend(checked.notes)
     report.blank_rows += checked.blank_rows
-    new_sources = _resolve_sources(store, checked, plan, given)
-    report.notes.extend(_report_sources(store, checked.frame, new_sources))
+    new_sources = resolve_sources(store, checked, plan, given)
+    report.notes.extend(report_sources(store, checked.frame, new_sources))
     index = SiteIndex(store.sites())
     new_sites, unknown = resolve_sites(index, checked, plan, options.create_sites)
     for end in ("origin", "destination"):
-        resolve_ends(
-            checked.frame, checked, plan, index, end, options.create_sites, new_sites, unknown
-        )
+        resolve_ends(checked.frame, checked, plan, index, end, create=options.create_sites,
+                     new=new_sites, unknown=unknown)  # fmt: skip
     resolve_parents(new_sites, index, report.notes)
     if index.padded:
         read = ", ".join(f"{a} as {b}" for a, b in list(index.padded.items())[:5])
@@ -243,7 +243,7 @@ def _with_sheets(exc: InputError, table: Table, asked: str | None) -> InputError
 def _no_group_notes(plan: ColumnPlan, headers) -> list[str]:
     """A count column that names no population group (#affected+displaced): its figures are
     of no group, never IDPs; the note names the --tag that says who they are."""
-    notes = []
+    notes: list[str] = []
     if "population_group" in plan.fields:  # each row names its group
         return notes
     for position, meaning in plan.values.items():
@@ -284,19 +284,6 @@ def _read_and_plan(path: Path, options: ImportOptions, report: ImportReport):
     ]
     report.notes.extend(_no_group_notes(plan, table.headers))
     return table, plan
-
-
-def _given_source(store: Store, options: ImportOptions) -> Source | None:
-    """The source of rows without a source cell: --source, or a new one from --publisher."""
-    if options.new_source and options.new_source.get("publisher"):
-        fields = {**options.new_source, "id": options.source}
-        return new_source_from_fields(store, fields, options.today)
-    if options.source is None:
-        return None
-    try:
-        return find_source(store.sources(), options.source)
-    except DispstatsError as exc:
-        raise InputError(str(exc), field="source", value=options.source) from None
 
 
 def _rows_rule(table: Table, sum_rows: bool) -> RowsRule:
@@ -366,11 +353,11 @@ def _combine(checked: Checked, plan: ColumnPlan, report: ImportReport, rule: Row
             "'dispstats check' lists them"
         )
     if combined.copies:
-        rows = len(combined.copied_rows)
+        copied = len(combined.copied_rows)
         report.notes.append(
-            counted(rows, "row repeats", "rows repeat")
+            counted(copied, "row repeats", "rows repeat")
             + " another row of the file in every cell and "
-            + ("was" if rows == 1 else "were")
+            + ("was" if copied == 1 else "were")
             + " counted once"
         )
 
@@ -399,119 +386,6 @@ def _refuse_after_publication(checked: Checked, plan: ColumnPlan, sources: list[
     )
     for (start, day), rows in found.groupby(["start", "published"])["row"]:
         checked.fail(rows, column, after_publication_error(start, day))
-
-
-def _first_rows(frame, key: str):
-    """The first line for each distinct non-empty value of `key`."""
-    present = frame[frame[key].notna()]
-    return present.drop_duplicates(key)
-
-
-def _resolve_sources(
-    store: Store, checked: Checked, plan: ColumnPlan, given: Source | None
-) -> list[Source]:
-    """Source ids for every line: the row's #meta+source (a source id, or a publisher with one
-    source in the store), else its publisher (#org+name), else the given source. Sources the
-    store lacks are returned to be created, when the file or the options describe them."""
-    frame = checked.frame
-    stored = store.sources()
-    known = {s.id for s in stored}
-    new: list[Source] = [given] if given is not None and given.id not in known else []
-    column = plan.label("source_id") if "source_id" in plan.fields else "--source"
-    _source_ids_by_publisher(frame, stored)
-    _source_ids_by_reference(frame, stored, known)
-    missing = frame["source_id"].isna().to_numpy()
-    if missing.any():
-        checked.fail(
-            frame["row"][missing],
-            column,
-            "no source given (give --source, or --publisher to describe a new one)",
-        )
-    for _, line in _first_rows(frame, "source_id").iterrows():
-        source_id = line["source_id"]
-        if source_id in known or (given is not None and source_id == given.id):
-            continue
-        rows = frame["row"][(frame["source_id"] == source_id).to_numpy()]
-        if not line["source_publisher"]:
-            checked.fail(
-                rows,
-                column,
-                f"no source '{source_id}' in the store: add it with 'dispstats source add', "
-                "give --publisher (with --title, --url, --published) to describe it, or its "
-                "publisher in a #org+name column",
-            )
-            continue
-        fields = {key.removeprefix("source_"): line[key] for key in SOURCE_KEYS}
-        fields["id"] = source_id
-        try:
-            new.append(source_from_fields(fields))
-        except InputError as exc:
-            checked.fail(rows, _source_column(exc, plan), f"source '{source_id}': {exc.reason}")
-    return new
-
-
-def _report_sources(store: Store, frame, new: list[Source]) -> list[str]:
-    """In a file whose rows come from several reports (DTM assessment types, rounds or
-    operations), each report of a source is a source of its own: never summed with the
-    others, never taken for a copy of them. Returns the note saying so."""
-    if "report" not in frame.columns or frame["report"].nunique() < 2:
-        return []
-    known = {s.id: s for s in (*store.sources(), *new)}
-    ids = frame["source_id"].to_numpy(dtype=object).copy()
-    made = []
-    pairs = frame[["source_id", "report"]].fillna("")
-    for (source_id, label), index in pairs.groupby(["source_id", "report"]).indices.items():
-        base = known.get(source_id)
-        if base is None or not label:
-            continue
-        short = label.replace("assessment ", "").replace("round ", "r").replace("operation ", "")
-        new_id = f"{source_id}-{slugify(short)}"[:80]
-        if new_id not in known:
-            title = f"{base.title or base.publisher} ({label})"
-            known[new_id] = replace(base, id=new_id, title=title)
-            new.append(known[new_id])
-            made.append(new_id)
-        ids[index] = new_id
-    frame["source_id"] = ids
-    reports = frame["report"].nunique()
-    return [
-        f"the rows come from {reports:,} reports (assessment type, round or operation): each "
-        f"is a source of its own, never added to another ({', '.join(made[:3])}"
-        + (" ..." if len(made) > 3 else "")
-        + ")"
-    ]
-
-
-def _source_ids_by_publisher(frame, stored: list[Source]) -> None:
-    """Rows that name only a publisher: its one source in the store, else a new source id
-    made from its name."""
-    only_publisher = frame["source_id"].isna() & frame["source_publisher"].notna()
-    _ids_from_store(frame, only_publisher, "source_publisher", stored, slugify)
-
-
-def _source_ids_by_reference(frame, stored: list[Source], known: set[str]) -> None:
-    """A #meta+source cell that is not a source id may name a publisher with one source."""
-    given = frame["source_id"].notna() & ~frame["source_id"].isin(known)
-    _ids_from_store(frame, given, "source_id", stored, lambda ref: ref)
-
-
-def _ids_from_store(frame, rows, key: str, stored: list[Source], otherwise) -> None:
-    """Set source_id of `rows` from their `key` cell: the source it names in the store (by id
-    or as its one publisher), else `otherwise(cell)`. Each distinct cell is looked up once."""
-    if not rows.any():
-        return
-    ids = {}
-    for ref in frame.loc[rows, key].unique():
-        try:
-            ids[ref] = find_source(stored, ref).id
-        except DispstatsError:
-            ids[ref] = otherwise(ref)
-    frame.loc[rows, "source_id"] = frame.loc[rows, key].map(ids)
-
-
-def _source_column(exc: InputError, plan: ColumnPlan) -> str:
-    key = "source_" + (exc.field or "").replace(" ", "_")
-    return plan.label(key) if key in plan.fields else (exc.field or "")
 
 
 # --- sites -------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from dispstats.model.records import Figure
+from dispstats.store.contract import Scope
 from dispstats.store.rows import figure_maker
 
 # A public figure is public data only when every site it names is public: a movement to a
@@ -128,20 +129,20 @@ def latest_as_of(
     indicator: str | None = None,
     site_ids: Sequence[str] = (),
     *,
-    public: bool = False,
+    scope: Scope = "all",
 ) -> list[Figure]:
     """Store.latest_as_of on `db`, a DB-API connection (sqlite3, or psycopg under
     SQLAlchemy), in the caller's transaction; sorted by site, indicator and figure id."""
     reader = _Reader(db)
     out: list[Figure] = []
     behind: dict[tuple[str, str, str | None], list[str]] = defaultdict(list)
-    for f in reader.newest(indicator, site_ids, public):
+    for f in reader.newest(indicator, site_ids, scope):
         if f.ref.start <= as_of:
             out.append(f)
         else:
             behind[f.indicator, f.unit, f.population_group].append(f.site_id)
     for series, site_group in behind.items():
-        out += reader.by_seek(as_of, series, sorted(set(site_group)), public)
+        out += reader.by_seek(as_of, series, sorted(set(site_group)), scope)
     return sorted(out, key=lambda f: (f.site_id, f.indicator, f.id))
 
 
@@ -169,13 +170,13 @@ class _Reader:
     def marks(self, values: Sequence) -> str:
         return ", ".join(self.mark for _ in values)
 
-    def newest(self, indicator: str | None, site_ids: Sequence[str], public: bool) -> Iterator:
+    def newest(self, indicator: str | None, site_ids: Sequence[str], scope: Scope) -> Iterator:
         """The figures of the latest_figures table (every series' newest date)."""
         sql = (
             "SELECT v.* FROM latest_figures l JOIN figure_versions v ON v.row_id = l.row_id "
             f"WHERE l.scope = {self.mark}"
         )
-        params: list = ["public" if public else "all"]
+        params: list = [scope]
         if indicator:
             sql += f" AND l.indicator = {self.mark}"
             params.append(indicator)
@@ -191,13 +192,12 @@ class _Reader:
             yield from map(figure_maker(names), rows)
 
     def by_seek(
-        self, as_of: date, series: tuple[str, str, str | None], site_ids: list[str], public: bool
+        self, as_of: date, series: tuple[str, str, str | None], site_ids: list[str], scope: Scope
     ) -> list:
         """For series (indicator, unit, group) whose newest figure is after `as_of`: one
         backward seek per site for its newest date on or before it (driven from the sites
         table, so that each site is one seek: a join would let the planner scan all versions),
         then those figures."""
-        scope = "public" if public else "all"
         day = as_of.isoformat() if self.sqlite else as_of
         indicator, unit, group = series
         same = "IS NULL" if group is None else f"= {self.mark}"

@@ -19,15 +19,15 @@ from pathlib import Path
 
 from dispstats.errors import Conflict, NotFound, StoreError
 from dispstats.model.records import Figure, Site, Source
+from dispstats.runtime import many_records
 from dispstats.store import latest, lookup
+from dispstats.store.contract import Scope
 from dispstats.store.filters import FigureFilter
 from dispstats.store.location import BUSY_TIMEOUT_MS, resolve_url, sqlite_file
 from dispstats.store.revision import check_openable, no_store_at
 from dispstats.store.rows import (
-    as_public,
     figure_from_row,
     figure_maker,
-    many_records,
     now,
     site_from_row,
     source_from_row,
@@ -44,6 +44,8 @@ _CURRENT = (
 
 class LiteStore:
     """A dispstats store in a SQLite file, read and written with sqlite3."""
+
+    is_public = False
 
     def __init__(self, path: Path):
         self.path = path
@@ -102,8 +104,8 @@ class LiteStore:
     def find_site(self, ref: str) -> Site:
         return lookup.find_site(self.sites(), ref)
 
-    def find_sites(self, refs: Sequence[str], *, public: bool = False) -> list[Site]:
-        return lookup.find_sites(self.sites(), refs, public=public)
+    def find_sites(self, refs: Sequence[str]) -> list[Site]:
+        return lookup.find_sites(self.sites(), refs)
 
     def source(self, source_id: str) -> Source:
         with self._errors():
@@ -121,7 +123,7 @@ class LiteStore:
     def find_source(self, ref: str) -> Source:
         return lookup.find_source(self.sources(), ref)
 
-    def figure(self, figure_id: int, *, public: bool = False) -> Figure:
+    def figure(self, figure_id: int) -> Figure:
         with self._errors():
             row = self._db.execute(
                 "SELECT * FROM figure_versions WHERE figure_id = ? ORDER BY version DESC LIMIT 1",
@@ -129,8 +131,7 @@ class LiteStore:
             ).fetchone()
         if row is None:
             raise NotFound(f"no figure {figure_id}")
-        figure = figure_from_row(row)
-        return as_public(figure, self.sites()) if public else figure
+        return figure_from_row(row)
 
     def figures(self, where: FigureFilter | None = None) -> list[Figure]:
         """Current versions of figures matching `where`, oldest reference date first."""
@@ -159,17 +160,32 @@ class LiteStore:
             make = figure_maker([d[0] for d in cursor.description])
             return [make(row) for row in cursor.fetchall()]
 
+    def iter_figures(self, where: FigureFilter | None = None) -> Iterator[Figure]:
+        """As Store.iter_figures (the outputs that stream use Store; this is for a view)."""
+        return iter(self.figures(where))
+
+    def iter_versions(self, revised_only: bool = False) -> Iterator[Figure]:
+        """As Store.iter_versions."""
+        query = "SELECT * FROM figure_versions"
+        if revised_only:
+            query += " WHERE figure_id IN (SELECT figure_id FROM figure_versions WHERE version > 1)"
+        with self._errors():
+            cursor = self._db.execute(query + " ORDER BY row_id")
+            make = figure_maker([d[0] for d in cursor.description])
+            rows = cursor.fetchall()
+        return map(make, rows)
+
     def latest_as_of(
         self,
         as_of: date,
         indicator: str | None = None,
         site_ids: Sequence[str] = (),
         *,
-        public: bool = False,
+        scope: Scope = "all",
     ) -> list[Figure]:
         """As Store.latest_as_of: the same function (store/latest.py) on this connection."""
         with self._errors(), many_records():
-            return latest.latest_as_of(self._db, as_of, indicator, site_ids, public=public)
+            return latest.latest_as_of(self._db, as_of, indicator, site_ids, scope=scope)
 
     def has_parts(self) -> bool:
         """As Store.has_parts."""

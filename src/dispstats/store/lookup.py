@@ -11,11 +11,9 @@ from dispstats.errors import Conflict, NotFound
 from dispstats.model.records import Site, Source
 
 
-def find_sites(all_sites: Sequence[Site], refs: Sequence[str], *, public: bool = False):
-    """Several sites by name, alias or id. With `public`, among public sites only: a
-    restricted name is answered as an unknown one, with no suggestion drawn from it."""
-    if public:
-        all_sites = [s for s in all_sites if s.sensitivity == "public"]
+def find_sites(all_sites: Sequence[Site], refs: Sequence[str]) -> list[Site]:
+    """Several sites by name, alias or id (among `all_sites`: a PublicView passes public
+    ones, so a restricted name is answered as an unknown one)."""
     return [find_site(all_sites, ref) for ref in refs]
 
 

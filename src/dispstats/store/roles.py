@@ -53,7 +53,7 @@ def create_roles(store: Store) -> list[str]:
             field="roles",
         )
     with store.engine.begin() as connection:
-        schema = connection.execute(text("SELECT current_schema()")).scalar()
+        schema = connection.execute(text("SELECT current_schema()")).scalar_one()
         statements = role_statements(schema, connection.dialect.identifier_preparer.quote)
         for statement in statements:
             connection.execute(text(statement))

@@ -3,17 +3,16 @@ the SQLite entry path): no database library here."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from datetime import UTC, date, datetime
 from operator import itemgetter
 
-from dispstats.errors import InputError, NotFound
+from dispstats.errors import InputError
 from dispstats.model.breakdown import parts_from_text, parts_text
-from dispstats.model.parse import DateRef, Quantity
-from dispstats.model.records import Figure, Site, Source, public_only
+from dispstats.model.dates import DateRef
+from dispstats.model.parse import Quantity
+from dispstats.model.records import Figure, Site, Source
 
 
 def now() -> datetime:
@@ -114,27 +113,6 @@ def figure_maker(names: Sequence[str]) -> Callable[[Sequence], Figure]:
     return make
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic collector paused for the block (also as a decorator); it runs again,
-    as before, when the block ends, and stays paused when the caller had paused it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def many_records():
-    """Around building a large list of records, or working through one: they hold no
-    reference cycles, yet Python's cyclic collector would walk the growing heap again and
-    again while they are made (about 40% of reading 936,000 figures) and while what is
-    computed from them is made. See collector_paused."""
-    return collector_paused()
-
-
 def as_utc(moment: datetime | None) -> datetime | None:
     # SQLite hands back naive datetimes; every stored moment is UTC.
     if moment is not None and moment.tzinfo is None:
@@ -174,11 +152,3 @@ def parents_first(new_sites: list[Site]) -> list[Site]:
     for site in new_sites:
         visit(site, ())
     return ordered
-
-
-def as_public(figure: Figure, sites: list[Site]) -> Figure:
-    """A figure as a public output shows it; a restricted one is answered as a missing one."""
-    shown = public_only(sites, [figure])[1]
-    if not shown:
-        raise NotFound(f"no figure {figure.id}")
-    return shown[0]

@@ -49,3 +49,9 @@ def check_setting(key: str, value: str) -> str:
 def small_cells(store) -> int:
     """The store's small-cell threshold (Store or LiteStore)."""
     return int(store.setting("small_cells") or SETTINGS["small_cells"].default)
+
+
+def withheld_below(store) -> int:
+    """Parts under this many people are withheld: the small-cell threshold when `store` is a
+    PublicView (a public output), none otherwise."""
+    return small_cells(store) if store.is_public else 0

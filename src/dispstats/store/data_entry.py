@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dispstats.errors import Conflict, DuplicateFigure, InputError
 from dispstats.model import vocab
 from dispstats.model.breakdown import Part, check_parts, parse_part
+from dispstats.model.dates import format_dateref, parse_dateref
 from dispstats.model.fields import (
     clean_text,
     figure_from_fields,
@@ -21,23 +22,17 @@ from dispstats.model.fields import (
     site_from_fields,
     source_from_fields,
 )
-from dispstats.model.parse import (
-    Quantity,
-    format_dateref,
-    has_latin_letter,
-    parse_choice,
-    parse_dateref,
-    parse_quantity,
-    slugify,
-)
+from dispstats.model.parse import Quantity, has_latin_letter, parse_choice, parse_quantity, slugify
 from dispstats.model.records import Figure, Site, Source, after_publication, after_publication_error
 from dispstats.store.filters import FigureFilter
 from dispstats.store.lookup import find_site, normalise_name
 
 if TYPE_CHECKING:
+    from dispstats.store.contract import FigureWriter
     from dispstats.store.store import Store
 
-TextFields = Mapping[str, str | bool | None]
+# Texts as typed, flags (bool) and "parts" (a sequence of texts such as "female=23,400").
+TextFields = Mapping[str, Any]
 SOURCE_FIELDS = (
     "publisher",
     "publisher_type",
@@ -76,7 +71,9 @@ def add_source(store: Store, fields: TextFields, today: date | None = None) -> S
     return store.add_source(new_source_from_fields(store, fields, today))
 
 
-def new_source_from_fields(store: Store, fields: TextFields, today: date | None = None) -> Source:
+def new_source_from_fields(
+    store: FigureWriter, fields: TextFields, today: date | None = None
+) -> Source:
     """A new Source from text fields; its id defaults to publisher and publication date, made
     free among the store's source ids."""
     f = dict(fields)
@@ -87,7 +84,7 @@ def new_source_from_fields(store: Store, fields: TextFields, today: date | None 
 
 
 def add_figure(
-    store: Store,
+    store: FigureWriter,
     fields: TextFields,
     today: date | None = None,
     *,
@@ -106,28 +103,14 @@ def add_figure(
     confidence, note, role, sensitivity. A new source is described by publisher (required),
     publisher_type, title, url, published, accessed, reliability; `source` then becomes its id.
     """
-    given = {
-        name: bool(clean_text(fields.get(name)))
-        for name in ("site", "indicator", "value", "date", "source", "publisher")
-    }
-    given["value"] = given["value"] or bool(fields.get("unquantified"))
-    has_publisher = given.pop("publisher")
-    given["source"] = given["source"] or has_publisher
-    if missing := [name for name, ok in given.items() if not ok]:
-        raise InputError(
-            f"missing {', '.join(missing)}: a figure needs a site, an indicator, "
-            f"a value (or 'unquantified'), a reference date and a source"
-        )
+    _refuse_missing(fields)
     sites = store.sites()
-    new_source = None
-    source_ref = clean_text(fields.get("source"))
-    if clean_text(fields.get("publisher")):
-        source_fields = {k: fields.get(k) for k in SOURCE_FIELDS}
-        source_fields["id"] = source_ref
-        new_source = new_source_from_fields(store, source_fields, today)
-        source_id = new_source.id
-    else:
-        source_id = store.find_source(source_ref).id
+    new_source = _new_source(store, fields, today)
+    source_id = (
+        new_source.id
+        if new_source
+        else store.find_source(clean_text(fields.get("source")) or "").id
+    )
 
     def site_id(key: str) -> str | None:
         ref = clean_text(fields.get(key))
@@ -158,7 +141,7 @@ def add_figure(
         today=today,
     )
     source = new_source or store.source(source_id)
-    if not allow_after_publication and after_publication(figure, source):
+    if not allow_after_publication and source.published and after_publication(figure, source):
         raise InputError(
             after_publication_error(figure.ref.start, source.published),
             field="date",
@@ -169,7 +152,31 @@ def add_figure(
     return store.add_figure(figure, new_source=new_source)
 
 
-def same_figure(store: Store, figure: Figure) -> Figure | None:
+def _refuse_missing(fields: TextFields) -> None:
+    given = {
+        name: bool(clean_text(fields.get(name)))
+        for name in ("site", "indicator", "value", "date", "source", "publisher")
+    }
+    given["value"] = given["value"] or bool(fields.get("unquantified"))
+    has_publisher = given.pop("publisher")
+    given["source"] = given["source"] or has_publisher
+    if missing := [name for name, ok in given.items() if not ok]:
+        raise InputError(
+            f"missing {', '.join(missing)}: a figure needs a site, an indicator, "
+            f"a value (or 'unquantified'), a reference date and a source"
+        )
+
+
+def _new_source(store: FigureWriter, fields: TextFields, today: date | None) -> Source | None:
+    """The source the fields describe when they name a publisher (`source` is then its id)."""
+    if not clean_text(fields.get("publisher")):
+        return None
+    source_fields = {k: fields.get(k) for k in SOURCE_FIELDS}
+    source_fields["id"] = clean_text(fields.get("source"))
+    return new_source_from_fields(store, source_fields, today)
+
+
+def same_figure(store: FigureWriter, figure: Figure) -> Figure | None:
     """A current, not retracted figure on record that says what `figure` says."""
     on_record = store.figures(
         FigureFilter(
@@ -198,7 +205,7 @@ def same_figure(store: Store, figure: Figure) -> Figure | None:
     )
 
 
-def _refuse_duplicate(store: Store, figure: Figure) -> None:
+def _refuse_duplicate(store: FigureWriter, figure: Figure) -> None:
     if (existing := same_figure(store, figure)) is not None:
         raise DuplicateFigure(
             f"figure {existing.id} already records this (same site, indicator, date, source "
@@ -208,11 +215,11 @@ def _refuse_duplicate(store: Store, figure: Figure) -> None:
         )
 
 
-def figure_changes(store: Store, changes: TextFields, today: date | None = None) -> dict:
+def figure_changes(store: FigureWriter, changes: TextFields, today: date | None = None) -> dict:
     """Turn text changes (same keys as `add_figure`) into Figure field values, validated.
     "parts" replaces the figure's parts; "no_parts" (truthy) removes them."""
     out: dict = {}
-    text = {
+    text: dict[str, Any] = {
         k: clean_text(v) if not isinstance(v, bool | tuple | list) else v
         for k, v in changes.items()
         if v not in (None, "", False, (), [])
@@ -274,8 +281,8 @@ def correct_figure(
     reason: str,
     changes: TextFields,
     expected_version: int | None = None,
-    today: date | None = None,
     *,
+    today: date | None = None,
     keep_excerpt: bool = False,
 ) -> Figure:
     """Store a correction of a figure with the changed fields given as text.
@@ -296,7 +303,7 @@ def correct_figure(
             "--keep-excerpt if the old words still hold",
             field="excerpt",
         )
-    return store.correct(figure_id, clean_text(reason), expected_version, **fields)
+    return store.correct(figure_id, clean_text(reason) or "", expected_version, **fields)
 
 
 def declassified_fields(before: Figure, after: Figure) -> list[str] | None:

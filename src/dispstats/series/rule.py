@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from dispstats.model.records import Figure, Source
 from dispstats.model.vocab import INDICATORS, POPULATION_GROUPS
@@ -80,12 +80,12 @@ class Estimate:
     @property
     def low(self) -> int | None:
         """Lowest value of the estimate and its competitors (ranges count by their low)."""
-        values = [f.quantity.low for f in self._in_window]
+        values = [f.quantity.low for f in self._in_window if f.quantity.low is not None]
         return min(values) if values else None
 
     @property
     def high(self) -> int | None:
-        values = [f.quantity.high for f in self._in_window]
+        values = [f.quantity.high for f in self._in_window if f.quantity.high is not None]
         return max(values) if values else None
 
     @property
@@ -144,9 +144,9 @@ def best_estimate(
     site_id: str,
     indicator: str,
     as_of: date,
+    *,
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
     stale_weeks: int = DEFAULT_STALE_WEEKS,
-    *,
     kind: Kind | None = None,
 ) -> Estimate:
     """Apply the rule to current figure versions (others are ignored) of one series.
@@ -173,7 +173,11 @@ def best_estimate(
         and not f.is_retracted
         and f.ref.start <= as_of
     ]
-    named = {"stale_weeks": stale_weeks, "population_group": kind.group, "unit": kind.unit}
+    named: dict[str, Any] = {
+        "stale_weeks": stale_weeks,
+        "population_group": kind.group,
+        "unit": kind.unit,
+    }
     numbers = [f for f in usable if f.quantity.low is not None]
     window_start = as_of - timedelta(weeks=window_weeks)
     reports = tuple(f for f in usable if f.quantity.low is None and f.ref.start > window_start)
@@ -211,7 +215,14 @@ def estimate_of(
     """best_estimate of the series `key` (figures of other series are ignored)."""
     kind = Kind(key.indicator, key.group, key.unit)
     return best_estimate(
-        figures, sources, key.site_id, key.indicator, as_of, window_weeks, stale_weeks, kind=kind
+        figures,
+        sources,
+        key.site_id,
+        key.indicator,
+        as_of,
+        window_weeks=window_weeks,
+        stale_weeks=stale_weeks,
+        kind=kind,
     )
 
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -27,22 +27,19 @@ from dispstats.errors import InputError
 from dispstats.model.columns import FIGURE_COLUMNS, figure_row
 from dispstats.output import written
 from dispstats.reports import wording
-from dispstats.reports.brief_data import BriefData, gather
-from dispstats.reports.drawing import ChartPlan, Drawer, PicturePlans
+from dispstats.reports.brief.data import BriefData
+from dispstats.reports.brief.gather import gather, report_day
+from dispstats.reports.brief.pictures import picture_plans
+from dispstats.reports.drawing import Drawer
 from dispstats.reports.hxl import csv_cell
 from dispstats.reports.i18n import Lang, get_lang, plain
-from dispstats.series.weekly import week_end, weekly_estimates
-from dispstats.store.rows import collector_paused
+from dispstats.runtime import collector_paused
 
 if TYPE_CHECKING:
-    from dispstats.store import Store
-    from dispstats.store.lite import LiteStore
+    from dispstats.store.contract import StoreReader
 
-TEMPLATES = Path(__file__).with_name("templates")
+TEMPLATES = Path(__file__).parent.with_name("templates")
 PDF_VARIANT = "pdf/a-3a"  # tagged (accessible) and allows the attached CSV
-CHART_WEEKS = 104
-# Above this many plotted points a chart is embedded as PNG: WeasyPrint draws SVG in Python.
-SVG_MAX_POINTS = 200
 
 
 @dataclass
@@ -132,7 +129,8 @@ def _template_errors(template_dir: Path | None, render):
     except TemplateError as exc:
         where = f" in {template_dir}" if template_dir else ""
         message = getattr(exc, "message", None) or str(exc)
-        line = f", line {exc.lineno}" if getattr(exc, "lineno", None) else ""
+        lineno = getattr(exc, "lineno", None)
+        line = f", line {lineno}" if lineno else ""
         raise InputError(
             f"the brief template{where} failed{line}: {type(exc).__name__}: {message}",
             field="template-dir",
@@ -147,8 +145,6 @@ def figures_csv(data: BriefData) -> str:
     writer.writerow(["#loc+name", "#org+reporting+name", *(c.hxl for c in FIGURE_COLUMNS)])
     for f in data.figures_used:
         row = figure_row(f)
-        if data.public:
-            row["entered_by"] = None
         writer.writerow(
             [
                 csv_cell(data.stored_names.get(f.site_id, f.site_id)),
@@ -240,16 +236,8 @@ def plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many % {"n": f"{n:,}"}
 
 
-def report_day(week: date | None, as_of: date | None, today: date | None = None) -> date:
-    """The day a brief's figures are as of: `as_of`, else the Sunday of `week`'s ISO week
-    (default: last week's), or today when that Sunday is still to come: a brief of this week
-    run on Saturday is as of Saturday, never of tomorrow."""
-    today = today or date.today()
-    return as_of or min(week_end(week or today - timedelta(days=7)), today)
-
-
 def render_brief(
-    store: Store | LiteStore,
+    store: StoreReader,
     output: Path,
     week: date | None = None,
     as_of: date | None = None,
@@ -257,7 +245,6 @@ def render_brief(
     sites: list[str] | None = None,
     title: str | None = None,
     organisation: str = "dispstats",
-    public: bool = False,
     template_dir: Path | None = None,
     lang: str = "en",
     digits: str = "latn",
@@ -265,7 +252,8 @@ def render_brief(
     draw_where: str = "here",
 ) -> BriefResult:
     """Write the brief for the ISO week containing `week` (default: last complete week), with
-    figures as of its Sunday, or as of `as_of` (its week) when that is given.
+    figures as of its Sunday, or as of `as_of` (its week) when that is given; from a
+    PublicView, of public data only.
 
     `draw_where` says where its charts and map are drawn: "here" (this process), "aside" (a
     helper process on another core, see reports/drawing.py) or "auto" (aside while this
@@ -294,7 +282,6 @@ def render_brief(
             sites,
             title=title,
             organisation=organisation,
-            public=public,
             top=top,
             lang=get_lang(lang, digits),
         )
@@ -315,8 +302,8 @@ def render_brief(
 def _settled_heap() -> Iterator[Callable[[], None]]:
     """Keep what is alive when the given function is called out of the collector's walks
     until the brief is written: modules, the store and the brief's data live to the end
-    anyway. Walking them again and again was a tenth of a brief (0.22 s of the demo's, 0.5 s
-    of a large store's, counted with gc.callbacks). A caller's own freeze is left alone."""
+    anyway. Walking them again and again was a tenth of a brief (counted with gc.callbacks;
+    bench/brief_bench.py). A caller's own freeze is left alone."""
     if gc.get_freeze_count():  # the caller froze its own heap: leave that as it is
         yield lambda: None
         return
@@ -390,121 +377,3 @@ def _write_brief(
         sorted(pictures.missing_glyphs),
         drawn_aside=drawer.drew_aside,
     )
-
-
-def picture_plans(data: BriefData, end_day: date, folder: Path) -> PicturePlans:
-    """What the brief's charts and map are drawn from (PNGs are written into `folder`)."""
-    shown = map_of(data, end_day)
-    png_map = raster_text(data.lang)
-    return PicturePlans(
-        charts=tuple(_chart_plans(data, end_day, folder)),
-        publishers=data.publishers,
-        end_day=end_day,
-        lang=data.lang,
-        map=shown if shown.places else None,
-        map_png=folder / "map.png" if shown.places and png_map else None,
-    )
-
-
-def raster_text(lang: Lang) -> bool:
-    """Whether charts and the map go in as images: WeasyPrint draws SVG text without shaping
-    or bidi, and an SVG whose Arabic labels are glyph outlines takes it half a second more
-    per brief than a PNG (bench/lang_bench.py); matplotlib shapes them in a PNG itself."""
-    return lang.direction == "rtl"
-
-
-def map_of(data: BriefData, end_day: date):
-    """What the brief's map shows: its key sites, the areas holding them and the movements it
-    lists, with the sites the brief may show (public ones only in a public brief)."""
-    from dispstats.reports.maps import map_data
-
-    parents = [k.site.parent_id for k in data.key_figures if k.site.parent_id]
-    # Circles of one kind of series (the largest key figure's: IDPs in people, say), never a
-    # group's circle standing for another's; the legend names it when the brief has several.
-    kind = data.key_figures[0].key.kind if data.key_figures else None
-    apart = [k.site.id for k in data.key_figures if k.key.kind != kind]  # places, no circle
-    return map_data(
-        data.site_records,
-        [k.estimate for k in data.key_figures if k.key.kind == kind],
-        [(m["cited"].figure, m["cited"].words) for m in data.movements],
-        end_day,
-        others=[*parents, *apart],
-        names=data.site_names,
-        lang=data.lang,
-    )
-
-
-MAP_FORMATS = ("png", "svg", "pdf")
-
-
-def render_map(
-    store: Store | LiteStore,
-    output: Path,
-    week: date | None = None,
-    as_of: date | None = None,
-    *,
-    sites: list[str] | None = None,
-    public: bool = False,
-    top: int = 6,
-    lang: str = "en",
-    digits: str = "latn",
-):
-    """Write the brief's map alone (PNG, SVG or PDF by the file's suffix); returns its
-    MapData (what it shows, which places have no coordinates, which characters of its labels
-    no font has)."""
-    from dispstats.reports.charts import glyph_gaps
-    from dispstats.reports.maps import draw_map
-
-    kind = output.suffix.lower().lstrip(".")
-    if kind not in MAP_FORMATS:
-        raise InputError(
-            f"cannot write a map as '{output.suffix or output.name}': name the file .png, .svg "
-            "or .pdf",
-            field="output",
-            value=str(output),
-        )
-    if not output.parent.is_dir():
-        raise InputError(f"folder {output.parent} does not exist", field="output")
-    end_day = report_day(week, as_of)
-    data = gather(store, end_day, sites, public=public, top=top, lang=get_lang(lang, digits))
-    shown = map_of(data, end_day)
-    with glyph_gaps() as gaps:
-        drawn = draw_map(shown, kind)
-    shown.missing_glyphs = sorted(gaps)
-    with written(output) as target:
-        if isinstance(drawn, str):
-            target.write_text(drawn, encoding="utf-8")
-        else:
-            target.write_bytes(drawn)
-    return shown
-
-
-def _chart_plans(data: BriefData, end_day: date, folder: Path) -> Iterator[ChartPlan]:
-    """One chart per key site: inline SVG when small, else a PNG file in `folder`."""
-    lang = data.lang
-    for n, k in enumerate(data.key_figures, 1):
-        name = data.site_names[k.site.id]
-        # Two years at most: a weekly brief shows the trend, the store keeps the rest.
-        since = end_day - timedelta(weeks=CHART_WEEKS)
-        if data.several_series:
-            name = f"{name} · {k.counts}"
-        history = [f for f in data.history[k.key] if f.ref.start > since]
-        if not history:  # an empty chart over years would read as "nothing happened"
-            last = k.estimate.figure.ref.start
-            note = lang.gettext(
-                "No population figure for %(site)s in the two years to %(day)s; the last one "
-                "is of %(last)s, so no chart."
-            )
-            yield ChartPlan(
-                name, note=note % {"site": name, "day": lang.day(end_day), "last": lang.day(last)}
-            )
-            continue
-        first = history[0].ref.start
-        weeks = min(CHART_WEEKS, (end_day - first).days // 7 + 2)
-        ends = [end_day - timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
-        weekly = weekly_estimates(history, data.source_records, [k.site.id], [k.key.kind], ends)[
-            k.key
-        ]
-        small = len(history) + len(weekly) <= SVG_MAX_POINTS and not raster_text(lang)
-        png = None if small else folder / f"chart-{n}.png"
-        yield ChartPlan(name, tuple(history), tuple(weekly), png)

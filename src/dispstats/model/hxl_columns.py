@@ -131,7 +131,11 @@ def _rows_say_the_group(plan: ColumnPlan, columns) -> None:
             plan.ignored.append((tag, NO_GROUP_SAID))
             continue
         # +displaced: of no group the column names (the row's cell gives it)
-        plan.values[position] = count_meaning(parse_tag(f"{column}+displaced"))
+        meaning = count_meaning(parse_tag(f"{column}+displaced"))
+        if isinstance(meaning, str):  # why it is left out
+            plan.ignored.append((tag, meaning))
+            continue
+        plan.values[position] = meaning
 
 
 def _breakdown_dimension(name: str, attributes: frozenset[str]) -> str | None:
