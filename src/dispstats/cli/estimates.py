@@ -252,16 +252,18 @@ def estimate_lines(
         lines.append(t.gettext("No figure on or before this date."))
     else:
         stale = ""
-        if e.is_stale:
+        age = e.age_weeks
+        if e.is_stale and age is not None:
             stale = t.ngettext(
                 " — STALE: last confirmed %(num)s week ago",
                 " — STALE: last confirmed %(num)s weeks ago",
-                e.age_weeks,
-            ) % {"num": t.number(e.age_weeks)}
+                age,
+            ) % {"num": t.number(age)}
         lines.append(t.gettext("Best estimate: %(figure)s") % {"figure": cite(e.figure)} + stale)
         lines.append("  " + t.gettext("why: %(reason)s") % {"reason": wording.reason(t, e.reason)})
         lines += ["  " + line for line in wording.parts_lines(t, e.figure)]
-        if e.competitors:
+        low, high = e.low, e.high
+        if e.competitors and low is not None and high is not None:
             lines.append(
                 t.ngettext(
                     "Other estimates in the week to %(day)s: %(range)s from %(figures)s figures",
@@ -269,7 +271,7 @@ def estimate_lines(
                     "figures",
                     window_weeks,
                 )
-                % (until | {"range": wording.amount(t, e.low, e.high, e.unit),
+                % (until | {"range": wording.amount(t, low, high, e.unit),
                             "figures": t.number(len(e.competitors) + 1)})
             )  # fmt: skip
             lines += [f"  {cite(f)}" for f in e.competitors]
@@ -416,11 +418,14 @@ def recommendation_lines(t: Lang, figure, e: Estimate, store) -> list[str]:
 
 
 def _why(t: Lang, figure, e: Estimate) -> str:
-    if e.figure.ref.start > figure.ref.start:
+    best = e.figure
+    if best is None:  # no figure is the estimate: the rule's reason says why
+        return wording.reason(t, e.reason) or e.reason or ""
+    if best.ref.start > figure.ref.start:
         return t.gettext(
             "it is newer (a recommendation chooses among figures of the same date; retract or "
             "correct the newer figure if it is wrong)"
         )
-    if e.figure.role == "recommended":
+    if best.role == "recommended":
         return t.gettext("it is recommended too and wins by the rule")
     return wording.reason(t, e.reason) or e.reason or ""

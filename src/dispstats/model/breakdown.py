@@ -179,7 +179,7 @@ def parse_part(text: str) -> Part:
             value=text,
         )
     quantity, _ = parse_quantity(number.strip(), "part")
-    if quantity.quantifier != "exact" or quantity.low != quantity.high:
+    if quantity.quantifier != "exact" or quantity.low is None or quantity.low != quantity.high:
         raise InputError(f"a part is one whole number: '{number.strip()}' is not",
                          field="part", value=text)  # fmt: skip
     values: dict[str, str] = {}
@@ -307,7 +307,7 @@ def _whole(dimension: str, values: set[str | None]) -> bool:
             {"children", "adults"},
             {"children", "adults", "elderly"},
         )
-    spans = sorted(age_span(v) for v in values if v)
+    spans = sorted(span for v in values if v and (span := age_span(v)) is not None)
     if not spans or spans[0][0] != 0 or spans[-1][1] is not None:
         return False
     return all(a[1] is not None and b[0] == a[1] + 1 for a, b in pairwise(spans))
@@ -407,4 +407,4 @@ def children_share(parts: Sequence[Part], total: int) -> float | None:
     ages = [p for p in parts if p.dimensions == ("age",)]
     if not total or not ages or not covers(("age",), ages):
         return None
-    return sum(p.value for p in ages if is_child(p.get("age"))) / total
+    return sum(p.value for p in ages if is_child(p.get("age") or "")) / total

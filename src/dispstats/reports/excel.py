@@ -122,7 +122,7 @@ class _Estimates:
             for k in self.by_series
             if self.current(k).figure is not None and unit in (None, k.unit)
         ]
-        return sorted(sized, key=lambda k: (-self.current(k).figure.quantity.high, _order(k)))[:n]
+        return sorted(sized, key=lambda k: (-_figure_high(self.current(k)), _order(k)))[:n]
 
     def name(self, site_id: str | None) -> str:
         return _site_name(self.sites, site_id)
@@ -135,6 +135,11 @@ class _Estimates:
 
     def _at(self, key: SeriesKey, day: date) -> Estimate:
         return estimate_of(key, self.by_series[key], self.sources, day)
+
+
+def _figure_high(e: Estimate) -> int:
+    """The high end of the estimate's own figure (0 without one)."""
+    return (e.figure.high or 0) if e.figure else 0
 
 
 def _order(key: SeriesKey) -> tuple:
@@ -178,7 +183,7 @@ def export_xlsx(
     sites = {s.id: s for s in all_sites}
     sources = {s.id: s for s in store.sources()}
     used_sources = {f.source_id for f in figures}
-    exported = {f.id for f in figures}
+    exported = {f.id for f in figures if f.id is not None}
     figures = [f for f in figures if not f.is_retracted]
     # A header and an HXL row above them.
     refuse_past_last_row(
@@ -364,9 +369,9 @@ def _summary(sheet: Sheet, shared: _Estimates) -> int:
     count = 0
     for key in sorted(shared.by_series, key=_order):
         e = shared.current(key)
-        if e.figure is None:
-            continue
         change = latest_change(shared.by_series[key], shared.sources, e)
+        if e.figure is None or change is None:  # no figure: no estimate, no change
+            continue
         before = change.before.figure
         source = shared.sources.get(e.figure.source_id)
         q = e.figure.quantity

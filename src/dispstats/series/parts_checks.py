@@ -15,9 +15,9 @@ def part_findings(figures: Iterable[Figure]) -> list[Finding]:
     """One finding per breakdown that does not square with its figure (kind "parts")."""
     found = []
     for f in figures:
-        if not f.parts or f.is_retracted:
-            continue
         q = f.quantity
+        if not f.parts or f.is_retracted or f.id is None or q.low is None:
+            continue  # parts belong to a stored figure with a number
         for problem in part_problems(q.low, q.high, q.quantifier, f.parts):
             found.append(
                 Finding(

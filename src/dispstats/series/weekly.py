@@ -227,15 +227,17 @@ class Change:
     @property
     def low(self) -> int | None:
         """Change of the low ends (of the single numbers, when they are)."""
-        if self.before.figure is None or self.after.figure is None:
+        before, after = self.before.figure, self.after.figure
+        if before is None or after is None or before.low is None or after.low is None:
             return None
-        return self.after.figure.quantity.low - self.before.figure.quantity.low
+        return after.low - before.low
 
     @property
     def high(self) -> int | None:
-        if self.before.figure is None or self.after.figure is None:
+        before, after = self.before.figure, self.after.figure
+        if before is None or after is None or before.high is None or after.high is None:
             return None
-        return self.after.figure.quantity.high - self.before.figure.quantity.high
+        return after.high - before.high
 
     @property
     def absolute(self) -> int | None:
@@ -243,9 +245,10 @@ class Change:
 
     @property
     def relative(self) -> float | None:
-        if self.absolute is None or not self.before.figure.quantity.low:
+        base = self.before.figure.low if self.before.figure else None
+        if self.absolute is None or not base:
             return None
-        return self.absolute / self.before.figure.quantity.low
+        return self.absolute / base
 
 
 def previous_estimate(
