@@ -307,3 +307,21 @@ def test_a_brief_is_never_as_of_a_day_still_to_come(week, as_of, today, expected
     from dispstats.reports.brief import report_day
 
     assert report_day(week, as_of, today) == expected
+
+
+def test_a_template_copied_before_the_brief_had_typed_rows_still_renders(with_restricted, tmp_path):
+    from dispstats.reports.brief import gather, render_html
+
+    old = tmp_path / "old-look"
+    old.mkdir()
+    # What brief.html of the previous release read: flags, and rows as dicts.
+    (old / "brief.html").write_text(
+        "{% if d.has_restricted %}restricted{% elif d.public %}public{% endif %}:"
+        "{% for m in d.movements %}{{ m['cited'].words }} {{ m['status'] }};{% endfor %}"
+        "{% for t in d.totals %}{{ t['words'] }}{% endfor %}"
+    )
+    public = render_html(gather(PublicView(with_restricted), W38), [], old)
+    internal = render_html(gather(with_restricted, W38), [], old)
+    assert public.startswith("public:") and "3,000 planned;" in public
+    assert internal.startswith("restricted:")
+    assert "45,000 IDPs" in public

@@ -169,6 +169,15 @@ class BriefData:
     # Whether the key figures count more than one group or unit (then every number says whose).
     several_series: bool = False
 
+    # What templates copied before `sensitivity` (dispstats brief-template) still read.
+    @property
+    def public(self) -> bool:
+        return self.sensitivity == "public"
+
+    @property
+    def has_restricted(self) -> bool:
+        return self.sensitivity == "restricted"
+
 
 @dataclass
 class Context:
