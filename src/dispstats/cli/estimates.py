@@ -34,10 +34,6 @@ from dispstats.series import Estimate
 terminal_lang_option = lang_option("Language of the output.", from_env=True)
 
 
-def indicator_key(text: str) -> str:
-    return parse_indicator(text)
-
-
 @cli.command("estimate")
 @click.argument("site_ref", metavar="SITE")
 @indicator_option
@@ -74,7 +70,7 @@ def estimate_command(ctx, *, site_ref, indicator, group, unit, as_of, period, wi
     from dispstats.series.from_store import several_series
 
     store = state_of(ctx).reader(public)
-    name, chosen = indicator_key(indicator), parse_group_view(group)
+    name, chosen = parse_indicator(indicator), parse_group_view(group)
     t = get_lang(lang, digits, document=False)
     names = site_labels(store.sites())
     if is_period_flow(name):

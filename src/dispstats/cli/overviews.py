@@ -8,7 +8,6 @@ import click
 from dispstats.cli.app import cli, state_of
 from dispstats.cli.estimates import (
     flow_period,
-    indicator_key,
     is_period_flow,
     terminal_lang_option,
     total_json,
@@ -31,6 +30,7 @@ from dispstats.cli.render import (
     value_words,
 )
 from dispstats.model.dates import parse_dateref
+from dispstats.model.fields import parse_indicator
 from dispstats.reports import wording
 from dispstats.reports.i18n import N_, Lang, get_lang
 
@@ -75,7 +75,7 @@ def series_command(ctx, *, site_refs, indicator, group, unit, weeks, end, public
 
     store = state_of(ctx).reader(public)
     last = parse_dateref(end, "end").end if end else None
-    name = indicator_key(indicator)
+    name = parse_indicator(indicator)
     frame = weekly_series(store, site_refs, name, weeks, last, group=parse_group_view(group),
                           unit=unit)  # fmt: skip
     if as_json:
@@ -254,7 +254,7 @@ def totals_command(ctx, *, by, country, indicator, group, unit, as_of, period, s
     store = state_of(ctx).reader(public)
     when = parse_dateref(as_of, "as-of").end if as_of else date.today()
     code = parse_country(country, "country") if country else None
-    name = indicator_key(indicator)
+    name = parse_indicator(indicator)
     span = flow_period(period, name) if is_period_flow(name) else None
     totals = hierarchy_totals(store, by, country=code, indicator=name, as_of=when,
                               stale_weeks=stale_weeks, group=parse_group_view(group),

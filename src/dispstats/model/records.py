@@ -277,39 +277,47 @@ def short_enough(value: str | None, what: str, limit: int) -> None:
 def public_only(
     sites: Iterable[Site], figures: Iterable[Figure]
 ) -> tuple[list[Site], list[Figure]]:
-    """What a public output may show: public sites (their parent left out when it is
-    restricted), and public figures whose every site (the site itself, origin, destination)
-    is public, their restricted excerpts withheld. One rule for every output."""
+    """What a public output may show: `public_sites` and `public_figures`. One rule for every
+    output (store/public.py's PublicView applies it to a whole store)."""
+    shown = public_sites(sites)
+    return shown, list(public_figures({s.id for s in shown}, figures))
+
+
+def public_sites(sites: Iterable[Site]) -> list[Site]:
+    """Public sites, their parent left out when it is restricted: a reference names what it
+    points at (site ids are made from names), so a public site inside a restricted one is
+    shown inside nothing."""
     public = [s for s in sites if s.sensitivity == "public"]
     allowed = {s.id for s in public}
-    # A reference names what it points at (site ids are made from names): a public site
-    # inside a restricted one is shown inside nothing.
-    shown = [
+    return [
         replace(s, parent_id=None) if s.parent_id and s.parent_id not in allowed else s
         for s in public
     ]
-    return shown, list(public_figures(allowed, figures))
 
 
 def public_figures(public_site_ids: set[str], figures: Iterable[Figure]) -> Iterator[Figure]:
-    """The figures of `public_only`, one at a time as `figures` yields them (a stream of a
-    large store), given the ids of the public sites."""
+    """Public figures whose every site (the site itself, origin, destination) is public, one
+    at a time as `figures` yields them (a stream of a large store), as a public output shows
+    them: a restricted excerpt withheld, who entered the figure left out (that is internal)."""
     for f in figures:
         if f.sensitivity == "public" and all(
             s in public_site_ids for s in (f.site_id, f.origin_site_id, f.destination_site_id) if s
         ):
-            yield _public_excerpt(f)
+            yield _as_shown(f)
 
 
 # An unquantified report is its words: when they are restricted, this stands in for them.
 WITHHELD_EXCERPT = "[excerpt withheld: restricted]"
 
 
-def _public_excerpt(f: Figure) -> Figure:
-    if f.excerpt_sensitivity != "restricted" or not f.excerpt:
+def _as_shown(f: Figure) -> Figure:
+    withheld = f.excerpt_sensitivity == "restricted" and bool(f.excerpt)
+    if not withheld and f.entered_by is None:
         return f
-    unquantified = f.quantity.quantifier == "unquantified"
-    return replace(f, excerpt=WITHHELD_EXCERPT if unquantified else None)
+    excerpt = f.excerpt
+    if withheld:
+        excerpt = WITHHELD_EXCERPT if f.quantity.quantifier == "unquantified" else None
+    return replace(f, excerpt=excerpt, entered_by=None)
 
 
 def _require(value: str | None, name: str) -> None:

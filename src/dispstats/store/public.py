@@ -16,11 +16,10 @@ are not part of a view.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
 from datetime import date
 
 from dispstats.errors import NotFound
-from dispstats.model.records import Figure, Site, Source, public_figures, public_only
+from dispstats.model.records import Figure, Site, Source, public_figures, public_sites
 from dispstats.store import lookup
 from dispstats.store.contract import Stored
 from dispstats.store.filters import FigureFilter
@@ -37,12 +36,11 @@ class PublicView:
 
     def sites(self) -> list[Site]:
         if self._sites is None:  # read once: a view lives for one output
-            self._sites = public_only(self.store.sites(), [])[0]
+            self._sites = public_sites(self.store.sites())
         return self._sites
 
     def _shown(self, figures: Iterable[Figure]) -> Iterator[Figure]:
-        for f in public_figures({s.id for s in self.sites()}, figures):
-            yield replace(f, entered_by=None) if f.entered_by is not None else f
+        return public_figures({s.id for s in self.sites()}, figures)
 
     def site(self, site_id: str) -> Site:
         for site in self.sites():
